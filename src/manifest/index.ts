@@ -1,0 +1,129 @@
+/**
+ * Plain Kubernetes/Istio YAML in and out of memory: the one place that parses manifest files,
+ * names objects the way kubectl and istioctl do, and reports unusable input.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+/** A Kubernetes object as it appears in YAML: only the fields every kind has are typed. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly spec?: any;
+  readonly [field: string]: unknown;
+}
+
+/** Identity of an object: what `removes` lists in plan.json and what kubectl deletes. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** Input that cannot be used at all (unreadable file, invalid YAML, object without kind): exit code 2. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** `Kind namespace/name`, or `Kind name` when the object has no namespace (istioctl's resource naming). */
+export function resourceName(obj: { kind: string; namespace?: string; name: string } | KubeObject): string {
+  const ref = 'metadata' in obj ? { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name } : obj;
+  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+
+/** The identity of an object (apiVersion, kind, namespace, name). */
+export function refOf(obj: KubeObject): ObjectRef {
+  const { apiVersion, kind } = obj;
+  const { name, namespace } = obj.metadata;
+  return namespace === undefined ? { apiVersion, kind, name } : { apiVersion, kind, namespace, name };
+}
+
+/** A key that is equal for two objects exactly when they are the same object in a cluster (version-independent). */
+export function identityKey(obj: KubeObject | ObjectRef): string {
+  const ref = 'metadata' in obj ? refOf(obj) : obj;
+  const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
+  return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/** Parses every YAML document of a file; `List` objects are expanded into their items, empty documents skipped. */
+export function parseManifests(text: string, file: string): KubeObject[] {
+  const objects: KubeObject[] = [];
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs)) throw new InputError(`${file}: not a YAML stream`);
+  docs.forEach((doc, index) => {
+    const where = docs.length > 1 ? `${file} (document ${index + 1})` : file;
+    if (doc.errors.length > 0) throw new InputError(`${where}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      throw new InputError(`${where}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (value === null || value === undefined) return;
+    collect(value, where, objects);
+  });
+  return objects;
+}
+
+function collect(value: unknown, where: string, into: KubeObject[]): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(`${where}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
+  }
+  const obj = value as Record<string, any>;
+  if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
+    obj.items.forEach((item: unknown) => collect(item, where, into));
+    return;
+  }
+  const missing = ['apiVersion', 'kind'].filter((f) => typeof obj[f] !== 'string' || obj[f] === '');
+  if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') missing.push('metadata.name');
+  if (missing.length > 0) throw new InputError(`${where}: object without ${missing.join(', ')}`);
+  into.push(obj as KubeObject);
+}
+
+/** Reads one manifest file (.yaml, .yml or .json). */
+export function readManifestFile(file: string, displayRoot = process.cwd()): KubeObject[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return parseManifests(text, relative(displayRoot, file) || file);
+}
+
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
+/** Manifest files under a path (the path itself if it is a file), sorted by path so that results are deterministic. */
+export function manifestFiles(path: string): string[] {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new InputError(`${path}: no such file or directory`);
+  }
+  if (stat.isFile()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .filter((entry) => entry.name !== 'plan.json')
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) => {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) return manifestFiles(full);
+      return MANIFEST_FILE.test(entry.name) ? [full] : [];
+    });
+}
+
+/** Loads every object in the given files and folders (folders are read recursively). */
+export function loadManifests(paths: readonly string[]): KubeObject[] {
+  return paths.flatMap((path) => manifestFiles(path).flatMap((file) => readManifestFile(file)));
+}

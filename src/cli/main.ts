@@ -1,3 +1,43 @@
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+/**
+ * `phased-rollout` command line: dispatches to one module per command under ./commands, loaded
+ * lazily so that a command only pays for what it uses.
+ */
+import { formatError } from './errors';
+
+interface CommandEntry {
+  /** Module under ./commands that exports `run(argv): Promise<number>`. */
+  readonly module: string;
+  /** One-line usage shown by `phased-rollout help`. */
+  readonly usage: string;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  synth: { module: './commands/synth', usage: 'synth [--matrix FILE] [--out DIR]   synthesize phase bundles into DIR (default dist)' },
+};
+
+function help(): string {
+  return ['usage: phased-rollout <command> [options]', '', 'commands:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+/** Runs the command line and returns the exit code (0 ok, 1 findings or invalid input, 2 unusable usage). */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(help() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`phased-rollout: unknown command "${name}"\n${help()}\n`);
+    return 2;
+  }
+  try {
+    const command = require(entry.module) as { run(argv: string[]): Promise<number> };
+    return await command.run(rest);
+  } catch (error) {
+    const { message, exitCode } = formatError(error);
+    process.stderr.write(`phased-rollout ${name}: ${message}\n`);
+    return exitCode;
+  }
 }

@@ -1,0 +1,39 @@
+/** Errors the command line turns into a message and an exit code instead of a stack trace. */
+import { parseArgs } from 'node:util';
+import { InputError } from '../manifest';
+
+/** Wrong command-line usage: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * Errors that carry a complete user-facing message and their exit code. Any other error is a bug:
+ * it is still reported without a stack trace, unless PHASED_ROLLOUT_DEBUG is set.
+ */
+export function formatError(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof UsageError || error instanceof InputError) return { message: error.message, exitCode: 2 };
+  if (error instanceof Error && 'exitCode' in error && typeof (error as any).exitCode === 'number') {
+    return { message: error.message, exitCode: (error as any).exitCode };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (process.env.PHASED_ROLLOUT_DEBUG && error instanceof Error) return { message: error.stack ?? message, exitCode: 1 };
+  return { message: `internal error: ${message}`, exitCode: 1 };
+}
+
+/** node:util parseArgs, strict, with its errors turned into UsageError. */
+export function parseCommandArgs<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
+  argv: string[],
+  options: T,
+  allowPositionals = false,
+): { values: Record<string, any>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return { values: values as Record<string, any>, positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

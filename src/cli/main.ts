@@ -12,7 +12,7 @@ interface CommandEntry {
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
-  synth: { module: './commands/synth', usage: 'synth [--matrix FILE] [--out DIR]   synthesize phase bundles into DIR (default dist)' },
+  synth: { module: './commands/synth', usage: 'synth --matrix FILE [--out DIR]       synthesize a YAML/JSON matrix into phase bundles in DIR (default dist)' },
 };
 
 function help(): string {

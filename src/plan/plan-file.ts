@@ -2,7 +2,9 @@
  * The format of `dist/<environment>/plan.json`: the machine-readable contract between synthesis and
  * everything that applies or checks the phases (pipelines, `phased-rollout apply|verify|plan`, Argo CD promotion).
  */
-import { ObjectRef } from '../manifest';
+import { identityKey, KubeObject, ObjectRef, refOf } from '../manifest';
+import { DEFAULT_GATES, Environment, Gates, isRelease } from '../matrix/model';
+import { Phase } from './planner';
 
 /** Version of the plan.json format; bumped on any incompatible change. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -62,4 +64,67 @@ export interface PhaseGates {
   readonly observe?: { readonly seconds: number };
   /** Time for clients to finish keep-alive connections before the next phase removes what they used. */
   readonly drain?: { readonly seconds: number };
+}
+
+/** What buildPlanFile needs of one phase: its planned form and the objects rendered for it. */
+export interface RenderedPhase {
+  /** The planned phase. */
+  readonly phase: Phase;
+  /** Folder name (`NN-name`). */
+  readonly path: string;
+  /** Every object of the phase folder, in file order. */
+  readonly objects: readonly KubeObject[];
+}
+
+const ISTIO_NETWORKING = 'networking.istio.io/';
+
+/**
+ * Builds plan.json for an environment. Gates are derived from what actually changes between
+ * rendered phases, so that they cannot disagree with the files: `rollout` for Deployments the phase
+ * creates, `propagation` for Istio networking objects it creates or changes, `observe` for canary
+ * steps, `drain` when the next phase removes something.
+ */
+export function buildPlanFile(env: Environment, phases: readonly RenderedPhase[]): PlanFile {
+  const released = env.rollouts.filter(isRelease);
+  const maxOf = (pick: (g: Gates) => number) => Math.max(pick(DEFAULT_GATES), ...released.map((r) => pick(r.gates)));
+  const byKey = (objects: readonly KubeObject[]) => new Map(objects.map((o) => [identityKey(o), o]));
+
+  const removesOf = phases.map((rendered, i) => {
+    if (i === 0) return [];
+    const current = byKey(rendered.objects);
+    return phases[i - 1].objects.filter((o) => !current.has(identityKey(o))).map(refOf);
+  });
+
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    environment: env.name,
+    namespace: env.namespace,
+    releases: released.map((r) => ({
+      service: r.service.name,
+      from: r.from,
+      to: r.to,
+      strategy: r.canarySteps.length > 0 ? { type: 'canary' as const, steps: [...r.canarySteps] } : { type: 'blueGreen' as const },
+    })),
+    phases: phases.map((rendered, i) => {
+      const previous = i === 0 ? new Map<string, KubeObject>() : byKey(phases[i - 1].objects);
+      const created = rendered.objects.filter((o) => !previous.has(identityKey(o)));
+      const changedIstio = rendered.objects.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) &&
+        JSON.stringify(o) !== JSON.stringify(previous.get(identityKey(o))));
+      const newDeployments = created.filter((o) => o.kind === 'Deployment');
+      const gates: PhaseGates = {
+        ...(newDeployments.length > 0 ? { rollout: { deployments: newDeployments.map(refOf), timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
+        ...(changedIstio.length > 0 ? { propagation: { objects: changedIstio.map(refOf), seconds: maxOf((g) => g.propagationSeconds) } } : {}),
+        ...(rendered.phase.kind === 'canary' && maxOf((g) => g.observeSeconds) > 0 ? { observe: { seconds: maxOf((g) => g.observeSeconds) } } : {}),
+        ...(removesOf[i + 1]?.length > 0 ? { drain: { seconds: maxOf((g) => g.drainSeconds) } } : {}),
+      };
+      return {
+        index: i,
+        name: rendered.phase.name,
+        path: rendered.path,
+        objects: rendered.objects.map(refOf),
+        removes: removesOf[i],
+        gates,
+      };
+    }),
+  };
 }

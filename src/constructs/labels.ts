@@ -1,0 +1,9 @@
+/** Labels shared by the constructs: Istio's `app`/`version` convention and the managed-by marker. */
+
+/** Marks every object this toolkit generates. */
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdk8s-phased-rollout' } as const;
+
+/** Pod labels of one version: what the Service (app) and the DestinationRule subset (version) select. */
+export function versionLabels(service: string, version: string): Record<string, string> {
+  return { app: service, version };
+}

@@ -1,0 +1,19 @@
+/** Names of generated objects, in one place: the planner, the constructs and validation must agree on them. */
+
+/** Deployment (and PodDisruptionBudget) of one version: `<service>-<version>`, the seed article's pattern. */
+export function deploymentName(service: string, version: string): string {
+  return `${service}-${version}`;
+}
+
+/** Gateway-bound VirtualService of a service. */
+export function gatewayVirtualServiceName(service: string): string {
+  return `${service}-gateway`;
+}
+
+/** The ingress Gateway of an environment. */
+export function gatewayName(environment: string): string {
+  return `${environment}-gateway`;
+}
+
+/** Folder names under dist/ that are not environments. */
+export const RESERVED_FOLDER_NAMES: readonly string[] = ['argocd'];

@@ -16,7 +16,7 @@ function fail(file: string, message: string): never {
 /** Parses matrix text (YAML 1.2, of which JSON is a subset): exactly one document, no custom tags. */
 export function parseMatrixText(text: string, file: string): unknown {
   if (text.includes('\u0000') || text.includes('\uFFFD')) fail(file, 'is not UTF-8 text (binary content)');
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, customTags: [], strict: true });
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, customTags: [], strict: true });
   if (!Array.isArray(docs)) fail(file, 'is not a YAML stream');
   const nonEmpty = docs.filter((doc) => doc.contents !== null || doc.errors.length > 0);
   if (nonEmpty.length === 0) fail(file, 'is empty (expected a mapping with environments, services and releases)');
@@ -24,8 +24,8 @@ export function parseMatrixText(text: string, file: string): unknown {
   const [doc] = nonEmpty;
   const error = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (error) {
-    const line = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
-    fail(file, `invalid YAML${line}: ${error.message.split('\n')[0]}`);
+    // The first line of a pretty error is the problem and its position ("... at line 3, column 1:").
+    fail(file, `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}`);
   }
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -131,7 +131,9 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
   if (!root) throw new MatrixError(check.issues, source);
   check.fields(root, '', ['environments', 'services', 'releases'], ['environments', 'services', 'releases']);
 
-  const services = check.named(root, 'services', '', DNS1035_LABEL, 'a DNS-1035 label: lowercase letters, digits and -, starting with a letter')
+  const serviceEntries = check.named(root, 'services', '', DNS1035_LABEL, 'a DNS-1035 label: lowercase letters, digits and -, starting with a letter');
+  const declaredServices = serviceEntries.map(([name]) => name);
+  const services = serviceEntries
     .map(([name, spec]) => validateService(check, name, spec))
     .filter((s): s is Service => s !== undefined);
   const byName = new Map(services.map((s) => [s.name, s]));
@@ -158,7 +160,7 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     if (namespace !== undefined) namespaces.set(namespace, name);
     const replicas = check.integer(env, 'replicas', path, 1, 1000, 2);
     const ingressHosts = validateHosts(check, env.ingressHosts, join(path, 'ingressHosts'));
-    const rollouts = validateReleases(check, name, releases[name], byName);
+    const rollouts = validateReleases(check, name, releases[name], declaredServices, byName);
     if (namespace === undefined || replicas === undefined) continue;
     environments.push({ name, namespace, replicas, ingressHosts, rollouts });
   }
@@ -279,14 +281,15 @@ function validateHosts(check: Checker, value: unknown, path: string): string[] {
   return hosts;
 }
 
-function validateReleases(check: Checker, environment: string, value: unknown, services: ReadonlyMap<string, Service>): ServiceRollout[] {
+/** Releases of one environment; those of declared services that failed validation are skipped (already reported). */
+function validateReleases(check: Checker, environment: string, value: unknown, declared: readonly string[],
+  services: ReadonlyMap<string, Service>): ServiceRollout[] {
   const path = join('releases', environment);
   if (value === undefined) return [];
   const entries = check.object(value, path, 'a mapping of service name to release');
   if (!entries) return [];
-  const declared = [...services.keys()];
   for (const name of Object.keys(entries)) {
-    if (!services.has(name)) check.report(join(path, name), `"${name}" is not a declared service (${declared.join(', ') || 'none declared'})`);
+    if (!declared.includes(name)) check.report(join(path, name), `"${name}" is not a declared service (${declared.join(', ') || 'none declared'})`);
   }
   // Service declaration order, so that output does not depend on the order of the releases mapping.
   return [...services.values()]

@@ -1,0 +1,29 @@
+/** Shared test fixtures: a small valid matrix to mutate, and its validated form. */
+import { MatrixSpec } from '../src/matrix/types';
+import { Matrix } from '../src/matrix/model';
+import { validateMatrix } from '../src/matrix/validate';
+
+/** A fresh, valid, plain-data matrix (deep copy each call, safe to mutate). */
+export function baseMatrix(): any {
+  return {
+    environments: { production: { namespace: 'production', replicas: 3, ingressHosts: ['*'] } },
+    services: {
+      'coffee-shop': {
+        image: 'sdaschner/coffee-shop',
+        versions: { v1: 'zero-downtime-1', v2: 'zero-downtime-2' },
+        port: 8080,
+        readinessPath: '/coffee-shop/resources/health',
+        livenessPath: '/',
+        preStopSeconds: 20,
+        ingressPath: '/coffee-shop',
+      },
+      barista: { image: 'sdaschner/barista', versions: { v1: 'b1', v2: 'b2' }, port: 9090, readinessPath: '/health', livenessPath: '/' },
+    },
+    releases: { production: { 'coffee-shop': { from: 'v1', to: 'v2' }, barista: { version: 'v1' } } },
+  };
+}
+
+/** Validates a plain-data matrix (throws on invalid input). */
+export function matrixOf(spec: MatrixSpec | any): Matrix {
+  return validateMatrix(spec);
+}

@@ -1,0 +1,120 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { synthApp } from '../../src/app';
+import { exampleMatrix } from '../../src/example/matrix';
+import { validateMatrix } from '../../src/matrix';
+import { PlanFile } from '../../src/plan/plan-file';
+import { synthesize, synthesizeFiles } from '../../src/synth';
+import { readTree } from '../tree';
+import { baseMatrix } from '../helpers';
+
+const root = resolve(__dirname, '../..');
+const cli = join(root, 'bin/phased-rollout');
+const temp = () => mkdtempSync(join(tmpdir(), 'synth-'));
+
+describe('synthesis of the example release', () => {
+  const files = synthesizeFiles(validateMatrix(exampleMatrix));
+
+  test('the committed dist/ is what the example synthesizes (regenerate with npm run synth)', () => {
+    expect(readTree(join(root, 'dist'))).toEqual(files);
+  });
+
+  test('layout: dist/<env>/NN-<phase>/ with YAML files only, and plan.json', () => {
+    const folders = [...new Set([...files.keys()].map((f) => f.split('/').slice(0, -1).join('/')))];
+    expect(folders).toEqual([
+      'production/00-baseline', 'production/01-prepare', 'production/02-switch', 'production/03-cleanup', 'production',
+      'staging/00-baseline', 'staging/01-prepare', 'staging/02-canary-10', 'staging/03-canary-50', 'staging/04-switch', 'staging/05-cleanup', 'staging',
+    ]);
+    for (const path of files.keys()) {
+      if (path.split('/').length === 3) expect(path).toMatch(/\.k8s\.yaml$/);
+      else expect(path).toMatch(/^(production|staging)\/plan\.json$/);
+    }
+  });
+
+  test('plan.json lists phases in order with objects, removes and gates', () => {
+    const plan: PlanFile = JSON.parse(files.get('staging/plan.json')!);
+    expect(plan.phases.map((p) => [p.index, p.name, p.path])).toEqual([
+      [0, 'baseline', '00-baseline'], [1, 'prepare', '01-prepare'], [2, 'canary-10', '02-canary-10'],
+      [3, 'canary-50', '03-canary-50'], [4, 'switch', '04-switch'], [5, 'cleanup', '05-cleanup'],
+    ]);
+    expect(plan.releases).toEqual([
+      { service: 'coffee-shop', from: 'v2', to: 'v3', strategy: { type: 'canary', steps: [10, 50] } },
+      { service: 'barista', from: 'v1', to: 'v2', strategy: { type: 'blueGreen' } },
+    ]);
+    const names = (refs: readonly { kind: string; name: string }[] | undefined) => (refs ?? []).map((r) => `${r.kind}/${r.name}`);
+    const [, prepare, canary10, , switchPhase, cleanup] = plan.phases;
+    expect(names(prepare.gates.rollout?.deployments)).toEqual(['Deployment/barista-v2', 'Deployment/coffee-shop-v3']);
+    expect(names(prepare.gates.propagation?.objects)).toEqual(['DestinationRule/barista', 'DestinationRule/coffee-shop']);
+    expect(prepare.gates.drain).toBeUndefined();
+    expect(names(canary10.gates.propagation?.objects)).toEqual(['VirtualService/coffee-shop']);
+    expect(canary10.gates.observe).toEqual({ seconds: 60 });
+    expect(switchPhase.gates.drain).toEqual({ seconds: 30 });
+    expect(names(switchPhase.gates.propagation?.objects)).toEqual(['VirtualService/barista', 'VirtualService/coffee-shop']);
+    expect(cleanup.removes).toEqual([
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'staging', name: 'barista-v1' },
+      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespace: 'staging', name: 'barista-v1' },
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'staging', name: 'coffee-shop-v2' },
+      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespace: 'staging', name: 'coffee-shop-v2' },
+    ]);
+    for (const phase of plan.phases.slice(0, -1)) expect(phase.removes).toEqual([]);
+    expect(plan.phases[5].objects).toContainEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'staging', name: 'coffee-shop-v3' });
+  });
+
+  test('the same input gives byte-identical output', () => {
+    const [a, b] = [temp(), temp()];
+    synthesize(validateMatrix(exampleMatrix), a);
+    synthesize(validateMatrix(JSON.parse(JSON.stringify(exampleMatrix))), b);
+    expect(readTree(b)).toEqual(readTree(a));
+    expect(readTree(a).size).toBe(files.size);
+  });
+
+  test('npx cdk8s synth and phased-rollout synth produce the same dist/ (real cdk8s CLI)', () => {
+    const [viaCdk8s, viaCli] = [join(temp(), 'dist'), join(temp(), 'dist')];
+    execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', viaCdk8s], { cwd: root, stdio: 'pipe' });
+    execFileSync(cli, ['synth', '--matrix', join(root, 'examples/coffee-shop.yaml'), '--out', viaCli], { stdio: 'pipe' });
+    expect(readTree(viaCdk8s)).toEqual(files);
+    expect(readTree(viaCli)).toEqual(files);
+  });
+});
+
+describe('failed synthesis', () => {
+  test('phased-rollout synth with an invalid matrix exits 1, prints every problem and leaves dist/ exactly as it was', () => {
+    const out = join(temp(), 'dist');
+    synthesize(validateMatrix(exampleMatrix), out);
+    const before = readTree(out);
+    const spec = baseMatrix();
+    spec.releases.production['coffee-shop'].to = 'v3';
+    spec.services.barista.port = 0;
+    const matrixFile = join(temp(), 'bad.json');
+    writeFileSync(matrixFile, JSON.stringify(spec));
+    const result = spawnSync(cli, ['synth', '--matrix', matrixFile, '--out', out], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${matrixFile}: releases.production.coffee-shop.to: "v3" is not a declared version of coffee-shop (v1, v2)`);
+    expect(result.stderr).toContain(`${matrixFile}: services.barista.port: 0 is not an integer from 1 to 65535`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test('usage errors exit 2', () => {
+    const result = spawnSync(cli, ['synth', '--bogus'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--bogus'");
+  });
+
+  test('the cdk8s app writes nothing and exits 1 on an invalid matrix', () => {
+    const out = join(temp(), 'dist');
+    mkdirSync(out);
+    const spec = baseMatrix();
+    spec.releases.production.barista = { version: 'v7' };
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(synthApp(spec, out)).toBe(1);
+      expect(String(stderr.mock.calls[0][0])).toContain('releases.production.barista.version: "v7" is not a declared version of barista (v1, v2)');
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(readTree(out).size).toBe(0);
+  });
+});

@@ -1,0 +1,39 @@
+/** `phased-rollout verify DIR [-o json]`: exit 0 when every phase and transition is safe, 1 with findings, 2 on unusable input. */
+import { Finding, loadPhases, verifyPhases } from '../../verify';
+import { parseCommandArgs, UsageError } from '../errors';
+
+/** Usage line for `phased-rollout help`. */
+export const USAGE = 'verify DIR [-o json]   prove that no phase of DIR and no transition between its phases drops a request';
+
+function formatFinding(finding: Finding): string {
+  return [
+    `${finding.transition ?? finding.phase}: ${finding.rule}`,
+    `  object:  ${finding.object}`,
+    `  problem: ${finding.message}`,
+    `  fix:     ${finding.fix}`,
+  ].join('\n');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Runs the command and returns its exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' } }, true);
+  if (positionals.length !== 1) throw new UsageError(`expected one environment folder\nusage: phased-rollout ${USAGE}`);
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
+
+  const { environment, phases } = loadPhases(positionals[0]);
+  const findings = verifyPhases(phases);
+  const transitions = phases.length - 1;
+  if (output === 'json') {
+    process.stdout.write(`${JSON.stringify({ environment, phases: phases.length, transitions, findings }, null, 2)}\n`);
+  } else {
+    for (const finding of findings) process.stdout.write(`${formatFinding(finding)}\n\n`);
+    const counts = [plural(phases.length, 'phase'), plural(transitions, 'transition'), plural(findings.length, 'finding')];
+    process.stdout.write(`${environment}: ${counts.join(', ')}\n`);
+  }
+  return findings.length === 0 ? 0 : 1;
+}

@@ -1,0 +1,65 @@
+/** Rules about one phase on its own: the state must route only to what it defines and backs with pods. */
+import { MESSAGES } from '../messages';
+import { backendsOf, combineSelectors, selectDeployments, subsetFor } from '../state';
+import { RuleFinding, StateRule } from '../types';
+
+/** A route to a subset that no DestinationRule of the phase defines. */
+export const subsetUndefined: StateRule = {
+  id: 'state/subset-undefined',
+  description: 'every routed subset is defined in a DestinationRule for its host in the same phase',
+  scope: 'state',
+  check: (state) => state.routed
+    .filter((destination) => destination.subset !== undefined && !subsetFor(state, destination))
+    .map(MESSAGES.subsetUndefined),
+};
+
+/** A DestinationRule subset that selects no pod of the phase. */
+export const subsetSelectsNothing: StateRule = {
+  id: 'state/subset-no-pods',
+  description: 'every DestinationRule subset selects pods of a workload of the same phase',
+  scope: 'state',
+  check: (state) => {
+    const findings: RuleFinding[] = [];
+    for (const [host, rules] of state.destinationRules) {
+      const service = state.services.get(host);
+      if (!service?.selector) continue; // not a Service of this phase: nothing to check against
+      for (const rule of rules) {
+        for (const subset of rule.subsets.values()) {
+          const combined = combineSelectors(service.selector, subset.labels);
+          if (combined && selectDeployments(state, service.namespace, combined).length > 0) continue;
+          findings.push(MESSAGES.subsetSelectsNothing(rule.object, subset.name, host, combined));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/** A route to a whole Service whose selector matches no pod of the phase. */
+export const serviceSelectsNothing: StateRule = {
+  id: 'state/service-no-pods',
+  description: 'a Service that receives traffic without a subset selects pods of a workload of the same phase',
+  scope: 'state',
+  check: (state) => state.routed.flatMap((destination) => {
+    if (destination.subset !== undefined) return [];
+    const service = state.services.get(destination.host);
+    const backends = backendsOf(destination, service, undefined, state);
+    return service && backends?.length === 0 ? [MESSAGES.serviceSelectsNothing(destination, service.object)] : [];
+  }),
+};
+
+/** Route weights Istio rejects. */
+export const invalidWeights: StateRule = {
+  id: 'state/invalid-weights',
+  description: 'route weights are not negative and do not total 0 across several destinations',
+  scope: 'state',
+  check: (state) => state.invalidWeights.map((w) => MESSAGES.invalidWeights(w.source, w.where, w.reason)),
+};
+
+/** The same object twice in one phase. */
+export const duplicateObject: StateRule = {
+  id: 'state/duplicate-object',
+  description: 'each object is defined once per phase',
+  scope: 'state',
+  check: (state) => state.duplicates.map(MESSAGES.duplicateObject),
+};

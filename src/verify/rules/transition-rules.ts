@@ -1,0 +1,131 @@
+/**
+ * Rules about a transition S -> S': whatever order its objects are applied in and however late proxies
+ * learn about them, every request must find a defined subset and ready pods (make before break).
+ */
+import { identityKey, resourceName } from '../../manifest';
+import { MESSAGES } from '../messages';
+import { backendsOf, DestinationRuleInfo, matchesSelector, PhaseState } from '../state';
+import { RuleFinding, TransitionRule } from '../types';
+
+/** A route in S' to a subset S does not define, or to pods that S's Service or subset does not select. */
+export const subsetDefinedBoth: TransitionRule = {
+  id: 'transition/subset-defined-both',
+  description: 'a subset routed in the next phase is already defined, and selects the pods it reaches, in the previous phase',
+  scope: 'transition',
+  check: ({ from, to, destinations }) => destinations.filter((d) => d.routedAfter).flatMap((resolved) => {
+    const { destination, serviceBefore, serviceAfter, subsetBefore, subsetAfter } = resolved;
+    if (destination.subset !== undefined && !subsetBefore) return [MESSAGES.routedBeforeSubset(destination, from.label)];
+    const findings: RuleFinding[] = [];
+    for (const workload of backendsOf(destination, serviceAfter, subsetAfter, to) ?? []) {
+      if (!from.deployments.has(workload.key)) continue; // a new workload: transition/new-deployment-routed
+      if (serviceBefore?.selector && !matchesSelector(workload.podLabels, serviceBefore.selector)) {
+        findings.push(MESSAGES.notYetSelected(destination, workload, serviceBefore.object, from.label));
+      }
+      if (subsetBefore && !matchesSelector(workload.podLabels, subsetBefore.labels)) {
+        findings.push(MESSAGES.notYetSelected(destination, workload, subsetBefore.destinationRule, from.label));
+      }
+    }
+    return findings;
+  }),
+};
+
+/** A workload created in S' that a route can reach before it is ready. */
+export const newDeploymentRouted: TransitionRule = {
+  id: 'transition/new-deployment-routed',
+  description: 'a Deployment created in a phase carries no traffic in that phase',
+  scope: 'transition',
+  check: ({ carried }) => [...carried.values()]
+    .filter((c) => !c.before && c.after)
+    .map((c) => MESSAGES.newWorkloadRouted(c.after!, c.destination)),
+};
+
+/** A pod template change of a workload that carries traffic: Kubernetes' rolling update, not a reroute. */
+export const inPlaceUpdate: TransitionRule = {
+  id: 'transition/in-place-update',
+  description: 'the pod template of a Deployment that carries traffic does not change',
+  scope: 'transition',
+  check: ({ carried }) => [...carried.values()]
+    .filter((c) => c.before && c.after && c.before.templateKey !== c.after.templateKey)
+    .map((c) => MESSAGES.inPlaceUpdate(c.after!, c.destination)),
+};
+
+/** Something traffic depends on disappears, or stops selecting the pods traffic goes to. */
+export const removedWhileRouted: TransitionRule = {
+  id: 'transition/removed-while-routed',
+  description: 'nothing that carries traffic in either phase is removed or stops selecting routed pods',
+  scope: 'transition',
+  check: ({ from, to, destinations, carried }) => {
+    const findings: RuleFinding[] = [...carried.values()]
+      .filter((c) => c.before && !c.after)
+      .map((c) => MESSAGES.workloadRemovedWhileRouted(c.before!, c.destination));
+    for (const { destination, serviceBefore, serviceAfter, subsetBefore, subsetAfter } of destinations) {
+      if (serviceBefore && !serviceAfter) findings.push(MESSAGES.serviceRemovedWhileRouted(destination, serviceBefore.object));
+      if (subsetBefore && !subsetAfter) findings.push(MESSAGES.subsetRemovedWhileRouted(destination, subsetBefore.destinationRule));
+      for (const workload of backendsOf(destination, serviceBefore, subsetBefore, from) ?? []) {
+        const after = to.deployments.get(workload.key);
+        if (!after) continue; // reported above as a removed workload
+        if (serviceAfter?.selector && !matchesSelector(after.podLabels, serviceAfter.selector)) {
+          findings.push(MESSAGES.stopsSelecting(destination, workload, serviceAfter.object));
+        }
+        if (subsetAfter && !matchesSelector(after.podLabels, subsetAfter.labels)) {
+          findings.push(MESSAGES.stopsSelecting(destination, workload, subsetAfter.destinationRule));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/** The gates a phase needs before the next phase may remove what it routed to. */
+const REMOVAL_GATES = ['propagation', 'drain'] as const;
+
+/** Removal of a workload or subset without propagation and drain after the previous phase (only with plan.json). */
+export const removalWithoutGates: TransitionRule = {
+  id: 'transition/removal-without-gates',
+  description: 'a Deployment or subset is removed only after a phase whose gates include propagation and drain',
+  scope: 'transition',
+  check: ({ from, to }) => {
+    const gates = from.phase.gates;
+    if (!gates) return [];
+    const missing = REMOVAL_GATES.filter((gate) => !gates[gate]);
+    if (missing.length === 0) return [];
+    const findings: RuleFinding[] = [];
+    for (const [key, workload] of from.deployments) {
+      if (!to.deployments.has(key) && workload.object.kind === 'Deployment') {
+        findings.push(MESSAGES.removalWithoutGates(key, key, from.label, missing));
+      }
+    }
+    const rulesAfter = destinationRulesByIdentity(to);
+    for (const [identity, rule] of destinationRulesByIdentity(from)) {
+      const subsetsAfter = rulesAfter.get(identity)?.subsets;
+      for (const subset of rule.subsets.keys()) {
+        if (subsetsAfter?.has(subset)) continue;
+        const name = resourceName(rule.object);
+        findings.push(MESSAGES.removalWithoutGates(name, `subset ${subset} of ${name}`, from.label, missing));
+      }
+    }
+    return findings;
+  },
+};
+
+function destinationRulesByIdentity(state: PhaseState): Map<string, DestinationRuleInfo> {
+  const byIdentity = new Map<string, DestinationRuleInfo>();
+  for (const rules of state.destinationRules.values()) for (const rule of rules) byIdentity.set(identityKey(rule.object), rule);
+  return byIdentity;
+}
+
+/** A Deployment created by a phase whose rollout gate does not wait for it (only with plan.json). */
+export const createdWithoutRolloutGate: TransitionRule = {
+  id: 'transition/created-without-rollout-gate',
+  description: 'a Deployment created by a phase is listed in that phase\'s rollout gate',
+  scope: 'transition',
+  check: ({ from, to }) => {
+    const gates = to.phase.gates;
+    if (!gates) return [];
+    const listed = new Set((gates.rollout?.deployments ?? [])
+      .map((ref) => resourceName({ kind: ref.kind, namespace: ref.namespace ?? 'default', name: ref.name })));
+    return [...to.deployments.values()]
+      .filter((w) => w.object.kind === 'Deployment' && !from.deployments.has(w.key) && !listed.has(w.key))
+      .map(MESSAGES.createdWithoutRolloutGate);
+  },
+};

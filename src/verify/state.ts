@@ -1,0 +1,329 @@
+/**
+ * One phase indexed for checking: Deployments by namespace and label, Services and DestinationRules by
+ * host, and every destination that receives traffic. Building it is linear in the number of objects;
+ * every lookup afterwards is by key.
+ */
+import { basename } from 'node:path';
+import { identityKey, KubeObject, resourceName } from '../manifest';
+import { Phase } from './types';
+
+/** Kubernetes label selector in its `matchLabels` / Service `selector` form. */
+export type Labels = Readonly<Record<string, string>>;
+
+/** Kinds whose pod template makes the pods that Services select (Deployments in synthesized plans). */
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/** A workload (Deployment or another kind with a pod template) and what routing needs to know about it. */
+export interface DeploymentInfo {
+  /** The object. */
+  readonly object: KubeObject;
+  /** `Kind namespace/name`: the key of {@link PhaseState.deployments} and the name findings use. */
+  readonly key: string;
+  /** Namespace (`default` when the YAML has none). */
+  readonly namespace: string;
+  /** Labels of the pod template: what Services and subsets select. */
+  readonly podLabels: Labels;
+  /** Canonical JSON of the pod template: equal strings mean no rolling update. */
+  readonly templateKey: string;
+}
+
+/** A Service, reachable through its cluster-local host. */
+export interface ServiceInfo {
+  /** The object. */
+  readonly object: KubeObject;
+  /** Namespace (`default` when the YAML has none). */
+  readonly namespace: string;
+  /** Pod selector; absent for a Service without selector (endpoints managed elsewhere, not checkable). */
+  readonly selector?: Labels;
+}
+
+/** One subset of a DestinationRule. */
+export interface SubsetInfo {
+  /** Subset name. */
+  readonly name: string;
+  /** Labels the subset adds to the Service's selector. */
+  readonly labels: Labels;
+  /** The DestinationRule that defines it. */
+  readonly destinationRule: KubeObject;
+}
+
+/** A DestinationRule indexed by its normalized host. */
+export interface DestinationRuleInfo {
+  /** The object. */
+  readonly object: KubeObject;
+  /** Namespace (`default` when the YAML has none). */
+  readonly namespace: string;
+  /** Namespaces it is exported to (`*` for all, `.` for its own). */
+  readonly exportTo: readonly string[];
+  /** Subsets by name (the first definition of a name wins, as in Istio). */
+  readonly subsets: ReadonlyMap<string, SubsetInfo>;
+}
+
+/** Where a route line points: the unit the transition invariant is about. */
+export interface Destination {
+  /** The VirtualService holding the route, or the Service itself for its implicit default route. */
+  readonly source: KubeObject;
+  /** Namespace the host was written in (the source's). */
+  readonly namespace: string;
+  /** Normalized host (`name.ns.svc.cluster.local` for cluster services). */
+  readonly host: string;
+  /** Subset name; absent means every endpoint of the host's Service. */
+  readonly subset?: string;
+}
+
+/** A route list whose weights Istio would reject. */
+export interface InvalidWeights {
+  /** The VirtualService. */
+  readonly source: KubeObject;
+  /** Where in the spec, e.g. `http[0]`. */
+  readonly where: string;
+  /** Why it is invalid. */
+  readonly reason: 'negative' | 'zero-total';
+}
+
+/** A phase with its objects indexed. */
+export interface PhaseState {
+  /** The phase as given. */
+  readonly phase: Phase;
+  /** How findings name the phase: the last segment of its path (`01-prepare`). */
+  readonly label: string;
+  /** Workloads by `Kind namespace/name`. */
+  readonly deployments: ReadonlyMap<string, DeploymentInfo>;
+  /** Deployments by namespace, then by `key=value` of each pod label. */
+  readonly deploymentsByLabel: ReadonlyMap<string, ReadonlyMap<string, readonly DeploymentInfo[]>>;
+  /** Deployments by namespace. */
+  readonly deploymentsByNamespace: ReadonlyMap<string, readonly DeploymentInfo[]>;
+  /** Services by host. */
+  readonly services: ReadonlyMap<string, ServiceInfo>;
+  /** DestinationRules by host. */
+  readonly destinationRules: ReadonlyMap<string, readonly DestinationRuleInfo[]>;
+  /** Every destination that receives traffic (weight > 0, mirrors included), deduplicated. */
+  readonly routed: readonly Destination[];
+  /** Route lists with weights Istio rejects. */
+  readonly invalidWeights: readonly InvalidWeights[];
+  /** Objects that appear more than once (the later copy). */
+  readonly duplicates: readonly KubeObject[];
+}
+
+const CLUSTER_SUFFIX = 'svc.cluster.local';
+
+/** Namespace of an object; Kubernetes applies namespace-less YAML to `default` unless told otherwise. */
+export function namespaceOf(object: KubeObject): string {
+  return object.metadata.namespace ?? 'default';
+}
+
+/** Normalizes `foo`, `foo.ns`, `foo.ns.svc` and the FQDN to `foo.ns.svc.cluster.local`; other hosts stay as they are. */
+export function normalizeHost(host: string, namespace: string): string {
+  const parts = host.split('.');
+  if (parts.length === 1) return `${host}.${namespace}.${CLUSTER_SUFFIX}`;
+  if (parts.length === 2) return `${host}.${CLUSTER_SUFFIX}`;
+  if (parts.length === 3 && parts[2] === 'svc') return `${host}.cluster.local`;
+  return host;
+}
+
+/** Canonical JSON (sorted keys) so that two equal templates compare equal whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value as object).sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Combines two selectors; undefined when they require different values for one key (they select nothing). */
+export function combineSelectors(a: Labels, b: Labels): Labels | undefined {
+  for (const [key, value] of Object.entries(b)) if (key in a && a[key] !== value) return undefined;
+  return { ...a, ...b };
+}
+
+function stringMap(value: unknown): Labels {
+  if (value === null || typeof value !== 'object') return {};
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+}
+
+/** Indexes the objects of one phase. */
+export function buildState(phase: Phase): PhaseState {
+  const deployments = new Map<string, DeploymentInfo>();
+  const deploymentsByLabel = new Map<string, Map<string, DeploymentInfo[]>>();
+  const deploymentsByNamespace = new Map<string, DeploymentInfo[]>();
+  const services = new Map<string, ServiceInfo>();
+  const destinationRules = new Map<string, DestinationRuleInfo[]>();
+  const virtualServices: KubeObject[] = [];
+  const duplicates: KubeObject[] = [];
+  const seen = new Set<string>();
+
+  for (const object of phase.objects) {
+    const identity = identityKey(object);
+    if (seen.has(identity)) {
+      duplicates.push(object);
+      continue;
+    }
+    seen.add(identity);
+    const namespace = namespaceOf(object);
+    const spec = object.spec ?? {};
+    if (WORKLOAD_KINDS.has(object.kind)) {
+      const info: DeploymentInfo = {
+        object,
+        key: resourceName({ kind: object.kind, namespace, name: object.metadata.name }),
+        namespace,
+        podLabels: stringMap(spec.template?.metadata?.labels),
+        templateKey: canonicalJson(spec.template ?? null),
+      };
+      deployments.set(info.key, info);
+      push(deploymentsByNamespace, namespace, info);
+      const byLabel = deploymentsByLabel.get(namespace) ?? new Map<string, DeploymentInfo[]>();
+      deploymentsByLabel.set(namespace, byLabel);
+      for (const [key, value] of Object.entries(info.podLabels)) push(byLabel, `${key}=${value}`, info);
+      continue;
+    }
+    switch (object.kind) {
+      case 'Service':
+        services.set(`${object.metadata.name}.${namespace}.${CLUSTER_SUFFIX}`, {
+          object,
+          namespace,
+          selector: spec.selector && Object.keys(spec.selector).length > 0 ? stringMap(spec.selector) : undefined,
+        });
+        break;
+      case 'DestinationRule': {
+        if (typeof spec.host !== 'string') break;
+        const subsets = new Map<string, SubsetInfo>();
+        for (const subset of Array.isArray(spec.subsets) ? spec.subsets : []) {
+          if (typeof subset?.name === 'string' && !subsets.has(subset.name)) {
+            subsets.set(subset.name, { name: subset.name, labels: stringMap(subset.labels), destinationRule: object });
+          }
+        }
+        const exportTo = Array.isArray(spec.exportTo) && spec.exportTo.length > 0 ? spec.exportTo.map(String) : ['*'];
+        push(destinationRules, normalizeHost(spec.host, namespace), { object, namespace, exportTo, subsets });
+        break;
+      }
+      case 'VirtualService':
+        virtualServices.push(object);
+        break;
+    }
+  }
+  const { routed, invalidWeights } = collectRoutes(virtualServices, services);
+  return {
+    phase,
+    label: basename(phase.path) || phase.name,
+    deployments,
+    deploymentsByLabel,
+    deploymentsByNamespace,
+    services,
+    destinationRules,
+    routed,
+    invalidWeights,
+    duplicates,
+  };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Destinations of every route with traffic, plus the implicit default route of Services no mesh VirtualService covers. */
+function collectRoutes(virtualServices: readonly KubeObject[], services: ReadonlyMap<string, ServiceInfo>) {
+  const routed = new Map<string, Destination>();
+  const invalidWeights: InvalidWeights[] = [];
+  const meshHosts = new Set<string>();
+  const add = (source: KubeObject, host: unknown, subset: unknown): void => {
+    if (typeof host !== 'string') return;
+    const namespace = namespaceOf(source);
+    const destination: Destination = {
+      source,
+      namespace,
+      host: normalizeHost(host, namespace),
+      subset: typeof subset === 'string' && subset !== '' ? subset : undefined,
+    };
+    routed.set(`${identityKey(source)}|${destination.host}|${destination.subset ?? ''}`, destination);
+  };
+
+  for (const vs of virtualServices) {
+    const spec = vs.spec ?? {};
+    const namespace = namespaceOf(vs);
+    const gateways: unknown[] = Array.isArray(spec.gateways) ? spec.gateways : [];
+    if (gateways.length === 0 || gateways.includes('mesh')) {
+      for (const host of Array.isArray(spec.hosts) ? spec.hosts : []) meshHosts.add(normalizeHost(String(host), namespace));
+    }
+    for (const protocol of ['http', 'tcp', 'tls'] as const) {
+      const rules: any[] = Array.isArray(spec[protocol]) ? spec[protocol] : [];
+      rules.forEach((rule, index) => {
+        const where = `${protocol}[${index}]`;
+        const route: any[] = Array.isArray(rule?.route) ? rule.route : [];
+        const weights = route.map((r) => (typeof r?.weight === 'number' ? r.weight : route.length === 1 ? 100 : 0));
+        if (weights.some((w) => w < 0)) invalidWeights.push({ source: vs, where, reason: 'negative' });
+        else if (route.length > 1 && weights.every((w) => w === 0)) invalidWeights.push({ source: vs, where, reason: 'zero-total' });
+        // A sole destination receives all traffic whatever its weight (Istio's rule).
+        route.forEach((r, i) => {
+          if (route.length === 1 || weights[i] > 0) add(vs, r?.destination?.host, r?.destination?.subset);
+        });
+        if (rule?.mirror && rule.mirrorPercentage?.value !== 0) add(vs, rule.mirror.host, rule.mirror.subset);
+        for (const mirror of Array.isArray(rule?.mirrors) ? rule.mirrors : []) {
+          if (mirror?.percentage?.value !== 0) add(vs, mirror?.destination?.host, mirror?.destination?.subset);
+        }
+      });
+    }
+  }
+  for (const [host, service] of services) {
+    if (!meshHosts.has(host)) add(service.object, host, undefined);
+  }
+  return { routed: [...routed.values()], invalidWeights };
+}
+
+/** Deployments of a namespace whose pod labels match the selector; uses the rarest label as index. */
+export function selectDeployments(state: PhaseState, namespace: string, selector: Labels): DeploymentInfo[] {
+  const pairs = Object.entries(selector);
+  if (pairs.length === 0) return [...(state.deploymentsByNamespace.get(namespace) ?? [])];
+  const byLabel = state.deploymentsByLabel.get(namespace);
+  if (!byLabel) return [];
+  let candidates: readonly DeploymentInfo[] | undefined;
+  for (const [key, value] of pairs) {
+    const list = byLabel.get(`${key}=${value}`) ?? [];
+    if (candidates === undefined || list.length < candidates.length) candidates = list;
+  }
+  return (candidates ?? []).filter((d) => matchesSelector(d.podLabels, selector));
+}
+
+/** Whether labels satisfy a selector. */
+export function matchesSelector(labels: Labels, selector: Labels): boolean {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+function exportedTo(rule: DestinationRuleInfo, namespace: string): boolean {
+  return rule.exportTo.some((to) => to === '*' || to === namespace || (to === '.' && rule.namespace === namespace));
+}
+
+/**
+ * The DestinationRule that applies to a host for clients in a namespace: one in the client's namespace first,
+ * then one in the host's namespace, then any other exported there (Istio's lookup order, root namespace aside).
+ */
+export function destinationRuleFor(state: PhaseState, host: string, clientNamespace: string): DestinationRuleInfo | undefined {
+  const candidates = state.destinationRules.get(host);
+  if (!candidates) return undefined;
+  const serviceNamespace = state.services.get(host)?.namespace;
+  return candidates.find((r) => r.namespace === clientNamespace)
+    ?? candidates.find((r) => r.namespace === serviceNamespace && exportedTo(r, clientNamespace))
+    ?? candidates.find((r) => exportedTo(r, clientNamespace));
+}
+
+/** The subset a destination names, as defined in this phase; undefined when the destination names none or it is not defined. */
+export function subsetFor(state: PhaseState, destination: Destination): SubsetInfo | undefined {
+  if (destination.subset === undefined) return undefined;
+  return destinationRuleFor(state, destination.host, destination.namespace)?.subsets.get(destination.subset);
+}
+
+/**
+ * Deployments a destination sends traffic to when the Service comes from one phase and the subset from another
+ * (either can be applied first). Undefined when the host has no Service with a selector there (not checkable).
+ */
+export function backendsOf(destination: Destination, service: ServiceInfo | undefined, subset: SubsetInfo | undefined,
+  deploymentsFrom: PhaseState): DeploymentInfo[] | undefined {
+  if (!service?.selector) return undefined;
+  if (destination.subset !== undefined && !subset) return [];
+  const selector = subset ? combineSelectors(service.selector, subset.labels) : service.selector;
+  return selector ? selectDeployments(deploymentsFrom, service.namespace, selector) : [];
+}

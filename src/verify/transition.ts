@@ -1,0 +1,97 @@
+/**
+ * A transition S -> S' prepared for the rules: which destinations carry traffic on either side and which
+ * workloads they can reach while the objects of S' arrive in any order (Service, DestinationRule and
+ * Deployments each from S or from S').
+ */
+import { identityKey } from '../manifest';
+import {
+  backendsOf, DeploymentInfo, Destination, PhaseState, ServiceInfo, subsetFor, SubsetInfo,
+} from './state';
+
+/** A workload that may receive traffic during the transition. */
+export interface CarriedWorkload {
+  /** The workload in S, if it exists there. */
+  readonly before?: DeploymentInfo;
+  /** The workload in S', if it exists there. */
+  readonly after?: DeploymentInfo;
+  /** A destination that reaches it (the first found: enough to explain the finding). */
+  readonly destination: Destination;
+}
+
+/** How a destination resolves in S and in S'. */
+export interface ResolvedDestination {
+  /** The destination. */
+  readonly destination: Destination;
+  /** Whether a route of S sends traffic to it. */
+  readonly routedBefore: boolean;
+  /** Whether a route of S' sends traffic to it. */
+  readonly routedAfter: boolean;
+  /** The host's Service in S. */
+  readonly serviceBefore?: ServiceInfo;
+  /** The host's Service in S'. */
+  readonly serviceAfter?: ServiceInfo;
+  /** The named subset as S defines it. */
+  readonly subsetBefore?: SubsetInfo;
+  /** The named subset as S' defines it. */
+  readonly subsetAfter?: SubsetInfo;
+}
+
+/** Everything transition rules read. */
+export interface TransitionContext {
+  /** The state being left (S). */
+  readonly from: PhaseState;
+  /** The state being entered (S'). */
+  readonly to: PhaseState;
+  /** `01-prepare -> 02-switch`. */
+  readonly label: string;
+  /** Every destination routed in S or S', resolved in both. */
+  readonly destinations: readonly ResolvedDestination[];
+  /** Workloads any mix of S and S' can send traffic to, by key. */
+  readonly carried: ReadonlyMap<string, CarriedWorkload>;
+}
+
+function destinationKey(destination: Destination): string {
+  return `${identityKey(destination.source)}|${destination.host}|${destination.subset ?? ''}`;
+}
+
+/** Resolves the destinations of both states and the workloads they can reach. */
+export function analyzeTransition(from: PhaseState, to: PhaseState): TransitionContext {
+  const before = new Set(from.routed.map(destinationKey));
+  const after = new Set(to.routed.map(destinationKey));
+  const unique = new Map<string, Destination>();
+  for (const destination of [...to.routed, ...from.routed]) {
+    const key = destinationKey(destination);
+    if (!unique.has(key)) unique.set(key, destination);
+  }
+  const destinations: ResolvedDestination[] = [];
+  const carried = new Map<string, CarriedWorkload>();
+  for (const [key, destination] of unique) {
+    const resolved: ResolvedDestination = {
+      destination,
+      routedBefore: before.has(key),
+      routedAfter: after.has(key),
+      serviceBefore: from.services.get(destination.host),
+      serviceAfter: to.services.get(destination.host),
+      subsetBefore: subsetFor(from, destination),
+      subsetAfter: subsetFor(to, destination),
+    };
+    destinations.push(resolved);
+    const services = [resolved.serviceBefore, resolved.serviceAfter];
+    const subsets = destination.subset === undefined ? [undefined] : [resolved.subsetBefore, resolved.subsetAfter];
+    for (const service of services) {
+      for (const subset of subsets) {
+        for (const state of [from, to]) {
+          for (const workload of backendsOf(destination, service, subset, state) ?? []) {
+            if (carried.has(workload.key)) continue;
+            carried.set(workload.key, {
+              before: from.deployments.get(workload.key),
+              after: to.deployments.get(workload.key),
+              destination,
+            });
+          }
+        }
+      }
+    }
+  }
+  return { from, to, label: `${from.label} -> ${to.label}`, destinations, carried };
+}

@@ -1,0 +1,70 @@
+/** The vocabulary of the verifier: phases in, findings out, rules in between. */
+import { KubeObject } from '../manifest';
+import { PhaseGates } from '../plan/plan-file';
+import type { PhaseState } from './state';
+import type { TransitionContext } from './transition';
+
+/** One complete desired state of an environment, as synthesized or as written by hand. */
+export interface Phase {
+  /** Phase name (baseline, prepare, canary-10, switch, cleanup, or any hand-written name). */
+  readonly name: string;
+  /** Folder of the phase (`NN-name`, possibly with parent folders); its last segment labels the phase in findings. */
+  readonly path: string;
+  /** Every object of the phase. */
+  readonly objects: readonly KubeObject[];
+  /** Gates from plan.json that hold after this phase; absent when there is no plan. */
+  readonly gates?: PhaseGates;
+}
+
+/** One problem found in a phase or in a transition between two phases. */
+export interface Finding {
+  /** Stable rule id, e.g. `transition/in-place-update`. */
+  readonly rule: string;
+  /** Label of the phase the problem shows in (for a transition: the phase being entered). */
+  readonly phase: string;
+  /** `01-prepare -> 02-switch` for transition rules; absent for rules about one phase. */
+  readonly transition?: string;
+  /** The object to look at, `Kind namespace/name`. */
+  readonly object: string;
+  /** What is wrong. */
+  readonly message: string;
+  /** What to change. */
+  readonly fix: string;
+}
+
+/** What a rule reports; the verifier adds the rule id, the phase and the transition. */
+export interface RuleFinding {
+  /** The object to look at, `Kind namespace/name`. */
+  readonly object: string;
+  /** What is wrong. */
+  readonly message: string;
+  /** What to change. */
+  readonly fix: string;
+}
+
+/** A check of one phase on its own. */
+export interface StateRule {
+  /** Stable id, `state/...`. */
+  readonly id: string;
+  /** One-line description (shown in documentation and rule listings). */
+  readonly description: string;
+  /** Discriminates state rules from transition rules. */
+  readonly scope: 'state';
+  /** Pure check over one phase. */
+  check(state: PhaseState): RuleFinding[];
+}
+
+/** A check of a transition S -> S' between two consecutive phases. */
+export interface TransitionRule {
+  /** Stable id, `transition/...`. */
+  readonly id: string;
+  /** One-line description (shown in documentation and rule listings). */
+  readonly description: string;
+  /** Discriminates transition rules from state rules. */
+  readonly scope: 'transition';
+  /** Pure check over the two states and their gates. */
+  check(transition: TransitionContext): RuleFinding[];
+}
+
+/** Any rule of the registry. */
+export type Rule = StateRule | TransitionRule;

@@ -1,0 +1,104 @@
+/** `phased-rollout verify DIR [-o json]`: exit codes, output shapes, and messages for unusable input. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatError } from '../../src/cli/errors';
+import { run } from '../../src/cli/commands/verify';
+import { planPhases, releasePlan, writeEnvironment } from './fixtures';
+
+const plan = releasePlan([{ name: 'coffee', from: 'v1', to: 'v2', strategy: 'canary', gateway: true }], [10]);
+let root: string;
+let stdout: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'verify-cli-'));
+  stdout = '';
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += chunk.toString();
+    return true;
+  });
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Runs the command like main() does: errors become a message and an exit code. */
+async function verify(...argv: string[]): Promise<{ code: number; error?: string }> {
+  try {
+    return { code: await run(argv) };
+  } catch (error) {
+    const { exitCode, message } = formatError(error);
+    return { code: exitCode, error: message };
+  }
+}
+
+test('a safe environment with plan.json: exit 0 and a summary line', async () => {
+  const dir = join(root, 'production');
+  writeEnvironment(dir, 'production', 'shop', planPhases('shop', plan, true), true);
+  expect(await verify(dir)).toEqual({ code: 0 });
+  expect(stdout).toBe('production: 5 phases, 4 transitions, 0 findings\n');
+});
+
+test('a hand-written folder without plan.json is accepted and named after the folder', async () => {
+  const dir = join(root, 'staging');
+  writeEnvironment(dir, 'ignored', 'shop', planPhases('shop', plan, false), false);
+  expect(await verify(dir)).toEqual({ code: 0 });
+  expect(stdout).toBe('staging: 5 phases, 4 transitions, 0 findings\n');
+});
+
+test('an unsafe environment: exit 1, one block per finding, text and JSON', async () => {
+  const dir = join(root, 'production');
+  writeEnvironment(dir, 'production', 'shop', planPhases('shop', plan, false, [0, 3, 4]), false);
+  expect(await verify(dir)).toEqual({ code: 1 });
+  expect(stdout).toContain('00-baseline -> 01-switch: transition/new-deployment-routed\n  object:  Deployment shop/coffee-v2\n  problem: ');
+  expect(stdout).toMatch(/\n  fix: {5}split this phase: create Deployment shop\/coffee-v2 without traffic first/);
+  expect(stdout).toMatch(/\nproduction: 3 phases, 2 transitions, \d+ findings\n$/);
+
+  stdout = '';
+  expect(await verify(dir, '-o', 'json')).toEqual({ code: 1 });
+  const report = JSON.parse(stdout);
+  expect(Object.keys(report)).toEqual(['environment', 'phases', 'transitions', 'findings']);
+  expect(report).toMatchObject({ environment: 'production', phases: 3, transitions: 2 });
+  expect(report.findings).toContainEqual({
+    rule: 'transition/new-deployment-routed',
+    phase: '01-switch',
+    transition: '00-baseline -> 01-switch',
+    object: 'Deployment shop/coffee-v2',
+    message: expect.stringContaining('is created in this phase'),
+    fix: expect.stringContaining('split this phase'),
+  });
+});
+
+describe('unusable input: exit 2 with a clear message', () => {
+  test('a folder without phase sub-folders', async () => {
+    expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/no phase folders \(expected sub-folders named NN-name/) });
+  });
+
+  test('a missing folder', async () => {
+    expect(await verify(join(root, 'nope'))).toEqual({ code: 2, error: expect.stringContaining('no such directory') });
+  });
+
+  test('unparsable YAML', async () => {
+    mkdirSync(join(root, '00-baseline'));
+    writeFileSync(join(root, '00-baseline', 'bad.yaml'), 'kind: [unclosed\n');
+    expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/00-baseline\/bad\.yaml: invalid YAML/) });
+  });
+
+  test('plan.json listing other phases than the folders', async () => {
+    writeEnvironment(root, 'production', 'shop', planPhases('shop', plan, true), true);
+    rmSync(join(root, '02-canary-10'), { recursive: true });
+    expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/plan\.json is inconsistent with the phase folders: plan lists \[00-baseline/) });
+  });
+
+  test('plan.json listing objects a folder does not hold', async () => {
+    writeEnvironment(root, 'production', 'shop', planPhases('shop', plan, true), true);
+    writeFileSync(join(root, '01-prepare', 'resources.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n');
+    expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/lists Deployment shop\/coffee-v1 in 01-prepare, which the folder does not hold/) });
+  });
+
+  test('usage errors', async () => {
+    expect(await verify()).toEqual({ code: 2, error: expect.stringContaining('usage: phased-rollout verify DIR [-o json]') });
+    expect(await verify(root, '-o', 'yaml')).toEqual({ code: 2, error: '-o must be text or json, not "yaml"' });
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * deployment.ServiceAssociationAnalyzer: the Services selecting a mesh Deployment's pods must not use one port
+ * with different protocols, nor one targetPort behind different ports.
+ */
+import { KubeObject } from '../../manifest';
+import { Analyzer } from '../analyzer';
+import { DeploymentAssociatedToMultipleServices, DeploymentConflictingPorts, Diagnostic, report } from '../messages';
+import { AnalysisContext, fullName, namespaceOf, selectorMatches } from '../model';
+import { labelsOf, podTemplate, ServiceSpec, serviceSpec } from '../resources';
+
+const SIDECAR_INJECT = 'sidecar.istio.io/inject';
+
+export const serviceAssociationAnalyzer: Analyzer = {
+  name: 'deployment.ServiceAssociationAnalyzer',
+  description: 'Checks association between services and pods',
+  kinds: ['Service', 'Deployment', 'Namespace'],
+  analyze(context) {
+    return context.ofKind('Deployment')
+      .filter((deployment) => !isWaypoint(deployment) && inMesh(deployment, context))
+      .flatMap((deployment) => {
+        const services = matchingServices(deployment, context);
+        return [...protocolConflicts(deployment, services), ...targetPortConflicts(deployment, services)];
+      });
+  },
+};
+
+interface NamedService {
+  /** `namespace/name` of the Service. */
+  readonly name: string;
+  /** Its spec. */
+  readonly spec: ServiceSpec;
+}
+
+/** Waypoint proxies are Istio's own Deployments. */
+function isWaypoint(deployment: KubeObject): boolean {
+  return labelsOf(deployment)['gateway.istio.io/managed'] === 'istio.io-mesh-controller';
+}
+
+/** Istio's DeploymentInMesh: an istio-proxy container, else the inject label, annotation, or namespace label decides. */
+function inMesh(deployment: KubeObject, context: AnalysisContext): boolean {
+  const template = podTemplate(deployment);
+  if (template.containers.some((container) => container.name === 'istio-proxy' && container.image !== '')) return true;
+  const decided = template.labels[SIDECAR_INJECT] ?? template.annotations[SIDECAR_INJECT];
+  if (decided !== undefined) return decided === 'true';
+  const namespace = context.find('Namespace', '', namespaceOf(deployment));
+  return namespace !== undefined && labelsOf(namespace)['istio-injection'] === 'enabled';
+}
+
+function matchingServices(deployment: KubeObject, context: AnalysisContext): NamedService[] {
+  const podLabels = podTemplate(deployment).labels;
+  return context.ofKind('Service')
+    .map((service) => ({ service, spec: serviceSpec(service) }))
+    .filter(({ service, spec }) => Object.keys(spec.selector).length > 0 && selectorMatches(spec.selector, podLabels)
+      && namespaceOf(service) === namespaceOf(deployment))
+    .map(({ service, spec }) => ({ name: fullName(service), spec }));
+}
+
+function protocolConflicts(deployment: KubeObject, services: readonly NamedService[]): Diagnostic[] {
+  // port -> protocol -> service names
+  const byPort = new Map<number, Map<string, string[]>>();
+  for (const service of services) {
+    for (const port of service.spec.ports) {
+      const protocols = byPort.get(port.port) ?? new Map<string, string[]>();
+      protocols.set(port.protocol, [...(protocols.get(port.protocol) ?? []), service.name]);
+      byPort.set(port.port, protocols);
+    }
+  }
+  return [...byPort].filter(([, protocols]) => protocols.size > 1).map(([port, protocols]) =>
+    report(DeploymentAssociatedToMultipleServices, deployment, deployment.metadata.name, port, [...protocols.values()].flat().sort()));
+}
+
+function targetPortConflicts(deployment: KubeObject, services: readonly NamedService[]): Diagnostic[] {
+  // targetPort -> port -> service name (the last one wins, as in Istio)
+  const byTargetPort = new Map<string, Map<number, string>>();
+  for (const service of services) {
+    for (const port of service.spec.ports) {
+      // An unset targetPort defaults to the port.
+      const targetPort = port.targetPort === undefined || port.targetPort === 0 || port.targetPort === '' ? String(port.port) : String(port.targetPort);
+      byTargetPort.set(targetPort, (byTargetPort.get(targetPort) ?? new Map<number, string>()).set(port.port, service.name));
+    }
+  }
+  return [...byTargetPort].filter(([, ports]) => ports.size > 1).map(([targetPort, ports]) =>
+    report(DeploymentConflictingPorts, deployment, deployment.metadata.name, [...ports.values()].sort(), targetPort,
+      [...ports.keys()].sort((a, b) => a - b)));
+}

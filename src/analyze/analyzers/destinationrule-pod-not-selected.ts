@@ -1,0 +1,42 @@
+/**
+ * destinationrule.PodNotSelectedAnalyzer: a DestinationRule's host must be in the registry, and each of its
+ * subsets must select at least one pod (a route to an empty subset fails with 503 UH).
+ */
+import { Analyzer } from '../analyzer';
+import { lookupHost, serviceRegistry } from '../hosts';
+import { DestinationRuleSubsetNotSelectPods, report, UnknownDestinationRuleHost } from '../messages';
+import { AnalysisContext, namespaceOf, selectorMatches, Workload } from '../model';
+import { destinationRuleSpec, Labels, labelsOf } from '../resources';
+
+/** Node labels that Istio's service registry copies onto endpoints, so subsets may select by them. */
+const TOPOLOGY_LABELS = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'];
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+export const podNotSelectedAnalyzer: Analyzer = {
+  name: 'destinationrule.PodNotSelectedAnalyzer',
+  description: 'Checks if pods are selected by subsets in destination rules.',
+  kinds: ['DestinationRule', 'Pod', 'Deployment', 'Service', 'ServiceEntry', 'Node'],
+  analyze(context) {
+    const registry = serviceRegistry(context);
+    const endpointLabels = context.workloads.map((workload) => withNodeTopology(workload, context));
+    return context.ofKind('DestinationRule').flatMap((rule) => {
+      const spec = destinationRuleSpec(rule);
+      const entry = lookupHost(registry, namespaceOf(rule), spec.exportTo, spec.host);
+      if (entry === undefined) return [report(UnknownDestinationRuleHost, rule, spec.host)];
+      // Subsets are keyed by name: a duplicated name is one subset, its last definition.
+      const subsets = new Map(spec.subsets.map((subset) => [subset.name, { ...entry.workloadLabels, ...subset.labels }]));
+      return [...subsets].filter(([, selector]) => !endpointLabels.some((labels) => selectorMatches(selector, labels)))
+        .map(([name]) => report(DestinationRuleSubsetNotSelectPods, rule, name));
+    });
+  },
+};
+
+/** A workload's labels plus the topology labels of its node, as the registry gives them to endpoints. */
+function withNodeTopology(workload: Workload, context: AnalysisContext): Labels {
+  if (workload.nodeName === undefined) return workload.labels;
+  const node = context.find('Node', '', workload.nodeName);
+  if (node === undefined) return workload.labels;
+  const nodeLabels = labelsOf(node);
+  const topology = Object.fromEntries(TOPOLOGY_LABELS.filter((key) => key in nodeLabels).map((key) => [key, nodeLabels[key]]));
+  return { ...workload.labels, ...topology, [HOSTNAME_LABEL]: workload.nodeName };
+}

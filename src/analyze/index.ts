@@ -1,0 +1,69 @@
+/**
+ * `istioctl analyze`-compatible analysis of one state (a set of Kubernetes/Istio objects): a registry of
+ * analyzers by Istio's names, and the function that runs them.
+ */
+import { KubeObject } from '../manifest';
+import { Analyzer } from './analyzer';
+import { podNotSelectedAnalyzer } from './analyzers/destinationrule-pod-not-selected';
+import { serviceAssociationAnalyzer } from './analyzers/deployment-service-association';
+import { conflictingGatewayAnalyzer } from './analyzers/gateway-conflicting';
+import { ingressGatewayPortAnalyzer } from './analyzers/gateway-ingress-port';
+import { validationAnalyzer } from './analyzers/schema-validation';
+import { portNameAnalyzer } from './analyzers/service-port-name';
+import { conflictingMeshGatewayHostsAnalyzer } from './analyzers/virtualservice-conflicting-mesh-gateway-hosts';
+import { destinationHostAnalyzer } from './analyzers/virtualservice-destination-hosts';
+import { destinationRuleAnalyzer } from './analyzers/virtualservice-destination-rules';
+import { gatewayAnalyzer } from './analyzers/virtualservice-gateways';
+import { Diagnostic, Level } from './messages';
+import { AnalysisContext } from './model';
+
+export { Analyzer } from './analyzer';
+export { Diagnostic, Level } from './messages';
+
+/** One message of one analyzer about one resource. */
+export interface Finding extends Diagnostic {
+  /** Name of the analyzer that reported it. */
+  readonly analyzer: string;
+}
+
+/** Options of {@link analyze}. */
+export interface AnalyzeOptions {
+  /**
+   * Names of the analyzers to run.
+   * @default every analyzer in ANALYZERS
+   */
+  readonly analyzers?: readonly string[];
+}
+
+/** Every analyzer, keyed by its name. */
+export const ANALYZERS: Readonly<Record<string, Analyzer>> = Object.fromEntries([
+  destinationRuleAnalyzer,
+  destinationHostAnalyzer,
+  gatewayAnalyzer,
+  conflictingMeshGatewayHostsAnalyzer,
+  podNotSelectedAnalyzer,
+  ingressGatewayPortAnalyzer,
+  conflictingGatewayAnalyzer,
+  portNameAnalyzer,
+  serviceAssociationAnalyzer,
+  validationAnalyzer,
+].map((analyzer) => [analyzer.name, analyzer]));
+
+/** Names given in `names` that are not analyzers. */
+export function unknownAnalyzers(names: readonly string[]): string[] {
+  return names.filter((name) => !(name in ANALYZERS));
+}
+
+/** Runs the selected analyzers on one state; findings come in analyzer order, then in input order. */
+export function analyze(objects: readonly KubeObject[], options: AnalyzeOptions = {}): Finding[] {
+  const unknown = unknownAnalyzers(options.analyzers ?? []);
+  if (unknown.length > 0) throw new Error(`unknown analyzer ${unknown.join(', ')}`);
+  const context = AnalysisContext.of(objects);
+  const selected = options.analyzers ? Object.values(ANALYZERS).filter((analyzer) => options.analyzers?.includes(analyzer.name)) : Object.values(ANALYZERS);
+  return selected.flatMap((analyzer) => analyzer.analyze(context).map((diagnostic) => ({ ...diagnostic, analyzer: analyzer.name })));
+}
+
+/** True when a finding should fail a check (Error or Warning; Info is advice). */
+export function isProblem(level: Level): boolean {
+  return level === 'Error' || level === 'Warning';
+}

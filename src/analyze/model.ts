@@ -1,0 +1,104 @@
+/**
+ * The state the analyzers read: the input objects indexed by kind, the workloads (pods) they
+ * imply, and the defaults `istioctl analyze` assumes when it analyzes files.
+ */
+import { identityKey, KubeObject } from '../manifest';
+import { isKind, Kind, Labels, labelsOf, podTemplate } from './resources';
+
+/** A workload instance that selectors can match: a Pod object, or a Deployment standing for its replicas. */
+export interface Workload {
+  /** The Pod or Deployment it comes from. */
+  readonly source: KubeObject;
+  /** Namespace of the pod (empty when the YAML gives none). */
+  readonly namespace: string;
+  /** Labels of the pod. */
+  readonly labels: Labels;
+  /** Node the pod is scheduled on, when the Pod object says so. */
+  readonly nodeName?: string;
+}
+
+/**
+ * What istioctl adds when it analyzes files (pkg/config/analysis/local/defaults.go): the default
+ * ingress gateway's Pod and Service in istio-system, so that Gateways selecting `istio: ingressgateway`
+ * are not reported just because the installation is not part of the input.
+ */
+const DEFAULT_INGRESS_GATEWAY: readonly KubeObject[] = [
+  {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'istio-ingressgateway-dummypod', namespace: 'istio-system', labels: { istio: 'ingressgateway' } },
+    spec: { containers: [{ name: 'istio-proxy' }] },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
+    spec: {
+      selector: { istio: 'ingressgateway' },
+      ports: [
+        { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP' },
+        { name: 'https', port: 443, targetPort: 443, protocol: 'TCP' },
+        { name: 'tcp', port: 31400, targetPort: 31400, protocol: 'TCP' },
+        { name: 'tls', port: 15443, targetPort: 15443, protocol: 'TCP' },
+      ],
+    },
+  },
+];
+
+/** The namespace of an object as Istio's analyzers see it: empty when the YAML gives none. */
+export function namespaceOf(obj: KubeObject): string {
+  return obj.metadata.namespace ?? '';
+}
+
+/** Istio's `FullName.String()`: `namespace/name`, or `name` without a namespace. */
+export function fullName(obj: KubeObject): string {
+  return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
+}
+
+/** True when every key/value of the selector is among the labels (an empty selector matches everything). */
+export function selectorMatches(selector: Labels, labels: Labels): boolean {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+/** Kubernetes' string form of an equality selector: `k1=v1,k2=v2`, sorted by key. */
+export function selectorString(selector: Labels): string {
+  return Object.keys(selector).sort().map((key) => `${key}=${selector[key]}`).join(',');
+}
+
+/** Read-only view of one state for the analyzers. */
+export class AnalysisContext {
+  /** A context over the given objects plus istioctl's defaults for whatever the objects do not define themselves. */
+  static of(objects: readonly KubeObject[]): AnalysisContext {
+    const present = new Set(objects.map((obj) => identityKey(obj)));
+    return new AnalysisContext([...objects, ...DEFAULT_INGRESS_GATEWAY.filter((obj) => !present.has(identityKey(obj)))]);
+  }
+
+  /** Every workload: Pod objects as they are, and one per Deployment with its pod template's labels. */
+  readonly workloads: readonly Workload[];
+
+  private constructor(private readonly objects: readonly KubeObject[]) {
+    const pods = this.ofKind('Pod').map((pod) => ({
+      source: pod,
+      namespace: namespaceOf(pod),
+      labels: labelsOf(pod),
+      nodeName: typeof pod.spec?.nodeName === 'string' ? pod.spec.nodeName : undefined,
+    }));
+    const deployments = this.ofKind('Deployment').map((deployment) => ({
+      source: deployment,
+      namespace: namespaceOf(deployment),
+      labels: podTemplate(deployment).labels,
+    }));
+    this.workloads = [...pods, ...deployments];
+  }
+
+  /** The objects of one kind, in input order. */
+  ofKind(kind: Kind): KubeObject[] {
+    return this.objects.filter((obj) => isKind(obj, kind));
+  }
+
+  /** The object of a kind with this namespace ('' for none) and name, if any. */
+  find(kind: Kind, namespace: string, name: string): KubeObject | undefined {
+    return this.objects.find((obj) => isKind(obj, kind) && namespaceOf(obj) === namespace && obj.metadata.name === name);
+  }
+}
+

@@ -1,0 +1,38 @@
+/**
+ * `phased-rollout analyze FILES_OR_DIRS... [--analyzer NAME]... [-o json]`: istioctl-analyze-compatible
+ * findings for one state. Exit code 0 without Error/Warning findings, 1 with some, 2 for unusable input.
+ */
+import { ANALYZERS, analyze, Finding, isProblem, unknownAnalyzers } from '../../analyze';
+import { loadManifests } from '../../manifest';
+import { parseCommandArgs, UsageError } from '../errors';
+
+/** The usage line of the command. */
+export const USAGE = 'analyze FILES_OR_DIRS... [--analyzer NAME]... [-o json]   istioctl-analyze findings for one state';
+
+/** One line per finding, as istioctl prints them. */
+export function formatFinding(finding: Finding): string {
+  return `${finding.level} [${finding.code}] (${finding.resource}) ${finding.message}`;
+}
+
+/** Runs the command and returns its exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    analyzer: { type: 'string', multiple: true },
+    output: { type: 'string', short: 'o' },
+  }, true);
+  if (positionals.length === 0) throw new UsageError(`no input files or folders\nusage: phased-rollout ${USAGE}`);
+  const output = (values.output as string | undefined) ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`unknown output format "${output}" (valid: text, json)`);
+  const analyzers = values.analyzer as string[] | undefined;
+  const unknown = unknownAnalyzers(analyzers ?? []);
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown analyzer ${unknown.map((name) => `"${name}"`).join(', ')}; valid analyzers:\n  ${Object.keys(ANALYZERS).join('\n  ')}`);
+  }
+  const findings = analyze(loadManifests(positionals), { analyzers });
+  if (output === 'json') {
+    process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+  } else {
+    process.stdout.write(findings.length === 0 ? 'No validation issues found.\n' : findings.map((finding) => `${formatFinding(finding)}\n`).join(''));
+  }
+  return findings.some((finding) => isProblem(finding.level)) ? 1 : 0;
+}

@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/commands/analyze';
+import { UsageError } from '../../src/cli/errors';
+import { InputError } from '../../src/manifest';
+
+const CLEAN = `
+apiVersion: v1
+kind: Service
+metadata: {name: shop, namespace: default}
+spec:
+  selector: {app: shop}
+  ports: [{name: http, port: 8080}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: shop, namespace: default}
+spec:
+  hosts: [shop]
+  http: [{route: [{destination: {host: shop}}]}]
+`;
+const MISSING_HOST = `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: default}
+spec:
+  http: [{route: [{destination: {host: reviews}}]}]
+`;
+const INFO_ONLY = `
+apiVersion: v1
+kind: Service
+metadata: {name: shop, namespace: default}
+spec:
+  ports: [{port: 8080}]
+`;
+
+let dir: string;
+let stdout: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
+  stdout = '';
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += chunk.toString();
+    return true;
+  });
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, yaml: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, yaml);
+  return path;
+}
+
+describe('phased-rollout analyze', () => {
+  test('no findings: exit 0', async () => {
+    expect(await run([file('clean.yaml', CLEAN)])).toBe(0);
+    expect(stdout).toBe('No validation issues found.\n');
+  });
+
+  test('an Error finding: exit 1, one istioctl-style line per finding', async () => {
+    expect(await run([file('bad.yaml', MISSING_HOST), '--analyzer', 'virtualservice.DestinationHostAnalyzer'])).toBe(1);
+    expect(stdout).toBe('Error [IST0101] (VirtualService default/reviews) Referenced host not found: "reviews"\n');
+  });
+
+  test('Info findings only: exit 0', async () => {
+    expect(await run([file('info.yaml', INFO_ONLY)])).toBe(0);
+    expect(stdout).toMatch(/^Info \[IST0118\] \(Service default\/shop\) Port name {2}\(port: 8080/);
+  });
+
+  test('a folder is read recursively and -o json prints an array of findings', async () => {
+    file('a.yaml', CLEAN);
+    file('b.yaml', MISSING_HOST);
+    expect(await run([dir, '-o', 'json'])).toBe(1);
+    const findings = JSON.parse(stdout) as Record<string, string>[];
+    expect(findings).toContainEqual({
+      code: 'IST0101',
+      level: 'Error',
+      resource: 'VirtualService default/reviews',
+      message: 'Referenced host not found: "reviews"',
+      analyzer: 'virtualservice.DestinationHostAnalyzer',
+    });
+    expect(findings.every((finding) => Object.keys(finding).sort().join() === 'analyzer,code,level,message,resource')).toBe(true);
+  });
+
+  test('--analyzer limits the run to the named analyzers', async () => {
+    const path = file('bad.yaml', MISSING_HOST);
+    expect(await run([path, '--analyzer', 'service.PortNameAnalyzer', '-o', 'json'])).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([]);
+    stdout = '';
+    expect(await run([path, '--analyzer', 'service.PortNameAnalyzer', '--analyzer', 'virtualservice.DestinationRuleAnalyzer',
+      '--analyzer', 'virtualservice.DestinationHostAnalyzer', '-o', 'json'])).toBe(1);
+    expect((JSON.parse(stdout) as { analyzer: string }[]).map((f) => f.analyzer)).toEqual(['virtualservice.DestinationHostAnalyzer']);
+  });
+
+  test('an unknown analyzer is a usage error (exit 2) naming the valid ones', async () => {
+    const attempt = run([file('clean.yaml', CLEAN), '--analyzer', 'virtualservice.Nope']);
+    await expect(attempt).rejects.toThrow(UsageError);
+    await expect(attempt).rejects.toThrow(/unknown analyzer "virtualservice.Nope".*\n.*virtualservice.DestinationRuleAnalyzer/);
+  });
+
+  test('unusable usage or input is exit 2 (UsageError / InputError)', async () => {
+    await expect(run([])).rejects.toThrow(UsageError);
+    await expect(run([file('clean.yaml', CLEAN), '--bogus'])).rejects.toThrow(UsageError);
+    await expect(run([file('clean.yaml', CLEAN), '-o', 'yaml'])).rejects.toThrow(UsageError);
+    await expect(run([join(dir, 'missing.yaml')])).rejects.toThrow(InputError);
+    await expect(run([file('broken.yaml', 'kind: [')])).rejects.toThrow(InputError);
+  });
+});

@@ -6,7 +6,7 @@ import { Environment, Matrix } from '../matrix/model';
 import { buildPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
 import { planEnvironment } from '../plan/planner';
 import { removeStaleStaging, writeTreeAtomically } from './output';
-import { RenderedFile, renderPhase } from './render';
+import { EnvironmentRenderer, RenderedFile } from './render';
 
 /** `NN-name`: the folder of the phase at `index`. */
 export function phaseFolder(index: number, name: string): string {
@@ -33,8 +33,9 @@ const ARTIFACTS: readonly Artifact[] = [];
 
 /** Plans and renders one environment (pure: no I/O). */
 export function synthesizeEnvironment(environment: Environment): EnvironmentOutput {
+  const renderer = new EnvironmentRenderer(environment);
   const phases = planEnvironment(environment).map((phase, index) => {
-    const files = renderPhase(environment, phase);
+    const files = renderer.renderPhase(phase);
     return { phase, path: phaseFolder(index, phase.name), objects: files.flatMap((f) => f.objects), files };
   });
   return { environment, phases, plan: buildPlanFile(environment, phases) };

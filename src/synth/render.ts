@@ -1,10 +1,16 @@
 /**
- * Rendering: turns one planned phase into the files of its folder, through the cdk8s constructs.
- * One chart per file: `00-environment.k8s.yaml` (Namespace, Gateway) and `<service>.k8s.yaml`.
+ * Rendering: turns planned phases into the files of their folders, through the cdk8s constructs.
+ * One file per service (`<service>.k8s.yaml`) plus `00-environment.k8s.yaml` (Namespace, Gateway).
+ *
+ * Most objects are the same from one phase to the next, so each distinct object (a construct and
+ * the props it depends on) is rendered and stringified once per environment and reused: the cost
+ * follows the distinct objects, not the number of phases. The output is byte-identical to rendering
+ * every phase from scratch (a test compares them).
  */
 import { App, Chart, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
 import { EnvironmentBase } from '../constructs/environment-base';
-import { ServiceRouting } from '../constructs/service-routing';
+import { MeshService, TrafficSplit, VersionSubsets } from '../constructs/service-traffic';
 import { VersionWorkload } from '../constructs/version-workload';
 import { KubeObject } from '../manifest';
 import { Environment } from '../matrix/model';
@@ -20,36 +26,66 @@ export interface RenderedFile {
   readonly yaml: string;
 }
 
+/** The rendered objects of one construct, with each object's YAML document. */
+interface RenderedUnit {
+  readonly objects: readonly KubeObject[];
+  readonly documents: readonly string[];
+}
+
 /** True when the environment routes at least one service through its ingress Gateway. */
 export function exposesServices(environment: Environment): boolean {
   return environment.ingressHosts.length > 0 && environment.rollouts.some((r) => r.service.ingressPath !== undefined);
 }
 
-function renderChart(name: string, build: (chart: Chart) => void): RenderedFile {
-  const chart = new Chart(new App(), name);
-  build(chart);
-  const objects = chart.toJson() as KubeObject[];
-  return { name: `${name}.k8s.yaml`, objects, yaml: Yaml.stringify(...objects) };
-}
+/** Renders the phases of one environment, each distinct object once. */
+export class EnvironmentRenderer {
+  private readonly units = new Map<string, RenderedUnit>();
 
-/** The objects of one service in one phase: routing, then one workload per live version. */
-export function renderServiceState(environment: Environment, state: ServiceState): RenderedFile {
-  const { service } = state.rollout;
-  return renderChart(service.name, (chart) => {
-    new ServiceRouting(chart, 'Routing', { service, environment, subsets: state.versions, routes: state.routes });
-    for (const version of state.versions) new VersionWorkload(chart, version, { service, version, environment });
-  });
-}
+  constructor(private readonly environment: Environment) {}
 
-/** The environment-wide objects (the same in every phase). */
-export function renderEnvironmentBase(environment: Environment): RenderedFile {
-  return renderChart('00-environment', (chart) => {
-    new EnvironmentBase(chart, 'Base', { environment, exposesServices: exposesServices(environment) });
-  });
-}
+  /** Every file of one phase folder, sorted by name (the order kubectl applies a folder in). */
+  public renderPhase(phase: Phase): RenderedFile[] {
+    const environment = this.environment;
+    const base = this.unit('environment', (scope) =>
+      new EnvironmentBase(scope, 'Base', { environment, exposesServices: exposesServices(environment) }));
+    return [this.file('00-environment', [base]), ...phase.services.map((state) => this.serviceFile(state))]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
 
-/** Every file of one phase folder, sorted by name (the order kubectl applies a folder in). */
-export function renderPhase(environment: Environment, phase: Phase): RenderedFile[] {
-  return [renderEnvironmentBase(environment), ...phase.services.map((s) => renderServiceState(environment, s))]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  /** Routing first (Service, DestinationRule, VirtualServices), then one workload per live version. */
+  private serviceFile(state: ServiceState): RenderedFile {
+    const { environment } = this;
+    const { service } = state.rollout;
+    const props = { service, environment };
+    const routes = state.routes.map((r) => `${r.version}=${r.weight}`).join(',');
+    return this.file(service.name, [
+      this.unit(`service/${service.name}`, (scope) => new MeshService(scope, 'Service', props)),
+      this.unit(`subsets/${service.name}/${state.versions.join(',')}`, (scope) =>
+        new VersionSubsets(scope, 'Subsets', { ...props, versions: state.versions })),
+      this.unit(`split/${service.name}/${routes}`, (scope) => new TrafficSplit(scope, 'Split', { ...props, routes: state.routes })),
+      ...state.versions.map((version) => this.unit(`workload/${service.name}/${version}`, (scope) =>
+        new VersionWorkload(scope, version, { service, version, environment }))),
+    ]);
+  }
+
+  private file(name: string, units: readonly RenderedUnit[]): RenderedFile {
+    return {
+      name: `${name}.k8s.yaml`,
+      objects: units.flatMap((u) => u.objects),
+      // Yaml.stringify(...docs) joins single documents with this separator: the same bytes.
+      yaml: units.flatMap((u) => u.documents).join('---\n'),
+    };
+  }
+
+  private unit(key: string, build: (scope: Construct) => void): RenderedUnit {
+    let unit = this.units.get(key);
+    if (!unit) {
+      const chart = new Chart(new App(), 'unit');
+      build(chart);
+      const objects = chart.toJson() as KubeObject[];
+      unit = { objects, documents: objects.map((o) => Yaml.stringify(o)) };
+      this.units.set(key, unit);
+    }
+    return unit;
+  }
 }

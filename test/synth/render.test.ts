@@ -1,13 +1,16 @@
+import { App, Chart, Yaml } from 'cdk8s';
+import { EnvironmentBase, MeshService, TrafficSplit, VersionSubsets, VersionWorkload } from '../../src/constructs';
 import { KubeObject } from '../../src/manifest';
-import { planEnvironment } from '../../src/plan/planner';
-import { renderPhase } from '../../src/synth/render';
+import { Environment } from '../../src/matrix/model';
+import { Phase, planEnvironment } from '../../src/plan/planner';
+import { EnvironmentRenderer, exposesServices } from '../../src/synth/render';
 import { baseMatrix, matrixOf } from '../helpers';
 
 function phaseObjects(mutate: (m: any) => void = () => {}): Record<string, KubeObject[]> {
   const spec = baseMatrix();
   mutate(spec);
   const env = matrixOf(spec).environments[0];
-  return Object.fromEntries(planEnvironment(env).map((p) => [p.name, renderPhase(env, p).flatMap((f) => f.objects)]));
+  return Object.fromEntries(planEnvironment(env).map((p) => [p.name, new EnvironmentRenderer(env).renderPhase(p).flatMap((f) => f.objects)]));
 }
 
 const find = (objects: KubeObject[], kind: string, name: string) => {
@@ -113,5 +116,50 @@ describe('rendered objects', () => {
     });
     const internal = phaseObjects((m) => { delete m.environments.production.ingressHosts; });
     expect(internal.baseline.filter((o) => o.kind === 'Gateway' || o.metadata.name.endsWith('-gateway'))).toEqual([]);
+  });
+});
+
+describe('rendering each distinct object once', () => {
+  /** The straightforward rendering: every phase from scratch, one chart per file. */
+  function renderFromScratch(env: Environment, phase: Phase): Map<string, string> {
+    const files = new Map<string, string>();
+    const chartFile = (name: string, build: (chart: Chart) => void) => {
+      const chart = new Chart(new App(), name);
+      build(chart);
+      files.set(`${name}.k8s.yaml`, Yaml.stringify(...chart.toJson()));
+    };
+    chartFile('00-environment', (chart) => new EnvironmentBase(chart, 'Base', { environment: env, exposesServices: exposesServices(env) }));
+    for (const state of phase.services) {
+      const service = state.rollout.service;
+      chartFile(service.name, (chart) => {
+        new MeshService(chart, 'Service', { service, environment: env });
+        new VersionSubsets(chart, 'Subsets', { service, environment: env, versions: state.versions });
+        new TrafficSplit(chart, 'Split', { service, environment: env, routes: state.routes });
+        for (const version of state.versions) new VersionWorkload(chart, version, { service, version, environment: env });
+      });
+    }
+    return files;
+  }
+
+  test('is byte-identical to rendering every phase from scratch, on a matrix with every object kind', () => {
+    const spec = baseMatrix();
+    spec.environments.staging = { namespace: 'staging', replicas: 1 };
+    spec.services.barista.protocol = 'grpc';
+    spec.services.barista.versions.v3 = `sha256:${'b'.repeat(64)}`;
+    spec.services.barista.ingressPath = '/barista';
+    spec.releases.production['coffee-shop'].strategy = { type: 'canary', steps: [10, 50] };
+    spec.releases.production.barista = { from: 'v1', to: 'v3', strategy: { type: 'canary', steps: [5] } };
+    spec.releases.staging = { barista: { from: 'v2', to: 'v1' }, 'coffee-shop': { version: 'v2' } };
+    const matrix = matrixOf(spec);
+    let compared = 0;
+    for (const env of matrix.environments) {
+      const renderer = new EnvironmentRenderer(env);
+      for (const phase of planEnvironment(env)) {
+        const cached = new Map(renderer.renderPhase(phase).map((f) => [f.name, f.yaml]));
+        expect(cached).toEqual(renderFromScratch(env, phase));
+        compared += cached.size;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
   });
 });

@@ -1,0 +1,4 @@
+export * from './labels';
+export * from './version-workload';
+export * from './service-traffic';
+export * from './environment-base';

@@ -5,6 +5,7 @@
 import { Environment, Matrix } from '../matrix/model';
 import { buildPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
 import { planEnvironment } from '../plan/planner';
+import { Finding, verifyPhases } from '../verify';
 import { removeStaleStaging, writeTreeAtomically } from './output';
 import { EnvironmentRenderer, RenderedFile } from './render';
 
@@ -41,21 +42,51 @@ export function synthesizeEnvironment(environment: Environment): EnvironmentOutp
   return { environment, phases, plan: buildPlanFile(environment, phases) };
 }
 
-/** Every output file (path relative to the output folder -> content), without touching the disk. */
-export function synthesizeFiles(matrix: Matrix): Map<string, string> {
+/** A plan that the verifier rejects: nothing is written; exit code 1. */
+export class UnsafePlanError extends Error {
+  /** Exit code for the command line. */
+  public readonly exitCode = 1;
+
+  constructor(public readonly findings: readonly (Finding & { readonly environment: string })[]) {
+    super(`refusing to write an unsafe plan (${findings.length} finding${findings.length === 1 ? '' : 's'}):\n` +
+      findings.map((f) => `  ${f.environment} ${f.transition ?? f.phase}: ${f.rule}: ${f.object}: ${f.message} (fix: ${f.fix})`).join('\n'));
+    this.name = 'UnsafePlanError';
+  }
+}
+
+/** Runs the verifier on an environment's phases with their plan gates; throws UnsafePlanError on any finding. */
+export function assertSafe(outputs: readonly EnvironmentOutput[]): void {
+  const findings = outputs.flatMap((output) => verifyPhases(output.phases.map((phase, i) => ({
+    name: phase.phase.name, path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates,
+  }))).map((finding) => ({ environment: output.environment.name, ...finding })));
+  if (findings.length > 0) throw new UnsafePlanError(findings);
+}
+
+/** Every output file of the given environments (path relative to the output folder -> content). */
+export function outputFiles(outputs: readonly EnvironmentOutput[]): Map<string, string> {
   const files = new Map<string, string>();
-  for (const env of matrix.environments) {
-    const output = synthesizeEnvironment(env);
+  for (const output of outputs) {
+    const env = output.environment.name;
     for (const phase of output.phases) {
-      for (const file of phase.files) files.set(`${env.name}/${phase.path}/${file.name}`, file.yaml);
+      for (const file of phase.files) files.set(`${env}/${phase.path}/${file.name}`, file.yaml);
     }
-    files.set(`${env.name}/plan.json`, JSON.stringify(output.plan, null, 2) + '\n');
+    files.set(`${env}/plan.json`, JSON.stringify(output.plan, null, 2) + '\n');
     for (const artifact of ARTIFACTS) for (const [path, content] of artifact(output)) files.set(path, content);
   }
   return files;
 }
 
-/** Synthesizes the matrix into `outDir`, replacing its previous contents only once everything is rendered. */
+/** Every output file of the matrix, verified safe, without touching the disk. */
+export function synthesizeFiles(matrix: Matrix): Map<string, string> {
+  const outputs = matrix.environments.map(synthesizeEnvironment);
+  assertSafe(outputs);
+  return outputFiles(outputs);
+}
+
+/**
+ * Synthesizes the matrix into `outDir`. Everything is rendered and verified first; the previous
+ * contents are replaced in one swap, and stay as they were on any error.
+ */
 export function synthesize(matrix: Matrix, outDir: string): Map<string, string> {
   const files = synthesizeFiles(matrix);
   removeStaleStaging(outDir);

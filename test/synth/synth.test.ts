@@ -6,7 +6,7 @@ import { synthApp } from '../../src/app';
 import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
 import { PlanFile } from '../../src/plan/plan-file';
-import { synthesize, synthesizeFiles } from '../../src/synth';
+import { assertSafe, synthesize, synthesizeEnvironment, synthesizeFiles, UnsafePlanError } from '../../src/synth';
 import { readTree } from '../tree';
 import { baseMatrix } from '../helpers';
 
@@ -116,5 +116,29 @@ describe('failed synthesis', () => {
       stderr.mockRestore();
     }
     expect(readTree(out).size).toBe(0);
+  });
+});
+
+describe('synthesis refuses unsafe plans', () => {
+  test('a plan without its prepare phase is rejected by the verifier and nothing is written', () => {
+    const outputs = validateMatrix(exampleMatrix).environments.map(synthesizeEnvironment);
+    expect(() => assertSafe(outputs)).not.toThrow();
+    const [production] = outputs;
+    // Merge prepare into switch: v2 is created and routed in the same phase.
+    const merged = { ...production, phases: production.phases.filter((p) => p.phase.kind !== 'prepare'),
+      plan: { ...production.plan, phases: production.plan.phases.filter((p) => p.name !== 'prepare') } };
+    let error: unknown;
+    try {
+      assertSafe([merged, outputs[1]]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsafePlanError);
+    const findings = (error as UnsafePlanError).findings;
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.environment === 'production')).toBe(true);
+    expect(findings.map((f) => f.transition)).toContain('00-baseline -> 02-switch');
+    expect(findings.map((f) => f.object)).toContain('VirtualService production/coffee-shop');
+    expect((error as Error).message).toMatch(/^refusing to write an unsafe plan/);
   });
 });

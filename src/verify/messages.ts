@@ -24,10 +24,9 @@ export const MESSAGES = {
     + 'requests fail with 503 (NR)',
     `add subset ${destination.subset} to the DestinationRule for ${destination.host}, or route to a defined subset`),
 
-  subsetSelectsNothing: (destinationRule: KubeObject, subset: string, host: string, selector: Labels | undefined) =>
+  subsetSelectsNothing: (destinationRule: KubeObject, subset: string, host: string, selector: Labels, subsetLabels: Labels) =>
     finding(destinationRule,
-      `subset ${subset} of ${host} selects no pods of this phase`
-      + (selector ? ` (Service selector plus subset labels: ${labels(selector)})` : ' (its labels contradict the Service selector)'),
+      `subset ${subset} of ${host} selects no pods of this phase (Service selector ${labels(selector)}, subset labels ${labels(subsetLabels)})`,
       `add the Deployment whose pod labels match subset ${subset}, or remove the subset`),
 
   serviceSelectsNothing: (destination: Destination, service: KubeObject) => finding(destination.source,

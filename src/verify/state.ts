@@ -23,8 +23,8 @@ export interface DeploymentInfo {
   readonly namespace: string;
   /** Labels of the pod template: what Services and subsets select. */
   readonly podLabels: Labels;
-  /** Canonical JSON of the pod template: equal strings mean no rolling update. */
-  readonly templateKey: string;
+  /** The pod template (compared with {@link sameTemplate}). */
+  readonly template: unknown;
 }
 
 /** A Service, reachable through its cluster-local host. */
@@ -61,6 +61,8 @@ export interface DestinationRuleInfo {
 
 /** Where a route line points: the unit the transition invariant is about. */
 export interface Destination {
+  /** Identity of the route target: source object, host and subset (equal across phases for the same route). */
+  readonly key: string;
   /** The VirtualService holding the route, or the Service itself for its implicit default route. */
   readonly source: KubeObject;
   /** Namespace the host was written in (the source's). */
@@ -121,22 +123,25 @@ export function normalizeHost(host: string, namespace: string): string {
   return host;
 }
 
-/** Canonical JSON (sorted keys) so that two equal templates compare equal whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object).sort()
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+/** Whether two workloads have the same pod template (a change means a rolling update); key order does not matter. */
+export function sameTemplate(a: DeploymentInfo, b: DeploymentInfo): boolean {
+  return deepEqual(a.template, b.template);
 }
 
-/** Combines two selectors; undefined when they require different values for one key (they select nothing). */
-export function combineSelectors(a: Labels, b: Labels): Labels | undefined {
-  for (const [key, value] of Object.entries(b)) if (key in a && a[key] !== value) return undefined;
-  return { ...a, ...b };
+/** Structural equality of JSON-like values, ignoring key order and keys whose value is undefined. */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, i) => deepEqual(item, (b as unknown[])[i]));
+  const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+  const keys = Object.keys(x).filter((key) => x[key] !== undefined);
+  return keys.length === Object.keys(y).filter((key) => y[key] !== undefined).length && keys.every((key) => deepEqual(x[key], y[key]));
+}
+
+/** Whether two label maps are equal. */
+export function sameLabels(a: Labels, b: Labels): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 function stringMap(value: unknown): Labels {
@@ -170,7 +175,7 @@ export function buildState(phase: Phase): PhaseState {
         key: resourceName({ kind: object.kind, namespace, name: object.metadata.name }),
         namespace,
         podLabels: stringMap(spec.template?.metadata?.labels),
-        templateKey: canonicalJson(spec.template ?? null),
+        template: spec.template ?? null,
       };
       deployments.set(info.key, info);
       push(deploymentsByNamespace, namespace, info);
@@ -233,13 +238,10 @@ function collectRoutes(virtualServices: readonly KubeObject[], services: Readonl
   const add = (source: KubeObject, host: unknown, subset: unknown): void => {
     if (typeof host !== 'string') return;
     const namespace = namespaceOf(source);
-    const destination: Destination = {
-      source,
-      namespace,
-      host: normalizeHost(host, namespace),
-      subset: typeof subset === 'string' && subset !== '' ? subset : undefined,
-    };
-    routed.set(`${identityKey(source)}|${destination.host}|${destination.subset ?? ''}`, destination);
+    const normalized = normalizeHost(host, namespace);
+    const subsetName = typeof subset === 'string' && subset !== '' ? subset : undefined;
+    const key = `${identityKey(source)}|${normalized}|${subsetName ?? ''}`;
+    routed.set(key, { key, source, namespace, host: normalized, subset: subsetName });
   };
 
   for (const vs of virtualServices) {
@@ -274,9 +276,12 @@ function collectRoutes(virtualServices: readonly KubeObject[], services: Readonl
   return { routed: [...routed.values()], invalidWeights };
 }
 
-/** Deployments of a namespace whose pod labels match the selector; uses the rarest label as index. */
-export function selectDeployments(state: PhaseState, namespace: string, selector: Labels): DeploymentInfo[] {
-  const pairs = Object.entries(selector);
+/**
+ * Workloads of a namespace whose pod labels match every selector (a Service's and a subset's; contradicting
+ * selectors match nothing). Starts from the rarest label's index entry, so a lookup costs what it returns.
+ */
+export function selectDeployments(state: PhaseState, namespace: string, ...selectors: Labels[]): DeploymentInfo[] {
+  const pairs = selectors.flatMap((selector) => Object.entries(selector));
   if (pairs.length === 0) return [...(state.deploymentsByNamespace.get(namespace) ?? [])];
   const byLabel = state.deploymentsByLabel.get(namespace);
   if (!byLabel) return [];
@@ -285,7 +290,7 @@ export function selectDeployments(state: PhaseState, namespace: string, selector
     const list = byLabel.get(`${key}=${value}`) ?? [];
     if (candidates === undefined || list.length < candidates.length) candidates = list;
   }
-  return (candidates ?? []).filter((d) => matchesSelector(d.podLabels, selector));
+  return (candidates ?? []).filter((d) => pairs.every(([key, value]) => d.podLabels[key] === value));
 }
 
 /** Whether labels satisfy a selector. */
@@ -324,6 +329,5 @@ export function backendsOf(destination: Destination, service: ServiceInfo | unde
   deploymentsFrom: PhaseState): DeploymentInfo[] | undefined {
   if (!service?.selector) return undefined;
   if (destination.subset !== undefined && !subset) return [];
-  const selector = subset ? combineSelectors(service.selector, subset.labels) : service.selector;
-  return selector ? selectDeployments(deploymentsFrom, service.namespace, selector) : [];
+  return selectDeployments(deploymentsFrom, service.namespace, service.selector, subset?.labels ?? {});
 }

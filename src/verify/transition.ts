@@ -3,9 +3,8 @@
  * workloads they can reach while the objects of S' arrive in any order (Service, DestinationRule and
  * Deployments each from S or from S').
  */
-import { identityKey } from '../manifest';
 import {
-  backendsOf, DeploymentInfo, Destination, PhaseState, ServiceInfo, subsetFor, SubsetInfo,
+  backendsOf, DeploymentInfo, Destination, PhaseState, sameLabels, ServiceInfo, subsetFor, SubsetInfo,
 } from './state';
 
 /** A workload that may receive traffic during the transition. */
@@ -50,19 +49,12 @@ export interface TransitionContext {
   readonly carried: ReadonlyMap<string, CarriedWorkload>;
 }
 
-function destinationKey(destination: Destination): string {
-  return `${identityKey(destination.source)}|${destination.host}|${destination.subset ?? ''}`;
-}
-
 /** Resolves the destinations of both states and the workloads they can reach. */
 export function analyzeTransition(from: PhaseState, to: PhaseState): TransitionContext {
-  const before = new Set(from.routed.map(destinationKey));
-  const after = new Set(to.routed.map(destinationKey));
+  const before = new Set(from.routed.map((d) => d.key));
+  const after = new Set(to.routed.map((d) => d.key));
   const unique = new Map<string, Destination>();
-  for (const destination of [...to.routed, ...from.routed]) {
-    const key = destinationKey(destination);
-    if (!unique.has(key)) unique.set(key, destination);
-  }
+  for (const destination of [...to.routed, ...from.routed]) if (!unique.has(destination.key)) unique.set(destination.key, destination);
   const destinations: ResolvedDestination[] = [];
   const carried = new Map<string, CarriedWorkload>();
   for (const [key, destination] of unique) {
@@ -76,8 +68,12 @@ export function analyzeTransition(from: PhaseState, to: PhaseState): TransitionC
       subsetAfter: subsetFor(to, destination),
     };
     destinations.push(resolved);
-    const services = [resolved.serviceBefore, resolved.serviceAfter];
-    const subsets = destination.subset === undefined ? [undefined] : [resolved.subsetBefore, resolved.subsetAfter];
+    // Equal selectors on both sides (the common case) need one lookup, not two.
+    const { serviceBefore, serviceAfter, subsetBefore, subsetAfter } = resolved;
+    const services = serviceBefore?.selector && serviceAfter?.selector && sameLabels(serviceBefore.selector, serviceAfter.selector)
+      ? [serviceAfter] : [serviceBefore, serviceAfter];
+    const subsets = destination.subset === undefined ? [undefined]
+      : subsetBefore && subsetAfter && sameLabels(subsetBefore.labels, subsetAfter.labels) ? [subsetAfter] : [subsetBefore, subsetAfter];
     for (const service of services) {
       for (const subset of subsets) {
         for (const state of [from, to]) {

@@ -4,7 +4,7 @@
  */
 import { identityKey, resourceName } from '../../manifest';
 import { MESSAGES } from '../messages';
-import { backendsOf, DestinationRuleInfo, matchesSelector, PhaseState } from '../state';
+import { backendsOf, DestinationRuleInfo, matchesSelector, PhaseState, sameTemplate } from '../state';
 import { RuleFinding, TransitionRule } from '../types';
 
 /** A route in S' to a subset S does not define, or to pods that S's Service or subset does not select. */
@@ -45,7 +45,7 @@ export const inPlaceUpdate: TransitionRule = {
   description: 'the pod template of a Deployment that carries traffic does not change',
   scope: 'transition',
   check: ({ carried }) => [...carried.values()]
-    .filter((c) => c.before && c.after && c.before.templateKey !== c.after.templateKey)
+    .filter((c) => c.before && c.after && !sameTemplate(c.before, c.after))
     .map((c) => MESSAGES.inPlaceUpdate(c.after!, c.destination)),
 };
 

@@ -1,6 +1,6 @@
 /** Objects an environment has whatever its services: its Namespace and, with ingress hosts, its Gateway. */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { Gateway } from '../../imports/istio-networking.istio.io';
 import { Environment } from '../matrix/model';
 import { gatewayName } from '../matrix/naming';

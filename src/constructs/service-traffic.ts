@@ -4,7 +4,7 @@
  * subsets, and the VirtualService split.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { DestinationRule, VirtualService, VirtualServiceSpecHttpRoute } from '../../imports/istio-networking.istio.io';
 import { Environment, Service } from '../matrix/model';
 import { gatewayName, gatewayVirtualServiceName } from '../matrix/naming';

@@ -1,6 +1,6 @@
 /** One version of a service: its Deployment and PodDisruptionBudget. */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { Environment, Service } from '../matrix/model';
 import { deploymentName } from '../matrix/naming';
 import { MANAGED_BY, versionLabels } from './labels';

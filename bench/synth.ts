@@ -1,0 +1,173 @@
+/**
+ * Synthesis benchmark (`npm run bench`, or `npm run bench -- --quick` for a run under a minute).
+ *
+ * For matrices of growing size (services x 3 environments, half the services released per
+ * environment as a canary with 2 steps) it measures side by side, interleaved, in separate Node.js
+ * processes running the compiled code, several runs each, median reported:
+ *   (a) our synthesis of the phase bundles (`phased-rollout synth`);
+ *   (b) a plain cdk8s app that renders each distinct object of (a)'s output once (no phases);
+ *   (c) the floor: a Node.js process that only loads cdk8s and cdk8s-plus-27;
+ *   (d) `phased-rollout verify` on one environment of (a)'s output.
+ * It prints wall time, peak RSS and objects per second, then one line of JSON with the ratios.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { generateMatrix } from './support/matrix-generator';
+
+const root = resolve(__dirname, '..');
+const quick = process.argv.includes('--quick');
+const SIZES = quick ? [10, 50, 100] : [10, 100, 500, 1000];
+const RUNS = quick ? 3 : 5;
+const work = mkdtempSync(join(tmpdir(), 'phased-rollout-bench-'));
+
+/** Preloaded into every measured process: reports its peak RSS on exit. */
+const rssProbe = join(work, 'peak-rss.js');
+writeFileSync(rssProbe, "process.on('exit', () => process.stderr.write('\\nBENCH_PEAK_RSS_KB=' + process.resourceUsage().maxRSS + '\\n'));\n");
+
+/**
+ * (b): a plain cdk8s app, written here: each distinct object once, as an ApiObject in one chart per
+ * namespace and app (as a hand-written app would group them), one App synth.
+ */
+const PLAIN_APP = `
+const { App, Chart, ApiObject } = require('cdk8s');
+require('cdk8s-plus-27');
+const objects = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
+const app = new App({ outdir: process.argv[2] });
+const charts = new Map();
+objects.forEach((o, i) => {
+  const group = (o.metadata.namespace || 'cluster') + '-' + ((o.metadata.labels || {}).app || 'environment');
+  if (!charts.has(group)) charts.set(group, new Chart(app, group));
+  new ApiObject(charts.get(group), 'o' + i, o);
+});
+app.synth();
+`;
+/** (c): the floor. */
+const FLOOR = "require('cdk8s'); require('cdk8s-plus-27');";
+
+interface Sample { ms: number; rssKiB: number }
+
+function measure(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Sample {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env, NODE_OPTIONS: `--require ${rssProbe}` },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  const rss = [...result.stderr.matchAll(/BENCH_PEAK_RSS_KB=(\d+)/g)].map((m) => Number(m[1]));
+  return { ms, rssKiB: Math.max(0, ...rss) };
+}
+
+function median(samples: Sample[]): Sample {
+  const byTime = [...samples].sort((a, b) => a.ms - b.ms);
+  return { ms: byTime[Math.floor(byTime.length / 2)].ms, rssKiB: Math.max(...samples.map((s) => s.rssKiB)) };
+}
+
+/** Runs each measurement RUNS times, interleaved (a, b, c, ... a, b, c, ...), and returns the medians. */
+function interleaved(measurements: Record<string, () => Sample>): Record<string, Sample> {
+  const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(measurements).map((k) => [k, []]));
+  for (let run = 0; run < RUNS; run++) for (const [name, run1] of Object.entries(measurements)) samples[name].push(run1());
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+/** Every YAML document under `dir`, and the distinct ones (by content). */
+function documentsOf(dir: string): { total: number; distinct: unknown[] } {
+  const distinct = new Map<string, unknown>();
+  let total = 0;
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.yaml')) {
+        for (const doc of parseAllDocuments(readFileSync(path, 'utf8')) as any[]) {
+          total++;
+          const value = doc.toJS();
+          distinct.set(JSON.stringify(value), value);
+        }
+      }
+    }
+  };
+  walk(dir);
+  return { total, distinct: [...distinct.values()] };
+}
+
+const cli = join(root, 'bin/phased-rollout');
+const row = (label: string, s: Sample, objects?: number) =>
+  `  ${label.padEnd(34)} ${s.ms.toFixed(0).padStart(7)} ms  ${(s.rssKiB / 1024).toFixed(0).padStart(5)} MiB` +
+  (objects ? `  ${Math.round(objects / (s.ms / 1000)).toString().padStart(8)} objects/s` : '');
+
+console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(`runs per measurement: ${RUNS} (median), interleaved\n`);
+
+const results: Record<number, Record<string, Sample>> = {};
+try {
+  for (const services of SIZES) {
+    const dir = join(work, `n${services}`);
+    mkdirSync(dir);
+    const matrixFile = join(dir, 'matrix.json');
+    writeFileSync(matrixFile, JSON.stringify(generateMatrix(services)));
+    const out = join(dir, 'dist');
+    measure('node', [cli, 'synth', '--matrix', matrixFile, '--out', out]);
+    const { total, distinct } = documentsOf(out);
+    const distinctFile = join(dir, 'distinct.json');
+    writeFileSync(distinctFile, JSON.stringify(distinct));
+    const r = interleaved({
+      synth: () => measure('node', [cli, 'synth', '--matrix', matrixFile, '--out', out]),
+      distinct: () => {
+        rmSync(join(dir, 'plain'), { recursive: true, force: true });
+        return measure('node', ['-e', PLAIN_APP, distinctFile, join(dir, 'plain')]);
+      },
+      floor: () => measure('node', ['-e', FLOOR]),
+      verify: () => measure('node', [cli, 'verify', join(out, 'production')]),
+    });
+    results[services] = r;
+    console.log(`${services} services x 3 environments: ${total} objects in the phase bundles, ${distinct.length} distinct`);
+    console.log(row('(a) phased-rollout synth', r.synth, total));
+    console.log(row('(b) plain cdk8s, distinct objects', r.distinct, distinct.length));
+    console.log(row('(c) floor: load cdk8s + plus-27', r.floor));
+    console.log(row('(d) verify one environment', r.verify, Math.round(total / 3)));
+    console.log(`  a/b = ${(r.synth.ms / r.distinct.ms).toFixed(2)}\n`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // The example: our app vs the floor, and the cdk8s CLI on it vs on an empty app.
+  const emptyApp = join(work, 'empty-app');
+  mkdirSync(emptyApp);
+  symlinkSync(join(root, 'node_modules'), join(emptyApp, 'node_modules'));
+  writeFileSync(join(emptyApp, 'cdk8s.yaml'), `language: typescript\napp: node -e "new (require('cdk8s').App)().synth()"\n`);
+  const example = interleaved({
+    example: () => measure('node', [join(root, 'lib/src/main.js')], { env: { CDK8S_OUTDIR: join(work, 'example') } }),
+    floor: () => measure('node', ['-e', FLOOR]),
+    cli: () => measure('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', join(work, 'cli')]),
+    cliFloor: () => measure('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', join(work, 'cli-empty')], { cwd: emptyApp }),
+  });
+  console.log('the example release:');
+  console.log(row('our app (node lib/src/main.js)', example.example));
+  console.log(row('floor', example.floor));
+  console.log(row('npx cdk8s synth (example)', example.cli));
+  console.log(row('npx cdk8s synth (empty app)', example.cliFloor));
+
+  const largest = SIZES[SIZES.length - 1];
+  const half = SIZES[SIZES.length - 2];
+  const summary = {
+    synthVsDistinct: round(results[largest].synth.ms / results[largest].distinct.ms),
+    exampleVsFloor: round(example.example.ms / example.floor.ms),
+    cliVsCliFloor: round(example.cli.ms / example.cliFloor.ms),
+    growth: round(results[largest].synth.ms / results[half].synth.ms),
+    peakRssMiB: Math.round(results[largest].synth.rssKiB / 1024),
+    verifyMs: Math.round(results[largest].verify.ms),
+  };
+  console.log(`\n(ratios at ${largest} services; growth = time(${largest}) / time(${half}))`);
+  console.log(JSON.stringify(summary));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   analyze: { module: './commands/analyze', usage: 'analyze FILES_OR_DIRS... [--analyzer NAME]... [-o json]   istioctl-analyze findings for one state' },
   verify: { module: './commands/verify', usage: 'verify DIR [-o json]   prove that no phase of DIR and no transition between its phases drops a request' },
   synth: { module: './commands/synth', usage: 'synth --matrix FILE [--out DIR]       synthesize a YAML/JSON matrix into phase bundles in DIR (default dist)' },
+  apply: { module: './commands/apply', usage: 'apply DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]   apply the phases in order, passing their gates' },
 };
 
 function help(): string {

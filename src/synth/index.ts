@@ -2,6 +2,7 @@
  * Synthesis: validated matrix -> plan per environment -> rendered phase folders and plan.json,
  * plus the artifacts derived from them, written to the output folder in one swap.
  */
+import { applyScriptArtifact } from '../artifacts/apply-script';
 import { Environment, Matrix } from '../matrix/model';
 import { buildPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
 import { planEnvironment } from '../plan/planner';
@@ -30,7 +31,9 @@ export interface EnvironmentOutput {
  */
 export type Artifact = (output: EnvironmentOutput) => ReadonlyMap<string, string>;
 
-const ARTIFACTS: readonly Artifact[] = [];
+const ARTIFACTS: readonly Artifact[] = [
+  applyScriptArtifact,
+];
 
 /** Plans and renders one environment (pure: no I/O). */
 export function synthesizeEnvironment(environment: Environment): EnvironmentOutput {

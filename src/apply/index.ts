@@ -1,0 +1,9 @@
+/** Applying phase plans to a cluster: engine, resume record, kubectl invocations. */
+export { applyPlan, ApplyFailure, decideStart, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from './engine';
+export type { ApplyOptions, ApplyRuntime, StartDecision } from './engine';
+export { KUBECTL, commandLine, contextArgs, istioctlWait, shellQuote } from './kubectl';
+export { findPhase, readPlanDirectory } from './plan-dir';
+export type { PlanDirectory } from './plan-dir';
+export { planIdentity, parseRecordLine, RECORD_JSONPATH, recordManifest, recordName } from './record';
+export type { ResumeRecord } from './record';
+export { processRuntime, timeScaleFrom, TIME_SCALE_VARIABLE } from './runtime';

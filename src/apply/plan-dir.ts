@@ -1,0 +1,44 @@
+/** Reading a plan folder (plan.json and its phase folders) for the commands that act on a cluster. */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { InputError, manifestFiles } from '../manifest';
+import { PlanFile, PlanPhase } from '../plan/plan-file';
+import { loadPhases } from '../verify';
+import { PhaseContent, planIdentity } from './record';
+
+/** A plan folder read from disk and checked against its phase folders. */
+export interface PlanDirectory {
+  /** The folder, as given. */
+  readonly dir: string;
+  /** plan.json. */
+  readonly plan: PlanFile;
+  /** Identity of the plan ({@link planIdentity}). */
+  readonly identity: string;
+}
+
+/** Reads DIR/plan.json and its phase folders; refuses a folder whose plan.json disagrees with its phases. */
+export function readPlanDirectory(dir: string): PlanDirectory {
+  const { planned } = loadPhases(dir); // checks plan.json against the folders
+  if (!planned) throw new InputError(`${join(dir, 'plan.json')}: no such file (expected a synthesized environment folder, e.g. dist/production)`);
+  const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as PlanFile;
+  const phases: PhaseContent[] = plan.phases.map((phase) => ({
+    path: phase.path,
+    files: manifestFiles(join(dir, phase.path)).map((file) => ({ name: basename(file), content: readFileSync(file, 'utf8') })),
+  }));
+  return { dir, plan, identity: planIdentity(plan, phases) };
+}
+
+/** The phase named by `nameOrPath` (`02-switch` or `switch`); a usage problem lists the valid ones. */
+export function findPhase(plan: PlanFile, nameOrPath: string, option: string): PlanPhase {
+  const phase = plan.phases.find((p) => p.path === nameOrPath || p.name === nameOrPath);
+  if (!phase) {
+    throw new PhaseNotFoundError(`${option} ${nameOrPath}: no such phase in ${plan.environment} (phases: ${plan.phases.map((p) => p.path).join(', ')})`);
+  }
+  return phase;
+}
+
+/** A phase option that names no phase of the plan: a usage error (exit 2). */
+export class PhaseNotFoundError extends Error {
+  /** Exit code of a usage error. */
+  readonly exitCode = 2;
+}

@@ -1,0 +1,64 @@
+/**
+ * `phased-rollout apply DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]`:
+ * applies the phases of a synthesized environment in order, passing each phase's gates.
+ */
+import { applyPlan, DEFAULT_PROPAGATION_TIMEOUT_SECONDS, processRuntime, readPlanDirectory, shellQuote, timeScaleFrom } from '../../apply';
+import { parseCommandArgs, UsageError } from '../errors';
+
+/** Usage line for `phased-rollout help`. */
+export const USAGE = 'apply DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]   apply the phases in order, passing their gates';
+
+/** Options shared by the commands that act on a cluster. */
+export const CLUSTER_OPTIONS = {
+  context: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  timeout: { type: 'string' },
+} as const;
+
+/** The cluster options as given, checked. */
+export interface ClusterOptions {
+  /** kubectl context, when given. */
+  readonly context?: string;
+  /** Whether to print commands instead of running them. */
+  readonly dryRun: boolean;
+  /** Seconds a propagation wait may take. */
+  readonly propagationTimeoutSeconds: number;
+  /** Factor for fixed waits (PHASED_ROLLOUT_TIME_SCALE). */
+  readonly timeScale: number;
+  /** The options again, as arguments for a resume command. */
+  readonly passThrough: readonly string[];
+}
+
+/** Checks the cluster options of parsed arguments. */
+export function clusterOptions(values: Record<string, any>): ClusterOptions {
+  const timeout = values.timeout === undefined ? DEFAULT_PROPAGATION_TIMEOUT_SECONDS : Number(String(values.timeout).replace(/s$/, ''));
+  if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`--timeout ${values.timeout}: expected whole seconds > 0, e.g. 120 or 120s`);
+  let timeScale: number;
+  try {
+    timeScale = timeScaleFrom(process.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const passThrough = [
+    ...(values.context === undefined ? [] : ['--context', values.context]),
+    ...(values.timeout === undefined ? [] : ['--timeout', String(values.timeout)]),
+  ];
+  return { context: values.context, dryRun: values['dry-run'] === true, propagationTimeoutSeconds: timeout, timeScale, passThrough };
+}
+
+/** Runs the command and returns its exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { ...CLUSTER_OPTIONS, from: { type: 'string' }, to: { type: 'string' } }, true);
+  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production\nusage: phased-rollout ${USAGE}`);
+  const [dir] = positionals;
+  const cluster = clusterOptions(values);
+  const to = values.to === undefined ? [] : ['--to', values.to];
+  await applyPlan({
+    planDir: readPlanDirectory(dir),
+    from: values.from,
+    to: values.to,
+    ...cluster,
+    resumeCommand: (phase) => ['phased-rollout', 'apply', dir, '--from', phase, ...to, ...cluster.passThrough].map(shellQuote).join(' '),
+  }, processRuntime());
+  return 0;
+}

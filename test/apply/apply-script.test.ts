@@ -1,0 +1,97 @@
+/**
+ * The generated `dist/<env>/apply.sh` against the same stand-in cluster as `phased-rollout apply`
+ * (test/apply/stand-in.ts): the same kubectl calls in the same order, the same record (so either can
+ * resume the other), the same failure and resume behaviour; and it passes shellcheck.
+ */
+import { spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyPlan, processRuntime, readPlanDirectory } from '../../src/apply';
+import { show, StandInCluster, synthesizedExample } from './stand-in';
+
+const dist = synthesizedExample();
+const realDist = realpathSync(dist);
+
+function script(env: string, cluster: StandInCluster, settings: Parameters<StandInCluster['env']>[0] = {}, ...args: string[]) {
+  const result = spawnSync('sh', [join(dist, env, 'apply.sh'), ...args], { env: cluster.env(settings), encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr.split(dist).join('DIST') };
+}
+
+async function engine(env: string, cluster: StandInCluster, settings: Parameters<StandInCluster['env']>[0] = {}, options: { from?: string; to?: string } = {}) {
+  await applyPlan({ planDir: readPlanDirectory(join(dist, env)), resumeCommand: () => '', ...options },
+    { ...processRuntime(cluster.env(settings)), print: () => undefined, sleep: async () => undefined });
+}
+
+const calls = (cluster: StandInCluster) => cluster.calls().map((c) => show({ ...c, line: c.line.split(realDist).join(dist) }, dist));
+
+test('apply.sh passes shellcheck (POSIX sh)', () => {
+  const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', join(dist, 'staging/apply.sh'), join(dist, 'production/apply.sh')], { encoding: 'utf8' });
+  if (result.error) {
+    throw new Error('shellcheck is not installed: install it (apt-get update && apt-get install -y shellcheck) to check the generated apply.sh');
+  }
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(0);
+});
+
+test.each([
+  ['production', { istioStatus: true }],
+  ['staging', { istioStatus: true }],
+  ['staging', {}],
+])('apply.sh makes exactly the calls of phased-rollout apply (%s, %j)', async (env, settings) => {
+  const [viaScript, viaEngine] = [new StandInCluster(), new StandInCluster()];
+  const result = script(env, viaScript, settings);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  await engine(env, viaEngine, settings);
+  expect(calls(viaScript)).toEqual(calls(viaEngine));
+  expect(viaScript.calls().map((c) => c.stdin)).toEqual(viaEngine.calls().map((c) => c.stdin));
+  expect(calls(viaScript).length).toBeGreaterThan(20);
+  expect(result.stdout).toContain(`${env}: ${env === 'staging' ? '05-cleanup' : '03-cleanup'} reached in`);
+});
+
+test('a failing gate stops apply.sh with exit 1 and the resume command; a rerun resumes; a finished plan does nothing', () => {
+  const cluster = new StandInCluster();
+  const failed = script('production', cluster, { istioStatus: true, fail: 'deployment/coffee-shop-v2' }, '--context', 'prod-eu');
+  expect(failed.status).toBe(1);
+  expect(failed.stderr).toBe([
+    'error: timed out waiting for the condition', // kubectl's own message
+    'production: phase 01-prepare: gate rollout deployment/coffee-shop-v2 failed (exit 1): ' +
+      'kubectl --context=prod-eu rollout status deployment/coffee-shop-v2 -n production --timeout=600s',
+    'resume with: sh DIST/production/apply.sh --from 01-prepare --context prod-eu',
+    '',
+  ].join('\n'));
+  expect(cluster.record()).toEqual(expect.objectContaining({ completed: '00-baseline', applying: '01-prepare' }));
+
+  cluster.clearCalls();
+  const resumed = script('production', cluster, { istioStatus: true });
+  expect(resumed.status).toBe(0);
+  expect(resumed.stdout).toContain('the cluster record shows 00-baseline completed: resuming after it');
+  expect(calls(cluster)[1]).toBe('kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare');
+
+  cluster.clearCalls();
+  const again = script('production', cluster, { istioStatus: true });
+  expect(again.stdout).toBe('production: every phase is already applied (last: 03-cleanup); nothing to do\n');
+  expect(cluster.calls()).toHaveLength(1);
+});
+
+test('phased-rollout apply and apply.sh resume each other (same plan identity and record)', async () => {
+  const cluster = new StandInCluster();
+  await engine('staging', cluster, {}, { to: '02-canary-10' });
+  cluster.clearCalls();
+  const result = script('staging', cluster);
+  expect(result.stdout).toContain('the cluster record shows 02-canary-10 completed: resuming after it');
+  expect(calls(cluster)[1]).toBe('kubectl apply --server-side --field-manager=phased-rollout -f DIST/staging/03-canary-50');
+});
+
+test('--dry-run prints the commands and calls nothing; unknown phases and options exit 2', () => {
+  const cluster = new StandInCluster();
+  const dry = script('staging', cluster, {}, '--dry-run', '--from', 'canary-50', '--to', 'switch');
+  expect(dry.status).toBe(0);
+  expect(cluster.calls()).toEqual([]);
+  expect(dry.stdout).toContain('# phase 03-canary-50 (4/6)');
+  expect(dry.stdout).toContain('sleep 60');
+  expect(dry.stdout).not.toContain('05-cleanup');
+  expect(script('staging', cluster, {}, '--from', 'canary-7').status).toBe(2);
+  expect(script('staging', cluster, {}, '--bogus').status).toBe(2);
+  expect(cluster.calls()).toEqual([]);
+});

@@ -1,0 +1,114 @@
+/**
+ * A stand-in for a cluster: `kubectl` (and optionally `istioctl`) scripts written into a temp folder
+ * that goes first on PATH. They record every call, keep the resume record ConfigMap, report istiod
+ * status on request, and fail any call whose arguments contain a given text.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { writeTreeAtomically } from '../../src/synth/output';
+import { synthesizeFiles } from '../../src/synth';
+import { validateMatrix } from '../../src/matrix';
+import { exampleMatrix } from '../../src/example/matrix';
+
+// POSIX sh rather than node: a stand-in call must cost milliseconds, not a node start-up.
+const STAND_IN = `#!/bin/sh
+state="$STANDIN_STATE"
+line="$(basename "$0") $*"
+printf '%s\n' "$line" >> "$state/calls.log"
+case " $* " in
+  *" - "*) input=$(cat); printf '\t%s\n' "$input" >> "$state/calls.log" ;;
+  *) input='' ;;
+esac
+if [ -n "$STANDIN_FAIL" ]; then
+  case "$line" in *"$STANDIN_FAIL"*) echo 'error: timed out waiting for the condition' >&2; exit 1 ;; esac
+fi
+case "$line" in
+  "kubectl "*" apply "*|"kubectl apply "*)
+    case "$input" in *'"kind":"ConfigMap"'*) printf '%s' "$input" > "$state/record.json" ;; esac ;;
+  "kubectl "*"get configmap "*)
+    if [ -f "$state/record.json" ]; then
+      sed -e 's/.*"plan":"\\([^"]*\\)".*"completed":"\\([^"]*\\)","applying":"\\([^"]*\\)","finished":"\\([^"]*\\)".*/\\1|\\2|\\3|\\4/' "$state/record.json"
+    fi ;;
+  "kubectl "*"status.conditions"*)
+    if [ "$STANDIN_ISTIO_STATUS" = 1 ]; then printf 'Reconciled'; fi ;;
+esac
+exit 0
+`;
+
+/** One recorded call. */
+export interface Call {
+  /** Program and arguments, joined by spaces. */
+  readonly line: string;
+  /** Standard input, when the call read it (`-f -`). */
+  readonly stdin?: string;
+}
+
+/** A stand-in cluster: its PATH folder, state folder, and the environment to run tools with. */
+export class StandInCluster {
+  /** Folder with the stand-in programs (first on PATH). */
+  readonly bin: string;
+  /** Folder with the call log and the record. */
+  readonly state: string;
+
+  constructor(options: { istioctl?: boolean } = {}) {
+    const root = mkdtempSync(join(tmpdir(), 'stand-in-cluster-'));
+    this.bin = join(root, 'bin');
+    this.state = join(root, 'state');
+    mkdirSync(this.bin);
+    mkdirSync(this.state);
+    for (const program of ['kubectl', ...(options.istioctl ? ['istioctl'] : [])]) {
+      writeFileSync(join(this.bin, program), STAND_IN);
+      chmodSync(join(this.bin, program), 0o755);
+    }
+  }
+
+  /** Environment for the code under test: stand-ins first on PATH, then the given settings. */
+  env(settings: { fail?: string; istioStatus?: boolean } = {}): NodeJS.ProcessEnv {
+    // Without istioctl in the stand-in folder, the real PATH must not provide one either.
+    const path = (process.env.PATH ?? '').split(delimiter).filter((dir) => !existsSync(join(dir, 'istioctl')));
+    return {
+      ...process.env,
+      PATH: [this.bin, ...path].join(delimiter),
+      STANDIN_STATE: this.state,
+      STANDIN_FAIL: settings.fail ?? '',
+      STANDIN_ISTIO_STATUS: settings.istioStatus ? '1' : '0',
+      PHASED_ROLLOUT_TIME_SCALE: '0',
+    };
+  }
+
+  /** Every call so far, in order (a line per call; its standard input, if read, on the next line after a tab). */
+  calls(): Call[] {
+    const log = join(this.state, 'calls.log');
+    if (!existsSync(log)) return [];
+    const calls: { line: string; stdin?: string }[] = [];
+    for (const line of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
+      if (line.startsWith('\t')) calls[calls.length - 1].stdin = line.slice(1);
+      else calls.push({ line });
+    }
+    return calls;
+  }
+
+  /** Forgets the calls (the record stays). */
+  clearCalls(): void {
+    writeFileSync(join(this.state, 'calls.log'), '');
+  }
+
+  /** The record ConfigMap's data, if written. */
+  record(): Record<string, string> | undefined {
+    const file = join(this.state, 'record.json');
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).data : undefined;
+  }
+}
+
+/** The example release synthesized into a fresh temp folder (the code's current output, not the committed dist/). */
+export function synthesizedExample(): string {
+  const out = join(mkdtempSync(join(tmpdir(), 'apply-dist-')), 'dist');
+  writeTreeAtomically(out, synthesizeFiles(validateMatrix(exampleMatrix)));
+  return out;
+}
+
+/** A call as one readable line, with the temp dist folder shortened to `DIST`. */
+export function show(call: Call, dist: string): string {
+  return call.line.split(dist).join('DIST');
+}

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   verify: { module: './commands/verify', usage: 'verify DIR [-o json]   prove that no phase of DIR and no transition between its phases drops a request' },
   synth: { module: './commands/synth', usage: 'synth --matrix FILE [--out DIR]       synthesize a YAML/JSON matrix into phase bundles in DIR (default dist)' },
   apply: { module: './commands/apply', usage: 'apply DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]   apply the phases in order, passing their gates' },
+  plan: { module: './commands/plan', usage: 'plan DIST_ENV   what each phase changes, why it is safe, and its gates' },
 };
 
 function help(): string {

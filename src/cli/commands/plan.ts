@@ -1,0 +1,23 @@
+/**
+ * `phased-rollout plan DIST_ENV`: per phase, what changes and why it is safe, like a terraform plan,
+ * then the verifier's verdict. Exit 0 when the verifier finds nothing, 1 otherwise.
+ */
+import { reviewPhases, formatReview } from '../../plan/review';
+import { loadPhases, verifyPhases } from '../../verify';
+import { parseCommandArgs, UsageError } from '../errors';
+
+/** Usage line for `phased-rollout help`. */
+export const USAGE = 'plan DIST_ENV   what each phase changes, why it is safe, and its gates';
+
+/** Runs the command and returns its exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { positionals } = parseCommandArgs(argv, {}, true);
+  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production\nusage: phased-rollout ${USAGE}`);
+  const { environment, phases } = loadPhases(positionals[0]);
+  const findings = verifyPhases(phases);
+  process.stdout.write(formatReview(environment, reviewPhases(phases), findings));
+  process.stdout.write(findings.length === 0
+    ? `\nverified: no phase and no transition drops a request (phased-rollout verify ${positionals[0]})\n`
+    : `\nNOT SAFE: ${findings.length} finding(s); phased-rollout verify ${positionals[0]} explains each and its fix\n`);
+  return findings.length === 0 ? 0 : 1;
+}

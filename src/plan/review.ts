@@ -1,0 +1,172 @@
+/**
+ * Reviewable plans (pure): what each phase changes compared with the previous one, why that is safe,
+ * what it waits for, and each service's traffic share per version across the phases. Read by
+ * `phased-rollout plan` and by the PLAN.md artifact.
+ */
+import { basename } from 'node:path';
+import { identityKey, KubeObject } from '../manifest';
+import { PhaseGates } from './plan-file';
+
+/** A phase as the review reads it: from synthesis or from a folder on disk. */
+export interface ReviewedPhase {
+  /** Folder of the phase (`NN-name`; parent folders are ignored). */
+  readonly path: string;
+  /** Every object of the phase. */
+  readonly objects: readonly KubeObject[];
+  /** Gates from plan.json, when there is one. */
+  readonly gates?: PhaseGates;
+}
+
+/** One line of a phase's diff: `+` created, `~` changed, `-` removed. */
+export interface Change {
+  /** `+`, `~` or `-`. */
+  readonly symbol: '+' | '~' | '-';
+  /** `Deployment coffee-shop-v2`, `VirtualService coffee-shop: v1 100 -> v2 100`. */
+  readonly text: string;
+}
+
+/** The review of one phase. */
+export interface PhaseReview {
+  /** Folder name (`NN-name`). */
+  readonly phase: string;
+  /** What changes against the previous phase, in file order (removals last). */
+  readonly changes: readonly Change[];
+  /** Why applying the phase drops no request, one reason per kind of change. */
+  readonly safety: readonly string[];
+  /** The gates before the next phase, in the order they are passed. */
+  readonly gates: readonly string[];
+}
+
+/** Traffic share (percent) of each version of one service, per phase. */
+export interface TrafficSeries {
+  /** The mesh VirtualService's name (the service). */
+  readonly service: string;
+  /** Version (subset) -> share per phase, in phase order; versions in order of first appearance. */
+  readonly shares: ReadonlyMap<string, readonly number[]>;
+}
+
+const label = (obj: KubeObject) => `${obj.kind} ${obj.metadata.name}`;
+
+/** `subset weight` of each destination of each http route; `; ` between routes. */
+function split(vs: KubeObject): string {
+  const routes: any[] = vs.spec?.http ?? [];
+  return routes.map((http) => {
+    const destinations: any[] = http.route ?? [];
+    return destinations.map((d) => `${d.destination?.subset ?? d.destination?.host} ${d.weight ?? (destinations.length === 1 ? 100 : 0)}`).join(', ');
+  }).join('; ');
+}
+
+function subsets(dr: KubeObject): string[] {
+  return (dr.spec?.subsets ?? []).map((s: { name: string }) => s.name);
+}
+
+/** The `~` line for an object that exists in both phases with different contents. */
+function changeOf(before: KubeObject, after: KubeObject): Change {
+  if (after.kind === 'VirtualService' && split(before) !== split(after)) {
+    return { symbol: '~', text: `${label(after)}: ${split(before)} -> ${split(after)}` };
+  }
+  if (after.kind === 'DestinationRule') {
+    const [was, is] = [subsets(before), subsets(after)];
+    const delta = [...is.filter((s) => !was.includes(s)).map((s) => `+${s}`), ...was.filter((s) => !is.includes(s)).map((s) => `-${s}`)];
+    if (delta.length > 0) return { symbol: '~', text: `${label(after)}: subsets ${delta.join(' ')}` };
+  }
+  if (after.kind === 'Deployment' && JSON.stringify(before.spec?.template) !== JSON.stringify(after.spec?.template)) {
+    return { symbol: '~', text: `${label(after)}: pod template changed (an in-place rolling update)` };
+  }
+  return { symbol: '~', text: `${label(after)}: changed` };
+}
+
+/** Why a phase with these changes is safe, in the words of DESIGN.md section 3. */
+function safetyOf(index: number, changes: readonly Change[]): string[] {
+  if (index === 0) return ['first phase: the complete starting state; every Deployment is ready before the next phase routes anything new'];
+  const has = (symbol: Change['symbol'], pattern: RegExp) => changes.some((c) => c.symbol === symbol && pattern.test(c.text));
+  const reasons: string[] = [];
+  if (has('+', /^Deployment /)) reasons.push('new Deployments receive no traffic in this phase; the rollout gate waits until they are ready');
+  if (has('~', /^DestinationRule .*subsets .*\+/)) reasons.push('subsets are defined before any route uses them; the propagation gate waits until every proxy knows them');
+  if (has('~', /^VirtualService .* -> /)) reasons.push('traffic moves only between subsets that the previous phase already defined, backed by ready Deployments');
+  if (changes.some((c) => c.symbol === '-') || has('~', /subsets .*-/)) {
+    reasons.push('what is removed received no traffic in the previous phase, which waited for propagation and drain');
+  }
+  if (has('~', /pod template changed/)) reasons.push('WARNING: a pod template changes in place: Kubernetes rolls pods that may carry traffic');
+  return reasons.length > 0 ? reasons : ['nothing that carries traffic changes'];
+}
+
+function gatesOf(gates: PhaseGates | undefined): string[] {
+  if (!gates) return [];
+  const refs = (list: readonly { kind: string; name: string }[]) => list.map((r) => `${r.kind}/${r.name}`).join(', ');
+  return [
+    ...(gates.rollout ? [`rollout ${refs(gates.rollout.deployments)} (timeout ${gates.rollout.timeoutSeconds}s)`] : []),
+    ...(gates.propagation ? [`propagation ${refs(gates.propagation.objects)} (Reconciled, else at least ${gates.propagation.seconds}s)`] : []),
+    ...(gates.observe ? [`observe ${gates.observe.seconds}s`] : []),
+    ...(gates.drain ? [`drain ${gates.drain.seconds}s`] : []),
+  ];
+}
+
+/** The review of every phase, each against the one before (the first against nothing). */
+export function reviewPhases(phases: readonly ReviewedPhase[]): PhaseReview[] {
+  return phases.map((phase, index) => {
+    const previous = new Map((index === 0 ? [] : phases[index - 1].objects).map((o) => [identityKey(o), o] as const));
+    const current = new Set(phase.objects.map((o) => identityKey(o)));
+    const changes: Change[] = [];
+    for (const obj of phase.objects) {
+      const before = previous.get(identityKey(obj));
+      if (!before) changes.push({ symbol: '+', text: label(obj) });
+      else if (JSON.stringify(before) !== JSON.stringify(obj)) changes.push(changeOf(before, obj));
+    }
+    for (const [key, obj] of previous) if (!current.has(key)) changes.push({ symbol: '-', text: label(obj) });
+    return { phase: basename(phase.path), changes, safety: safetyOf(index, changes), gates: gatesOf(phase.gates) };
+  });
+}
+
+/**
+ * Each service's traffic share per version, per phase: from its mesh VirtualService (the one bound to
+ * no gateway), first http route, weights as percent of their total (Istio weights are relative).
+ */
+export function trafficSeries(phases: readonly ReviewedPhase[]): TrafficSeries[] {
+  const series = new Map<string, Map<string, number[]>>();
+  phases.forEach((phase, index) => {
+    for (const vs of phase.objects) {
+      if (vs.kind !== 'VirtualService' || (vs.spec?.gateways ?? []).length > 0) continue;
+      const destinations: any[] = vs.spec?.http?.[0]?.route ?? [];
+      const weightOf = (d: any) => d.weight ?? (destinations.length === 1 ? 100 : 0);
+      const total = destinations.reduce((sum, d) => sum + weightOf(d), 0);
+      const shares = series.get(vs.metadata.name) ?? new Map<string, number[]>();
+      series.set(vs.metadata.name, shares);
+      for (const d of destinations) {
+        const version = d.destination?.subset ?? d.destination?.host;
+        const row = shares.get(version) ?? phases.map(() => 0);
+        shares.set(version, row);
+        row[index] += total === 0 ? 0 : Math.round((weightOf(d) * 100) / total);
+      }
+    }
+  });
+  return [...series].map(([service, shares]) => ({ service, shares }));
+}
+
+/** A verifier finding as the review shows it (see src/verify). */
+export interface ReviewFinding {
+  /** Label (folder name) of the phase it shows in. */
+  readonly phase: string;
+  /** Rule id. */
+  readonly rule: string;
+  /** `Kind namespace/name`. */
+  readonly object: string;
+  /** What is wrong. */
+  readonly message: string;
+}
+
+/**
+ * A review as terminal text, like a terraform plan: per phase its changes, why they are safe (or the
+ * verifier's findings instead, where it has some), and its gates.
+ */
+export function formatReview(environment: string, reviews: readonly PhaseReview[], findings: readonly ReviewFinding[] = []): string {
+  const lines = [`${environment}: ${reviews.length} phase${reviews.length === 1 ? '' : 's'}`];
+  for (const review of reviews) {
+    lines.push('', review.phase);
+    lines.push(...(review.changes.length > 0 ? review.changes.map((c) => `  ${c.symbol} ${c.text}`) : ['  (no change)']));
+    const unsafe = findings.filter((f) => f.phase === review.phase);
+    lines.push(...(unsafe.length > 0 ? unsafe.map((f) => `  UNSAFE: ${f.rule}: ${f.object}: ${f.message}`) : review.safety.map((reason) => `  safe: ${reason}`)));
+    lines.push(review.gates.length > 0 ? `  gates: ${review.gates.join(' -> ')}` : '  gates: none');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { loadAll } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 
 /** A Kubernetes object as it appears in YAML: only the fields every kind has are typed. */
@@ -56,22 +57,61 @@ export function identityKey(obj: KubeObject | ObjectRef): string {
   return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
-/** Parses every YAML document of a file; `List` objects are expanded into their items, empty documents skipped. */
-export function parseManifests(text: string, file: string): KubeObject[] {
-  const objects: KubeObject[] = [];
+/**
+ * Anchors, aliases, tags and directives: YAML features that plain manifests (and ours) do not use.
+ * Text that has them goes through the strict parser, which bounds alias expansion.
+ */
+const ADVANCED_YAML = /(^|[\s[{,:-])[&*!%]|^(%|\.\.\.)/m;
+/** Document separator lines: every phase folder repeats most documents of the previous phase. */
+const SEPARATOR = /^---$/m;
+/** Parsed documents by text: identical documents across phase folders are parsed once per process. */
+const documentCache = new Map<string, unknown>();
+
+/**
+ * Parses plain YAML fast: each document (split at `---` lines) once per distinct text, with js-yaml
+ * (YAML 1.2 core schema, duplicate keys rejected). Returns undefined when the text needs the strict parser.
+ */
+function parsePlainDocuments(text: string): unknown[] | undefined {
+  if (ADVANCED_YAML.test(text) || text.includes('\r')) return undefined;
+  try {
+    const docs = text.split(SEPARATOR);
+    // A leading `---` opens the first document rather than ending an empty one.
+    if (docs.length > 1 && docs[0].trim() === '') docs.shift();
+    return docs.map((doc) => {
+      if (!documentCache.has(doc)) {
+        const values = loadAll(doc);
+        if (values.length > 1) throw new Error('a document marker the split did not see');
+        documentCache.set(doc, values[0] ?? null);
+      }
+      return documentCache.get(doc);
+    });
+  } catch {
+    return undefined; // the strict parser reports the error with its position
+  }
+}
+
+/** Every document of a YAML stream with the strict parser (alias expansion bounded). */
+function parseStrictDocuments(text: string, file: string): unknown[] {
   const docs = parseAllDocuments(text);
   if (!Array.isArray(docs)) throw new InputError(`${file}: not a YAML stream`);
-  docs.forEach((doc, index) => {
+  return docs.map((doc, index) => {
     const where = docs.length > 1 ? `${file} (document ${index + 1})` : file;
     if (doc.errors.length > 0) throw new InputError(`${where}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-    let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: 100 });
+      return doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
       throw new InputError(`${where}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
     }
+  });
+}
+
+/** Parses every YAML document of a file; `List` objects are expanded into their items, empty documents skipped. */
+export function parseManifests(text: string, file: string): KubeObject[] {
+  const objects: KubeObject[] = [];
+  const values = parsePlainDocuments(text) ?? parseStrictDocuments(text, file);
+  values.forEach((value, index) => {
     if (value === null || value === undefined) return;
-    collect(value, where, objects);
+    collect(value, values.length > 1 ? `${file} (document ${index + 1})` : file, objects);
   });
   return objects;
 }

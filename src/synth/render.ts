@@ -7,7 +7,7 @@
  * follows the distinct objects, not the number of phases. The output is byte-identical to rendering
  * every phase from scratch (a test compares them).
  */
-import { App, Chart, Yaml } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentBase } from '../constructs/environment-base';
 import { MeshService, TrafficSplit, VersionSubsets } from '../constructs/service-traffic';
@@ -15,6 +15,7 @@ import { VersionWorkload } from '../constructs/version-workload';
 import { KubeObject } from '../manifest';
 import { Environment } from '../matrix/model';
 import { Phase, ServiceState } from '../plan/planner';
+import { stringifyObject } from './yaml';
 
 /** One file of a phase folder. */
 export interface RenderedFile {
@@ -83,7 +84,7 @@ export class EnvironmentRenderer {
       const chart = new Chart(new App(), 'unit');
       build(chart);
       const objects = chart.toJson() as KubeObject[];
-      unit = { objects, documents: objects.map((o) => Yaml.stringify(o)) };
+      unit = { objects, documents: objects.map((o) => stringifyObject(o)) };
       this.units.set(key, unit);
     }
     return unit;

@@ -22,15 +22,16 @@ describe('synthesis of the example release', () => {
   });
 
   test('layout: dist/<env>/NN-<phase>/ with YAML files only, and plan.json', () => {
-    const folders = [...new Set([...files.keys()].map((f) => f.split('/').slice(0, -1).join('/')))];
-    expect(folders).toEqual([
-      'production/00-baseline', 'production/01-prepare', 'production/02-switch', 'production/03-cleanup', 'production',
-      'staging/00-baseline', 'staging/01-prepare', 'staging/02-canary-10', 'staging/03-canary-50', 'staging/04-switch', 'staging/05-cleanup', 'staging',
+    const phaseFolders = [...new Set([...files.keys()].filter((f) => /^[a-z]+\/\d\d-/.test(f)).map((f) => f.split('/').slice(0, 2).join('/')))];
+    expect(phaseFolders).toEqual([
+      'production/00-baseline', 'production/01-prepare', 'production/02-switch', 'production/03-cleanup',
+      'staging/00-baseline', 'staging/01-prepare', 'staging/02-canary-10', 'staging/03-canary-50', 'staging/04-switch', 'staging/05-cleanup',
     ]);
     for (const path of files.keys()) {
-      if (path.split('/').length === 3) expect(path).toMatch(/\.k8s\.yaml$/);
-      else expect(path).toMatch(/^(production|staging)\/plan\.json$/);
+      if (/^[a-z]+\/\d\d-/.test(path)) expect(path).toMatch(/^[a-z]+\/\d\d-[a-z0-9-]+\/[a-z0-9-]+\.k8s\.yaml$/);
     }
+    expect(files.has('production/plan.json')).toBe(true);
+    expect(files.has('staging/plan.json')).toBe(true);
   });
 
   test('plan.json lists phases in order with objects, removes and gates', () => {

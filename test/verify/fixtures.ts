@@ -210,7 +210,7 @@ export function writeEnvironment(dir: string, environment: string, namespace: st
   let previous: readonly KubeObject[] = [];
   const planPhasesList = list.map((p, index) => {
     mkdirSync(join(dir, p.path), { recursive: true });
-    writeFileSync(join(dir, p.path, 'resources.yaml'), p.objects.map((o) => stringify(o)).join('---\n'));
+    writeFileSync(join(dir, p.path, 'resources.yaml'), p.objects.map((o) => stringify(o, { aliasDuplicateObjects: false })).join('---\n'));
     const keys = new Set(p.objects.map(identityKey));
     const removes: ObjectRef[] = previous.filter((o) => !keys.has(identityKey(o))).map(refOf);
     previous = p.objects;

@@ -1,0 +1,100 @@
+/**
+ * A fast YAML emitter for rendered Kubernetes objects that produces exactly the bytes of cdk8s's
+ * `Yaml.stringify` (YAML 1.1, no line folding). Stringifying dominates synthesis time, and the
+ * general-purpose library spends most of it deciding how to write scalars; here each distinct
+ * scalar's representation is decided once, by cdk8s's own stringifier, and cached. Anything outside
+ * the shapes handled here (multi-line strings, nested sequences, unusual keys or numbers) is
+ * stringified by cdk8s for the whole document.
+ */
+import { Yaml } from 'cdk8s';
+
+/** Thrown inside the emitter when a value needs the general stringifier. */
+class NeedsGeneralStringifier extends Error {}
+
+/** Strings that every YAML 1.1 parser reads as a plain string: no indicator, no number, bool or null. */
+const PLAIN = /^[A-Za-z_/][A-Za-z0-9._/-]*$/;
+/** Plain-looking words that YAML 1.1 reads as booleans, null, or (`e5`) a float with no digits before the exponent. */
+const YAML11_KEYWORDS = /^(y|n|yes|no|on|off|true|false|null|e[-+]?[0-9]+)$/i;
+/** Keys written as they are (Kubernetes field names and label keys). */
+const PLAIN_KEY = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+
+const scalarCache = new Map<string, string>();
+
+/** How cdk8s writes a one-line string as a nested mapping value (the same in any nested position). */
+function stringScalar(value: string): string {
+  if (PLAIN.test(value) && !YAML11_KEYWORDS.test(value)) return value;
+  if (value.includes('\n') || value.includes('\r')) throw new NeedsGeneralStringifier();
+  let written = scalarCache.get(value);
+  if (written === undefined) {
+    const text = Yaml.stringify({ a: { b: value } });
+    const prefix = 'a:\n  b: ';
+    if (!text.startsWith(prefix) || !text.endsWith('\n') || text.indexOf('\n', prefix.length) !== text.length - 1) {
+      throw new NeedsGeneralStringifier();
+    }
+    written = text.slice(prefix.length, -1);
+    scalarCache.set(value, written);
+  }
+  return written;
+}
+
+function scalar(value: unknown): string {
+  if (typeof value === 'string') return stringScalar(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+  if (typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  throw new NeedsGeneralStringifier();
+}
+
+function key(name: string): string {
+  if (PLAIN_KEY.test(name) && !YAML11_KEYWORDS.test(name)) return name;
+  throw new NeedsGeneralStringifier();
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `key: value` lines of a mapping; the first line starts with `firstPrefix` (a sequence item's `- `). */
+function mapping(map: Record<string, unknown>, indent: string, out: string[], firstPrefix = indent): void {
+  Object.entries(map).forEach(([name, value], index) => {
+    const line = `${index === 0 ? firstPrefix : indent}${key(name)}:`;
+    if (Array.isArray(value)) {
+      if (value.length === 0) out.push(`${line} []`);
+      else {
+        out.push(line);
+        sequence(value, `${indent}  `, out);
+      }
+    } else if (isMap(value)) {
+      if (Object.keys(value).length === 0) out.push(`${line} {}`);
+      else {
+        out.push(line);
+        mapping(value, `${indent}  `, out);
+      }
+    } else {
+      out.push(`${line} ${scalar(value)}`);
+    }
+  });
+}
+
+function sequence(items: readonly unknown[], indent: string, out: string[]): void {
+  for (const item of items) {
+    if (Array.isArray(item)) throw new NeedsGeneralStringifier();
+    if (isMap(item)) {
+      if (Object.keys(item).length === 0) out.push(`${indent}- {}`);
+      else mapping(item, `${indent}  `, out, `${indent}- `);
+    } else {
+      out.push(`${indent}- ${scalar(item)}`);
+    }
+  }
+}
+
+/** One YAML document for a rendered object: byte-identical to cdk8s `Yaml.stringify(object)`. */
+export function stringifyObject(object: Record<string, unknown>): string {
+  try {
+    if (Object.keys(object).length === 0) throw new NeedsGeneralStringifier();
+    const lines: string[] = [];
+    mapping(object, '', lines);
+    return `${lines.join('\n')}\n`;
+  } catch (error) {
+    if (error instanceof NeedsGeneralStringifier) return Yaml.stringify(object);
+    throw error;
+  }
+}

@@ -4,8 +4,12 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadAll } from 'js-yaml';
-import { parseAllDocuments } from 'yaml';
+import type * as JsYaml from 'js-yaml';
+import type * as StrictYaml from 'yaml';
+
+// The parsers load on first use: synthesis imports this module but never parses YAML.
+const jsYaml = (): typeof JsYaml => require('js-yaml');
+const strictYaml = (): typeof StrictYaml => require('yaml');
 
 /** A Kubernetes object as it appears in YAML: only the fields every kind has are typed. */
 export interface KubeObject {
@@ -79,7 +83,7 @@ function parsePlainDocuments(text: string): unknown[] | undefined {
     if (docs.length > 1 && docs[0].trim() === '') docs.shift();
     return docs.map((doc) => {
       if (!documentCache.has(doc)) {
-        const values = loadAll(doc);
+        const values = jsYaml().loadAll(doc);
         if (values.length > 1) throw new Error('a document marker the split did not see');
         documentCache.set(doc, values[0] ?? null);
       }
@@ -92,7 +96,7 @@ function parsePlainDocuments(text: string): unknown[] | undefined {
 
 /** Every document of a YAML stream with the strict parser (alias expansion bounded). */
 function parseStrictDocuments(text: string, file: string): unknown[] {
-  const docs = parseAllDocuments(text);
+  const docs = strictYaml().parseAllDocuments(text);
   if (!Array.isArray(docs)) throw new InputError(`${file}: not a YAML stream`);
   return docs.map((doc, index) => {
     const where = docs.length > 1 ? `${file} (document ${index + 1})` : file;

@@ -4,28 +4,14 @@
  * rerun resumes. Every cluster call goes through a CommandRunner; every wait through `sleep`.
  */
 import { join } from 'node:path';
-import { ObjectRef } from '../manifest';
-import { PlanFile, PlanPhase } from '../plan/plan-file';
-import { CommandResult, CommandRunner, commandLine, contextArgs, istioctlWait, KUBECTL } from './kubectl';
+import { PlanFile } from '../plan/plan-file';
+import { KUBECTL } from './kubectl';
 import { findPhase, PlanDirectory } from './plan-dir';
 import { parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
-
-/** How a run reaches the cluster and the user. */
-export interface ApplyRuntime {
-  /** Runs kubectl and istioctl. */
-  readonly run: CommandRunner;
-  /** Whether istioctl is on PATH (the second way to wait for propagation). */
-  readonly istioctlAvailable: boolean;
-  /** Waits `seconds` (already scaled). */
-  readonly sleep: (seconds: number) => Promise<void>;
-  /** Milliseconds since some fixed point, for elapsed times. */
-  readonly now: () => number;
-  /** Prints one line of progress. */
-  readonly print: (line: string) => void;
-}
+import { ApplyRuntime, ClusterSession, FailureHandler, seconds, SessionOptions } from './session';
 
 /** What to apply and how. */
-export interface ApplyOptions {
+export interface ApplyOptions extends SessionOptions {
   /** The plan folder. */
   readonly planDir: PlanDirectory;
   /** Name of the plan in the record and in messages; default: the environment's name. */
@@ -34,14 +20,6 @@ export interface ApplyOptions {
   readonly from?: string;
   /** Last phase (folder or name); default: the plan's last phase. */
   readonly to?: string;
-  /** kubectl (and istioctl) context; default: the current context. */
-  readonly context?: string;
-  /** Print the commands instead of changing the cluster; default false. */
-  readonly dryRun?: boolean;
-  /** Seconds a propagation wait (kubectl wait, istioctl x wait) may take; default 120. */
-  readonly propagationTimeoutSeconds?: number;
-  /** Factor for fixed waits (propagation fallback, observe, drain); 0 skips them; default 1. */
-  readonly timeScale?: number;
   /** The command that resumes this run at a phase (printed on failure). */
   readonly resumeCommand: (phase: string) => string;
 }
@@ -51,17 +29,6 @@ export class ApplyFailure extends Error {
   /** Exit code of a failed run. */
   readonly exitCode = 1;
 }
-
-/** Default seconds a propagation wait may take. */
-export const DEFAULT_PROPAGATION_TIMEOUT_SECONDS = 120;
-
-type PropagationMethod = 'reconciled' | 'istioctl' | 'sleep';
-
-const METHOD_DESCRIPTIONS: Record<PropagationMethod, string> = {
-  reconciled: 'istiod reports config status: waiting for the Reconciled condition (kubectl wait)',
-  istioctl: 'istiod reports no config status: waiting with istioctl x wait --for=distribution',
-  sleep: 'istiod reports no config status and istioctl is not on PATH: waiting the plan\'s fixed seconds',
-};
 
 /** Where a run starts, decided from the options and the cluster record. */
 export type StartDecision =
@@ -87,41 +54,24 @@ export function decideStart(plan: PlanFile, identity: string, record: Omit<Resum
     : { start: completed + 1, reason: `the cluster record shows ${record.completed} completed: resuming after it` };
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
-}
-
-function label(ref: ObjectRef): string {
-  return `${ref.kind}/${ref.name}`;
-}
-
 /** Applies the phases of a plan; resolves when every selected phase passed its gates. */
 export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): Promise<void> {
-  const { planDir, dryRun = false } = options;
+  const { planDir } = options;
   const { plan } = planDir;
   const title = options.title ?? plan.environment;
-  const timeScale = options.timeScale ?? 1;
-  const propagationTimeout = options.propagationTimeoutSeconds ?? DEFAULT_PROPAGATION_TIMEOUT_SECONDS;
-  const kubectlArgs = (args: readonly string[]) => [...contextArgs(options.context), ...args];
+  const session = new ClusterSession(runtime, options);
   const print = runtime.print;
   const started = runtime.now();
-
-  const kubectl = async (args: readonly string[], input?: string): Promise<CommandResult> => {
-    const full = kubectlArgs(args);
-    if (dryRun) {
-      print(input === undefined ? commandLine('kubectl', full) : `${commandLine('kubectl', full)} <<'EOF'\n${input}\nEOF`);
-      return { code: 0, stdout: '', stderr: '' };
-    }
-    return runtime.run('kubectl', full, input);
-  };
 
   const end = options.to === undefined ? plan.phases.length - 1 : findPhase(plan, options.to, '--to').index;
   let decision: StartDecision;
   if (options.from !== undefined) {
     decision = decideStart(plan, planDir.identity, undefined, options.from);
   } else {
-    const read = await runtime.run('kubectl', kubectlArgs(['get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]));
-    if (read.code !== 0) throw new ApplyFailure(`cannot read the resume record: ${commandLine('kubectl', kubectlArgs([]))} get configmap ${recordName(plan.environment)} exited ${read.code}: ${read.stderr.trim()}`);
+    const read = await session.read(['get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
+    if (read.code !== 0) {
+      throw new ApplyFailure(`cannot read the resume record (kubectl get configmap ${recordName(plan.environment)} -n ${plan.namespace} exited ${read.code}): ${read.stderr.trim()}`);
+    }
     decision = decideStart(plan, planDir.identity, parseRecordLine(read.stdout));
   }
   if ('done' in decision) {
@@ -129,9 +79,8 @@ export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): P
     return;
   }
   if (decision.start > end) throw new ApplyFailure(`nothing to apply: ${decision.reason}, which is after --to ${options.to}`);
-  print(`${title}: phases ${plan.phases[decision.start].path} to ${plan.phases[end].path} (${decision.reason})${dryRun ? ', dry run: printing the commands' : ''}`);
+  print(`${title}: phases ${plan.phases[decision.start].path} to ${plan.phases[end].path} (${decision.reason})${session.dryRun ? ', dry run: printing the commands' : ''}`);
 
-  let method: PropagationMethod | undefined;
   const record = (completed: string, applying: string, finished: boolean) =>
     recordManifest(plan.environment, plan.namespace, recordData({ plan: planDir.identity, title, completed, applying, finished }));
 
@@ -139,65 +88,21 @@ export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): P
     const phase = plan.phases[index];
     const phaseStarted = runtime.now();
     const previous = index > 0 ? plan.phases[index - 1].path : '';
-    print(`${dryRun ? '# ' : ''}phase ${phase.path} (${index + 1}/${plan.phases.length})`);
-    const step = async (what: string, args: readonly string[], input?: string) => {
-      const stepStarted = runtime.now();
-      const result = await kubectl(args, input);
-      if (result.code !== 0) fail(phase, what, commandLine('kubectl', kubectlArgs(args)), result);
-      if (!dryRun && input === undefined) print(`  ${what} (${seconds(runtime.now() - stepStarted)})`);
-    };
-    const fail = (failed: PlanPhase, what: string, command: string, result: CommandResult): never => {
+    print(`${session.dryRun ? '# ' : ''}phase ${phase.path} (${index + 1}/${plan.phases.length})`);
+    const fail: FailureHandler = (what, command, result) => {
       const detail = result.stderr.trim().split('\n').slice(-3).join('\n  ');
       throw new ApplyFailure([
-        `${title}: phase ${failed.path}: ${what} failed (exit ${result.code}): ${command}`,
+        `${title}: phase ${phase.path}: ${what} failed (exit ${result.code}): ${command}`,
         ...(detail ? [`  ${detail}`] : []),
-        `resume with: ${options.resumeCommand(failed.path)}`,
+        `resume with: ${options.resumeCommand(phase.path)}`,
       ].join('\n'));
     };
-
-    await step(`apply ${phase.path}`, KUBECTL.apply(join(planDir.dir, phase.path)));
-    await step('record progress', KUBECTL.apply('-'), record(previous, phase.path, false));
-    for (const ref of phase.removes) await step(`delete ${label(ref)}`, KUBECTL.delete(ref));
-
-    const { rollout, propagation, observe, drain } = phase.gates;
-    for (const ref of rollout?.deployments ?? []) await step(`gate rollout ${label(ref)}`, KUBECTL.rolloutStatus(ref, rollout!.timeoutSeconds));
-    if (propagation) {
-      if (dryRun) {
-        for (const ref of propagation.objects) await step(`gate propagation ${label(ref)}`, KUBECTL.waitReconciled(ref, propagationTimeout));
-        print(`# (without istiod config status: istioctl x wait --for=distribution, or sleep ${propagation.seconds})`);
-      } else {
-        const gateStarted = runtime.now();
-        if (method === undefined) {
-          const conditions = await runtime.run('kubectl', kubectlArgs(KUBECTL.istioConditions(propagation.objects[0])));
-          method = conditions.code === 0 && conditions.stdout.trim() !== '' ? 'reconciled' : runtime.istioctlAvailable ? 'istioctl' : 'sleep';
-          print(`  propagation: ${METHOD_DESCRIPTIONS[method]}`);
-        }
-        if (method === 'sleep') {
-          await runtime.sleep(propagation.seconds * timeScale);
-        } else {
-          for (const ref of propagation.objects) {
-            const args = method === 'reconciled' ? kubectlArgs(KUBECTL.waitReconciled(ref, propagationTimeout))
-              : [...contextArgs(options.context), ...istioctlWait(ref, propagationTimeout)];
-            const program = method === 'reconciled' ? 'kubectl' : 'istioctl';
-            const result = await runtime.run(program, args);
-            if (result.code !== 0) fail(phase, `gate propagation ${label(ref)}`, commandLine(program, args), result);
-          }
-        }
-        print(`  gate propagation: ${propagation.objects.map(label).join(', ')} (${seconds(runtime.now() - gateStarted)})`);
-      }
-    }
-    for (const [gate, wait] of [['observe', observe], ['drain', drain]] as const) {
-      if (!wait) continue;
-      if (dryRun) {
-        print(`sleep ${wait.seconds}`);
-        continue;
-      }
-      const gateStarted = runtime.now();
-      await runtime.sleep(wait.seconds * timeScale);
-      print(`  gate ${gate}: ${wait.seconds}s (${seconds(runtime.now() - gateStarted)})`);
-    }
-    await step('record progress', KUBECTL.apply('-'), record(phase.path, '', index === plan.phases.length - 1));
-    if (!dryRun) print(`phase ${phase.path} done (${seconds(runtime.now() - phaseStarted)})`);
+    await session.step(`apply ${phase.path}`, KUBECTL.apply(join(planDir.dir, phase.path)), fail);
+    await session.step('record progress', KUBECTL.apply('-'), fail, record(previous, phase.path, false));
+    for (const ref of phase.removes) await session.step(`delete ${ref.kind}/${ref.name}`, KUBECTL.delete(ref), fail);
+    await session.passGates(phase, fail);
+    await session.step('record progress', KUBECTL.apply('-'), fail, record(phase.path, '', index === plan.phases.length - 1));
+    if (!session.dryRun) print(`phase ${phase.path} done (${seconds(runtime.now() - phaseStarted)})`);
   }
-  if (!dryRun) print(`${title}: ${plan.phases[end].path} reached in ${seconds(runtime.now() - started)}`);
+  if (!session.dryRun) print(`${title}: ${plan.phases[end].path} reached in ${seconds(runtime.now() - started)}`);
 }

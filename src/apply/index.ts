@@ -1,6 +1,8 @@
 /** Applying phase plans to a cluster: engine, resume record, kubectl invocations. */
-export { applyPlan, ApplyFailure, decideStart, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from './engine';
-export type { ApplyOptions, ApplyRuntime, StartDecision } from './engine';
+export { applyPlan, ApplyFailure, decideStart } from './engine';
+export type { ApplyOptions, StartDecision } from './engine';
+export { ClusterSession, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from './session';
+export type { ApplyRuntime, FailureHandler, SessionOptions } from './session';
 export { KUBECTL, commandLine, contextArgs, istioctlWait, shellQuote } from './kubectl';
 export { findPhase, readPlanDirectory } from './plan-dir';
 export type { PlanDirectory } from './plan-dir';

@@ -1,5 +1,5 @@
 /** The real runtime of the apply engine: kubectl and istioctl from PATH, real time, stdout. */
-import { ApplyRuntime } from './engine';
+import { ApplyRuntime } from './session';
 import { onPath, processRunner } from './kubectl';
 
 /** Environment variable that scales fixed waits (`0` in tests and rehearsals skips them). */

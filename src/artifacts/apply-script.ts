@@ -3,7 +3,7 @@
  * kubectl (istioctl when on PATH), generated from plan.json's contents: the same kubectl calls as
  * `phased-rollout apply`, in the same order, with the same resume record and the same gates.
  */
-import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from '../apply/engine';
+import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from '../apply/session';
 import { KUBECTL, namespaceArgs, resourceArg, shellQuote } from '../apply/kubectl';
 import { planIdentity, RECORD_JSONPATH, recordManifest, recordName } from '../apply/record';
 import { TIME_SCALE_VARIABLE } from '../apply/runtime';

@@ -3,6 +3,7 @@
  * plus the artifacts derived from them, written to the output folder in one swap.
  */
 import { applyScriptArtifact } from '../artifacts/apply-script';
+import { argoCdApplicationArtifact } from '../argocd/application';
 import { planMarkdownArtifact } from '../artifacts/plan-markdown';
 import { Environment, Matrix } from '../matrix/model';
 import { buildPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
@@ -35,6 +36,7 @@ export type Artifact = (output: EnvironmentOutput) => ReadonlyMap<string, string
 const ARTIFACTS: readonly Artifact[] = [
   applyScriptArtifact,
   planMarkdownArtifact,
+  argoCdApplicationArtifact,
 ];
 
 /** Plans and renders one environment (pure: no I/O). */

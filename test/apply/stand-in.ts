@@ -30,6 +30,8 @@ case "$line" in
     if [ -f "$state/record.json" ]; then
       sed -e 's/.*"plan":"\\([^"]*\\)".*"completed":"\\([^"]*\\)","applying":"\\([^"]*\\)","finished":"\\([^"]*\\)".*/\\1|\\2|\\3|\\4/' "$state/record.json"
     fi ;;
+  "kubectl "*"get application "*)
+    printf '%s' "$STANDIN_APPLICATION" ;;
   "kubectl "*"status.conditions"*)
     if [ "$STANDIN_ISTIO_STATUS" = 1 ]; then printf 'Reconciled'; fi ;;
 esac
@@ -64,7 +66,7 @@ export class StandInCluster {
   }
 
   /** Environment for the code under test: stand-ins first on PATH, then the given settings. */
-  env(settings: { fail?: string; istioStatus?: boolean } = {}): NodeJS.ProcessEnv {
+  env(settings: { fail?: string; istioStatus?: boolean; application?: string } = {}): NodeJS.ProcessEnv {
     // Without istioctl in the stand-in folder, the real PATH must not provide one either.
     const path = (process.env.PATH ?? '').split(delimiter).filter((dir) => !existsSync(join(dir, 'istioctl')));
     return {
@@ -73,6 +75,7 @@ export class StandInCluster {
       STANDIN_STATE: this.state,
       STANDIN_FAIL: settings.fail ?? '',
       STANDIN_ISTIO_STATUS: settings.istioStatus ? '1' : '0',
+      STANDIN_APPLICATION: settings.application ?? '', // what `kubectl get application -o jsonpath=path|sync|health` prints
       PHASED_ROLLOUT_TIME_SCALE: '0',
     };
   }

@@ -1,0 +1,141 @@
+/**
+ * A session with one cluster: runs kubectl steps (or prints them in a dry run) and passes a phase's
+ * gates in order: rollout, propagation, observe, drain. Shared by `apply`, `rollback` and `promote`.
+ */
+import { ObjectRef } from '../manifest';
+import { PlanPhase } from '../plan/plan-file';
+import { CommandResult, CommandRunner, commandLine, contextArgs, istioctlWait, KUBECTL } from './kubectl';
+
+/** How a session reaches the cluster and the user. */
+export interface ApplyRuntime {
+  /** Runs kubectl and istioctl. */
+  readonly run: CommandRunner;
+  /** Whether istioctl is on PATH (the second way to wait for propagation). */
+  readonly istioctlAvailable: boolean;
+  /** Waits `seconds` (already scaled). */
+  readonly sleep: (seconds: number) => Promise<void>;
+  /** Milliseconds since some fixed point, for elapsed times. */
+  readonly now: () => number;
+  /** Prints one line of progress. */
+  readonly print: (line: string) => void;
+}
+
+/** Settings of a session. */
+export interface SessionOptions {
+  /** kubectl (and istioctl) context; default: the current context. */
+  readonly context?: string;
+  /** Print the commands instead of changing the cluster; default false. */
+  readonly dryRun?: boolean;
+  /** Seconds a propagation wait (kubectl wait, istioctl x wait) may take; default 120. */
+  readonly propagationTimeoutSeconds?: number;
+  /** Factor for fixed waits (propagation fallback, observe, drain); 0 skips them; default 1. */
+  readonly timeScale?: number;
+}
+
+/** Default seconds a propagation wait may take. */
+export const DEFAULT_PROPAGATION_TIMEOUT_SECONDS = 120;
+
+/** Called when a step fails: `what` failed, running `command`, with `result`. Never returns. */
+export type FailureHandler = (what: string, command: string, result: CommandResult) => never;
+
+type PropagationMethod = 'reconciled' | 'istioctl' | 'sleep';
+
+const METHOD_DESCRIPTIONS: Record<PropagationMethod, string> = {
+  reconciled: 'istiod reports config status: waiting for the Reconciled condition (kubectl wait)',
+  istioctl: 'istiod reports no config status: waiting with istioctl x wait --for=distribution',
+  sleep: 'istiod reports no config status and istioctl is not on PATH: waiting the plan\'s fixed seconds',
+};
+
+/** `1.2s`. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+function label(ref: ObjectRef): string {
+  return `${ref.kind}/${ref.name}`;
+}
+
+/** One run against one cluster; detects the propagation method once. */
+export class ClusterSession {
+  /** Whether commands are printed instead of run. */
+  readonly dryRun: boolean;
+  private method?: PropagationMethod;
+
+  constructor(private readonly runtime: ApplyRuntime, private readonly options: SessionOptions = {}) {
+    this.dryRun = options.dryRun ?? false;
+  }
+
+  /** kubectl arguments with the context in front. */
+  args(args: readonly string[]): string[] {
+    return [...contextArgs(this.options.context), ...args];
+  }
+
+  /** Runs a kubectl command that reads; also in a dry run. */
+  read(args: readonly string[]): Promise<CommandResult> {
+    return this.runtime.run('kubectl', this.args(args));
+  }
+
+  /** Runs (or in a dry run prints) a kubectl command; calls `fail` when it exits non-zero. */
+  async step(what: string, args: readonly string[], fail: FailureHandler, input?: string): Promise<void> {
+    const full = this.args(args);
+    if (this.dryRun) {
+      this.runtime.print(input === undefined ? commandLine('kubectl', full) : `${commandLine('kubectl', full)} <<'EOF'\n${input}\nEOF`);
+      return;
+    }
+    const started = this.runtime.now();
+    const result = await this.runtime.run('kubectl', full, input);
+    if (result.code !== 0) fail(what, commandLine('kubectl', full), result);
+    if (input === undefined) this.runtime.print(`  ${what} (${seconds(this.runtime.now() - started)})`);
+  }
+
+  /** Passes the gates of `phase` in order: rollout, propagation, observe, drain. */
+  async passGates(phase: PlanPhase, fail: FailureHandler): Promise<void> {
+    const { rollout, propagation, observe, drain } = phase.gates;
+    for (const ref of rollout?.deployments ?? []) await this.step(`gate rollout ${label(ref)}`, KUBECTL.rolloutStatus(ref, rollout!.timeoutSeconds), fail);
+    if (propagation) await this.propagation(propagation.objects, propagation.seconds, fail);
+    for (const [gate, wait] of [['observe', observe], ['drain', drain]] as const) {
+      if (wait) await this.pause(gate, wait.seconds);
+    }
+  }
+
+  private get timeout(): number {
+    return this.options.propagationTimeoutSeconds ?? DEFAULT_PROPAGATION_TIMEOUT_SECONDS;
+  }
+
+  private async propagation(objects: readonly ObjectRef[], fixedSeconds: number, fail: FailureHandler): Promise<void> {
+    const { runtime } = this;
+    if (this.dryRun) {
+      for (const ref of objects) await this.step(`gate propagation ${label(ref)}`, KUBECTL.waitReconciled(ref, this.timeout), fail);
+      runtime.print(`# (without istiod config status: istioctl x wait --for=distribution, or sleep ${fixedSeconds})`);
+      return;
+    }
+    const started = runtime.now();
+    if (this.method === undefined) {
+      const conditions = await this.read(KUBECTL.istioConditions(objects[0]));
+      this.method = conditions.code === 0 && conditions.stdout.trim() !== '' ? 'reconciled' : runtime.istioctlAvailable ? 'istioctl' : 'sleep';
+      runtime.print(`  propagation: ${METHOD_DESCRIPTIONS[this.method]}`);
+    }
+    if (this.method === 'sleep') {
+      await runtime.sleep(fixedSeconds * (this.options.timeScale ?? 1));
+    } else {
+      for (const ref of objects) {
+        const [program, args] = this.method === 'reconciled'
+          ? ['kubectl', this.args(KUBECTL.waitReconciled(ref, this.timeout))]
+          : ['istioctl', [...contextArgs(this.options.context), ...istioctlWait(ref, this.timeout)]];
+        const result = await runtime.run(program, args);
+        if (result.code !== 0) fail(`gate propagation ${label(ref)}`, commandLine(program, args), result);
+      }
+    }
+    runtime.print(`  gate propagation: ${objects.map(label).join(', ')} (${seconds(runtime.now() - started)})`);
+  }
+
+  private async pause(gate: string, wait: number): Promise<void> {
+    if (this.dryRun) {
+      this.runtime.print(`sleep ${wait}`);
+      return;
+    }
+    const started = this.runtime.now();
+    await this.runtime.sleep(wait * (this.options.timeScale ?? 1));
+    this.runtime.print(`  gate ${gate}: ${wait}s (${seconds(this.runtime.now() - started)})`);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Promotion with Argo CD (GitOps): once the phase an environment's Application syncs is live (the
+ * Application Synced and Healthy at that path) and its gates hold, move the Application file's
+ * `spec.source.path` to the next phase. The file is edited, not the live object: committing and pushing
+ * it is the promotion, so Git stays the source of truth (an app-of-apps or `kubectl apply` delivers it).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { ApplyFailure } from '../apply/engine';
+import { PlanDirectory } from '../apply/plan-dir';
+import { ApplyRuntime, ClusterSession, FailureHandler, SessionOptions } from '../apply/session';
+import { InputError } from '../manifest';
+
+/** What to promote. */
+export interface PromoteOptions extends SessionOptions {
+  /** The environment's plan folder. */
+  readonly planDir: PlanDirectory;
+  /** The Application file to edit (`dist/argocd/<env>.yaml`). */
+  readonly appFile: string;
+}
+
+/** jsonpath printing what promotion checks of the live Application: `path|sync|health`. */
+export const APPLICATION_JSONPATH = 'jsonpath={.spec.source.path}|{.status.sync.status}|{.status.health.status}';
+
+function field(doc: ReturnType<typeof parseDocument>, path: string[], file: string): string {
+  const value = doc.getIn(path);
+  if (typeof value !== 'string' || value === '') throw new InputError(`${file}: ${path.join('.')} is missing (expected an Argo CD Application)`);
+  return value;
+}
+
+/** Checks the live Application and the current phase's gates, then points the file at the next phase. */
+export async function promote(options: PromoteOptions, runtime: ApplyRuntime): Promise<void> {
+  const { plan } = options.planDir;
+  const file = options.appFile;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new InputError(`${file}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  const path = field(doc, ['spec', 'source', 'path'], file);
+  const name = field(doc, ['metadata', 'name'], file);
+  const namespace = field(doc, ['metadata', 'namespace'], file);
+
+  const segments = path.split('/');
+  const index = plan.phases.findIndex((p) => segments.at(-1) === p.path && segments.at(-2) === plan.environment);
+  if (index < 0) {
+    throw new InputError(`${file}: spec.source.path ${path} is not a phase folder of ${plan.environment} (phases: ${plan.phases.map((p) => p.path).join(', ')})`);
+  }
+  const phase = plan.phases[index];
+  if (index === plan.phases.length - 1) {
+    runtime.print(`${name}: already at the last phase (${path}); nothing to promote`);
+    return;
+  }
+  const next = [...segments.slice(0, -1), plan.phases[index + 1].path].join('/');
+  const fail: FailureHandler = (what, command, result) => {
+    throw new ApplyFailure(`${name}: phase ${phase.path} is not ready to promote: ${what} failed (exit ${result.code}): ${command}\n  ${result.stderr.trim()}\ntry again when it holds`);
+  };
+
+  const session = new ClusterSession(runtime, options);
+  const live = await session.read(['get', 'application', name, '-n', namespace, '-o', APPLICATION_JSONPATH]);
+  if (live.code !== 0) throw new ApplyFailure(`cannot read Application ${namespace}/${name} (exit ${live.code}): ${live.stderr.trim()}`);
+  const [livePath, sync, health] = live.stdout.trim().split('|');
+  if (livePath !== path) {
+    throw new ApplyFailure(`${name}: the live Application syncs ${livePath || 'nothing'} but ${file} says ${path}: ` +
+      'push the file and let Argo CD sync it first (promote moves one phase at a time and never skips one)');
+  }
+  if (sync !== 'Synced' || health !== 'Healthy') {
+    throw new ApplyFailure(`${name}: ${phase.path} is not Synced and Healthy yet (sync: ${sync || 'unknown'}, health: ${health || 'unknown'}); try again when it is`);
+  }
+  runtime.print(`${name}: ${phase.path} is Synced and Healthy; checking its gates`);
+  await session.passGates(phase, fail);
+  if (session.dryRun) {
+    runtime.print(`would set spec.source.path of ${file}: ${path} -> ${next}`);
+    return;
+  }
+  doc.setIn(['spec', 'source', 'path'], next);
+  writeFileSync(file, doc.toString());
+  runtime.print(`${name}: promoted ${path} -> ${next} in ${file}; commit and push it to let Argo CD sync ${plan.phases[index + 1].path}`);
+}

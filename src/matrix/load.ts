@@ -1,48 +1,143 @@
 /** Reading a matrix from a YAML or JSON file, with the same validation as a TypeScript matrix. */
-import { readFileSync, statSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { Composer, CST, Document, isCollection, isMap, isPair, isScalar, Lexer, Node, Parser, YAMLError } from 'yaml';
 import { Matrix } from './model';
-import { MatrixError, validateMatrix } from './validate';
+import { fieldPath, MatrixError, validateMatrix } from './validate';
 
 /** Larger matrix files are refused before parsing: a bound on time and memory for hostile input. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Alias expansion bound: stops "billion laughs" YAML alias bombs. */
 const MAX_ALIAS_COUNT = 1000;
+/** A matrix is 6 levels deep; the bound keeps the recursive YAML composer far from the stack limit. */
+const MAX_NESTING = 64;
+/** YAML forbids these C0 controls and DEL unescaped (tab, LF and CR are allowed): their presence means binary content. */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
-function fail(file: string, message: string): never {
-  throw new MatrixError([{ path: '', message }], file);
+function fail(file: string, message: string, path = ''): never {
+  throw new MatrixError([{ path, message }], file);
+}
+
+/** `line L, column C` of an offset in the text (only computed for an error). */
+function position(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+/**
+ * The syntax tree of the text (what parseAllDocuments composes), refusing collections nested deeper than
+ * MAX_NESTING as soon as the parser reaches one: the parser keeps open collections on its stack (without
+ * recursion), whereas the composer recurses per level, and running out of stack there can abort the
+ * process (V8 fails fatally when the stack ends inside its regexp compiler). Stopping early also bounds
+ * the time a file of 16 MiB of `[` takes.
+ */
+function syntaxTree(text: string, file: string): CST.Token[] {
+  const parser = new Parser();
+  const tokens: CST.Token[] = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    tokens.push(...parser.next(lexeme));
+    // The stack holds the document, then one entry per open collection, then maybe a scalar.
+    if (parser.stack.length > MAX_NESTING + 2) fail(file, `is nested more than ${MAX_NESTING} levels deep (at ${position(text, parser.offset)})`);
+  }
+  tokens.push(...parser.end());
+  return tokens;
+}
+
+/** The JavaScript key a scalar mapping key becomes, as the YAML library converts it (null -> ''). */
+function keyOf(key: unknown): string | undefined {
+  if (!isScalar(key)) return undefined;
+  return key.value === null ? '' : String(key.value);
+}
+
+/**
+ * Refuses duplicate keys, naming the field. The YAML library's own check is quadratic in the number of
+ * keys of a mapping, which a 16 MiB file turns into hours.
+ */
+function checkDuplicateKeys(doc: Document, text: string, file: string): void {
+  const pending: { node: unknown; path: string }[] = [{ node: doc.contents, path: '' }];
+  while (pending.length > 0) {
+    const { node, path } = pending.pop()!;
+    if (!isCollection(node)) continue;
+    const keys = new Map<string, Node>();
+    node.items.forEach((item: unknown, index) => {
+      if (!isPair(item)) {
+        pending.push({ node: item, path: `${path}[${index}]` });
+        return;
+      }
+      const key = keyOf(item.key);
+      const itemPath = key === undefined ? path : fieldPath(path, key);
+      const first = key === undefined ? undefined : keys.get(key);
+      if (first) {
+        fail(file, `invalid YAML: duplicate key ${JSON.stringify(key).slice(0, 80)} at ${position(text, (item.key as Node).range![0])}` +
+          ` (first at ${position(text, first.range![0])})`, itemPath);
+      }
+      if (key !== undefined && isMap(node)) keys.set(key, item.key as Node);
+      pending.push({ node: item.key, path }, { node: item.value, path: itemPath });
+    });
+  }
 }
 
 /** Parses matrix text (YAML 1.2, of which JSON is a subset): exactly one document, no custom tags. */
 export function parseMatrixText(text: string, file: string): unknown {
-  if (text.includes('\u0000') || text.includes('\uFFFD')) fail(file, 'is not UTF-8 text (binary content)');
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, customTags: [], strict: true });
-  if (!Array.isArray(docs)) fail(file, 'is not a YAML stream');
+  if (text.length > MAX_FILE_BYTES) fail(file, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    fail(file, `is not UTF-8 text (binary content: control character U+${code} at ${position(text, control.index)})`);
+  }
+  // What parseAllDocuments does, with the nesting bounded before the composer runs; duplicate keys are
+  // found by checkDuplicateKeys (in linear time).
+  const docs = Array.from(new Composer({ uniqueKeys: false, customTags: [], strict: true }).compose(syntaxTree(text, file)));
   const nonEmpty = docs.filter((doc) => doc.contents !== null || doc.errors.length > 0);
   if (nonEmpty.length === 0) fail(file, 'is empty (expected a mapping with environments, services and releases)');
   if (nonEmpty.length > 1) fail(file, `holds ${nonEmpty.length} YAML documents (a matrix is exactly one)`);
   const [doc] = nonEmpty;
-  const error = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
-  if (error) {
-    // The first line of a pretty error is the problem and its position ("... at line 3, column 1:").
-    fail(file, `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}`);
-  }
+  const error: YAMLError | undefined = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (error) fail(file, `invalid YAML: ${error.message.split('\n')[0].replace(/[.:]$/, '')} at ${position(text, error.pos[0])}`);
+  checkDuplicateKeys(doc, text, file);
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    return fail(file, `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+    // Aliases can nest deeper than the document shows; the stack may still run out here (a RangeError).
+    return fail(file, `invalid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
+}
+
+/**
+ * The file's bytes, at most MAX_FILE_BYTES + 1 of them: reading stops there, also for a pipe or a device
+ * (`--matrix /dev/stdin` works, `/dev/zero` does not exhaust memory).
+ */
+function readBounded(file: string): Buffer {
+  const chunks: Buffer[] = [];
+  const fd = openSync(file, 'r');
+  try {
+    for (let total = 0; total <= MAX_FILE_BYTES;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, MAX_FILE_BYTES + 1 - total));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** Reads, parses and validates a matrix file. Throws MatrixError (exit code 1) naming the file and field. */
 export function loadMatrixFile(file: string): Matrix {
+  let bytes: Buffer;
+  try {
+    bytes = readBounded(file);
+  } catch (err) {
+    return fail(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (bytes.length > MAX_FILE_BYTES) fail(file, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
   let text: string;
   try {
-    if (statSync(file).size > MAX_FILE_BYTES) fail(file, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if (err instanceof MatrixError) throw err;
-    return fail(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    // `fatal` refuses invalid UTF-8 instead of replacing it with U+FFFD; a byte order mark is dropped.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail(file, 'is not UTF-8 text (binary content)');
   }
   return validateMatrix(parseMatrixText(text, file), file);
 }

@@ -19,13 +19,17 @@ export class MatrixError extends Error {
   public readonly exitCode = 1;
 
   constructor(
-    /** Every problem found. */
+    /** The problems found (the first MAX_LISTED_ISSUES when there are more). */
     public readonly issues: readonly MatrixIssue[],
     /** The file the matrix came from, when it came from a file. */
     public readonly source?: string,
+    /** Problems found beyond those listed in `issues`. */
+    public readonly unlisted = 0,
   ) {
+    const total = issues.length + unlisted;
     super(
-      `invalid version matrix${source ? ` ${source}` : ''} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+      `invalid version matrix${source ? ` ${source}` : ''} (${total} problem${total === 1 ? '' : 's'}` +
+        `${unlisted > 0 ? `, the first ${issues.length} listed` : ''}):\n` +
         issues.map((i) => `  ${source ? `${source}: ` : ''}${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'),
     );
     this.name = 'MatrixError';
@@ -42,19 +46,45 @@ const HTTP_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]{0,1023}$/;
 const HOSTNAME = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const MAX_NAME_LENGTH = 63;
+/** Longest image repository name a registry accepts (Docker reference grammar). */
+const MAX_IMAGE_LENGTH = 255;
+/** A longer list of problems would bury the first ones (and cost unbounded memory on hostile input). */
+const MAX_LISTED_ISSUES = 100;
+/**
+ * Bounds on the size of the matrix, far above real releases: validation and synthesis work grows with
+ * environments x services x versions, which must stay bounded for hostile input.
+ */
+const MAX_ENTRIES = { environments: 100, services: 1000, versions: 100, ingressHosts: 100 } as const;
 
 type Json = Record<string, unknown>;
+
+/** The value of an own field: never one inherited from Object.prototype (`constructor` is a valid name). */
+function own(obj: Json, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+/** A plain mapping, as YAML, JSON and object literals give: not a list, Date, Map, Buffer or function. */
+function isMapping(value: unknown): value is Json {
+  return Object.prototype.toString.call(value) === '[object Object]';
+}
 
 /** Collects issues while walking the input; every check reports and goes on, so that all problems are listed. */
 class Checker {
   public readonly issues: MatrixIssue[] = [];
+  /** Problems found after MAX_LISTED_ISSUES. */
+  public unlisted = 0;
 
   report(path: string, message: string): void {
-    this.issues.push({ path, message });
+    if (this.issues.length < MAX_LISTED_ISSUES) this.issues.push({ path, message });
+    else this.unlisted++;
+  }
+
+  fail(source: string | undefined): MatrixError {
+    return new MatrixError(this.issues, source, this.unlisted);
   }
 
   object(value: unknown, path: string, what = 'a mapping'): Json | undefined {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
+    if (isMapping(value)) return value;
     this.report(path, `expected ${what}, got ${describe(value)}`);
     return undefined;
   }
@@ -62,51 +92,61 @@ class Checker {
   /** Reports fields that are not in `allowed`, and missing `required` ones. */
   fields(obj: Json, path: string, allowed: readonly string[], required: readonly string[] = []): void {
     for (const key of Object.keys(obj)) {
-      if (!allowed.includes(key)) this.report(join(path, key), `unknown field (valid fields: ${allowed.join(', ')})`);
+      if (!allowed.includes(key)) this.report(fieldPath(path, key), `unknown field (valid fields: ${allowed.join(', ')})`);
     }
     for (const key of required) {
-      if (obj[key] === undefined) this.report(join(path, key), 'required field is missing');
+      if (own(obj, key) === undefined) this.report(fieldPath(path, key), 'required field is missing');
     }
   }
 
   string(obj: Json, key: string, path: string, pattern: RegExp, valid: string, fallback?: string): string | undefined {
-    const value = obj[key];
+    const value = own(obj, key);
     if (value === undefined) return fallback;
     if (typeof value === 'string' && pattern.test(value)) return value;
-    this.report(join(path, key), `${describe(value)} is not ${valid}`);
+    this.report(fieldPath(path, key), `${describe(value)} is not ${valid}`);
     return undefined;
   }
 
   integer(obj: Json, key: string, path: string, min: number, max: number, fallback?: number): number | undefined {
-    const value = obj[key];
+    const value = own(obj, key);
     if (value === undefined) return fallback;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-    this.report(join(path, key), `${describe(value)} is not an integer from ${min} to ${max}`);
+    // `+ 0` turns -0 into 0, which would otherwise be written as "-0" to YAML.
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value + 0;
+    this.report(fieldPath(path, key), `${describe(value)} is not an integer from ${min} to ${max}`);
     return undefined;
   }
 
   boolean(obj: Json, key: string, path: string, fallback: boolean): boolean {
-    const value = obj[key];
+    const value = own(obj, key);
     if (value === undefined) return fallback;
     if (typeof value === 'boolean') return value;
-    this.report(join(path, key), `${describe(value)} is not true or false`);
+    this.report(fieldPath(path, key), `${describe(value)} is not true or false`);
     return fallback;
   }
 
-  /** A mapping whose keys are names matching `pattern`; returns its entries in declaration order. */
-  named(obj: Json, key: string, path: string, pattern: RegExp, valid: string, maxLength = MAX_NAME_LENGTH): [string, unknown][] {
-    const map = obj[key] === undefined ? undefined : this.object(obj[key], join(path, key), `a mapping of ${valid}s`);
+  /**
+   * A mapping of at most `maxEntries` entries whose keys are names matching `pattern`; returns its valid
+   * entries in declaration order.
+   */
+  named(obj: Json, key: keyof typeof MAX_ENTRIES, path: string, pattern: RegExp, valid: string, maxLength = MAX_NAME_LENGTH): [string, unknown][] {
+    const value = own(obj, key);
+    const map = value === undefined ? undefined : this.object(value, fieldPath(path, key), `a mapping of ${valid}s`);
     if (!map) return [];
-    return Object.entries(map).filter(([name]) => {
+    const entries = Object.entries(map);
+    if (entries.length > MAX_ENTRIES[key]) {
+      this.report(fieldPath(path, key), `declares ${entries.length} entries (at most ${MAX_ENTRIES[key]})`);
+      return [];
+    }
+    return entries.filter(([name]) => {
       if (pattern.test(name) && name.length <= maxLength) return true;
-      this.report(join(join(path, key), name), `${describe(name)} is not a valid name (${valid}, at most ${maxLength} characters)`);
+      this.report(fieldPath(fieldPath(path, key), name), `${describe(name)} is not a valid name (${valid}, at most ${maxLength} characters)`);
       return false;
     });
   }
 }
 
 /** `a.b`, or `a["odd key"]` when the key is not a plain name. */
-function join(path: string, key: string): string {
+export function fieldPath(path: string, key: string): string {
   const segment = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key).slice(0, 80);
   return path === '' ? segment : `${path}.${segment}`;
 }
@@ -116,7 +156,10 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
+  if (isMapping(value)) return 'a mapping';
+  if (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol') {
+    return `a ${Object.prototype.toString.call(value).slice('[object '.length, -1)}`;
+  }
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
@@ -128,11 +171,11 @@ function describe(value: unknown): string {
 export function validateMatrix(input: unknown, source?: string): Matrix {
   const check = new Checker();
   const root = check.object(input, '(matrix)', 'a mapping with environments, services and releases');
-  if (!root) throw new MatrixError(check.issues, source);
+  if (!root) throw check.fail(source);
   check.fields(root, '', ['environments', 'services', 'releases'], ['environments', 'services', 'releases']);
 
   const serviceEntries = check.named(root, 'services', '', DNS1035_LABEL, 'a DNS-1035 label: lowercase letters, digits and -, starting with a letter');
-  const declaredServices = serviceEntries.map(([name]) => name);
+  const declaredServices = new Set(serviceEntries.map(([name]) => name));
   const services = serviceEntries
     .map(([name, spec]) => validateService(check, name, spec))
     .filter((s): s is Service => s !== undefined);
@@ -141,9 +184,10 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
   const namespaces = new Map<string, string>();
   const environments: Environment[] = [];
   const releases = root.releases === undefined ? {} : check.object(root.releases, 'releases') ?? {};
+  const sharedDeploymentNames = deploymentNamesOfSeveralVersions(services);
   const environmentEntries = check.named(root, 'environments', '', DNS1123_LABEL, 'a DNS-1123 label: lowercase letters, digits and -');
   for (const [name, spec] of environmentEntries) {
-    const path = join('environments', name);
+    const path = fieldPath('environments', name);
     if (RESERVED_FOLDER_NAMES.includes(name)) {
       check.report(path, `"${name}" is reserved for another folder of dist/ (choose another environment name)`);
     }
@@ -152,48 +196,55 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     check.fields(env, path, ['namespace', 'replicas', 'ingressHosts'], ['namespace']);
     const namespace = check.string(env, 'namespace', path, DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)');
     if (namespace !== undefined && namespace.length > MAX_NAME_LENGTH) {
-      check.report(join(path, 'namespace'), `"${namespace}" is longer than ${MAX_NAME_LENGTH} characters`);
+      check.report(fieldPath(path, 'namespace'), `"${namespace}" is longer than ${MAX_NAME_LENGTH} characters`);
     }
     if (namespace !== undefined && namespaces.has(namespace)) {
-      check.report(join(path, 'namespace'), `"${namespace}" is already the namespace of environments.${namespaces.get(namespace)} (each environment needs its own)`);
+      check.report(fieldPath(path, 'namespace'), `"${namespace}" is already the namespace of environments.${namespaces.get(namespace)} (each environment needs its own)`);
     }
     if (namespace !== undefined) namespaces.set(namespace, name);
     const replicas = check.integer(env, 'replicas', path, 1, 1000, 2);
-    const ingressHosts = validateHosts(check, env.ingressHosts, join(path, 'ingressHosts'));
-    const rollouts = validateReleases(check, name, releases[name], declaredServices, byName);
+    const ingressHosts = validateHosts(check, env.ingressHosts, fieldPath(path, 'ingressHosts'));
+    const rollouts = validateReleases(check, name, own(releases, name), declaredServices, byName);
     if (namespace === undefined || replicas === undefined) continue;
     environments.push({ name, namespace, replicas, ingressHosts, rollouts });
   }
-  const environmentNames = environmentEntries.map(([name]) => name);
+  const declaredEnvironments = new Set(environmentEntries.map(([name]) => name));
+  const environmentList = [...declaredEnvironments].join(', ') || 'none declared';
   for (const name of Object.keys(releases)) {
-    if (!environmentNames.includes(name)) {
-      check.report(join('releases', name), `"${name}" is not a declared environment (${environmentNames.join(', ') || 'none declared'})`);
-    }
+    if (!declaredEnvironments.has(name)) check.report(fieldPath('releases', name), `"${name}" is not a declared environment (${environmentList})`);
   }
-  environments.forEach((env) => checkEnvironmentNames(check, env));
-  if (check.issues.length > 0) throw new MatrixError(check.issues, source);
+  environments.forEach((env) => checkEnvironmentNames(check, env, sharedDeploymentNames));
+  if (check.issues.length > 0) throw check.fail(source);
   return { services, environments };
 }
 
 function validateService(check: Checker, name: string, spec: unknown): Service | undefined {
-  const path = join('services', name);
+  const path = fieldPath('services', name);
   const svc = check.object(spec, path);
   if (!svc) return undefined;
   check.fields(svc, path, ['image', 'versions', 'port', 'protocol', 'readinessPath', 'livenessPath', 'preStopSeconds',
     'terminationGracePeriodSeconds', 'resources', 'ingressPath', 'allowMutableTags'],
   ['image', 'versions', 'port', 'readinessPath', 'livenessPath']);
   const image = check.string(svc, 'image', path, IMAGE_REPOSITORY, 'an image repository without tag or digest (e.g. registry.example.com/team/app)');
+  if (image !== undefined && image.length > MAX_IMAGE_LENGTH) {
+    check.report(fieldPath(path, 'image'), `"${image.slice(0, 40)}..." is longer than ${MAX_IMAGE_LENGTH} characters (the limit of image references)`);
+  }
   const allowMutableTags = check.boolean(svc, 'allowMutableTags', path, false);
   const versions = new Map<string, string>();
   const seenTags = new Map<string, string>();
   const versionEntries = check.named(svc, 'versions', path, DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)');
-  if (svc.versions !== undefined && versionEntries.length === 0 && typeof svc.versions === 'object' && Object.keys(svc.versions as object).length === 0) {
-    check.report(join(path, 'versions'), 'declares no version (at least one is needed)');
+  if (isMapping(svc.versions) && Object.keys(svc.versions).length === 0) {
+    check.report(fieldPath(path, 'versions'), 'declares no version (at least one is needed)');
   }
   for (const [version, ref] of versionEntries) {
-    const versionPath = join(join(path, 'versions'), version);
+    const versionPath = fieldPath(fieldPath(path, 'versions'), version);
     if (`${name}-${version}`.length > MAX_NAME_LENGTH) {
       check.report(versionPath, `Deployment name "${deploymentName(name, version)}" would be longer than ${MAX_NAME_LENGTH} characters`);
+      continue;
+    }
+    if (version in Object.prototype) {
+      // Versions name constructs, and the construct library takes a child named like a field of Object.prototype for a duplicate.
+      check.report(versionPath, `"${version}" cannot name a version (the cdk8s construct library reserves it; choose another name)`);
       continue;
     }
     if (typeof ref !== 'string' || !(IMAGE_TAG.test(ref) || IMAGE_DIGEST.test(ref))) {
@@ -214,7 +265,7 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
   const port = check.integer(svc, 'port', path, 1, 65535);
   const protocol = svc.protocol === undefined ? 'http' : svc.protocol;
   if (protocol !== 'http' && protocol !== 'http2' && protocol !== 'grpc') {
-    check.report(join(path, 'protocol'), `${describe(protocol)} is not a supported protocol (http, http2, grpc)`);
+    check.report(fieldPath(path, 'protocol'), `${describe(protocol)} is not a supported protocol (http, http2, grpc)`);
   }
   const pathValid = 'an HTTP path starting with / (at most 1024 URL characters)';
   const readinessPath = check.string(svc, 'readinessPath', path, HTTP_PATH, pathValid);
@@ -224,10 +275,10 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
   const terminationGracePeriodSeconds = check.integer(svc, 'terminationGracePeriodSeconds', path, 1, 7200,
     preStopSeconds === undefined ? undefined : preStopSeconds + 30);
   if (preStopSeconds !== undefined && terminationGracePeriodSeconds !== undefined && terminationGracePeriodSeconds <= preStopSeconds) {
-    check.report(join(path, 'terminationGracePeriodSeconds'),
+    check.report(fieldPath(path, 'terminationGracePeriodSeconds'),
       `${terminationGracePeriodSeconds} must be longer than preStopSeconds (${preStopSeconds}), or the pod is killed before it can shut down gracefully`);
   }
-  const resources = validateResources(check, svc.resources, join(path, 'resources'));
+  const resources = validateResources(check, svc.resources, fieldPath(path, 'resources'));
   if (image === undefined || port === undefined || readinessPath === undefined || livenessPath === undefined ||
       preStopSeconds === undefined || terminationGracePeriodSeconds === undefined || !resources) {
     return undefined;
@@ -250,11 +301,11 @@ function validateResources(check: Checker, value: unknown, path: string): Servic
       result[group] = defaults[group];
       continue;
     }
-    const amounts = check.object(spec[group], join(path, group));
+    const amounts = check.object(spec[group], fieldPath(path, group));
     if (!amounts) return undefined;
-    check.fields(amounts, join(path, group), ['cpu', 'memory']);
+    check.fields(amounts, fieldPath(path, group), ['cpu', 'memory']);
     for (const resource of ['cpu', 'memory'] as const) {
-      const quantity = check.string(amounts, resource, join(path, group), QUANTITY, 'a Kubernetes quantity (e.g. 250m, 0.5, 128Mi, 1Gi)');
+      const quantity = check.string(amounts, resource, fieldPath(path, group), QUANTITY, 'a Kubernetes quantity (e.g. 250m, 0.5, 128Mi, 1Gi)');
       if (quantity !== undefined) result[group][resource] = quantity;
     }
   }
@@ -267,34 +318,38 @@ function validateHosts(check: Checker, value: unknown, path: string): string[] {
     check.report(path, `expected a non-empty list of hosts, got ${describe(value)}`);
     return [];
   }
-  const hosts: string[] = [];
-  value.forEach((host, index) => {
+  if (value.length > MAX_ENTRIES.ingressHosts) {
+    check.report(path, `lists ${value.length} hosts (at most ${MAX_ENTRIES.ingressHosts})`);
+    return [];
+  }
+  const hosts = new Set<string>();
+  Array.from(value as unknown[]).forEach((host, index) => {
     const hostPath = `${path}[${index}]`;
     if (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host)) {
       check.report(hostPath, `${describe(host)} is not a host name ("*", "*.example.com" or "shop.example.com")`);
-    } else if (hosts.includes(host)) {
+    } else if (hosts.has(host)) {
       check.report(hostPath, `"${host}" is listed twice`);
     } else {
-      hosts.push(host);
+      hosts.add(host);
     }
   });
-  return hosts;
+  return [...hosts];
 }
 
 /** Releases of one environment; those of declared services that failed validation are skipped (already reported). */
-function validateReleases(check: Checker, environment: string, value: unknown, declared: readonly string[],
+function validateReleases(check: Checker, environment: string, value: unknown, declared: ReadonlySet<string>,
   services: ReadonlyMap<string, Service>): ServiceRollout[] {
-  const path = join('releases', environment);
+  const path = fieldPath('releases', environment);
   if (value === undefined) return [];
   const entries = check.object(value, path, 'a mapping of service name to release');
   if (!entries) return [];
-  for (const name of Object.keys(entries)) {
-    if (!declared.includes(name)) check.report(join(path, name), `"${name}" is not a declared service (${declared.join(', ') || 'none declared'})`);
-  }
+  const undeclared = Object.keys(entries).filter((name) => !declared.has(name));
+  const declaredList = [...declared].join(', ') || 'none declared';
+  for (const name of undeclared) check.report(fieldPath(path, name), `"${name}" is not a declared service (${declaredList})`);
   // Service declaration order, so that output does not depend on the order of the releases mapping.
   return [...services.values()]
-    .filter((service) => entries[service.name] !== undefined)
-    .map((service) => validateRollout(check, join(path, service.name), service, entries[service.name]))
+    .filter((service) => own(entries, service.name) !== undefined)
+    .map((service) => validateRollout(check, fieldPath(path, service.name), service, own(entries, service.name)))
     .filter((r): r is ServiceRollout => r !== undefined);
 }
 
@@ -305,7 +360,7 @@ function validateRollout(check: Checker, path: string, service: Service, value: 
   const version = (key: string): string | undefined => {
     const name = spec[key];
     if (typeof name === 'string' && service.versions.has(name)) return name;
-    check.report(join(path, key), `${describe(name)} is not a declared version of ${service.name} (${versionNames.join(', ')})`);
+    check.report(fieldPath(path, key), `${describe(name)} is not a declared version of ${service.name} (${versionNames.join(', ')})`);
     return undefined;
   };
   if (spec.version !== undefined || (spec.from === undefined && spec.to === undefined)) {
@@ -317,10 +372,10 @@ function validateRollout(check: Checker, path: string, service: Service, value: 
   const from = version('from');
   const to = version('to');
   if (from !== undefined && from === to) {
-    check.report(join(path, 'to'), `"${to}" is also the from version (a release needs two different versions; use { version: "${to}" } for a service that stays)`);
+    check.report(fieldPath(path, 'to'), `"${to}" is also the from version (a release needs two different versions; use { version: "${to}" } for a service that stays)`);
   }
-  const canarySteps = validateStrategy(check, spec.strategy, join(path, 'strategy'));
-  const gates = validateGates(check, spec.gates, join(path, 'gates'));
+  const canarySteps = validateStrategy(check, spec.strategy, fieldPath(path, 'strategy'));
+  const gates = validateGates(check, spec.gates, fieldPath(path, 'gates'));
   if (from === undefined || to === undefined || from === to || !canarySteps || !gates) return undefined;
   return { service, from, to, canarySteps, gates };
 }
@@ -334,26 +389,27 @@ function validateStrategy(check: Checker, value: unknown, path: string): number[
     return [];
   }
   if (spec.type !== 'canary') {
-    check.report(join(path, 'type'), `${describe(spec.type)} is not a strategy (blueGreen, canary)`);
+    check.report(fieldPath(path, 'type'), `${describe(spec.type)} is not a strategy (blueGreen, canary)`);
     return undefined;
   }
   check.fields(spec, path, ['type', 'steps'], ['steps']);
   const steps = spec.steps;
   if (!Array.isArray(steps) || steps.length === 0 || steps.length > 20) {
-    if (steps !== undefined) check.report(join(path, 'steps'), `expected a list of 1 to 20 weights (e.g. [10, 50]), got ${describe(steps)}`);
+    if (steps !== undefined) check.report(fieldPath(path, 'steps'), `expected a list of 1 to 20 weights (e.g. [10, 50]), got ${describe(steps)}`);
     return undefined;
   }
   let valid = true;
-  steps.forEach((step, index) => {
+  // Array.from turns holes of a sparse array into undefined, which is reported (forEach would skip them).
+  Array.from(steps as unknown[]).forEach((step, index) => {
     if (typeof step !== 'number' || !Number.isInteger(step) || step < 1 || step > 99) {
-      check.report(`${join(path, 'steps')}[${index}]`, `${describe(step)} is not a weight from 1 to 99 (percent of traffic to the new version)`);
+      check.report(`${fieldPath(path, 'steps')}[${index}]`, `${describe(step)} is not a weight from 1 to 99 (percent of traffic to the new version)`);
       valid = false;
     } else if (index > 0 && typeof steps[index - 1] === 'number' && step <= steps[index - 1]) {
-      check.report(`${join(path, 'steps')}[${index}]`, `${step} does not exceed the previous step ${steps[index - 1]} (steps must be strictly ascending)`);
+      check.report(`${fieldPath(path, 'steps')}[${index}]`, `${step} does not exceed the previous step ${steps[index - 1]} (steps must be strictly ascending)`);
       valid = false;
     }
   });
-  return valid ? (steps as number[]) : undefined;
+  return valid ? [...(steps as number[])] : undefined;
 }
 
 function validateGates(check: Checker, value: unknown, path: string): Gates | undefined {
@@ -371,8 +427,24 @@ function validateGates(check: Checker, value: unknown, path: string): Gates | un
   return { propagationSeconds, drainSeconds, rolloutTimeoutSeconds, observeSeconds };
 }
 
+/**
+ * Per service, its versions whose Deployment name `<service>-<version>` is also that of another service's
+ * version: only those can collide in an environment, so that checking one costs no environments x versions.
+ */
+function deploymentNamesOfSeveralVersions(services: readonly Service[]): Map<Service, string[]> {
+  const owners = new Map<string, number>();
+  for (const service of services) {
+    for (const version of service.versions.keys()) {
+      const name = deploymentName(service.name, version);
+      owners.set(name, (owners.get(name) ?? 0) + 1);
+    }
+  }
+  return new Map(services.map((service) => [service,
+    [...service.versions.keys()].filter((version) => owners.get(deploymentName(service.name, version))! > 1)]));
+}
+
 /** Names that must not collide within an environment (per kind), and ingress paths that must not overlap. */
-function checkEnvironmentNames(check: Checker, env: Environment): void {
+function checkEnvironmentNames(check: Checker, env: Environment, sharedDeploymentNames: ReadonlyMap<Service, readonly string[]>): void {
   const owners = new Map<string, string>();
   const claim = (kind: string, name: string, owner: string, path: string) => {
     const previous = owners.get(`${kind}/${name}`);
@@ -381,15 +453,15 @@ function checkEnvironmentNames(check: Checker, env: Environment): void {
   };
   const exposed = env.ingressHosts.length > 0 ? env.rollouts.filter((r) => r.service.ingressPath !== undefined) : [];
   for (const { service } of env.rollouts) {
-    const path = join(join('releases', env.name), service.name);
+    const path = fieldPath(fieldPath('releases', env.name), service.name);
     claim('VirtualService', service.name, service.name, path);
-    for (const version of service.versions.keys()) claim('Deployment', deploymentName(service.name, version), `${service.name} ${version}`, path);
+    for (const version of sharedDeploymentNames.get(service) ?? []) claim('Deployment', deploymentName(service.name, version), `${service.name} ${version}`, path);
     if (exposed.some((r) => r.service === service)) claim('VirtualService', gatewayVirtualServiceName(service.name), `${service.name} (gateway)`, path);
   }
   exposed.forEach((a, i) => exposed.slice(i + 1).forEach((b) => {
     const [pa, pb] = [a.service.ingressPath!, b.service.ingressPath!];
     if (pa.startsWith(pb) || pb.startsWith(pa)) {
-      check.report(join(join('services', b.service.name), 'ingressPath'),
+      check.report(fieldPath(fieldPath('services', b.service.name), 'ingressPath'),
         `"${pb}" overlaps ingressPath "${pa}" of ${a.service.name}, exposed through the same Gateway in environment ${env.name} (use disjoint prefixes)`);
     }
   }));

@@ -1,0 +1,77 @@
+/**
+ * Fuzzing the matrix loader with 10,000 bad inputs per run (in process), and a sample of them through
+ * the real `phased-rollout synth` process: each ends in a MatrixError / exit code 1 naming the file and
+ * the field, without a stack trace, within a time bound, and leaves the output folder untouched.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { exampleMatrix } from '../../src/example/matrix';
+import { validateMatrix } from '../../src/matrix';
+import { synthesize, synthesizeFiles } from '../../src/synth';
+import { readTree } from '../tree';
+import { badInput, crashOf, fileContent, fileName, fuzzBase } from './bad-inputs';
+import { forEachParallel, runCli, STACK_LINE } from './cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
+
+describe('bad matrices in process', () => {
+  test('10,000 bad inputs each end in a MatrixError naming the file and the field', () => {
+    let index = 0;
+    fc.assert(fc.property(badInput(), (input) => {
+      const crash = crashOf(input, dir, index++);
+      if (crash) throw new Error(`${input.category} (${input.channel}): ${crash}`);
+    }), { numRuns: 10_000 });
+  });
+
+  test("names of Object.prototype's fields are ordinary names", () => {
+    const matrix = fuzzBase();
+    matrix.environments = { constructor: { namespace: 'constructor' }, production: matrix.environments.production };
+    matrix.services.constructor = { ...matrix.services.barista, versions: { v1: 'c1', prototype: 'c2' } };
+    matrix.releases.production.constructor = { from: 'v1', to: 'prototype' };
+    delete matrix.releases.staging;
+    const files = synthesizeFiles(validateMatrix(matrix));
+    expect([...files.keys()]).toContain('constructor/plan.json');
+    expect(files.get('production/01-prepare/constructor.k8s.yaml')).toContain('name: constructor-prototype');
+  });
+
+  test('a version named constructor is refused (cdk8s takes the construct for a duplicate)', () => {
+    const matrix = fuzzBase();
+    matrix.services.barista.versions.constructor = 'b3';
+    expect(() => validateMatrix(matrix)).toThrow(
+      'services.barista.versions.constructor: "constructor" cannot name a version (the cdk8s construct library reserves it; choose another name)');
+  });
+});
+
+describe('bad matrices through the phased-rollout synth process', () => {
+  test('a sample exits 1 naming the file and the field, without a stack trace, and leaves the output folder as it was', async () => {
+    const out = join(dir, 'dist');
+    synthesize(validateMatrix(exampleMatrix), out);
+    const before = readTree(out);
+    const sample = fc.sample(badInput().filter((input) => input.channel !== 'ts'), 36);
+    await forEachParallel(sample, 3, async (input, index) => {
+      const file = join(dir, `cli-${fileName(input, index)}`);
+      writeFileSync(file, fileContent(input));
+      const { status, stderr } = await runCli(['synth', '--matrix', file, '--out', out]);
+      const context = `${input.category}: ${stderr}`;
+      expect({ context, status }).toEqual({ context, status: 1 });
+      expect(stderr).toContain(`phased-rollout synth: invalid version matrix ${file} (`);
+      if (input.expectedPath !== undefined && !stderr.includes(' listed):')) expect(stderr).toContain(`${file}: ${input.expectedPath}`);
+      expect(stderr).not.toMatch(STACK_LINE);
+    });
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test.each([
+    ['no --matrix', ['synth', '--out', 'x'], '--matrix FILE is required'],
+    ['an unknown option', ['synth', '--matrix', 'm.yaml', '--force'], "Unknown option '--force'"],
+    ['--matrix without a value', ['synth', '--matrix'], "Option '--matrix <value>' argument missing"],
+    ['an unknown command', ['synthesise'], 'unknown command "synthesise"'],
+  ])('unusable usage (%s) exits 2 without a stack trace', async (_name, args, message) => {
+    const { status, stderr } = await runCli(args);
+    expect(status).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stderr).not.toMatch(STACK_LINE);
+  });
+});

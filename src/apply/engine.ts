@@ -14,8 +14,6 @@ import { ApplyRuntime, ClusterSession, FailureHandler, seconds, SessionOptions }
 export interface ApplyOptions extends SessionOptions {
   /** The plan folder. */
   readonly planDir: PlanDirectory;
-  /** Name of the plan in the record and in messages; default: the environment's name. */
-  readonly title?: string;
   /** First phase (folder or name); default: after the last phase the cluster record says completed. */
   readonly from?: string;
   /** Last phase (folder or name); default: the plan's last phase. */
@@ -39,7 +37,7 @@ export type StartDecision =
  * Where to start (pure): `--from` wins; otherwise after the recorded phase of this plan; a finished
  * plan is not applied again; another plan's unfinished record stops the run (its phases would clash).
  */
-export function decideStart(plan: PlanFile, identity: string, record: Omit<ResumeRecord, 'title'> | undefined, from?: string): StartDecision {
+export function decideStart(plan: PlanFile, identity: string, record: Omit<ResumeRecord, 'title'> | undefined, from?: string, title = plan.environment): StartDecision {
   if (from !== undefined) return { start: findPhase(plan, from, '--from').index, reason: `--from ${from}` };
   if (!record) return { start: 0, reason: 'no record in the cluster: starting at the first phase' };
   if (record.plan !== identity) {
@@ -47,7 +45,7 @@ export function decideStart(plan: PlanFile, identity: string, record: Omit<Resum
     throw new ApplyFailure(`the cluster record shows another plan (${record.plan}) that stopped ${record.applying ? `while applying ${record.applying}` : `after ${record.completed || 'no phase'}`}: ` +
       'finish or roll back that plan first, or pass --from PHASE to start this one anyway');
   }
-  if (record.finished) return { done: `${plan.environment}: every phase is already applied (last: ${record.completed}); nothing to do` };
+  if (record.finished) return { done: `${title}: every phase is already applied (last: ${record.completed}); nothing to do` };
   const completed = plan.phases.findIndex((p) => p.path === record.completed);
   return completed < 0
     ? { start: 0, reason: 'the cluster record shows no completed phase: starting at the first phase' }
@@ -58,7 +56,7 @@ export function decideStart(plan: PlanFile, identity: string, record: Omit<Resum
 export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): Promise<void> {
   const { planDir } = options;
   const { plan } = planDir;
-  const title = options.title ?? plan.environment;
+  const { title } = planDir;
   const session = new ClusterSession(runtime, options);
   const print = runtime.print;
   const started = runtime.now();
@@ -72,7 +70,7 @@ export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): P
     if (read.code !== 0) {
       throw new ApplyFailure(`cannot read the resume record (kubectl get configmap ${recordName(plan.environment)} -n ${plan.namespace} exited ${read.code}): ${read.stderr.trim()}`);
     }
-    decision = decideStart(plan, planDir.identity, parseRecordLine(read.stdout));
+    decision = decideStart(plan, planDir.identity, parseRecordLine(read.stdout), undefined, title);
   }
   if ('done' in decision) {
     print(decision.done);

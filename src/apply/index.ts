@@ -4,7 +4,7 @@ export type { ApplyOptions, StartDecision } from './engine';
 export { ClusterSession, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from './session';
 export type { ApplyRuntime, FailureHandler, SessionOptions } from './session';
 export { KUBECTL, commandLine, contextArgs, istioctlWait, shellQuote } from './kubectl';
-export { findPhase, readPlanDirectory } from './plan-dir';
+export { findPhase, readPlanDirectory, rollbackTitle } from './plan-dir';
 export type { PlanDirectory } from './plan-dir';
 export { planIdentity, parseRecordLine, RECORD_JSONPATH, recordManifest, recordName } from './record';
 export type { ResumeRecord } from './record';

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   apply: { module: './commands/apply', usage: 'apply DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]   apply the phases in order, passing their gates' },
   plan: { module: './commands/plan', usage: 'plan DIST_ENV   what each phase changes, why it is safe, and its gates' },
   promote: { module: './commands/promote', usage: 'promote DIST_ENV --argocd [--app-file FILE] [--context CTX] [--dry-run] [--timeout SECONDS]   point the Argo CD Application at the next phase once the current one holds' },
+  rollback: { module: './commands/rollback', usage: 'rollback DIST_ENV [--from PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]   back to the baseline from the recorded (or given) phase' },
 };
 
 function help(): string {

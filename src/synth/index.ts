@@ -5,6 +5,7 @@
 import { applyScriptArtifact } from '../artifacts/apply-script';
 import { argoCdApplicationArtifact } from '../argocd/application';
 import { planMarkdownArtifact } from '../artifacts/plan-markdown';
+import { rollbackBundles } from '../artifacts/rollback-bundles';
 import { Environment, Matrix } from '../matrix/model';
 import { buildPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
 import { planEnvironment } from '../plan/planner';
@@ -37,6 +38,7 @@ const ARTIFACTS: readonly Artifact[] = [
   applyScriptArtifact,
   planMarkdownArtifact,
   argoCdApplicationArtifact,
+  (output) => rollbackBundles(output, phaseFolder),
 ];
 
 /** Plans and renders one environment (pure: no I/O). */

@@ -1,9 +1,19 @@
 /**
  * Writing dist/ so that a pipeline never sees half of it: everything is written into a temporary
  * sibling folder first, then swapped in by rename.
+ *
+ * A directory cannot replace another one in a single rename (rename(2) refuses a non-empty target, and
+ * Node has no renameat2 exchange), so the swap is two renames: dist -> `<temp>-old`, `<temp>-ready` ->
+ * dist. The new tree is renamed to `-ready` only once it is complete, which makes every state a kill
+ * can leave recoverable: the next synthesis first completes or undoes an interrupted swap.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+
+/** Suffix of a complete new tree waiting to be swapped in. */
+const READY = '-ready';
+/** Suffix of the previous tree, moved aside by the swap. */
+const RETIRED = '-old';
 
 /** Prefix of the temporary folders beside the output folder (ignored by git). */
 function tempPrefix(outDir: string): string {
@@ -12,11 +22,14 @@ function tempPrefix(outDir: string): string {
 
 /**
  * Replaces `outDir` with exactly `files` (relative path -> content). The new tree is complete on disk
- * before the old one is moved away, so a failure while writing leaves `outDir` as it was.
+ * before the old one is moved away, so a failure while writing leaves `outDir` as it was; a kill at
+ * any moment leaves `outDir` old or new, or (between the two renames of the swap) absent with the
+ * complete new tree beside it, which the next call (or removeStaleStaging) moves in.
  */
 export function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, string>): void {
   const target = resolve(outDir);
   mkdirSync(dirname(target), { recursive: true });
+  removeStaleStaging(target);
   const staging = mkdtempSync(tempPrefix(target));
   try {
     for (const [path, content] of files) {
@@ -28,18 +41,28 @@ export function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, s
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
-  const retired = `${staging}-old`;
+  const ready = `${staging}${READY}`;
+  const retired = `${staging}${RETIRED}`;
+  renameSync(staging, ready);
   if (existsSync(target)) renameSync(target, retired);
-  renameSync(staging, target);
+  renameSync(ready, target);
   rmSync(retired, { recursive: true, force: true });
 }
 
-/** Removes temporary folders left behind by an interrupted synthesis of `outDir`. */
+/**
+ * Finishes what an interrupted synthesis of `outDir` left: when `outDir` is missing, the complete new
+ * tree (`-ready`) is moved in, or else the previous one (`-old`) is moved back; then every temporary
+ * folder is removed.
+ */
 export function removeStaleStaging(outDir: string): void {
   const target = resolve(outDir);
+  const parent = dirname(target);
   const prefix = basename(tempPrefix(target));
-  if (!existsSync(dirname(target))) return;
-  for (const entry of readdirSync(dirname(target))) {
-    if (entry.startsWith(prefix)) rmSync(join(dirname(target), entry), { recursive: true, force: true });
+  if (!existsSync(parent)) return;
+  const leftovers = readdirSync(parent).filter((entry) => entry.startsWith(prefix)).sort();
+  if (!existsSync(target)) {
+    const restore = leftovers.find((entry) => entry.endsWith(READY)) ?? leftovers.find((entry) => entry.endsWith(RETIRED));
+    if (restore !== undefined) renameSync(join(parent, restore), target);
   }
+  for (const entry of leftovers) rmSync(join(parent, entry), { recursive: true, force: true });
 }

@@ -1,0 +1,156 @@
+/**
+ * A synthesis killed at any moment (SIGKILL) leaves the output folder exactly as before or exactly as the
+ * complete new result, never a mix: `phased-rollout synth` is killed at random points, many times, while it
+ * writes a large matrix. Between the two renames of the swap the folder can be absent for an instant; the
+ * complete new tree then waits beside it and the next synthesis (removeStaleStaging) moves it in.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { exampleMatrix } from '../../src/example/matrix';
+import { validateMatrix } from '../../src/matrix';
+import { synthesize, synthesizeFiles } from '../../src/synth';
+import { removeStaleStaging, writeTreeAtomically } from '../../src/synth/output';
+import { readTree } from '../tree';
+import { CLI, runCli } from './cli';
+
+// The module object itself (not an import copy), so that a spy on it is what src/synth/output.ts calls.
+import fs = require('node:fs');
+
+const KILLS = 30;
+const LANES = 2;
+
+/** A matrix of `services` services released by canary in `environments` environments: hundreds of files. */
+function largeMatrix(services: number, environments: number): unknown {
+  const names = Array.from({ length: services }, (_, i) => `svc-${i}`);
+  const envs = Array.from({ length: environments }, (_, i) => `env-${i}`);
+  return {
+    environments: Object.fromEntries(envs.map((env) => [env, { namespace: env, replicas: 2 }])),
+    services: Object.fromEntries(names.map((name) => [name,
+      { image: `team/${name}`, versions: { v1: 'r1', v2: 'r2' }, port: 8080, readinessPath: '/health', livenessPath: '/' }])),
+    releases: Object.fromEntries(envs.map((env) => [env, Object.fromEntries(names.map((name) =>
+      [name, { from: 'v1', to: 'v2', strategy: { type: 'canary', steps: [10, 50] } }]))])),
+  };
+}
+
+/** Temporary folders the synthesis of `out` leaves beside it. */
+function leftovers(out: string): string[] {
+  return readdirSync(dirname(out)).filter((entry) => entry.startsWith(`.${basename(out)}.synth-`));
+}
+
+const same = (a: Map<string, string>, b: Map<string, string>) => a.size === b.size && [...a].every(([path, content]) => b.get(path) === content);
+
+describe('killed synthesis', () => {
+  const root = mkdtempSync(join(tmpdir(), 'interrupt-'));
+  const newMatrixFile = join(root, 'large.json');
+  writeFileSync(newMatrixFile, JSON.stringify(largeMatrix(12, 2)));
+  const oldMatrix = validateMatrix(exampleMatrix);
+  const oldTree = synthesizeFiles(oldMatrix);
+
+  /** The state of `out` right after a kill: old, new, or absent with the complete new tree ready beside it. */
+  function observe(out: string, newTree: Map<string, string>): 'old' | 'new' | 'between renames' | string {
+    if (existsSync(out)) {
+      const tree = readTree(out);
+      return same(tree, oldTree) ? 'old' : same(tree, newTree) ? 'new' : `a mix of ${tree.size} files`;
+    }
+    const ready = leftovers(out).filter((entry) => entry.endsWith('-ready'));
+    return ready.length === 1 && same(readTree(join(dirname(out), ready[0])), newTree) ? 'between renames' : `missing (beside it: ${leftovers(out).join(', ')})`;
+  }
+
+  test(`${KILLS} kills at random moments leave the old or the new tree`, async () => {
+    // An uninterrupted run: how long it takes, and how long its temporary folder exists (writing and swap).
+    const reference = join(root, 'reference', 'dist');
+    mkdirSync(dirname(reference));
+    const started = performance.now();
+    const run = runCli(['synth', '--matrix', newMatrixFile, '--out', reference]);
+    let writingFrom = Infinity;
+    const watch = setInterval(() => { if (leftovers(reference).length > 0) writingFrom = Math.min(writingFrom, performance.now()); }, 1);
+    expect((await run).status).toBe(0);
+    clearInterval(watch);
+    const fullRun = performance.now() - started;
+    const writing = performance.now() - writingFrom;
+    const newTree = readTree(reference);
+    expect(newTree.size).toBeGreaterThan(500);
+
+    const outcomes: string[] = [];
+    let killedWhileWriting = 0;
+    // Each lane kills one process after another in its own folder; lanes run side by side.
+    const killIn = async (lane: number, kill: number) => {
+      const out = join(root, `lane-${lane}`, 'dist');
+      if (!existsSync(out) || !same(readTree(out), oldTree)) synthesize(oldMatrix, out);
+      const child = spawn(CLI, ['synth', '--matrix', newMatrixFile, '--out', out], { stdio: 'ignore' });
+      const exited = new Promise<NodeJS.Signals | null>((done) => child.on('close', (_code, signal) => done(signal)));
+      // A third of the kills anywhere in the run (or after it), the others while the new tree is written or swapped in.
+      if (kill % 3 === 0) {
+        await sleep(Math.random() * fullRun * 1.5);
+      } else {
+        while (leftovers(out).length === 0 && child.exitCode === null) await sleep(1);
+        await sleep(Math.random() * writing * 2);
+      }
+      if (leftovers(out).length > 0) killedWhileWriting++;
+      child.kill('SIGKILL');
+      await exited;
+      const state = observe(out, newTree);
+      removeStaleStaging(out);
+      const recovered = observe(out, newTree);
+      outcomes.push(state);
+      expect({ state, recovered }).toEqual({ state: expect.stringMatching(/^(old|new|between renames)$/), recovered: expect.stringMatching(/^(old|new)$/) });
+      expect(leftovers(out)).toEqual([]);
+    };
+    await Promise.all(Array.from({ length: LANES }, async (_, lane) => {
+      for (let kill = lane; kill < KILLS; kill += LANES) await killIn(lane, kill);
+    }));
+    expect(outcomes).toHaveLength(KILLS);
+    expect(killedWhileWriting).toBeGreaterThan(KILLS / 4);
+  });
+
+  describe('a crash at each step of the swap is recovered', () => {
+    const newFiles = new Map([['staging/plan.json', '{}\n'], ['staging/00-baseline/a.k8s.yaml', 'kind: Namespace\n']]);
+    // The swap's file operations in order: rename staging -> ready, dist -> old, ready -> dist; remove old.
+    test.each([
+      ['writing the new tree', 'writeFileSync', 1, 'old'],
+      ['marking it complete', 'renameSync', 0, 'old'],
+      ['moving the old tree aside', 'renameSync', 1, 'old'],
+      ['moving the new tree in', 'renameSync', 2, 'new'],
+      ['removing the old tree', 'rmSync', 0, 'new'],
+    ] as const)('crash while %s', (_step, operation, failingCall, expected) => {
+      const out = join(mkdtempSync(join(tmpdir(), 'swap-')), 'dist');
+      writeTreeAtomically(out, oldTree);
+      const real = fs[operation] as (...args: unknown[]) => unknown;
+      let calls = 0;
+      const crash = jest.spyOn(fs, operation).mockImplementation(((...args: unknown[]) => {
+        if (calls++ === failingCall) throw new Error('killed');
+        return real(...args);
+      }) as never);
+      try {
+        expect(() => writeTreeAtomically(out, newFiles)).toThrow('killed');
+      } finally {
+        crash.mockRestore();
+      }
+      removeStaleStaging(out);
+      expect(same(readTree(out), expected === 'old' ? oldTree : newFiles)).toBe(true);
+      expect(leftovers(out)).toEqual([]);
+    });
+
+    test('an absent output folder with nothing ready stays absent (nothing to restore)', () => {
+      const out = join(mkdtempSync(join(tmpdir(), 'swap-')), 'dist');
+      mkdirSync(`${dirname(out)}/.dist.synth-abc123`);
+      removeStaleStaging(out);
+      expect(existsSync(out)).toBe(false);
+      expect(leftovers(out)).toEqual([]);
+    });
+
+    test('a previous tree moved aside is moved back when no new tree is ready', () => {
+      const out = join(mkdtempSync(join(tmpdir(), 'swap-')), 'dist');
+      writeTreeAtomically(out, oldTree);
+      renameSync(out, `${dirname(out)}/.dist.synth-abc123-old`);
+      removeStaleStaging(out);
+      expect(same(readTree(out), oldTree)).toBe(true);
+    });
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}

@@ -7,8 +7,8 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { matrix: { type: 'string' }, out: { type: 'string' } });
   if (values.matrix === undefined) throw new UsageError('--matrix FILE is required (a YAML or JSON version matrix)');
   const outDir = values.out ?? 'dist';
-  const files = synthesize(loadMatrixFile(values.matrix), outDir);
-  const environments = new Set([...files.keys()].map((path) => path.split('/')[0]));
-  process.stderr.write(`wrote ${files.size} files for ${environments.size} environment(s) to ${outDir}\n`);
+  const matrix = loadMatrixFile(values.matrix);
+  const files = synthesize(matrix, outDir);
+  process.stderr.write(`wrote ${files.size} files for ${matrix.environments.length} environment(s) to ${outDir}\n`);
   return 0;
 }

@@ -193,7 +193,7 @@ const SHARED = '/work/shared/schemas';
   const errors = ({ file, object }: OutputObject) => {
     const validate = validators.get(`${object.apiVersion}/${object.kind}`);
     if (!validate) return object.apiVersion === 'argoproj.io/v1alpha1' ? [] : [`${file}: no schema for ${object.kind}`];
-    return validate(object) ? [] : [`${file} ${object.kind} ${object.metadata.name}: ${ajv.errorsText(validate.errors)}`];
+    return validate(object as unknown) ? [] : [`${file} ${object.kind} ${object.metadata.name}: ${ajv.errorsText(validate.errors)}`];
   };
 
   test('the example release and random valid matrices', () => {

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { KubeObject } from '../../src/manifest';
-import { MatrixSpec } from '../../src/matrix/types';
+import { MatrixSpec, ReleaseSpec, SteadySpec, Strategy } from '../../src/matrix/types';
 
 const SERVICE_NAMES = ['web', 'api', 'cart', 'coffee-shop', 'barista', 'search'];
 const ENVIRONMENT_NAMES = ['production', 'staging', 'qa', 'dev'];
@@ -33,7 +33,7 @@ const service = (name: string) => fc.record({
   ...(exposed ? { ingressPath: `/${name}/` } : {}),
 }));
 
-const release = (versions: readonly string[]) => fc.oneof(
+const release = (versions: readonly string[]): fc.Arbitrary<SteadySpec | ReleaseSpec> => fc.oneof<fc.Arbitrary<SteadySpec | ReleaseSpec>[]>(
   fc.constantFrom(...versions).map((version) => ({ version })),
   ...(versions.length < 2 ? [] : [fc.record({
     pair: fc.uniqueArray(fc.constantFrom(...versions), { minLength: 2, maxLength: 2 }),
@@ -41,7 +41,7 @@ const release = (versions: readonly string[]) => fc.oneof(
     gates: fc.option(fc.record({ drainSeconds: fc.integer({ min: 0, max: 60 }), observeSeconds: fc.integer({ min: 0, max: 60 }) }), { nil: undefined }),
   }).map(({ pair: [from, to], steps, gates }) => ({
     from, to,
-    strategy: steps.length === 0 ? { type: 'blueGreen' } : { type: 'canary', steps: [...steps].sort((a, b) => a - b) },
+    strategy: steps.length === 0 ? Strategy.blueGreen() : Strategy.canary(...[...steps].sort((a, b) => a - b)),
     ...(gates ? { gates } : {}),
   }))]),
 );
@@ -61,7 +61,7 @@ export const validMatrix: fc.Arbitrary<MatrixSpec> = fc.tuple(
   services: Object.fromEntries(serviceNames.map((name, i) => [name, services[i]])),
   environments: Object.fromEntries(environmentNames.map((name, i) => [name, { namespace: `${name}-ns`, ...environments[i] }])),
   releases: Object.fromEntries(environmentNames.map((env, e) => [env, Object.fromEntries(serviceNames
-    .map((name, s) => [name, releases[e][s]] as const).filter(([, r]) => r !== undefined))])),
+    .map((name, s) => [name, releases[e][s]] as const).filter((entry): entry is readonly [string, SteadySpec | ReleaseSpec] => entry[1] !== undefined))])),
 }))));
 
 /** One object of the output, with the file it is in. */

@@ -25,7 +25,7 @@ export interface BadInput {
 }
 
 /** A path into the matrix object: keys and list indices. */
-type Segments = readonly (string | number)[];
+export type Segments = readonly (string | number)[];
 
 /** The printed form of a path, as validation prints it (`a.b[0]`, `a["odd key"]`). */
 export function printPath(segments: Segments): string {
@@ -61,8 +61,8 @@ const isNameMap = (path: Segments) =>
   (path.length === 1 && path[0] !== 'releases') || (path.length === 2 && path[0] === 'releases') || (path.length === 3 && path[2] === 'versions');
 /** Mappings with a fixed set of fields (not mappings of names). */
 const FIELD_MAPS = [[], ...BASE_PATHS.filter((p) => isMapping(p.value) && !isNameMap(p.path)).map((p) => p.path)];
-const NAME_MAPS = BASE_PATHS.filter((p) => isMapping(p.value) && isNameMap(p.path) && p.path[0] !== 'releases').map((p) => p.path);
-const STRING_LEAVES = BASE_PATHS.filter((p) => typeof p.value === 'string').map((p) => p.path);
+export const NAME_MAPS = BASE_PATHS.filter((p) => isMapping(p.value) && isNameMap(p.path) && p.path[0] !== 'releases').map((p) => p.path);
+export const STRING_LEAVES = BASE_PATHS.filter((p) => typeof p.value === 'string').map((p) => p.path);
 const NUMBER_LEAVES = BASE_PATHS.filter((p) => typeof p.value === 'number' && !p.path.includes('steps')).map((p) => p.path);
 const REQUIRED = [['environments'], ['services'], ['releases'], ['environments', 'production', 'namespace'],
   ...['image', 'versions', 'port', 'readinessPath', 'livenessPath'].map((f) => ['services', 'barista', f]),
@@ -85,7 +85,7 @@ function setOwn(target: any, key: string | number, value: unknown): void {
 
 /** A copy of the base matrix with the value at `path` replaced (or deleted when `value` is `DELETE`). */
 const DELETE = Symbol('delete');
-function withValue(path: Segments, value: unknown): any {
+export function withValue(path: Segments, value: unknown): any {
   const matrix = fuzzBase();
   const parent = parentOf(matrix, path);
   if (value === DELETE) delete parent[path[path.length - 1]];

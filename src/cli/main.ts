@@ -17,6 +17,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   synth: { module: './commands/synth', usage: 'synth --matrix FILE [--out DIR]       synthesize a YAML/JSON matrix into phase bundles in DIR (default dist)' },
   apply: { module: './commands/apply', usage: 'apply DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]   apply the phases in order, passing their gates' },
   plan: { module: './commands/plan', usage: 'plan DIST_ENV   what each phase changes, why it is safe, and its gates' },
+  simulate: { module: './commands/simulate', usage: 'simulate DIST_ENV [--qps 500] [--connections 50] [--duration 20s] [--runs N] [--seed S] [--schedule random|adversarial] [-o json]   simulate the release under load, count failed requests' },
   promote: { module: './commands/promote', usage: 'promote DIST_ENV --argocd [--app-file FILE] [--context CTX] [--dry-run] [--timeout SECONDS]   point the Argo CD Application at the next phase once the current one holds' },
   rollback: { module: './commands/rollback', usage: 'rollback DIST_ENV [--from PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]   back to the baseline from the recorded (or given) phase' },
 };

@@ -1,0 +1,388 @@
+/**
+ * The simulation: phases applied one after the other with their gates, while a Fortio-like client sends
+ * keep-alive traffic through the client sidecar and the ingress gateway. A pure function of the phases, the
+ * options and the seed: events (API requests, pushes, pod start and termination, gates) run in time order,
+ * and each request is evaluated against the proxy's view at its send time.
+ */
+import { identityKey, KubeObject, resourceName } from '../manifest';
+import { Phase } from '../verify';
+import {
+  buildState, destinationRuleFor, namespaceOf, normalizeHost, PhaseState, sameTemplate, selectDeployments,
+} from '../verify/state';
+import { EventQueue } from './events';
+import { answer, Pod, podSettings, readyTime, reconcile, replicasOf, terminate, Workload } from './pods';
+import { CONFIG_KINDS, FailureCode, ProxyKind, ProxyView, Target } from './proxy';
+import { boundGateways, isMeshBound, pathOf, routedKeys } from './routes';
+import { createSchedule, Exposure, Schedule, ScheduleKind } from './schedule';
+import { DEFAULT_TIMINGS, SimulationTimings } from './timings';
+
+/** Options of {@link simulateRelease}. */
+export interface SimulationOptions {
+  /** Requests per second the client sends, over all its connections. @default 500 */
+  readonly qps?: number;
+  /** Keep-alive connections; each sends to one target (mesh host or gateway route), round robin. @default 50 */
+  readonly connections?: number;
+  /** Seconds of traffic after the last phase is applied (earlier phases last until their gates pass). @default 20 */
+  readonly durationSeconds?: number;
+  /** Seed of the pseudo-random generator. @default 1 */
+  readonly seed?: number;
+  /** `random` draws delays; `adversarial` exposes each change at its worst moment. @default 'random' */
+  readonly schedule?: ScheduleKind;
+  /** Timings that differ from {@link DEFAULT_TIMINGS}. @default {} */
+  readonly timings?: Partial<SimulationTimings>;
+}
+
+/** Requests and their outcomes: `200` or a failure code such as `503 NR`. */
+export interface TrafficCounts {
+  /** Requests sent. */
+  readonly requests: number;
+  /** Count by code (`200`, `503 UH`, ...). */
+  readonly codes: Readonly<Record<string, number>>;
+}
+
+/** Traffic while one phase was the latest applied. */
+export interface PhaseTraffic extends TrafficCounts {
+  /** Phase label (its folder name). */
+  readonly phase: string;
+  /** When the phase was applied (simulation seconds; the first phase is in place at 0). */
+  readonly startSeconds: number;
+  /** When the next phase was applied, or the traffic stopped. */
+  readonly endSeconds: number;
+}
+
+/** Outcome of one simulated release. */
+export interface SimulationResult {
+  /** Traffic per phase, in apply order (phases never applied are absent). */
+  readonly phases: readonly PhaseTraffic[];
+  /** Traffic of the whole run. */
+  readonly total: TrafficCounts;
+  /** Requests that did not get 200. */
+  readonly failed: number;
+  /** Why the release stopped before its last phase (a rollout gate timed out); absent when it completed. */
+  readonly stopped?: string;
+}
+
+const OK = '200';
+
+/** Simulates applying `phases` in order (the first is in place and settled at time 0) under client traffic. */
+export function simulateRelease(phases: readonly Phase[], options: SimulationOptions = {}): SimulationResult {
+  if (phases.length === 0) throw new Error('simulateRelease needs at least one phase');
+  return new Simulation(phases, options).run();
+}
+
+interface Change {
+  readonly identity: string;
+  readonly before?: KubeObject;
+  /** The new version; absent for a deletion. */
+  readonly after?: KubeObject;
+}
+
+interface RolloutWait {
+  readonly workloads: readonly string[];
+  readonly proceed: (now: number) => void;
+}
+
+class Simulation {
+  private readonly timings: SimulationTimings;
+  private readonly schedule: Schedule;
+  private readonly qps: number;
+  private readonly connections: number;
+  private readonly duration: number;
+  private readonly states: PhaseState[];
+  private readonly targets: Target[][];
+  private readonly events = new EventQueue();
+  private readonly api = new Map<string, KubeObject>();
+  private readonly workloads = new Map<string, Workload>();
+  private readonly proxies: Record<ProxyKind, ProxyView> = { sidecar: new ProxyView('sidecar'), gateway: new ProxyView('gateway') };
+  private readonly windows: { start: number; end: number; codes: Map<string, number>; requests: number }[] = [];
+  private nextPodId = 0;
+  private endTime = Infinity;
+  private stopped?: string;
+  private rolloutWait?: RolloutWait;
+
+  constructor(private readonly phases: readonly Phase[], options: SimulationOptions) {
+    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.qps = options.qps ?? 500;
+    this.connections = options.connections ?? 50;
+    this.duration = options.durationSeconds ?? 20;
+    if (!(this.qps > 0) || !(this.connections >= 1) || !(this.duration >= 0)) throw new Error('qps and connections must be positive, duration not negative');
+    this.schedule = createSchedule(options.schedule ?? 'random', this.timings, options.seed ?? 1);
+    this.states = phases.map(buildState);
+    const perPhase = this.states.map(targetsOf);
+    // A phase's traffic goes to what the phase it leaves and the phase it enters both serve.
+    this.targets = perPhase.map((targets, i) => (i === 0 ? targets : targets.filter((t) => perPhase[i - 1].some((p) => p.key === t.key))));
+  }
+
+  run(): SimulationResult {
+    this.settle(this.states[0]);
+    this.startWindow(0);
+    this.afterApplied(0, 0);
+    const random = this.schedule.random;
+    for (let k = 0; ; k++) {
+      const time = k / this.qps;
+      while (this.events.nextTime() <= time && time < this.endTime) this.events.runNext();
+      if (time >= this.endTime) break;
+      const window = this.windows[this.windows.length - 1];
+      const targets = this.targets[this.windows.length - 1];
+      if (targets.length === 0) continue;
+      const target = targets[(k % this.connections) % targets.length];
+      const routed = this.proxies[target.via].route(target, random);
+      const code = typeof routed === 'string' ? routed : outcomeCode(answer(routed, time));
+      window.codes.set(code, (window.codes.get(code) ?? 0) + 1);
+      window.requests++;
+    }
+    this.windows[this.windows.length - 1].end = this.endTime;
+    return this.result();
+  }
+
+  /** The first phase, in place before the simulation starts: pods ready, every proxy up to date. */
+  private settle(state: PhaseState): void {
+    for (const object of state.phase.objects) {
+      const identity = identityKey(object);
+      if (this.api.has(identity)) continue;
+      this.api.set(identity, object);
+      if (CONFIG_KINDS.has(object.kind)) for (const proxy of this.allProxies()) proxy.receiveConfig(identity, object);
+    }
+    for (const info of state.deployments.values()) {
+      if (info.object.kind !== 'Deployment') continue;
+      const workload = this.newWorkload(info);
+      for (let i = 0; i < replicasOf(workload); i++) {
+        const pod = this.newPod(workload, -Infinity, -Infinity);
+        for (const proxy of this.allProxies()) proxy.receiveEndpoint(pod, true);
+      }
+    }
+  }
+
+  /** Opens the traffic window of the next phase. */
+  private startWindow(now: number): void {
+    const previous = this.windows[this.windows.length - 1];
+    if (previous) previous.end = now;
+    this.windows.push({ start: now, end: Infinity, codes: new Map(), requests: 0 });
+  }
+
+  /** Sends phase `index`'s creations, changes and deletions to the API server, one request after the other. */
+  private applyPhase(index: number, now: number): void {
+    this.startWindow(now);
+    const from = this.states[index - 1];
+    const to = this.states[index];
+    const desired = new Map<string, KubeObject>();
+    for (const object of to.phase.objects) if (!desired.has(identityKey(object))) desired.set(identityKey(object), object);
+    const changes: Change[] = [];
+    for (const [identity, after] of desired) {
+      const before = this.api.get(identity);
+      if (!before || JSON.stringify(before) !== JSON.stringify(after)) changes.push({ identity, before, after });
+    }
+    for (const [identity, before] of this.api) if (!desired.has(identity)) changes.push({ identity, before });
+    // Adversarial order: break before make (deletions, then routes, then the rest).
+    const ordered = this.schedule.order(changes, (c) => (!c.after ? 0 : c.after.kind === 'VirtualService' ? 1 : 2));
+    ordered.forEach((change, i) => {
+      this.events.at(now + (i + 1) * this.timings.apiRequestSeconds, () => this.applyChange(change, from, to, now + (i + 1) * this.timings.apiRequestSeconds));
+    });
+    const applied = now + ordered.length * this.timings.apiRequestSeconds;
+    this.events.at(applied, () => this.afterApplied(index, applied));
+  }
+
+  private applyChange(change: Change, from: PhaseState, to: PhaseState, now: number): void {
+    const object = change.after ?? change.before!;
+    if (change.after) this.api.set(change.identity, change.after);
+    else this.api.delete(change.identity);
+    if (object.kind === 'Deployment') {
+      const key = resourceName({ kind: object.kind, namespace: namespaceOf(object), name: object.metadata.name });
+      this.updateWorkload(key, change.after ? to.deployments.get(key) : undefined, now);
+      return;
+    }
+    if (!CONFIG_KINDS.has(object.kind)) return;
+    const exposure = exposureOf(change, from);
+    for (const proxy of this.allProxies()) {
+      const at = proxy.receiveTime(change.identity, now + this.schedule.configDelay(exposure));
+      this.events.at(at, () => proxy.receiveConfig(change.identity, change.after));
+    }
+  }
+
+  /** Gates of phase `index` (rollout, then the fixed waits), then the next phase; the traffic ends after the last. */
+  private afterApplied(index: number, now: number): void {
+    if (index === this.phases.length - 1) {
+      this.endTime = now + this.duration;
+      return;
+    }
+    const gates = this.phases[index].gates;
+    const wait = (gates?.propagation?.seconds ?? 0) + (gates?.observe?.seconds ?? 0) + (gates?.drain?.seconds ?? 0);
+    const proceed = (at: number) => this.events.at(at + wait, () => this.applyPhase(index + 1, at + wait));
+    const rollout = gates?.rollout;
+    if (!rollout) {
+      proceed(now);
+      return;
+    }
+    const workloads = rollout.deployments.map((ref) => resourceName({ kind: ref.kind, namespace: ref.namespace ?? 'default', name: ref.name }));
+    const pending: RolloutWait = { workloads, proceed };
+    this.rolloutWait = pending;
+    this.checkRollout(now);
+    const deadline = now + rollout.timeoutSeconds;
+    this.events.at(deadline, () => {
+      if (this.rolloutWait !== pending) return;
+      this.rolloutWait = undefined;
+      this.stopped = `${this.states[index].label}: rollout of ${workloads.join(', ')} did not complete within ${rollout.timeoutSeconds} s`;
+      this.endTime = deadline + this.duration;
+    });
+  }
+
+  private checkRollout(now: number): void {
+    const waiting = this.rolloutWait;
+    if (!waiting || !waiting.workloads.every((key) => this.rolledOut(key, now))) return;
+    this.rolloutWait = undefined;
+    waiting.proceed(now);
+  }
+
+  /** `kubectl rollout status`: every replica of the current template ready, no old pod left. */
+  private rolledOut(key: string, now: number): boolean {
+    const workload = this.workloads.get(key);
+    if (!workload) return false;
+    return workload.pods.length === replicasOf(workload) && workload.pods.every((p) => p.revision === workload.revision && p.readyAt <= now);
+  }
+
+  private newWorkload(info: Workload['info']): Workload {
+    const workload: Workload = { key: info.key, info, settings: podSettings(info.template, this.timings), revision: 0, pods: [], goneAt: -Infinity };
+    this.workloads.set(info.key, workload);
+    return workload;
+  }
+
+  private updateWorkload(key: string, info: Workload['info'] | undefined, now: number): void {
+    const existing = this.workloads.get(key);
+    if (!info) {
+      for (const pod of existing?.pods ?? []) this.deletePod(pod, now);
+      this.workloads.delete(key);
+      return;
+    }
+    if (existing && !sameTemplate(existing.info, info)) {
+      existing.revision++;
+      existing.settings = podSettings(info.template, this.timings);
+    }
+    if (existing) existing.info = info;
+    this.reconcile(existing ?? this.newWorkload(info), now);
+  }
+
+  private reconcile(workload: Workload, now: number): void {
+    const { create, remove } = reconcile(workload, now);
+    for (const pod of remove) this.deletePod(pod, now);
+    if (remove.length > 0 && workload.info.object.spec?.strategy?.type === 'Recreate') {
+      this.events.at(workload.goneAt, () => this.workloads.get(workload.key) === workload && this.reconcile(workload, workload.goneAt));
+    }
+    for (let i = 0; i < create; i++) {
+      const running = now + this.schedule.podStart();
+      const accepts = running + this.schedule.appStart();
+      const pod = this.newPod(workload, accepts, readyTime(workload.settings, running, accepts));
+      this.events.at(pod.readyAt, () => this.podReady(pod));
+    }
+  }
+
+  private newPod(workload: Workload, acceptsAt: number, readyAt: number): Pod {
+    const pod: Pod = {
+      id: this.nextPodId++, workload: workload.key, revision: workload.revision, namespace: workload.info.namespace,
+      labels: workload.info.podLabels, settings: workload.settings, acceptsAt, readyAt,
+      deletedAt: Infinity, closeRaceEndsAt: Infinity, sigtermAt: Infinity, sidecarExitAt: Infinity, goneAt: Infinity,
+    };
+    workload.pods.push(pod);
+    return pod;
+  }
+
+  private podReady(pod: Pod): void {
+    if (pod.deletedAt <= pod.readyAt) return; // deleted before it became ready: never an endpoint
+    this.sendEndpoint(pod, true, pod.readyAt);
+    const workload = this.workloads.get(pod.workload);
+    if (workload) this.reconcile(workload, pod.readyAt);
+    this.checkRollout(pod.readyAt);
+  }
+
+  private deletePod(pod: Pod, now: number): void {
+    const workload = this.workloads.get(pod.workload);
+    if (workload) {
+      workload.pods = workload.pods.filter((p) => p !== pod);
+    }
+    terminate(pod, now, this.timings);
+    if (workload) workload.goneAt = Math.max(workload.goneAt, pod.goneAt);
+    // Kubernetes takes a terminating pod out of the ready endpoints at once; proxies learn it later.
+    if (pod.readyAt <= now) this.sendEndpoint(pod, false, now);
+  }
+
+  private sendEndpoint(pod: Pod, ready: boolean, now: number): void {
+    for (const proxy of this.allProxies()) {
+      const at = proxy.receiveTime(`pod/${pod.id}`, now + this.schedule.endpointDelay());
+      this.events.at(at, () => proxy.receiveEndpoint(pod, ready));
+    }
+  }
+
+  private allProxies(): ProxyView[] {
+    return [this.proxies.sidecar, this.proxies.gateway];
+  }
+
+  private result(): SimulationResult {
+    const phases = this.windows.map((w, i) => ({
+      phase: this.states[i].label, startSeconds: w.start, endSeconds: w.end, requests: w.requests, codes: Object.fromEntries(w.codes),
+    }));
+    const total = sumTraffic(phases);
+    return { phases, total, failed: total.requests - (total.codes[OK] ?? 0), ...(this.stopped ? { stopped: this.stopped } : {}) };
+  }
+}
+
+/** Adds up traffic counts (of phases, or of runs). */
+export function sumTraffic(counts: readonly TrafficCounts[]): TrafficCounts {
+  const codes: Record<string, number> = {};
+  for (const c of counts) for (const [code, n] of Object.entries(c.codes)) codes[code] = (codes[code] ?? 0) + n;
+  return { requests: counts.reduce((sum, c) => sum + c.requests, 0), codes };
+}
+
+function outcomeCode(outcome: ReturnType<typeof answer>): typeof OK | FailureCode {
+  return outcome === 'ok' ? OK : outcome === 'UC' ? '503 UC' : '503 UF';
+}
+
+/** What the client calls in a phase: every Service through the sidecar, every gateway-bound route through the gateway. */
+function targetsOf(state: PhaseState): Target[] {
+  const virtualServices = state.phase.objects.filter((o) => o.kind === 'VirtualService');
+  const targets = new Map<string, Target>();
+  for (const host of state.services.keys()) {
+    const vs = virtualServices.find((v) => isMeshBound(v)
+      && (v.spec?.hosts ?? []).some((h: unknown) => normalizeHost(String(h), namespaceOf(v)) === host));
+    const path = vs ? pathOf(vs) : '/';
+    targets.set(`sidecar ${host}${path}`, { key: `sidecar ${host}${path}`, via: 'sidecar', host, path });
+  }
+  for (const vs of virtualServices) {
+    const host = vs.spec?.hosts?.[0];
+    if (boundGateways(vs).length === 0 || typeof host !== 'string') continue;
+    const key = `gateway ${host}${pathOf(vs)}`;
+    targets.set(key, { key, via: 'gateway', host, path: pathOf(vs) });
+  }
+  return [...targets.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * When the adversary lets proxies learn a config change. A route change that starts sending traffic somewhere
+ * the previous phase cannot serve arrives early (before the subset or pods it needs); one that stops sending
+ * traffic somewhere arrives late (after the subset or pods are gone). DestinationRules that add subsets,
+ * new Services and new Gateways arrive late; every other change (removals) arrives early.
+ */
+function exposureOf(change: Change, from: PhaseState): Exposure {
+  const { before, after } = change;
+  const object = after ?? before!;
+  if (object.kind === 'VirtualService') {
+    const [was, will] = [routedKeys(before), routedKeys(after)];
+    const starts = [...will].filter((key) => !was.has(key));
+    if (starts.some((key) => !servable(from, key, namespaceOf(object)))) return 'early';
+    return [...was].some((key) => !will.has(key)) ? 'late' : 'early';
+  }
+  if (object.kind === 'DestinationRule') {
+    const names = (o?: KubeObject) => new Set<string>((o?.spec?.subsets ?? []).map((s: any) => s?.name));
+    const old = names(before);
+    return after && [...names(after)].some((name) => !old.has(name)) ? 'late' : 'early';
+  }
+  return before ? 'early' : 'late';
+}
+
+/** Whether a `host|subset` destination has a defined subset and pods in a phase. */
+function servable(state: PhaseState, key: string, namespace: string): boolean {
+  const [host, subsetName] = key.split('|');
+  const service = state.services.get(host);
+  if (!service?.selector) return false;
+  const subset = subsetName === '' ? undefined : destinationRuleFor(state, host, namespace)?.subsets.get(subsetName);
+  if (subsetName !== '' && !subset) return false;
+  return selectDeployments(state, service.namespace, service.selector, subset?.labels ?? {}).length > 0;
+}

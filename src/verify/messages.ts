@@ -84,7 +84,8 @@ export const MESSAGES = {
     + 'proxies may still route to it or connections may still use it',
     `add ${missing.join(' and ')} gates to ${fromLabel} in plan.json`),
 
-  createdWithoutRolloutGate: (workload: DeploymentInfo) => finding(workload.key,
-    'is created in this phase, but the phase\'s rollout gate does not list it: the next phase may route to pods that are not ready',
+  createdWithoutRolloutGate: (workload: DeploymentInfo, changed: boolean) => finding(workload.key,
+    `${changed ? 'changes its pod template' : 'is created'} in this phase, but the phase's rollout gate does not list it: `
+    + `the next phase may route to ${changed ? 'old pods that its rolling update is about to delete' : 'pods that are not ready'}`,
     'list it in gates.rollout.deployments of this phase in plan.json'),
 };

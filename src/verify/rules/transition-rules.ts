@@ -114,18 +114,23 @@ function destinationRulesByIdentity(state: PhaseState): Map<string, DestinationR
   return byIdentity;
 }
 
-/** A Deployment created by a phase whose rollout gate does not wait for it (only with plan.json). */
+/**
+ * A Deployment created by a phase, or whose pod template it changes, that the phase's rollout gate does not wait
+ * for (only with plan.json): a later phase could route to it while pods start, or while its rolling update deletes old pods.
+ */
 export const createdWithoutRolloutGate: TransitionRule = {
   id: 'transition/created-without-rollout-gate',
-  description: 'a Deployment created by a phase is listed in that phase\'s rollout gate',
+  description: 'a Deployment created by a phase, or whose pod template it changes, is listed in that phase\'s rollout gate',
   scope: 'transition',
   check: ({ from, to }) => {
     const gates = to.phase.gates;
     if (!gates) return [];
     const listed = new Set((gates.rollout?.deployments ?? [])
       .map((ref) => resourceName({ kind: ref.kind, namespace: ref.namespace ?? 'default', name: ref.name })));
-    return [...to.deployments.values()]
-      .filter((w) => w.object.kind === 'Deployment' && !from.deployments.has(w.key) && !listed.has(w.key))
-      .map(MESSAGES.createdWithoutRolloutGate);
+    return [...to.deployments.values()].flatMap((w) => {
+      const before = from.deployments.get(w.key);
+      if (w.object.kind !== 'Deployment' || listed.has(w.key) || (before && sameTemplate(before, w))) return [];
+      return [MESSAGES.createdWithoutRolloutGate(w, before !== undefined)];
+    });
   },
 };

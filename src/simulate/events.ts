@@ -4,6 +4,7 @@ interface Event {
   readonly time: number;
   readonly seq: number;
   readonly run: () => void;
+  cancelled: boolean;
 }
 
 /** Min-heap of events by (time, scheduling order). */
@@ -11,10 +12,11 @@ export class EventQueue {
   private readonly heap: Event[] = [];
   private seq = 0;
 
-  /** Schedules `run` at `time`. */
-  at(time: number, run: () => void): void {
+  /** Schedules `run` at `time`; returns a function that cancels it. */
+  at(time: number, run: () => void): () => void {
     const heap = this.heap;
-    heap.push({ time, seq: this.seq++, run });
+    const event: Event = { time, seq: this.seq++, run, cancelled: false };
+    heap.push(event);
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -22,15 +24,23 @@ export class EventQueue {
       [heap[i], heap[parent]] = [heap[parent], heap[i]];
       i = parent;
     }
+    return () => {
+      event.cancelled = true;
+    };
   }
 
-  /** Time of the next event (Infinity when empty). */
+  /** Time of the next event that is not cancelled (Infinity when there is none). */
   nextTime(): number {
+    while (this.heap.length > 0 && this.heap[0].cancelled) this.pop();
     return this.heap.length > 0 ? this.heap[0].time : Infinity;
   }
 
-  /** Removes and runs the next event. */
+  /** Removes and runs the next event (call after {@link nextTime} returned a finite time). */
   runNext(): void {
+    this.pop().run();
+  }
+
+  private pop(): Event {
     const heap = this.heap;
     const top = heap[0];
     const last = heap.pop()!;
@@ -47,7 +57,7 @@ export class EventQueue {
         i = smallest;
       }
     }
-    top.run();
+    return top;
   }
 }
 

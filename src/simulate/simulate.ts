@@ -22,7 +22,10 @@ export interface SimulationOptions {
   readonly qps?: number;
   /** Keep-alive connections; each sends to one target (mesh host or gateway route), round robin. @default 50 */
   readonly connections?: number;
-  /** Seconds of traffic after the last phase is applied (earlier phases last until their gates pass). @default 20 */
+  /**
+   * Seconds of traffic after the last phase is applied, and at least until the cluster has settled (rollouts
+   * done, every push received); earlier phases last until their gates pass. @default 20
+   */
   readonly durationSeconds?: number;
   /** Seed of the pseudo-random generator. @default 1 */
   readonly seed?: number;
@@ -120,8 +123,12 @@ class Simulation {
     const random = this.schedule.random;
     for (let k = 0; ; k++) {
       const time = k / this.qps;
-      while (this.events.nextTime() <= time && time < this.endTime) this.events.runNext();
-      if (time >= this.endTime) break;
+      while (this.events.nextTime() <= time) this.events.runNext();
+      // Traffic goes on for `duration` after the last phase, and until the cluster has settled.
+      if (time >= this.endTime && this.events.nextTime() === Infinity) {
+        this.endTime = time;
+        break;
+      }
       const window = this.windows[this.windows.length - 1];
       const targets = this.targets[this.windows.length - 1];
       if (targets.length === 0) continue;
@@ -192,7 +199,7 @@ class Simulation {
       return;
     }
     if (!CONFIG_KINDS.has(object.kind)) return;
-    const exposure = exposureOf(change, from);
+    const exposure = exposureOf(change, (key, namespace) => this.servable(from, key, namespace, now));
     for (const proxy of this.allProxies()) {
       const at = proxy.receiveTime(change.identity, now + this.schedule.configDelay(exposure));
       this.events.at(at, () => proxy.receiveConfig(change.identity, change.after));
@@ -214,16 +221,21 @@ class Simulation {
       return;
     }
     const workloads = rollout.deployments.map((ref) => resourceName({ kind: ref.kind, namespace: ref.namespace ?? 'default', name: ref.name }));
-    const pending: RolloutWait = { workloads, proceed };
-    this.rolloutWait = pending;
-    this.checkRollout(now);
     const deadline = now + rollout.timeoutSeconds;
-    this.events.at(deadline, () => {
-      if (this.rolloutWait !== pending) return;
+    const pending: RolloutWait = {
+      workloads,
+      proceed: (at) => {
+        cancelDeadline();
+        proceed(at);
+      },
+    };
+    const cancelDeadline = this.events.at(deadline, () => {
       this.rolloutWait = undefined;
       this.stopped = `${this.states[index].label}: rollout of ${workloads.join(', ')} did not complete within ${rollout.timeoutSeconds} s`;
       this.endTime = deadline + this.duration;
     });
+    this.rolloutWait = pending;
+    this.checkRollout(now);
   }
 
   private checkRollout(now: number): void {
@@ -272,7 +284,8 @@ class Simulation {
       const accepts = running + this.schedule.appStart();
       const pod = this.newPod(workload, accepts, readyTime(workload.settings, running, accepts));
       this.events.at(pod.readyAt, () => this.podReady(pod));
-    }
+    }    // The controller's next sync sees the deletions and may surge again.
+    if (remove.length > 0) this.reconcile(workload, now);
   }
 
   private newPod(workload: Workload, acceptsAt: number, readyAt: number): Pod {
@@ -309,6 +322,20 @@ class Simulation {
       const at = proxy.receiveTime(`pod/${pod.id}`, now + this.schedule.endpointDelay());
       this.events.at(at, () => proxy.receiveEndpoint(pod, ready));
     }
+  }
+
+  /**
+   * Whether a `host|subset` destination can take traffic now: the phase being left defines the subset, and a
+   * workload it selects has a ready pod.
+   */
+  private servable(state: PhaseState, key: string, namespace: string, now: number): boolean {
+    const [host, subsetName] = key.split('|');
+    const service = state.services.get(host);
+    if (!service?.selector) return false;
+    const subset = subsetName === '' ? undefined : destinationRuleFor(state, host, namespace)?.subsets.get(subsetName);
+    if (subsetName !== '' && !subset) return false;
+    return selectDeployments(state, service.namespace, service.selector, subset?.labels ?? {})
+      .some((info) => this.workloads.get(info.key)?.pods.some((pod) => pod.readyAt <= now));
   }
 
   private allProxies(): ProxyView[] {
@@ -356,17 +383,17 @@ function targetsOf(state: PhaseState): Target[] {
 
 /**
  * When the adversary lets proxies learn a config change. A route change that starts sending traffic somewhere
- * the previous phase cannot serve arrives early (before the subset or pods it needs); one that stops sending
+ * that cannot serve it yet arrives early (before the subset or ready pods it needs); one that stops sending
  * traffic somewhere arrives late (after the subset or pods are gone). DestinationRules that add subsets,
  * new Services and new Gateways arrive late; every other change (removals) arrives early.
  */
-function exposureOf(change: Change, from: PhaseState): Exposure {
+function exposureOf(change: Change, servable: (key: string, namespace: string) => boolean): Exposure {
   const { before, after } = change;
   const object = after ?? before!;
   if (object.kind === 'VirtualService') {
     const [was, will] = [routedKeys(before), routedKeys(after)];
     const starts = [...will].filter((key) => !was.has(key));
-    if (starts.some((key) => !servable(from, key, namespaceOf(object)))) return 'early';
+    if (starts.some((key) => !servable(key, namespaceOf(object)))) return 'early';
     return [...was].some((key) => !will.has(key)) ? 'late' : 'early';
   }
   if (object.kind === 'DestinationRule') {
@@ -377,12 +404,3 @@ function exposureOf(change: Change, from: PhaseState): Exposure {
   return before ? 'early' : 'late';
 }
 
-/** Whether a `host|subset` destination has a defined subset and pods in a phase. */
-function servable(state: PhaseState, key: string, namespace: string): boolean {
-  const [host, subsetName] = key.split('|');
-  const service = state.services.get(host);
-  if (!service?.selector) return false;
-  const subset = subsetName === '' ? undefined : destinationRuleFor(state, host, namespace)?.subsets.get(subsetName);
-  if (subsetName !== '' && !subset) return false;
-  return selectDeployments(state, service.namespace, service.selector, subset?.labels ?? {}).length > 0;
-}

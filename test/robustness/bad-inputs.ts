@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { fieldPath, loadMatrixFile, MatrixError, parseMatrixText, validateMatrix } from '../../src/matrix';
+import { synthesize } from '../../src/synth';
 import { baseMatrix } from '../helpers';
 
 /** How an input reaches the loader. */
@@ -353,17 +354,18 @@ export const TIME_BOUND_MS = 5000;
  * Loads one bad input in process and returns what is wrong with how it was handled, or undefined: a
  * TypeScript matrix through validateMatrix, text through parseMatrixText and validateMatrix, bytes
  * written to `dir` and read by loadMatrixFile (writing every input would take most of the time).
+ * With `out`, what loads is synthesized into it, as `phased-rollout synth` would.
  */
-export function crashOf(input: BadInput, dir: string, index: number): string | undefined {
+export function crashOf(input: BadInput, dir: string, index: number, out?: string): string | undefined {
   const file = input.channel === 'ts' ? 'matrix.ts' : join(dir, fileName(input, index));
   const content = input.channel === 'ts' ? undefined : fileContent(input);
   if (typeof content !== 'string' && content !== undefined) writeFileSync(file, content);
   const started = performance.now();
   let error: unknown;
   try {
-    if (content === undefined) validateMatrix(input.data, file);
-    else if (typeof content === 'string') validateMatrix(parseMatrixText(content, file), file);
-    else loadMatrixFile(file);
+    const matrix = content === undefined ? validateMatrix(input.data, file)
+      : typeof content === 'string' ? validateMatrix(parseMatrixText(content, file), file) : loadMatrixFile(file);
+    if (out !== undefined) synthesize(matrix, out);
   } catch (caught) {
     error = caught;
   }

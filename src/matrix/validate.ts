@@ -125,8 +125,8 @@ class Checker {
   }
 
   /**
-   * A mapping of at most `maxEntries` entries whose keys are names matching `pattern`; returns its valid
-   * entries in declaration order.
+   * A mapping of at most MAX_ENTRIES[key] entries whose keys are names matching `pattern`; returns its
+   * valid entries in declaration order.
    */
   named(obj: Json, key: keyof typeof MAX_ENTRIES, path: string, pattern: RegExp, valid: string, maxLength = MAX_NAME_LENGTH): [string, unknown][] {
     const value = own(obj, key);

@@ -35,6 +35,30 @@ interface RoutingIndex {
   readonly mesh: ReadonlyMap<string, KubeObject>;
   /** VirtualServices bound to a Gateway this proxy knows, by identity order. */
   readonly gateway: readonly KubeObject[];
+  /** Resolved routes by target key, filled on first use. */
+  readonly routes: Map<string, ResolvedRoute | FailureCode>;
+}
+
+/** Where a target's requests go: weighted destinations, looked up from the namespace of the route's source. */
+interface ResolvedRoute {
+  readonly destinations: readonly WeightedDestination[];
+  readonly clientNamespace: string;
+}
+
+function resolveRoute(index: RoutingIndex, target: Target): ResolvedRoute | FailureCode {
+  let vs: KubeObject | undefined;
+  if (target.via === 'sidecar') {
+    vs = index.mesh.get(target.host);
+  } else {
+    vs = index.gateway.find((g) => (g.spec?.hosts ?? []).some((h: unknown) => h === '*' || h === target.host)
+      && routeFor(g, target.path) !== undefined);
+    if (!vs) return '404 NR';
+  }
+  // Without a mesh VirtualService, traffic goes to every endpoint of the Service (Istio's default route).
+  const destinations = vs ? routeFor(vs, target.path) : [{ host: target.host, weight: 1 }];
+  if (!destinations) return '404 NR';
+  if (destinations.length === 0) return '503 NR';
+  return { destinations, clientNamespace: vs ? namespaceOf(vs) : index.state.services.get(target.host)?.namespace ?? '' };
 }
 
 /** One proxy's eventually consistent view. */
@@ -76,24 +100,17 @@ export class ProxyView {
   /** The pod a request for `target` goes to, or why the proxy fails it. */
   route(target: Target, random: () => number): Pod | FailureCode {
     const index = this.routingIndex();
-    let vs: KubeObject | undefined;
-    if (target.via === 'sidecar') {
-      vs = index.mesh.get(target.host);
-    } else {
-      vs = index.gateway.find((g) => (g.spec?.hosts ?? []).some((h: unknown) => h === '*' || h === target.host)
-        && routeFor(g, target.path) !== undefined);
-      if (!vs) return '404 NR';
+    let route = index.routes.get(target.key);
+    if (route === undefined) {
+      route = resolveRoute(index, target);
+      index.routes.set(target.key, route);
     }
-    // Without a mesh VirtualService, traffic goes to every endpoint of the Service (Istio's default route).
-    const destinations: WeightedDestination[] | undefined = vs ? routeFor(vs, target.path) : [{ host: target.host, weight: 1 }];
-    if (!destinations) return '404 NR';
-    if (destinations.length === 0) return '503 NR';
-    const destination = pick(destinations, random);
-    const clientNamespace = vs ? namespaceOf(vs) : index.state.services.get(target.host)?.namespace ?? '';
-    const key = `${destination.host}|${destination.subset ?? ''}|${clientNamespace}`;
+    if (typeof route === 'string') return route;
+    const destination = pick(route.destinations, random);
+    const key = `${destination.host}|${destination.subset ?? ''}|${route.clientNamespace}`;
     let cluster = this.clusters.get(key);
     if (cluster === undefined) {
-      cluster = this.resolveCluster(index.state, destination, clientNamespace);
+      cluster = this.resolveCluster(index.state, destination, route.clientNamespace);
       this.clusters.set(key, cluster);
     }
     if (typeof cluster === 'string') return cluster;
@@ -118,7 +135,7 @@ export class ProxyView {
       }
       if (boundGateways(vs).some((g) => gateways.has(g))) gateway.push(vs);
     }
-    this.index = { state, mesh, gateway };
+    this.index = { state, mesh, gateway, routes: new Map() };
     return this.index;
   }
 

@@ -6,9 +6,6 @@ import { ANALYZERS, analyze, Finding, isProblem, unknownAnalyzers } from '../../
 import { loadManifests } from '../../manifest';
 import { parseCommandArgs, UsageError } from '../errors';
 
-/** The usage line of the command. */
-export const USAGE = 'analyze FILES_OR_DIRS... [--analyzer NAME]... [-o json]   istioctl-analyze findings for one state';
-
 /** One line per finding, as istioctl prints them. */
 export function formatFinding(finding: Finding): string {
   return `${finding.level} [${finding.code}] (${finding.resource}) ${finding.message}`;
@@ -20,7 +17,7 @@ export async function run(argv: string[]): Promise<number> {
     analyzer: { type: 'string', multiple: true },
     output: { type: 'string', short: 'o' },
   }, true);
-  if (positionals.length === 0) throw new UsageError(`no input files or folders\nusage: phased-rollout ${USAGE}`);
+  if (positionals.length === 0) throw new UsageError(`no input files or folders`);
   const output = (values.output as string | undefined) ?? 'text';
   if (output !== 'text' && output !== 'json') throw new UsageError(`unknown output format "${output}" (valid: text, json)`);
   const analyzers = values.analyzer as string[] | undefined;

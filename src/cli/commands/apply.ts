@@ -5,9 +5,6 @@
 import { applyPlan, DEFAULT_PROPAGATION_TIMEOUT_SECONDS, processRuntime, readPlanDirectory, shellQuote, timeScaleFrom } from '../../apply';
 import { parseCommandArgs, UsageError } from '../errors';
 
-/** Usage line for `phased-rollout help`. */
-export const USAGE = 'apply DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]   apply the phases in order, passing their gates';
-
 /** Options shared by the commands that act on a cluster. */
 export const CLUSTER_OPTIONS = {
   context: { type: 'string' },
@@ -49,7 +46,7 @@ export function clusterOptions(values: Record<string, any>): ClusterOptions {
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...CLUSTER_OPTIONS, from: { type: 'string' }, to: { type: 'string' } }, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production\nusage: phased-rollout ${USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production`);
   const [dir] = positionals;
   const cluster = clusterOptions(values);
   const to = values.to === undefined ? [] : ['--to', values.to];

@@ -6,13 +6,10 @@ import { reviewPhases, formatReview } from '../../plan/review';
 import { loadPhases, verifyPhases } from '../../verify';
 import { parseCommandArgs, UsageError } from '../errors';
 
-/** Usage line for `phased-rollout help`. */
-export const USAGE = 'plan DIST_ENV   what each phase changes, why it is safe, and its gates';
-
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {}, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production\nusage: phased-rollout ${USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production`);
   const { environment, phases } = loadPhases(positionals[0]);
   const findings = verifyPhases(phases);
   process.stdout.write(formatReview(environment, reviewPhases(phases), findings));

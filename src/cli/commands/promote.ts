@@ -8,14 +8,11 @@ import { promote } from '../../argocd/promote';
 import { parseCommandArgs, UsageError } from '../errors';
 import { CLUSTER_OPTIONS, clusterOptions } from './apply';
 
-/** Usage line for `phased-rollout help`. */
-export const USAGE = 'promote DIST_ENV --argocd [--app-file FILE] [--context CTX] [--dry-run] [--timeout SECONDS]   point the Argo CD Application at the next phase once the current one holds';
-
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...CLUSTER_OPTIONS, argocd: { type: 'boolean' }, 'app-file': { type: 'string' } }, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production\nusage: phased-rollout ${USAGE}`);
-  if (values.argocd !== true) throw new UsageError(`--argocd is required (Argo CD is the only promotion target)\nusage: phased-rollout ${USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production`);
+  if (values.argocd !== true) throw new UsageError(`--argocd is required (Argo CD is the only promotion target)`);
   const [dir] = positionals;
   const appFile = values['app-file'] ?? join(dirname(dir), 'argocd', `${basename(dir)}.yaml`);
   await promote({ planDir: readPlanDirectory(dir), appFile, ...clusterOptions(values) }, processRuntime());

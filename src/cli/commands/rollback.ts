@@ -7,13 +7,10 @@ import { rollback } from '../../apply/rollback';
 import { parseCommandArgs, UsageError } from '../errors';
 import { CLUSTER_OPTIONS, clusterOptions } from './apply';
 
-/** Usage line for `phased-rollout help`. */
-export const USAGE = 'rollback DIST_ENV [--from PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]   back to the baseline from the recorded (or given) phase';
-
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...CLUSTER_OPTIONS, from: { type: 'string' } }, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production\nusage: phased-rollout ${USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production`);
   const [dir] = positionals;
   const cluster = clusterOptions(values);
   await rollback({

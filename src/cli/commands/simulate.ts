@@ -7,10 +7,6 @@ import { PhaseTraffic, SCHEDULES, ScheduleKind, simulateRelease, SimulationResul
 import { loadPhases } from '../../verify';
 import { parseCommandArgs, UsageError } from '../errors';
 
-/** Usage line for `phased-rollout help`. */
-export const USAGE = 'simulate DIST_ENV [--qps 500] [--connections 50] [--duration 20s] [--runs N] [--seed S] '
-  + '[--schedule random|adversarial] [-o json]   simulate the release under load and count failed requests';
-
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
 
 function positiveNumber(value: string | undefined, flag: string, fallback: number, integer: boolean): number {
@@ -52,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     qps: { type: 'string' }, connections: { type: 'string' }, duration: { type: 'string' }, runs: { type: 'string' },
     seed: { type: 'string' }, schedule: { type: 'string' }, output: { type: 'string', short: 'o' },
   }, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder\nusage: phased-rollout ${USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`expected one environment folder`);
   const output = values.output ?? 'text';
   if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
   const schedule = (values.schedule ?? 'random') as ScheduleKind;

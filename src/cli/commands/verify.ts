@@ -2,9 +2,6 @@
 import { Finding, loadPhases, verifyPhases } from '../../verify';
 import { parseCommandArgs, UsageError } from '../errors';
 
-/** Usage line for `phased-rollout help`. */
-export const USAGE = 'verify DIR [-o json]   prove that no phase of DIR and no transition between its phases drops a request';
-
 function formatFinding(finding: Finding): string {
   return [
     `${finding.transition ?? finding.phase}: ${finding.rule}`,
@@ -21,7 +18,7 @@ function plural(count: number, noun: string): string {
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' } }, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder\nusage: phased-rollout ${USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`expected one environment folder`);
   const output = values.output ?? 'text';
   if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
 

@@ -1,0 +1,50 @@
+import { main } from '../../src/cli/main';
+
+/** Runs the command line in-process and captures what it prints. */
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; });
+  try {
+    return { code: await main(argv), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('phased-rollout', () => {
+  test('help lists every command with its arguments', async () => {
+    const { code, stdout } = await cli('help');
+    expect(code).toBe(0);
+    for (const command of ['synth', 'verify', 'analyze', 'plan', 'apply', 'rollback', 'promote', 'simulate']) {
+      expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+  });
+
+  test('no command: help on stdout, exit 2', async () => {
+    const { code, stdout } = await cli();
+    expect(code).toBe(2);
+    expect(stdout).toContain('usage: phased-rollout <command> [options]');
+  });
+
+  test('an unknown command exits 2 and names it', async () => {
+    const { code, stderr } = await cli('deploy');
+    expect(code).toBe(2);
+    expect(stderr).toContain('phased-rollout: unknown command "deploy"');
+  });
+
+  test('a usage error exits 2 with the message and the command usage, no stack trace', async () => {
+    const { code, stderr } = await cli('verify');
+    expect(code).toBe(2);
+    expect(stderr).toBe('phased-rollout verify: expected one environment folder\nusage: phased-rollout verify DIR [-o json]\n');
+  });
+
+  test('an unreadable matrix file exits 1 naming the file, no stack trace', async () => {
+    const { code, stderr } = await cli('synth', '--matrix', '/nonexistent/matrix.yaml', '--out', '/tmp/never-written');
+    expect(code).toBe(1);
+    expect(stderr).toContain('/nonexistent/matrix.yaml: cannot be read (ENOENT)');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -125,7 +125,7 @@ const invalidString = (scale: number): fc.Arbitrary<string> => fc.oneof(
   fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom(...FORBIDDEN_CHARS), fc.string({ maxLength: 10 })).map(([a, c, b]) => `/${a}${c}${b}`),
   fc.constantFrom('', '{{ .Values.image }}', 'a\n---\nkind: Secret', '!!python/object:os.system', '../../etc/passwd', 'a b'),
   // Longer than any string field may be (the longest, an HTTP path, is 1024 characters).
-  fc.integer({ min: 1100, max: 20_000 * scale }).map((n) => `/${'a'.repeat(n)}`),
+  fc.integer({ min: 1100, max: 5_000 * scale }).map((n) => `/${'a'.repeat(n)}`),
 );
 /** Numbers no numeric field accepts: not integers, or beyond every field's range. */
 const invalidNumber: fc.Arbitrary<number> = fc.oneof(
@@ -144,8 +144,8 @@ const invalidName = (label: RegExp): fc.Arbitrary<string> => fc.oneof(
 ).filter((name) => !(label.test(name) && name.length <= 63));
 
 const arbitraryPath = <T>(paths: readonly T[]) => fc.constantFrom(...paths);
-/** TypeScript objects are validated directly, 10 times faster than text is parsed: they get 3 in 5 runs. */
-const matrixChannel = fc.constantFrom<Channel>('ts', 'ts', 'ts', 'json', 'yaml');
+/** TypeScript objects are validated directly, 10 times faster than text is parsed: they get 2 in 3 runs. */
+const matrixChannel = fc.constantFrom<Channel>('ts', 'ts', 'ts', 'ts', 'json', 'yaml');
 const dataChannel = fc.constantFrom<Channel>('json', 'yaml');
 
 const wrongType = fc.tuple(arbitraryPath(BASE_PATHS), jsonValue, matrixChannel)

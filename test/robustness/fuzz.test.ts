@@ -50,7 +50,7 @@ describe('bad matrices through the phased-rollout synth process', () => {
     const out = join(dir, 'dist');
     synthesize(validateMatrix(exampleMatrix), out);
     const before = readTree(out);
-    const sample = fc.sample(badInput().filter((input) => input.channel !== 'ts'), 36);
+    const sample = fc.sample(badInput().filter((input) => input.channel !== 'ts'), 30);
     await forEachParallel(sample, 3, async (input, index) => {
       const file = join(dir, `cli-${fileName(input, index)}`);
       writeFileSync(file, fileContent(input));
@@ -93,7 +93,7 @@ describe('unusable environment folders through phased-rollout verify and analyze
   }
 
   test('a sample exits 2 naming the file or folder, without a stack trace', async () => {
-    const runs = fc.sample(badFolder, 24).flatMap((bad, index) => {
+    const runs = fc.sample(badFolder, 20).flatMap((bad, index) => {
       const env = environmentFolder(`folder-${index}`);
       const named = bad.breakFolder(env, phases);
       return bad.commands.map((command) => ({ command, env, named, category: bad.category }));

@@ -31,6 +31,7 @@ const partialOutput = () => statSync(out, { throwIfNoEntry: false })?.ino !== ou
 
 process.stderr.write(`fuzzing ${runs} inputs (seed ${seed}, scale ${scale})\n`);
 let crashes = 0;
+let peakRss = 0;
 let partial = 0;
 const started = Date.now();
 for (let done = 0; done < runs; done += CHUNK) {
@@ -41,6 +42,7 @@ for (let done = 0; done < runs; done += CHUNK) {
       crashes++;
       if (crashes <= 20) process.stderr.write(`crash: ${input.category} (${input.channel}): ${crash}\n`);
     }
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
     if (partialOutput()) {
       partial++;
       synthesize(validateMatrix(exampleMatrix), out);
@@ -50,5 +52,6 @@ for (let done = 0; done < runs; done += CHUNK) {
   if (process.stderr.isTTY) process.stderr.write(`\r${done + inputs.length} inputs (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 if (process.stderr.isTTY) process.stderr.write('\n');
-process.stdout.write(`${runs} inputs, ${crashes} crashes, ${partial} partial outputs (${Math.round((Date.now() - started) / 1000)} s)\n`);
+process.stdout.write(`${runs} inputs, ${crashes} crashes, ${partial} partial outputs ` +
+  `(${Math.round((Date.now() - started) / 1000)} s, peak memory ${Math.round(peakRss / 2 ** 20)} MiB)\n`);
 process.exitCode = crashes + partial === 0 ? 0 : 1;

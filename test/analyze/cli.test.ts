@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { run } from '../../src/cli/commands/analyze';
 import { UsageError } from '../../src/cli/errors';
 import { InputError } from '../../src/manifest';
+import { captureStdout } from '../command';
 
 const CLEAN = `
 apiVersion: v1
@@ -36,19 +37,13 @@ spec:
 `;
 
 let dir: string;
-let stdout: string;
+const stdout = captureStdout();
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
-  stdout = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
 });
 
 afterEach(() => {
-  jest.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -61,24 +56,24 @@ function file(name: string, yaml: string): string {
 describe('phased-rollout analyze', () => {
   test('no findings: exit 0', async () => {
     expect(await run([file('clean.yaml', CLEAN)])).toBe(0);
-    expect(stdout).toBe('No validation issues found.\n');
+    expect(stdout()).toBe('No validation issues found.\n');
   });
 
   test('an Error finding: exit 1, one istioctl-style line per finding', async () => {
     expect(await run([file('bad.yaml', MISSING_HOST), '--analyzer', 'virtualservice.DestinationHostAnalyzer'])).toBe(1);
-    expect(stdout).toBe('Error [IST0101] (VirtualService default/reviews) Referenced host not found: "reviews"\n');
+    expect(stdout()).toBe('Error [IST0101] (VirtualService default/reviews) Referenced host not found: "reviews"\n');
   });
 
   test('Info findings only: exit 0', async () => {
     expect(await run([file('info.yaml', INFO_ONLY)])).toBe(0);
-    expect(stdout).toMatch(/^Info \[IST0118\] \(Service default\/shop\) Port name {2}\(port: 8080/);
+    expect(stdout()).toMatch(/^Info \[IST0118\] \(Service default\/shop\) Port name {2}\(port: 8080/);
   });
 
   test('a folder is read recursively and -o json prints an array of findings', async () => {
     file('a.yaml', CLEAN);
     file('b.yaml', MISSING_HOST);
     expect(await run([dir, '-o', 'json'])).toBe(1);
-    const findings = JSON.parse(stdout) as Record<string, string>[];
+    const findings = JSON.parse(stdout()) as Record<string, string>[];
     expect(findings).toContainEqual({
       code: 'IST0101',
       level: 'Error',
@@ -92,11 +87,11 @@ describe('phased-rollout analyze', () => {
   test('--analyzer limits the run to the named analyzers', async () => {
     const path = file('bad.yaml', MISSING_HOST);
     expect(await run([path, '--analyzer', 'service.PortNameAnalyzer', '-o', 'json'])).toBe(0);
-    expect(JSON.parse(stdout)).toEqual([]);
-    stdout = '';
+    expect(JSON.parse(stdout())).toEqual([]);
+    stdout.reset();
     expect(await run([path, '--analyzer', 'service.PortNameAnalyzer', '--analyzer', 'virtualservice.DestinationRuleAnalyzer',
       '--analyzer', 'virtualservice.DestinationHostAnalyzer', '-o', 'json'])).toBe(1);
-    expect((JSON.parse(stdout) as { analyzer: string }[]).map((f) => f.analyzer)).toEqual(['virtualservice.DestinationHostAnalyzer']);
+    expect((JSON.parse(stdout()) as { analyzer: string }[]).map((f) => f.analyzer)).toEqual(['virtualservice.DestinationHostAnalyzer']);
   });
 
   test('an unknown analyzer is a usage error (exit 2) naming the valid ones', async () => {

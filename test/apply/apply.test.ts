@@ -7,13 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan, processRuntime, readPlanDirectory } from '../../src/apply';
 import { run } from '../../src/cli/commands/apply';
-import { formatError } from '../../src/cli/errors';
-import { show, StandInCluster, synthesizedExample } from './stand-in';
+import { hideDist, show, StandInCluster, synthesizedExample } from './stand-in';
+import { captureStdout, CommandOutcome, runLikeMain } from '../command';
 
 const dist = synthesizedExample();
 const production = join(dist, 'production');
 let cluster: StandInCluster;
-let stdout: string;
+const stdout = captureStdout();
 const savedEnv = process.env;
 
 function useCluster(settings: Parameters<StandInCluster['env']>[0] = {}, istioctl = false): void {
@@ -22,26 +22,15 @@ function useCluster(settings: Parameters<StandInCluster['env']>[0] = {}, istioct
 }
 
 beforeEach(() => {
-  stdout = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
   useCluster({ istioStatus: true });
 });
 afterEach(() => {
-  jest.restoreAllMocks();
   process.env = savedEnv;
 });
 
-/** Runs the command like main() does: errors become a message and an exit code. */
-async function apply(...argv: string[]): Promise<{ code: number; error?: string }> {
-  try {
-    return { code: await run(argv) };
-  } catch (error) {
-    const { exitCode, message } = formatError(error);
-    return { code: exitCode, error: message.split(dist).join('DIST') };
-  }
+/** Runs the command like main() does, with the temporary dist folder shown as DIST. */
+async function apply(...argv: string[]): Promise<CommandOutcome> {
+  return hideDist(await runLikeMain(run, argv), dist);
 }
 
 const calls = () => cluster.calls().map((c) => show(c, dist));
@@ -82,10 +71,10 @@ test('applies every phase in order: folder, record, deletes, then rollout, propa
     `kubectl ${SSA} -f -`,
   ]);
   expect(cluster.record()).toEqual(expect.objectContaining({ completed: '03-cleanup', applying: '', finished: 'true', title: 'production' }));
-  expect(stdout).toContain('propagation: istiod reports config status: waiting for the Reconciled condition (kubectl wait)');
-  expect(stdout.match(/istiod reports/g)).toHaveLength(1);
-  expect(stdout).toMatch(/phase 02-switch done \(\d+\.\ds\)/);
-  expect(stdout).toContain('gate drain: 30s');
+  expect(stdout()).toContain('propagation: istiod reports config status: waiting for the Reconciled condition (kubectl wait)');
+  expect(stdout().match(/istiod reports/g)).toHaveLength(1);
+  expect(stdout()).toMatch(/phase 02-switch done \(\d+\.\ds\)/);
+  expect(stdout()).toContain('gate drain: 30s');
 });
 
 test('the record ConfigMap is written with the plan identity, in the environment namespace', async () => {
@@ -120,13 +109,13 @@ test('a rerun without --from resumes after the recorded phase; a finished plan r
   cluster.clearCalls();
   expect(await apply(production)).toEqual({ code: 0 });
   expect(calls().slice(0, 2)).toEqual([RECORD_READ, `kubectl ${SSA} -f DIST/production/01-prepare`]);
-  expect(stdout).toContain('the cluster record shows 00-baseline completed: resuming after it');
+  expect(stdout()).toContain('the cluster record shows 00-baseline completed: resuming after it');
 
   cluster.clearCalls();
-  stdout = '';
+  stdout.reset();
   expect(await apply(production)).toEqual({ code: 0 });
   expect(calls()).toEqual([RECORD_READ]);
-  expect(stdout).toBe('production: every phase is already applied (last: 03-cleanup); nothing to do\n');
+  expect(stdout()).toBe('production: every phase is already applied (last: 03-cleanup); nothing to do\n');
 });
 
 test('--from overrides the record, --to stops early (a later run continues from there)', async () => {
@@ -152,7 +141,7 @@ test('the record of another, unfinished plan stops the run unless --from is give
 test('--dry-run prints the commands in order and calls no mutating kubectl', async () => {
   expect(await apply(production, '--dry-run', '--from', '02-switch')).toEqual({ code: 0 });
   expect(cluster.calls()).toEqual([]);
-  const lines = stdout.split('\n');
+  const lines = stdout().split('\n');
   const commands = lines.filter((l) => l.startsWith('kubectl') || l.startsWith('sleep'));
   expect(commands.map((l) => l.replace(/ <<'EOF'$/, '').split(dist).join('DIST'))).toEqual([
     `kubectl ${SSA} -f DIST/production/02-switch`,
@@ -168,14 +157,14 @@ test('--dry-run prints the commands in order and calls no mutating kubectl', asy
     'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
     `kubectl ${SSA} -f -`,
   ]);
-  expect(stdout).toContain('# (without istiod config status: istioctl x wait --for=distribution, or sleep 5)');
+  expect(stdout()).toContain('# (without istiod config status: istioctl x wait --for=distribution, or sleep 5)');
 });
 
 test('without istiod status: istioctl x wait when istioctl is on PATH, else the fixed seconds (really waited by default)', async () => {
   useCluster({}, true);
   expect(await apply(production, '--from', '01-prepare', '--to', '01-prepare', '--context', 'c1')).toEqual({ code: 0 });
   expect(calls()).toContain('istioctl --context=c1 x wait --for=distribution destinationrule coffee-shop.production --timeout=120s');
-  expect(stdout).toContain('waiting with istioctl x wait --for=distribution');
+  expect(stdout()).toContain('waiting with istioctl x wait --for=distribution');
 
   useCluster({});
   const slept: number[] = [];

@@ -6,36 +6,25 @@
 import { join } from 'node:path';
 import { run as apply } from '../../src/cli/commands/apply';
 import { run as rollback } from '../../src/cli/commands/rollback';
-import { formatError } from '../../src/cli/errors';
-import { show, StandInCluster, synthesizedExample } from './stand-in';
+import { hideDist, show, StandInCluster, synthesizedExample } from './stand-in';
+import { captureStdout, CommandOutcome, runLikeMain } from '../command';
 
 const dist = synthesizedExample();
 const production = join(dist, 'production');
 const savedEnv = process.env;
 let cluster: StandInCluster;
-let stdout: string;
+const stdout = captureStdout();
 
 beforeEach(() => {
   cluster = new StandInCluster();
   process.env = cluster.env({ istioStatus: true });
-  stdout = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
 });
 afterEach(() => {
-  jest.restoreAllMocks();
   process.env = savedEnv;
 });
 
-async function cli(command: typeof apply, ...argv: string[]): Promise<{ code: number; error?: string }> {
-  try {
-    return { code: await command(argv) };
-  } catch (error) {
-    const { exitCode, message } = formatError(error);
-    return { code: exitCode, error: message.split(dist).join('DIST') };
-  }
+async function cli(command: typeof apply, ...argv: string[]): Promise<CommandOutcome> {
+  return hideDist(await runLikeMain(command, argv), dist);
 }
 const calls = () => cluster.calls().map((c) => show(c, dist)).filter((c) => !c.includes('-f -') && !c.includes('get '));
 
@@ -43,7 +32,7 @@ test('rolls back from the recorded phase: traffic to the old version, wait, then
   expect(await cli(apply, production, '--to', '02-switch')).toEqual({ code: 0 });
   cluster.clearCalls();
   expect(await cli(rollback, production)).toEqual({ code: 0 });
-  expect(stdout).toContain('production: rolling back from 02-switch with DIST/rollback/production/02-switch'.replace('DIST', dist));
+  expect(stdout()).toContain('production: rolling back from 02-switch with DIST/rollback/production/02-switch'.replace('DIST', dist));
   expect(calls()).toEqual([
     'kubectl apply --server-side --field-manager=phased-rollout -f DIST/rollback/production/02-switch/00-switch',
     'kubectl rollout status deployment/barista-v1 -n production --timeout=600s', // only what the rollback keeps
@@ -66,7 +55,7 @@ test('rolls back from the recorded phase: traffic to the old version, wait, then
 
   cluster.clearCalls();
   expect(await cli(apply, production)).toEqual({ code: 0 });
-  expect(stdout).toContain('the cluster record is of a previous plan that finished: starting at the first phase');
+  expect(stdout()).toContain('the cluster record is of a previous plan that finished: starting at the first phase');
 });
 
 test('a rollback from a phase whose new Deployment never became ready does not wait for it', async () => {
@@ -94,12 +83,12 @@ test('a failed rollback says how to resume it, and the same command resumes wher
   expect(calls()[0]).toBe('kubectl --context=prod apply --server-side --field-manager=phased-rollout -f DIST/rollback/production/02-switch/00-switch');
   cluster.clearCalls();
   expect(await cli(rollback, production)).toEqual({ code: 0 }); // the record is the finished bundle's: nothing to do
-  expect(stdout).toContain('production rollback from 02-switch: every phase is already applied (last: 02-remove-new); nothing to do');
+  expect(stdout()).toContain('production rollback from 02-switch: every phase is already applied (last: 02-remove-new); nothing to do');
 });
 
 test('without a record and without --from: exit 1 asking for --from; at the baseline: nothing to do', async () => {
   expect(await cli(rollback, production)).toEqual({ code: 1, error: 'production: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at' });
   expect(await cli(rollback, production, '--from', 'baseline')).toEqual({ code: 0 });
-  expect(stdout).toContain('at the baseline (00-baseline); nothing to roll back');
+  expect(stdout()).toContain('at the baseline (00-baseline); nothing to roll back');
   expect((await cli(rollback, production, '--from', 'nope')).code).toBe(2);
 });

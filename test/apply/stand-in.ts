@@ -10,6 +10,7 @@ import { writeTreeAtomically } from '../../src/synth/output';
 import { synthesizeFiles } from '../../src/synth';
 import { validateMatrix } from '../../src/matrix';
 import { exampleMatrix } from '../../src/example/matrix';
+import type { CommandOutcome } from '../command';
 
 // POSIX sh rather than node: a stand-in call must cost milliseconds, not a node start-up.
 const STAND_IN = `#!/bin/sh
@@ -109,6 +110,11 @@ export function synthesizedExample(): string {
   const out = join(mkdtempSync(join(tmpdir(), 'apply-dist-')), 'dist');
   writeTreeAtomically(out, synthesizeFiles(validateMatrix(exampleMatrix)));
   return out;
+}
+
+/** A command outcome with the temp dist folder shortened to `DIST` in its error message. */
+export function hideDist(outcome: CommandOutcome, dist: string): CommandOutcome {
+  return outcome.error === undefined ? outcome : { ...outcome, error: outcome.error.split(dist).join('DIST') };
 }
 
 /** A call as one readable line, with the temp dist folder shortened to `DIST`. */

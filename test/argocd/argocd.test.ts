@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { argoCdApplication, argoCdSettingsFrom, ARGOCD_DEFAULTS } from '../../src/argocd/application';
 import { run } from '../../src/cli/commands/promote';
-import { formatError } from '../../src/cli/errors';
-import { show, StandInCluster, synthesizedExample } from '../apply/stand-in';
+import { hideDist, show, StandInCluster, synthesizedExample } from '../apply/stand-in';
+import { captureStdout, CommandOutcome, runLikeMain } from '../command';
 
 const CRD = '/work/shared/schemas/argo-cd-3.5.1/application-crd.yaml';
 const crd = parseAllDocuments(readFileSync(CRD, 'utf8')).map((d) => d.toJS()).find((d) => d?.kind === 'CustomResourceDefinition');
@@ -59,30 +59,19 @@ describe('phased-rollout promote --argocd', () => {
   const original = readFileSync(appFile, 'utf8');
   const savedEnv = process.env;
   let cluster: StandInCluster;
-  let stdout: string;
+  const stdout = captureStdout();
 
   beforeEach(() => {
     writeFileSync(appFile, original);
     cluster = new StandInCluster();
-    stdout = '';
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout += chunk.toString();
-      return true;
-    });
   });
   afterEach(() => {
-    jest.restoreAllMocks();
     process.env = savedEnv;
   });
 
-  async function promote(settings: Parameters<StandInCluster['env']>[0], ...extra: string[]): Promise<{ code: number; error?: string }> {
+  async function promote(settings: Parameters<StandInCluster['env']>[0], ...extra: string[]): Promise<CommandOutcome> {
     process.env = cluster.env(settings);
-    try {
-      return { code: await run([production, '--argocd', ...extra]) };
-    } catch (error) {
-      const { exitCode, message } = formatError(error);
-      return { code: exitCode, error: message.split(dist).join('DIST') };
-    }
+    return hideDist(await runLikeMain(run, [production, '--argocd', ...extra]), dist);
   }
   const path = () => parse(readFileSync(appFile, 'utf8')).spec.source.path;
 
@@ -94,7 +83,7 @@ describe('phased-rollout promote --argocd', () => {
     expect(calls).toContain('kubectl rollout status deployment/coffee-shop-v1 -n production --timeout=600s');
     expect(calls).toContain('kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s');
     expect(calls.some((c) => c.includes(' apply '))).toBe(false); // GitOps: the cluster is changed by Argo CD only
-    expect(stdout).toContain('promoted dist/production/00-baseline -> dist/production/01-prepare');
+    expect(stdout()).toContain('promoted dist/production/00-baseline -> dist/production/01-prepare');
     expect(readFileSync(appFile, 'utf8')).toBe(original.replace('path: dist/production/00-baseline', 'path: dist/production/01-prepare'));
   });
 
@@ -121,7 +110,7 @@ describe('phased-rollout promote --argocd', () => {
     expect(path()).toBe('dist/production/00-baseline');
     writeFileSync(appFile, original.replace('00-baseline', '03-cleanup'));
     expect(await promote({})).toEqual({ code: 0 });
-    expect(stdout).toContain('already at the last phase');
+    expect(stdout()).toContain('already at the last phase');
     process.env = cluster.env();
     await expect(run([production])).rejects.toThrow('--argocd is required');
   });

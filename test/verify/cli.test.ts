@@ -2,62 +2,48 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatError } from '../../src/cli/errors';
 import { run } from '../../src/cli/commands/verify';
+import { captureStdout, runLikeMain } from '../command';
 import { planPhases, releasePlan, writeEnvironment } from './fixtures';
 
 const plan = releasePlan([{ name: 'coffee', from: 'v1', to: 'v2', strategy: 'canary', gateway: true }], [10]);
 let root: string;
-let stdout: string;
+const stdout = captureStdout();
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'verify-cli-'));
-  stdout = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
 });
 afterEach(() => {
-  jest.restoreAllMocks();
   rmSync(root, { recursive: true, force: true });
 });
 
-/** Runs the command like main() does: errors become a message and an exit code. */
-async function verify(...argv: string[]): Promise<{ code: number; error?: string }> {
-  try {
-    return { code: await run(argv) };
-  } catch (error) {
-    const { exitCode, message } = formatError(error);
-    return { code: exitCode, error: message };
-  }
-}
+const verify = (...argv: string[]) => runLikeMain(run, argv);
 
 test('a safe environment with plan.json: exit 0 and a summary line', async () => {
   const dir = join(root, 'production');
   writeEnvironment(dir, 'production', 'shop', planPhases('shop', plan, true), true);
   expect(await verify(dir)).toEqual({ code: 0 });
-  expect(stdout).toBe('production: 5 phases, 4 transitions, 0 findings\n');
+  expect(stdout()).toBe('production: 5 phases, 4 transitions, 0 findings\n');
 });
 
 test('a hand-written folder without plan.json is accepted and named after the folder', async () => {
   const dir = join(root, 'staging');
   writeEnvironment(dir, 'ignored', 'shop', planPhases('shop', plan, false), false);
   expect(await verify(dir)).toEqual({ code: 0 });
-  expect(stdout).toBe('staging: 5 phases, 4 transitions, 0 findings\n');
+  expect(stdout()).toBe('staging: 5 phases, 4 transitions, 0 findings\n');
 });
 
 test('an unsafe environment: exit 1, one block per finding, text and JSON', async () => {
   const dir = join(root, 'production');
   writeEnvironment(dir, 'production', 'shop', planPhases('shop', plan, false, [0, 3, 4]), false);
   expect(await verify(dir)).toEqual({ code: 1 });
-  expect(stdout).toContain('00-baseline -> 01-switch: transition/new-deployment-routed\n  object:  Deployment shop/coffee-v2\n  problem: ');
-  expect(stdout).toMatch(/\n  fix: {5}split this phase: create Deployment shop\/coffee-v2 without traffic first/);
-  expect(stdout).toMatch(/\nproduction: 3 phases, 2 transitions, \d+ findings\n$/);
+  expect(stdout()).toContain('00-baseline -> 01-switch: transition/new-deployment-routed\n  object:  Deployment shop/coffee-v2\n  problem: ');
+  expect(stdout()).toMatch(/\n  fix: {5}split this phase: create Deployment shop\/coffee-v2 without traffic first/);
+  expect(stdout()).toMatch(/\nproduction: 3 phases, 2 transitions, \d+ findings\n$/);
 
-  stdout = '';
+  stdout.reset();
   expect(await verify(dir, '-o', 'json')).toEqual({ code: 1 });
-  const report = JSON.parse(stdout);
+  const report = JSON.parse(stdout());
   expect(Object.keys(report)).toEqual(['environment', 'phases', 'transitions', 'findings']);
   expect(report).toMatchObject({ environment: 'production', phases: 3, transitions: 2 });
   expect(report.findings).toContainEqual({

@@ -34,6 +34,8 @@ export interface Pod {
   sigtermAt: number;
   /** When the sidecar exits: traffic enters the pod through it, so nothing answers after that. */
   sidecarExitAt: number;
+  /** When the app has exited (it finishes in-flight requests until then). */
+  appExitAt: number;
   /** When every container has exited. */
   goneAt: number;
 }
@@ -97,7 +99,13 @@ export function terminate(pod: Pod, now: number, timings: SimulationTimings): vo
   pod.closeRaceEndsAt = now + timings.keepAliveCloseRaceSeconds;
   pod.sigtermAt = Math.min(now + settings.preStop, killedAt);
   pod.sidecarExitAt = Math.min(now + settings.sidecarDrain, killedAt);
-  pod.goneAt = Math.max(pod.sidecarExitAt, Math.min(pod.sigtermAt + timings.appShutdownSeconds, killedAt));
+  pod.appExitAt = Math.min(pod.sigtermAt + timings.appShutdownSeconds, killedAt);
+  pod.goneAt = Math.max(pod.sidecarExitAt, pod.appExitAt);
+}
+
+/** Whether a request in flight on `pod` until `end` completes: its sidecar and app still run then. */
+export function completes(pod: Pod, end: number): boolean {
+  return end < pod.sidecarExitAt && end < pod.appExitAt;
 }
 
 /** What a request that a proxy sends to `pod` at `time` gets. */

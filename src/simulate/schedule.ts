@@ -1,7 +1,10 @@
 /**
  * Schedules: who decides the order of API requests, the delays of pushes to proxies and how fast pods start.
- * `random` draws from the timing ranges with a seeded generator; `adversarial` exposes every change at the
- * worst moment its range allows, so that an unsafe transition loses requests in every run.
+ * `random` draws from the timing ranges with a seeded generator and models a pipeline whose gates wait their
+ * fixed seconds. `adversarial` assumes what Istio documents, that config propagation is eventually consistent
+ * with no upper bound: a push that works against safety arrives as late as the plan allows (only a propagation
+ * gate, waiting for istiod's `Reconciled` condition, bounds it), every other change at the worst moment its
+ * range allows, so that an unsafe transition loses requests in every run.
  */
 import { DelayRange, SimulationTimings } from './timings';
 
@@ -32,7 +35,10 @@ export interface Schedule {
   readonly random: () => number;
   /** Order of a phase's API requests; `rank` is the adversarial order (lower first). */
   order<T>(changes: readonly T[], rank: (change: T) => number): T[];
-  /** Delay until one proxy receives a config change that the adversary wants exposed early or late. */
+  /**
+   * Delay until one proxy receives a config change that the adversary wants exposed early or late; Infinity
+   * means as late as the plan allows (the simulation holds the push back until a gate or a later change needs it).
+   */
   configDelay(exposure: Exposure): number;
   /** Delay until one proxy learns that an endpoint became ready or is terminating. */
   endpointDelay(): number;
@@ -40,6 +46,17 @@ export interface Schedule {
   podStart(): number;
   /** Container start until the app accepts connections. */
   appStart(): number;
+  /**
+   * Whether a propagation gate waits until every proxy has its phase's config (istiod's `Reconciled` condition),
+   * at least its seconds; otherwise it waits its seconds only (a pipeline without istiod's status).
+   */
+  readonly gatesWaitForReconciled: boolean;
+  /**
+   * Whether the last request a proxy sent to each workload of each target is still in flight when the proxy learns a route change
+   * that stops traffic somewhere, until the next drain gate ends (or the run does): long requests and streams
+   * keep the route they started on, and the drain is the plan's bound on them. Otherwise requests are instant.
+   */
+  readonly requestsOutlastRouteChanges: boolean;
 }
 
 /** A schedule of the given kind over the given timings, seeded. */
@@ -49,11 +66,14 @@ export function createSchedule(kind: ScheduleKind, timings: SimulationTimings, s
     return {
       random,
       order: (changes, rank) => [...changes].sort((a, b) => rank(a) - rank(b)),
-      configDelay: (exposure) => (exposure === 'early' ? timings.configPush.min : timings.configPush.max),
+      // Propagation has no upper bound (Istio: eventually consistent); istiod's debounce bounds only how soon.
+      configDelay: (exposure) => (exposure === 'early' ? timings.configPush.min : Infinity),
       // Late endpoint news keeps terminating pods routed and new pods unknown for as long as possible.
       endpointDelay: () => timings.endpointPush.max,
       podStart: () => timings.podStart.max,
       appStart: () => timings.appStart.max,
+      gatesWaitForReconciled: true,
+      requestsOutlastRouteChanges: true,
     };
   }
   const draw = (range: DelayRange) => {
@@ -74,5 +94,7 @@ export function createSchedule(kind: ScheduleKind, timings: SimulationTimings, s
     endpointDelay: () => draw(timings.endpointPush),
     podStart: () => draw(timings.podStart),
     appStart: () => draw(timings.appStart),
+    gatesWaitForReconciled: false,
+    requestsOutlastRouteChanges: false,
   };
 }

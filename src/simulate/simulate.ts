@@ -10,7 +10,7 @@ import {
   buildState, destinationRuleFor, namespaceOf, normalizeHost, PhaseState, sameTemplate, selectDeployments,
 } from '../verify/state';
 import { EventQueue } from './events';
-import { answer, Pod, podSettings, readyTime, reconcile, replicasOf, terminate, Workload } from './pods';
+import { answer, completes, Pod, podSettings, readyTime, reconcile, replicasOf, terminate, Workload } from './pods';
 import { CONFIG_KINDS, FailureCode, ProxyKind, ProxyView, Target } from './proxy';
 import { boundGateways, isMeshBound, pathOf, routedKeys } from './routes';
 import { createSchedule, Exposure, Schedule, ScheduleKind } from './schedule';
@@ -85,6 +85,34 @@ interface RolloutWait {
   readonly proceed: (now: number) => void;
 }
 
+/** A propagation gate waiting for istiod's `Reconciled`: every push of its phase received, and its seconds passed. */
+interface PropagationWait {
+  readonly phase: number;
+  readonly minimumAt: number;
+  readonly proceed: (now: number) => void;
+}
+
+/** A config change the adversary holds back from every proxy (see {@link Simulation.release}). */
+interface DeferredPush {
+  readonly phase: number;
+  /** The new version; absent for a deletion. */
+  readonly object?: KubeObject;
+  readonly stopsTraffic: boolean;
+}
+
+/** A request still in flight on a pod (counted as 200 when sent; failed if the pod stops before it ends). */
+interface HeldRequest {
+  readonly pod: Pod;
+  readonly window: TrafficWindow;
+}
+
+interface TrafficWindow {
+  start: number;
+  end: number;
+  readonly codes: Map<string, number>;
+  requests: number;
+}
+
 class Simulation {
   private readonly timings: SimulationTimings;
   private readonly schedule: Schedule;
@@ -97,11 +125,20 @@ class Simulation {
   private readonly api = new Map<string, KubeObject>();
   private readonly workloads = new Map<string, Workload>();
   private readonly proxies: Record<ProxyKind, ProxyView> = { sidecar: new ProxyView('sidecar'), gateway: new ProxyView('gateway') };
-  private readonly windows: { start: number; end: number; codes: Map<string, number>; requests: number }[] = [];
+  private readonly windows: TrafficWindow[] = [];
+  /** Pushes of each phase not yet received by a proxy (held back ones included). */
+  private readonly pushes: number[];
+  /** Config changes held back by the adversary, by identity. */
+  private readonly deferred = new Map<string, DeferredPush>();
+  /** With {@link Schedule.requestsOutlastRouteChanges}: the last successful request per proxy, target and workload. */
+  private readonly lastSent?: Record<ProxyKind, Map<string, HeldRequest>>;
+  /** Requests in flight across a route change, until the next drain gate ends. */
+  private held: HeldRequest[] = [];
   private nextPodId = 0;
   private endTime = Infinity;
   private stopped?: string;
   private rolloutWait?: RolloutWait;
+  private propagationWait?: PropagationWait;
 
   constructor(private readonly phases: readonly Phase[], options: SimulationOptions) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -111,6 +148,8 @@ class Simulation {
     if (!(this.qps > 0) || !(this.connections >= 1) || !(this.duration >= 0)) throw new Error('qps and connections must be positive, duration not negative');
     this.schedule = createSchedule(options.schedule ?? 'random', this.timings, options.seed ?? 1);
     this.states = phases.map(buildState);
+    this.pushes = phases.map(() => 0);
+    if (this.schedule.requestsOutlastRouteChanges) this.lastSent = { sidecar: new Map(), gateway: new Map() };
     const perPhase = this.states.map(targetsOf);
     // A phase's traffic goes to what the phase it leaves and the phase it enters both serve.
     this.targets = perPhase.map((targets, i) => (i === 0 ? targets : targets.filter((t) => perPhase[i - 1].some((p) => p.key === t.key))));
@@ -124,6 +163,13 @@ class Simulation {
     for (let k = 0; ; k++) {
       const time = k / this.qps;
       while (this.events.nextTime() <= time) this.events.runNext();
+      if (this.events.nextTime() === Infinity && this.deferred.size > 0) {
+        // Nothing else will happen: the adversary must now deliver what a waiting gate (or the end) needs.
+        const waiting = this.propagationWait;
+        if (waiting && time >= waiting.minimumAt) this.release(time, (d) => d.phase === waiting.phase);
+        else if (time >= this.endTime) this.release(time, () => true);
+        while (this.events.nextTime() <= time) this.events.runNext();
+      }
       // Traffic goes on for `duration` after the last phase, and until the cluster has settled.
       if (time >= this.endTime && this.events.nextTime() === Infinity) {
         this.endTime = time;
@@ -137,7 +183,9 @@ class Simulation {
       const code = typeof routed === 'string' ? routed : outcomeCode(answer(routed, time));
       window.codes.set(code, (window.codes.get(code) ?? 0) + 1);
       window.requests++;
+      if (code === OK && this.lastSent) this.lastSent[target.via].set(`${target.key} ${(routed as Pod).workload}`, { pod: routed as Pod, window });
     }
+    this.endHeldRequests(this.endTime);
     this.windows[this.windows.length - 1].end = this.endTime;
     return this.result();
   }
@@ -170,7 +218,6 @@ class Simulation {
   /** Sends phase `index`'s creations, changes and deletions to the API server, one request after the other. */
   private applyPhase(index: number, now: number): void {
     this.startWindow(now);
-    const from = this.states[index - 1];
     const to = this.states[index];
     const desired = new Map<string, KubeObject>();
     for (const object of to.phase.objects) if (!desired.has(identityKey(object))) desired.set(identityKey(object), object);
@@ -183,13 +230,14 @@ class Simulation {
     // Adversarial order: break before make (deletions, then routes, then the rest).
     const ordered = this.schedule.order(changes, (c) => (!c.after ? 0 : c.after.kind === 'VirtualService' ? 1 : 2));
     ordered.forEach((change, i) => {
-      this.events.at(now + (i + 1) * this.timings.apiRequestSeconds, () => this.applyChange(change, from, to, now + (i + 1) * this.timings.apiRequestSeconds));
+      this.events.at(now + (i + 1) * this.timings.apiRequestSeconds, () => this.applyChange(change, index, now + (i + 1) * this.timings.apiRequestSeconds));
     });
     const applied = now + ordered.length * this.timings.apiRequestSeconds;
     this.events.at(applied, () => this.afterApplied(index, applied));
   }
 
-  private applyChange(change: Change, from: PhaseState, to: PhaseState, now: number): void {
+  private applyChange(change: Change, index: number, now: number): void {
+    const [from, to] = [this.states[index - 1], this.states[index]];
     const object = change.after ?? change.before!;
     if (change.after) this.api.set(change.identity, change.after);
     else this.api.delete(change.identity);
@@ -199,22 +247,77 @@ class Simulation {
       return;
     }
     if (!CONFIG_KINDS.has(object.kind)) return;
-    const exposure = exposureOf(change, (key, namespace) => this.servable(from, key, namespace, now));
-    for (const proxy of this.allProxies()) {
-      const at = proxy.receiveTime(change.identity, now + this.schedule.configDelay(exposure));
-      this.events.at(at, () => proxy.receiveConfig(change.identity, change.after));
+    // A held-back earlier version reaches proxies before this one (one ordered xDS stream per proxy).
+    this.release(now, (_, identity) => identity === change.identity);
+    const exposure = exposureOf(change, (key, namespace) => this.servable(from, to, key, namespace, now));
+    const push: DeferredPush = { phase: index, object: change.after, stopsTraffic: object.kind === 'VirtualService' && exposure === 'late' };
+    this.pushes[index] += this.allProxies().length;
+    const delay = this.schedule.configDelay(exposure);
+    if (delay === Infinity) this.deferred.set(change.identity, push);
+    else for (const proxy of this.allProxies()) this.deliver(proxy, change.identity, push, now + delay);
+  }
+
+  /**
+   * Delivers the held-back pushes that `select` picks to every proxy at `now`. The adversary holds a push back
+   * until the latest moment the plan allows: while its phase's propagation gate waits for `Reconciled`, until
+   * nothing else is left to happen; without that gate, until the same object changes again or the run ends.
+   */
+  private release(now: number, select: (push: DeferredPush, identity: string) => boolean): void {
+    for (const [identity, push] of [...this.deferred]) {
+      if (!select(push, identity)) continue;
+      this.deferred.delete(identity);
+      for (const proxy of this.allProxies()) this.deliver(proxy, identity, push, now);
     }
   }
 
-  /** Gates of phase `index` (rollout, then the fixed waits), then the next phase; the traffic ends after the last. */
+  private deliver(proxy: ProxyView, identity: string, push: DeferredPush, at: number): void {
+    const time = proxy.receiveTime(identity, at);
+    this.events.at(time, () => {
+      proxy.receiveConfig(identity, push.object);
+      if (push.stopsTraffic && this.lastSent) {
+        // The requests this proxy sent last keep the route they started on (a long request, a stream).
+        this.held.push(...this.lastSent[proxy.kind].values());
+        this.lastSent[proxy.kind].clear();
+      }
+      this.pushes[push.phase]--;
+      this.checkPropagation(time);
+    });
+  }
+
+  /** Requests held across route changes end now: those whose pod stopped meanwhile fail (503 UC: connection reset). */
+  private endHeldRequests(now: number): void {
+    for (const { pod, window } of this.held) {
+      if (completes(pod, now)) continue;
+      window.codes.set(OK, window.codes.get(OK)! - 1);
+      window.codes.set('503 UC', (window.codes.get('503 UC') ?? 0) + 1);
+    }
+    this.held = [];
+  }
+
+  /**
+   * Gates of phase `index` in plan.json's order (rollout, propagation, observe, drain), then the next phase; the
+   * traffic ends after the last. Requests held across route changes end with a drain.
+   */
   private afterApplied(index: number, now: number): void {
     if (index === this.phases.length - 1) {
       this.endTime = now + this.duration;
       return;
     }
     const gates = this.phases[index].gates;
-    const wait = (gates?.propagation?.seconds ?? 0) + (gates?.observe?.seconds ?? 0) + (gates?.drain?.seconds ?? 0);
-    const proceed = (at: number) => this.events.at(at + wait, () => this.applyPhase(index + 1, at + wait));
+    const wait = (gates?.observe?.seconds ?? 0) + (gates?.drain?.seconds ?? 0);
+    const next = (at: number) => this.events.at(at + wait, () => {
+      if (gates?.drain) this.endHeldRequests(at + wait);
+      this.applyPhase(index + 1, at + wait);
+    });
+    const propagation = gates?.propagation;
+    const proceed = (at: number) => {
+      if (!propagation || !this.schedule.gatesWaitForReconciled) {
+        next(at + (propagation?.seconds ?? 0));
+        return;
+      }
+      this.propagationWait = { phase: index, minimumAt: at + propagation.seconds, proceed: next };
+      this.events.at(at + propagation.seconds, () => this.checkPropagation(at + propagation.seconds));
+    };
     const rollout = gates?.rollout;
     if (!rollout) {
       proceed(now);
@@ -236,6 +339,13 @@ class Simulation {
     });
     this.rolloutWait = pending;
     this.checkRollout(now);
+  }
+
+  private checkPropagation(now: number): void {
+    const waiting = this.propagationWait;
+    if (!waiting || now < waiting.minimumAt || this.pushes[waiting.phase] > 0) return;
+    this.propagationWait = undefined;
+    waiting.proceed(now);
   }
 
   private checkRollout(now: number): void {
@@ -292,7 +402,7 @@ class Simulation {
     const pod: Pod = {
       id: this.nextPodId++, workload: workload.key, revision: workload.revision, namespace: workload.info.namespace,
       labels: workload.info.podLabels, settings: workload.settings, acceptsAt, readyAt,
-      deletedAt: Infinity, closeRaceEndsAt: Infinity, sigtermAt: Infinity, sidecarExitAt: Infinity, goneAt: Infinity,
+      deletedAt: Infinity, closeRaceEndsAt: Infinity, sigtermAt: Infinity, sidecarExitAt: Infinity, appExitAt: Infinity, goneAt: Infinity,
     };
     workload.pods.push(pod);
     return pod;
@@ -325,17 +435,23 @@ class Simulation {
   }
 
   /**
-   * Whether a `host|subset` destination can take traffic now: the phase being left defines the subset, and a
-   * workload it selects has a ready pod.
+   * Whether a `host|subset` destination can take traffic now and through the phase being entered: the phase being
+   * left defines the subset, a workload it selects has a ready pod, and none of them is being replaced (removed,
+   * or rolling to a new pod template).
    */
-  private servable(state: PhaseState, key: string, namespace: string, now: number): boolean {
+  private servable(from: PhaseState, to: PhaseState, key: string, namespace: string, now: number): boolean {
     const [host, subsetName] = key.split('|');
-    const service = state.services.get(host);
+    const service = from.services.get(host);
     if (!service?.selector) return false;
-    const subset = subsetName === '' ? undefined : destinationRuleFor(state, host, namespace)?.subsets.get(subsetName);
+    const subset = subsetName === '' ? undefined : destinationRuleFor(from, host, namespace)?.subsets.get(subsetName);
     if (subsetName !== '' && !subset) return false;
-    return selectDeployments(state, service.namespace, service.selector, subset?.labels ?? {})
-      .some((info) => this.workloads.get(info.key)?.pods.some((pod) => pod.readyAt <= now));
+    const selected = selectDeployments(from, service.namespace, service.selector, subset?.labels ?? {});
+    const stable = selected.every((info) => {
+      const next = to.deployments.get(info.key);
+      const workload = this.workloads.get(info.key);
+      return next !== undefined && sameTemplate(info, next) && workload?.pods.every((pod) => pod.revision === workload.revision);
+    });
+    return stable && selected.some((info) => this.workloads.get(info.key)?.pods.some((pod) => pod.readyAt <= now));
   }
 
   private allProxies(): ProxyView[] {
@@ -383,9 +499,10 @@ function targetsOf(state: PhaseState): Target[] {
 
 /**
  * When the adversary lets proxies learn a config change. A route change that starts sending traffic somewhere
- * that cannot serve it yet arrives early (before the subset or ready pods it needs); one that stops sending
- * traffic somewhere arrives late (after the subset or pods are gone). DestinationRules that add subsets,
- * new Services and new Gateways arrive late; every other change (removals) arrives early.
+ * that cannot serve it (yet, or through the phase) arrives early (before the subset or ready pods it needs,
+ * during a rolling update); one that stops sending traffic somewhere arrives late (after the subset or pods are
+ * gone). DestinationRules that add subsets, new Services and new Gateways arrive late; every other change
+ * (removals) arrives early.
  */
 function exposureOf(change: Change, servable: (key: string, namespace: string) => boolean): Exposure {
   const { before, after } = change;

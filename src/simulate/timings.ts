@@ -1,7 +1,7 @@
 /**
  * The timing model of the simulation: every delay a release depends on, with its default and where the
  * default comes from. Delays that vary are ranges; the random schedule draws from them, the adversarial
- * schedule picks whichever bound exposes an unsafe window.
+ * schedule picks whichever bound exposes an unsafe window (config pushes it wants late have no bound at all).
  */
 
 /** A delay that varies: random draws are `min` plus an exponential tail with mean `mean`, capped at `max`. */
@@ -10,7 +10,7 @@ export interface DelayRange {
   readonly min: number;
   /** Mean of the random draws, in seconds (between min and max). */
   readonly mean: number;
-  /** Longest delay, in seconds: the bound the adversarial schedule uses for "late". */
+  /** Longest delay, in seconds: the bound random draws stay under (and the adversarial schedule's "late", except for config pushes, which it delays without bound). */
   readonly max: number;
 }
 

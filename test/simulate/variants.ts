@@ -34,3 +34,12 @@ export function withSwitchGates(propagationSeconds: number, drainSeconds: number
     return { ...p, gates };
   });
 }
+
+/** The production plan with one gate of the switch phase removed. */
+export function switchWithout(gate: 'propagation' | 'drain'): Phase[] {
+  return productionPlan().map((p) => {
+    if (p.name !== 'switch' || !p.gates) return p;
+    const { [gate]: _, ...gates } = p.gates;
+    return { ...p, gates };
+  });
+}

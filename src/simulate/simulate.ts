@@ -251,10 +251,11 @@ class Simulation {
     this.release(now, (_, identity) => identity === change.identity);
     const exposure = exposureOf(change, (key, namespace) => this.servable(from, to, key, namespace, now));
     const push: DeferredPush = { phase: index, object: change.after, stopsTraffic: object.kind === 'VirtualService' && exposure === 'late' };
-    this.pushes[index] += this.allProxies().length;
-    const delay = this.schedule.configDelay(exposure);
-    if (delay === Infinity) this.deferred.set(change.identity, push);
-    else for (const proxy of this.allProxies()) this.deliver(proxy, change.identity, push, now + delay);
+    const proxies = this.allProxies();
+    this.pushes[index] += proxies.length;
+    const delays = proxies.map(() => this.schedule.configDelay(exposure)); // each proxy after its own delay
+    if (delays.includes(Infinity)) this.deferred.set(change.identity, push);
+    else proxies.forEach((proxy, i) => this.deliver(proxy, change.identity, push, now + delays[i]));
   }
 
   /**

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, manifestFiles } from '../manifest';
-import { PlanFile, PlanPhase } from '../plan/plan-file';
+import { PlanFile, PlanPhase, readPlanFile } from '../plan/plan-file';
 import { loadPhases } from '../verify';
 import { PhaseContent, planIdentity } from './record';
 
@@ -27,7 +27,7 @@ export function rollbackTitle(environment: string, fromPhase: string): string {
 export function readPlanDirectory(dir: string): PlanDirectory {
   const { planned } = loadPhases(dir); // checks plan.json against the folders
   if (!planned) throw new InputError(`${join(dir, 'plan.json')}: no such file (expected a synthesized environment folder, e.g. dist/production)`);
-  const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as PlanFile;
+  const plan = readPlanFile(join(dir, 'plan.json'));
   const phases: PhaseContent[] = plan.phases.map((phase) => ({
     path: phase.path,
     files: manifestFiles(join(dir, phase.path)).map((file) => ({ name: basename(file), content: readFileSync(file, 'utf8') })),

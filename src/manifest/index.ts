@@ -109,8 +109,33 @@ function parseStrictDocuments(text: string, file: string): unknown[] {
   });
 }
 
+/** Deepest nesting accepted; Kubernetes objects nest about 15 levels. Deeper input could exhaust the parser's stack. */
+const MAX_NESTING = 64;
+
+/** Block nesting deeper than MAX_NESTING: indentation (spaces and sequence dashes) of more than 2 per level. */
+const DEEP_INDENTATION = new RegExp(`\\n[ -]{${2 * MAX_NESTING + 1},}`);
+
+/**
+ * Refuses text nested deeper than MAX_NESTING before any parser sees it, in one linear scan: flow
+ * brackets outside quoted scalars, and indentation as an upper bound on block nesting.
+ */
+function checkNesting(text: string, file: string): void {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length && depth <= MAX_NESTING; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote || c === '\n') quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  if (depth > MAX_NESTING || DEEP_INDENTATION.test(text)) throw new InputError(`${file}: nested more than ${MAX_NESTING} levels deep`);
+}
+
 /** Parses every YAML document of a file; `List` objects are expanded into their items, empty documents skipped. */
 export function parseManifests(text: string, file: string): KubeObject[] {
+  checkNesting(text, file);
   const objects: KubeObject[] = [];
   const values = parsePlainDocuments(text) ?? parseStrictDocuments(text, file);
   values.forEach((value, index) => {
@@ -137,16 +162,24 @@ function collect(value: unknown, where: string, into: KubeObject[]): void {
 
 /** Reads one manifest file (.yaml, .yml or .json). */
 export function readManifestFile(file: string, displayRoot = process.cwd()): KubeObject[] {
+  const where = relative(displayRoot, file) || file;
   let text: string;
   try {
+    const stat = statSync(file);
+    // A FIFO or device would block or never end: only regular files of a bounded size are read.
+    if (!stat.isFile()) throw new InputError(`${where}: not a regular file`);
+    if (stat.size > MAX_MANIFEST_BYTES) throw new InputError(`${where}: larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB`);
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InputError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${where}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  return parseManifests(text, relative(displayRoot, file) || file);
+  return parseManifests(text, where);
 }
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
+/** Largest manifest file read: a bound on time and memory for hostile input. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 /** Manifest files under a path (the path itself if it is a file), sorted by path so that results are deterministic. */
 export function manifestFiles(path: string): string[] {
@@ -156,14 +189,14 @@ export function manifestFiles(path: string): string[] {
   } catch {
     throw new InputError(`${path}: no such file or directory`);
   }
-  if (stat.isFile()) return [path];
+  if (!stat.isDirectory()) return [path];
   return readdirSync(path, { withFileTypes: true })
     .filter((entry) => entry.name !== 'plan.json')
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .flatMap((entry) => {
       const full = join(path, entry.name);
       if (entry.isDirectory()) return manifestFiles(full);
-      return MANIFEST_FILE.test(entry.name) ? [full] : [];
+      return MANIFEST_FILE.test(entry.name) && !entry.isFIFO() && !entry.isSocket() ? [full] : [];
     });
 }
 

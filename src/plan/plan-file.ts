@@ -2,7 +2,8 @@
  * The format of `dist/<environment>/plan.json`: the machine-readable contract between synthesis and
  * everything that applies or checks the phases (pipelines, `phased-rollout apply|verify|plan`, Argo CD promotion).
  */
-import { identityKey, KubeObject, ObjectRef, refOf } from '../manifest';
+import { readFileSync } from 'node:fs';
+import { identityKey, InputError, KubeObject, ObjectRef, refOf } from '../manifest';
 import { DEFAULT_GATES, Environment, Gates, isRelease } from '../matrix/model';
 import { Phase } from './planner';
 
@@ -127,4 +128,58 @@ export function buildPlanFile(env: Environment, phases: readonly RenderedPhase[]
       };
     }),
   };
+}
+
+/** Checks that a parsed plan.json has the shape of {@link PlanFile}; the message names the field. */
+function checkPlanShape(value: unknown): string | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  const refProblem = (ref: unknown, path: string): string | undefined => {
+    if (!isObject(ref)) return `${path}: expected an object reference {apiVersion, kind, namespace, name}`;
+    const bad = ['apiVersion', 'kind', 'name'].find((f) => typeof ref[f] !== 'string' || ref[f] === '');
+    if (bad) return `${path}.${bad}: expected a non-empty string`;
+    return ref.namespace === undefined || typeof ref.namespace === 'string' ? undefined : `${path}.namespace: expected a string`;
+  };
+  const refsProblem = (refs: unknown, path: string): string | undefined =>
+    Array.isArray(refs) ? refs.map((r, i) => refProblem(r, `${path}[${i}]`)).find(Boolean) : `${path}: expected a list`;
+  if (!isObject(value)) return 'expected a JSON object';
+  if (value.formatVersion !== PLAN_FORMAT_VERSION) return `formatVersion: ${JSON.stringify(value.formatVersion)} is not supported (expected ${PLAN_FORMAT_VERSION})`;
+  for (const field of ['environment', 'namespace']) if (typeof value[field] !== 'string') return `${field}: expected a string`;
+  if (!Array.isArray(value.phases) || value.phases.length === 0) return 'phases: expected a non-empty list';
+  for (const [i, phase] of value.phases.entries()) {
+    const path = `phases[${i}]`;
+    if (!isObject(phase)) return `${path}: expected an object`;
+    if (phase.index !== i) return `${path}.index: expected ${i}`;
+    if (typeof phase.name !== 'string' || typeof phase.path !== 'string' || !/^\d+-[a-z0-9-]+$/.test(phase.path)) {
+      return `${path}: expected a name and a path like 01-prepare`;
+    }
+    const problem = refsProblem(phase.objects, `${path}.objects`) ?? refsProblem(phase.removes, `${path}.removes`);
+    if (problem) return problem;
+    const gates = phase.gates;
+    if (!isObject(gates)) return `${path}.gates: expected an object`;
+    const unknown = Object.keys(gates).find((g) => !['rollout', 'propagation', 'observe', 'drain'].includes(g));
+    if (unknown) return `${path}.gates.${unknown}: unknown gate (rollout, propagation, observe, drain)`;
+    for (const [gate, seconds] of [['rollout', 'timeoutSeconds'], ['propagation', 'seconds'], ['observe', 'seconds'], ['drain', 'seconds']]) {
+      const entry = gates[gate];
+      if (entry === undefined) continue;
+      if (!isObject(entry) || !isCount(entry[seconds])) return `${path}.gates.${gate}.${seconds}: expected a number of seconds`;
+    }
+    const listProblem = (isObject(gates.rollout) ? refsProblem(gates.rollout.deployments, `${path}.gates.rollout.deployments`) : undefined) ??
+      (isObject(gates.propagation) ? refsProblem(gates.propagation.objects, `${path}.gates.propagation.objects`) : undefined);
+    if (listProblem) return listProblem;
+  }
+  return undefined;
+}
+
+/** Reads and checks a plan.json file; unusable content is an InputError (exit code 2) naming the field. */
+export function readPlanFile(path: string): PlanFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InputError(`${path}: not valid JSON: ${(error as Error).message}`);
+  }
+  const problem = checkPlanShape(value);
+  if (problem) throw new InputError(`${path}: not a plan file: ${problem}`);
+  return value as PlanFile;
 }

@@ -10,7 +10,7 @@ import { Environment, Matrix } from '../matrix/model';
 import { buildPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
 import { planEnvironment } from '../plan/planner';
 import { Finding, verifyPhases } from '../verify';
-import { removeStaleStaging, writeTreeAtomically } from './output';
+import { writeTreeAtomically } from './output';
 import { EnvironmentRenderer, RenderedFile } from './render';
 
 /** `NN-name`: the folder of the phase at `index`. */
@@ -98,7 +98,6 @@ export function synthesizeFiles(matrix: Matrix): Map<string, string> {
  */
 export function synthesize(matrix: Matrix, outDir: string): Map<string, string> {
   const files = synthesizeFiles(matrix);
-  removeStaleStaging(outDir);
   writeTreeAtomically(outDir, files);
   return files;
 }

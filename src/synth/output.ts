@@ -32,11 +32,8 @@ export function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, s
   removeStaleStaging(target);
   const staging = mkdtempSync(tempPrefix(target));
   try {
-    for (const [path, content] of files) {
-      const file = join(staging, path);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, content);
-    }
+    for (const folder of new Set([...files.keys()].map((path) => dirname(join(staging, path))))) mkdirSync(folder, { recursive: true });
+    for (const [path, content] of files) writeFileSync(join(staging, path), content);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;

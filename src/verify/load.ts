@@ -2,10 +2,10 @@
  * The only I/O of the verifier: turns an environment folder (`NN-name/` sub-folders of YAML, plan.json
  * optional) into phases, and refuses input it cannot use.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { identityKey, InputError, KubeObject, manifestFiles, readManifestFile, resourceName } from '../manifest';
-import { PLAN_FORMAT_VERSION, PlanFile } from '../plan/plan-file';
+import { PlanFile, readPlanFile } from '../plan/plan-file';
 import { Phase } from './types';
 
 /** An environment folder read from disk. */
@@ -57,29 +57,13 @@ export function loadPhases(dir: string): LoadedEnvironment {
 
   const planPath = join(dir, 'plan.json');
   if (!existsSync(planPath)) return { environment: basename(root), phases: loaded, planned: false };
-  const plan = readPlan(planPath);
+  const plan = readPlanFile(planPath);
   checkPlanAgainstFolders(plan, loaded, planPath);
   return {
     environment: plan.environment,
     phases: loaded.map((phase, i) => ({ ...phase, name: plan.phases[i].name, gates: plan.phases[i].gates })),
     planned: true,
   };
-}
-
-function readPlan(planPath: string): PlanFile {
-  let plan: PlanFile;
-  try {
-    plan = JSON.parse(readFileSync(planPath, 'utf8'));
-  } catch (error) {
-    throw new InputError(`${planPath}: not valid JSON: ${(error as Error).message}`);
-  }
-  if (plan === null || typeof plan !== 'object' || !Array.isArray(plan.phases)) {
-    throw new InputError(`${planPath}: not a plan file (no phases array)`);
-  }
-  if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
-    throw new InputError(`${planPath}: formatVersion ${plan.formatVersion} is not supported (expected ${PLAN_FORMAT_VERSION})`);
-  }
-  return plan;
 }
 
 /** plan.json must describe exactly the folders: same phases in the same order, same objects, same removals. */

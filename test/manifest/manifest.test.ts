@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError, loadManifests, manifestFiles, parseManifests, readManifestFile, resourceName } from '../../src/manifest';
+
+const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n  namespace: prod\nspec:\n  selector:\n    app: shop\n';
+const dir = () => mkdtempSync(join(tmpdir(), 'manifest-'));
+const inputError = (action: () => unknown): string => {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as Error).message;
+  }
+  throw new Error('expected an InputError');
+};
+
+describe('parsing manifests', () => {
+  test('several documents, a List, empty documents', () => {
+    const list = 'apiVersion: v1\nkind: List\nmetadata:\n  name: l\nitems:\n  - ' + SERVICE.replace(/\n(?=.)/g, '\n    ');
+    const objects = parseManifests(`---\n${SERVICE}---\n---\n${list}`, 'f.yaml');
+    expect(objects.map(resourceName)).toEqual(['Service prod/shop', 'Service prod/shop']);
+  });
+
+  test('anchors and aliases go through the strict parser and give the same objects', () => {
+    const anchored = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n  namespace: prod\n  labels: &l\n    app: shop\nspec:\n  selector: *l\n';
+    expect(parseManifests(anchored, 'a.yaml')).toEqual(parseManifests(SERVICE.replace('  namespace: prod\n', '  namespace: prod\n  labels:\n    app: shop\n'), 'b.yaml'));
+  });
+
+  test('an alias bomb is refused', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) =>
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    expect(inputError(() => parseManifests(bomb, 'bomb.yaml'))).toMatch(/^bomb\.yaml: invalid YAML: /);
+  });
+
+  test('duplicate keys are refused', () => {
+    expect(inputError(() => parseManifests(`${SERVICE}kind: Pod\n`, 'dup.yaml'))).toMatch(/^dup\.yaml: invalid YAML: .*[Uu]nique|dup\.yaml: invalid YAML: .*duplicate/);
+  });
+
+  test('deep nesting is refused before parsing, in flow and in block style', () => {
+    expect(inputError(() => parseManifests('['.repeat(100_000), 'flow.yaml'))).toBe('flow.yaml: nested more than 64 levels deep');
+    const block = Array.from({ length: 70 }, (_, i) => `${' '.repeat(2 * i)}a:`).join('\n');
+    expect(inputError(() => parseManifests(block, 'block.yaml'))).toBe('block.yaml: nested more than 64 levels deep');
+    expect(parseManifests(`${SERVICE}  note: "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["\n`, 'quoted.yaml')).toHaveLength(1);
+  });
+
+  test('an object without kind or name is refused, naming the document', () => {
+    expect(inputError(() => parseManifests(`${SERVICE}---\napiVersion: v1\nkind: Pod\n`, 'p.yaml'))).toBe('p.yaml (document 2): object without metadata.name');
+  });
+});
+
+describe('reading manifest files and folders', () => {
+  test('folders are read recursively in name order; plan.json and non-manifest files are skipped', () => {
+    const root = dir();
+    mkdirSync(join(root, 'b'));
+    writeFileSync(join(root, 'b', 'z.yaml'), SERVICE.replace('shop', 'two'));
+    writeFileSync(join(root, 'a.yml'), SERVICE);
+    writeFileSync(join(root, 'plan.json'), '{}');
+    writeFileSync(join(root, 'notes.md'), '# no');
+    expect(manifestFiles(root)).toEqual([join(root, 'a.yml'), join(root, 'b', 'z.yaml')]);
+    expect(loadManifests([root]).map(resourceName)).toEqual(['Service prod/shop', 'Service prod/two']);
+  });
+
+  test('a FIFO is never opened: skipped inside a folder, refused when named', () => {
+    const root = dir();
+    writeFileSync(join(root, 'a.yaml'), SERVICE);
+    execFileSync('mkfifo', [join(root, 'pipe.yaml')]);
+    expect(manifestFiles(root)).toEqual([join(root, 'a.yaml')]);
+    expect(inputError(() => readManifestFile(join(root, 'pipe.yaml'), root))).toBe('pipe.yaml: not a regular file');
+  });
+
+  test('a file larger than 16 MiB is refused without parsing', () => {
+    const root = dir();
+    writeFileSync(join(root, 'big.yaml'), `${SERVICE}# ${'x'.repeat(17 * 1024 * 1024)}\n`);
+    expect(inputError(() => readManifestFile(join(root, 'big.yaml'), root))).toBe('big.yaml: larger than 16 MiB');
+  });
+
+  test('a missing path', () => {
+    expect(inputError(() => manifestFiles('/nonexistent/folder'))).toBe('/nonexistent/folder: no such file or directory');
+  });
+});

@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InputError } from '../../src/manifest';
+import { readPlanFile } from '../../src/plan/plan-file';
+
+const example = JSON.parse(readFileSync(resolve(__dirname, '../../dist/staging/plan.json'), 'utf8'));
+
+function problemWith(mutate: (plan: any) => void): string {
+  const plan = JSON.parse(JSON.stringify(example));
+  mutate(plan);
+  const file = join(mkdtempSync(join(tmpdir(), 'plan-')), 'plan.json');
+  writeFileSync(file, JSON.stringify(plan));
+  try {
+    readPlanFile(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as Error).message.slice(file.length + 2);
+  }
+  throw new Error('expected the plan to be refused');
+}
+
+describe('reading plan.json', () => {
+  test('the example plans are read as they are', () => {
+    expect(readPlanFile(resolve(__dirname, '../../dist/staging/plan.json'))).toEqual(example);
+  });
+
+  test.each<[string, (plan: any) => void, string]>([
+    ['another format version', (p) => { p.formatVersion = 2; }, 'not a plan file: formatVersion: 2 is not supported (expected 1)'],
+    ['no phases', (p) => { p.phases = []; }, 'not a plan file: phases: expected a non-empty list'],
+    ['a null phase', (p) => { p.phases[1] = null; }, 'not a plan file: phases[1]: expected an object'],
+    ['indexes out of order', (p) => { p.phases[2].index = 7; }, 'not a plan file: phases[2].index: expected 2'],
+    ['a bad folder name', (p) => { p.phases[0].path = '../etc'; }, 'not a plan file: phases[0]: expected a name and a path like 01-prepare'],
+    ['a reference without name', (p) => { delete p.phases[0].objects[0].name; }, 'not a plan file: phases[0].objects[0].name: expected a non-empty string'],
+    ['an unknown gate', (p) => { p.phases[1].gates.pray = {}; }, 'not a plan file: phases[1].gates.pray: unknown gate (rollout, propagation, observe, drain)'],
+    ['negative seconds', (p) => { p.phases[4].gates.drain.seconds = -1; }, 'not a plan file: phases[4].gates.drain.seconds: expected a number of seconds'],
+  ])('%s is refused, naming the field', (_name, mutate, expected) => {
+    expect(problemWith(mutate)).toBe(expected);
+  });
+
+  test('invalid JSON', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'plan-')), 'plan.json');
+    writeFileSync(file, '{"phases": [');
+    expect(() => readPlanFile(file)).toThrow(`${file}: not valid JSON`);
+  });
+});

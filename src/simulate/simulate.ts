@@ -92,11 +92,12 @@ interface PropagationWait {
   readonly proceed: (now: number) => void;
 }
 
-/** A config change the adversary holds back from every proxy (see {@link Simulation.release}). */
-interface DeferredPush {
+/** A config change on its way to every proxy, or held back by the adversary (see {@link Simulation.release}). */
+interface ConfigPush {
   readonly phase: number;
   /** The new version; absent for a deletion. */
   readonly object?: KubeObject;
+  /** A route change that stops traffic somewhere: requests in flight keep the old route (adversarial). */
   readonly stopsTraffic: boolean;
 }
 
@@ -129,7 +130,7 @@ class Simulation {
   /** Pushes of each phase not yet received by a proxy (held back ones included). */
   private readonly pushes: number[];
   /** Config changes held back by the adversary, by identity. */
-  private readonly deferred = new Map<string, DeferredPush>();
+  private readonly deferred = new Map<string, ConfigPush>();
   /** With {@link Schedule.requestsOutlastRouteChanges}: the last successful request per proxy, target and workload. */
   private readonly lastSent?: Record<ProxyKind, Map<string, HeldRequest>>;
   /** Requests in flight across a route change, until the next drain gate ends. */
@@ -250,7 +251,7 @@ class Simulation {
     // A held-back earlier version reaches proxies before this one (one ordered xDS stream per proxy).
     this.release(now, (_, identity) => identity === change.identity);
     const exposure = exposureOf(change, (key, namespace) => this.servable(from, to, key, namespace, now));
-    const push: DeferredPush = { phase: index, object: change.after, stopsTraffic: object.kind === 'VirtualService' && exposure === 'late' };
+    const push: ConfigPush = { phase: index, object: change.after, stopsTraffic: object.kind === 'VirtualService' && exposure === 'late' };
     const proxies = this.allProxies();
     this.pushes[index] += proxies.length;
     const delays = proxies.map(() => this.schedule.configDelay(exposure)); // each proxy after its own delay
@@ -263,7 +264,7 @@ class Simulation {
    * until the latest moment the plan allows: while its phase's propagation gate waits for `Reconciled`, until
    * nothing else is left to happen; without that gate, until the same object changes again or the run ends.
    */
-  private release(now: number, select: (push: DeferredPush, identity: string) => boolean): void {
+  private release(now: number, select: (push: ConfigPush, identity: string) => boolean): void {
     for (const [identity, push] of [...this.deferred]) {
       if (!select(push, identity)) continue;
       this.deferred.delete(identity);
@@ -271,7 +272,7 @@ class Simulation {
     }
   }
 
-  private deliver(proxy: ProxyView, identity: string, push: DeferredPush, at: number): void {
+  private deliver(proxy: ProxyView, identity: string, push: ConfigPush, at: number): void {
     const time = proxy.receiveTime(identity, at);
     this.events.at(time, () => {
       proxy.receiveConfig(identity, push.object);

@@ -4,7 +4,8 @@
  * rerun resumes. Every cluster call goes through a CommandRunner; every wait through `sleep`.
  */
 import { join } from 'node:path';
-import { PlanFile } from '../plan/plan-file';
+import { ObjectRef } from '../manifest';
+import { PhaseGates, PlanFile } from '../plan/plan-file';
 import { KUBECTL } from './kubectl';
 import { findPhase, PlanDirectory } from './plan-dir';
 import { parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
@@ -28,79 +29,134 @@ export class ApplyFailure extends Error {
   readonly exitCode = 1;
 }
 
+/** One step of a run: a phase folder applied, then its deletions and gates. */
+export interface RunStep {
+  /** Name in progress lines and in the record: the phase folder, or a rollback step's name. */
+  readonly label: string;
+  /** The phase folder to apply, relative to the plan folder. */
+  readonly path: string;
+  /** Objects to delete after applying the folder. */
+  readonly removes: readonly ObjectRef[];
+  /** What must hold before the next step. */
+  readonly gates: PhaseGates;
+}
+
+/** A sequence of steps the engine runs against one environment: its forward phases, or one rollback. */
+export interface RunSequence {
+  /** Name in messages and in the record (`production`, `production rollback from 02-switch`). */
+  readonly title: string;
+  /** Identity recorded in the cluster, so that only this sequence's record resumes it. */
+  readonly identity: string;
+  /** What a step is called in messages: `phase` or `step`. */
+  readonly unit: string;
+  /** The steps in order. */
+  readonly steps: readonly RunStep[];
+}
+
+/** The forward phases of a plan folder as a run. */
+export function forwardSequence(planDir: PlanDirectory): RunSequence {
+  return {
+    title: planDir.plan.environment,
+    identity: planDir.identity,
+    unit: 'phase',
+    steps: planDir.plan.phases.map((phase) => ({ label: phase.path, path: phase.path, removes: phase.removes, gates: phase.gates })),
+  };
+}
+
 /** Where a run starts, decided from the options and the cluster record. */
 export type StartDecision =
   | { readonly start: number; readonly reason: string }
   | { readonly done: string };
 
 /**
- * Where to start (pure): `--from` wins; otherwise after the recorded phase of this plan; a finished
- * plan is not applied again; another plan's unfinished record stops the run (its phases would clash).
+ * Where to start without `--from` (pure): after the recorded step of this sequence; a finished
+ * sequence is not run again; another sequence's unfinished record stops the run (its phases would clash).
  */
-export function decideStart(plan: PlanFile, identity: string, record: Omit<ResumeRecord, 'title'> | undefined, from?: string, title = plan.environment): StartDecision {
-  if (from !== undefined) return { start: findPhase(plan, from, '--from').index, reason: `--from ${from}` };
-  if (!record) return { start: 0, reason: 'no record in the cluster: starting at the first phase' };
-  if (record.plan !== identity) {
-    if (record.finished) return { start: 0, reason: 'the cluster record is of a previous plan that finished: starting at the first phase' };
+export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 'title'> | undefined): StartDecision {
+  const { unit } = sequence;
+  if (!record) return { start: 0, reason: `no record in the cluster: starting at the first ${unit}` };
+  if (record.plan !== sequence.identity) {
+    if (record.finished) return { start: 0, reason: `the cluster record is of a previous plan that finished: starting at the first ${unit}` };
     throw new ApplyFailure(`the cluster record shows another plan (${record.plan}) that stopped ${record.applying ? `while applying ${record.applying}` : `after ${record.completed || 'no phase'}`}: ` +
       'finish or roll back that plan first, or pass --from PHASE to start this one anyway');
   }
-  if (record.finished) return { done: `${title}: every phase is already applied (last: ${record.completed}); nothing to do` };
-  const completed = plan.phases.findIndex((p) => p.path === record.completed);
+  if (record.finished) return { done: `${sequence.title}: every ${unit} is already applied (last: ${record.completed}); nothing to do` };
+  const completed = sequence.steps.findIndex((step) => step.label === record.completed);
   return completed < 0
-    ? { start: 0, reason: 'the cluster record shows no completed phase: starting at the first phase' }
+    ? { start: 0, reason: `the cluster record shows no completed ${unit}: starting at the first ${unit}` }
     : { start: completed + 1, reason: `the cluster record shows ${record.completed} completed: resuming after it` };
+}
+
+/** Reads the environment's resume record (also in a dry run). */
+export async function readRecord(session: ClusterSession, plan: PlanFile): Promise<Omit<ResumeRecord, 'title'> | undefined> {
+  const read = await session.read(['get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
+  if (read.code !== 0) {
+    throw new ApplyFailure(`cannot read the resume record (kubectl get configmap ${recordName(plan.environment)} -n ${plan.namespace} exited ${read.code}): ${read.stderr.trim()}`);
+  }
+  return parseRecordLine(read.stdout);
 }
 
 /** Applies the phases of a plan; resolves when every selected phase passed its gates. */
 export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): Promise<void> {
   const { planDir } = options;
   const { plan } = planDir;
-  const { title } = planDir;
   const session = new ClusterSession(runtime, options);
-  const print = runtime.print;
-  const started = runtime.now();
-
+  const sequence = forwardSequence(planDir);
   const end = options.to === undefined ? plan.phases.length - 1 : findPhase(plan, options.to, '--to').index;
-  let decision: StartDecision;
-  if (options.from !== undefined) {
-    decision = decideStart(plan, planDir.identity, undefined, options.from);
-  } else {
-    const read = await session.read(['get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
-    if (read.code !== 0) {
-      throw new ApplyFailure(`cannot read the resume record (kubectl get configmap ${recordName(plan.environment)} -n ${plan.namespace} exited ${read.code}): ${read.stderr.trim()}`);
-    }
-    decision = decideStart(plan, planDir.identity, parseRecordLine(read.stdout), undefined, title);
-  }
+  const decision = options.from !== undefined
+    ? { start: findPhase(plan, options.from, '--from').index, reason: `--from ${options.from}` }
+    : decideStart(sequence, await readRecord(session, plan));
+  if (!('done' in decision) && decision.start > end) throw new ApplyFailure(`nothing to apply: ${decision.reason}, which is after --to ${options.to}`);
+  await runSequence(sequence, decision, end, { planDir, session, resumeCommand: options.resumeCommand }, runtime);
+}
+
+/** Where and how {@link runSequence} runs. */
+export interface RunContext {
+  /** The plan folder the steps' folders are in. */
+  readonly planDir: PlanDirectory;
+  /** The cluster session. */
+  readonly session: ClusterSession;
+  /** The command that resumes the run at a step (label), printed on failure. */
+  readonly resumeCommand: (label: string) => string;
+}
+
+/**
+ * Runs the steps `decision.start..end` of a sequence: per step, apply its folder, record it as being
+ * applied, delete its removes, pass its gates, record it as completed (finished after the last step).
+ */
+export async function runSequence(sequence: RunSequence, decision: StartDecision, end: number, context: RunContext, runtime: ApplyRuntime): Promise<void> {
+  const { title, unit, steps } = sequence;
+  const { planDir, session } = context;
+  const print = runtime.print;
   if ('done' in decision) {
     print(decision.done);
     return;
   }
-  if (decision.start > end) throw new ApplyFailure(`nothing to apply: ${decision.reason}, which is after --to ${options.to}`);
-  print(`${title}: phases ${plan.phases[decision.start].path} to ${plan.phases[end].path} (${decision.reason})${session.dryRun ? ', dry run: printing the commands' : ''}`);
-
+  const started = runtime.now();
+  print(`${title}: ${unit}s ${steps[decision.start].label} to ${steps[end].label} (${decision.reason})${session.dryRun ? ', dry run: printing the commands' : ''}`);
   const record = (completed: string, applying: string, finished: boolean) =>
-    recordManifest(plan.environment, plan.namespace, recordData({ plan: planDir.identity, title, completed, applying, finished }));
+    recordManifest(planDir.plan.environment, planDir.plan.namespace, recordData({ plan: sequence.identity, title, completed, applying, finished }));
 
   for (let index = decision.start; index <= end; index++) {
-    const phase = plan.phases[index];
-    const phaseStarted = runtime.now();
-    const previous = index > 0 ? plan.phases[index - 1].path : '';
-    print(`${session.dryRun ? '# ' : ''}phase ${phase.path} (${index + 1}/${plan.phases.length})`);
+    const step = steps[index];
+    const stepStarted = runtime.now();
+    const previous = index > 0 ? steps[index - 1].label : '';
+    const folder = step.label === step.path ? '' : `: ${step.path}`;
+    print(`${session.dryRun ? '# ' : ''}${unit} ${step.label} (${index + 1}/${steps.length})${folder}`);
     const fail: FailureHandler = (what, command, result) => {
       const detail = result.stderr.trim().split('\n').slice(-3).join('\n  ');
       throw new ApplyFailure([
-        `${title}: phase ${phase.path}: ${what} failed (exit ${result.code}): ${command}`,
+        `${title}: ${unit} ${step.label}: ${what} failed (exit ${result.code}): ${command}`,
         ...(detail ? [`  ${detail}`] : []),
-        `resume with: ${options.resumeCommand(phase.path)}`,
+        `resume with: ${context.resumeCommand(step.label)}`,
       ].join('\n'));
     };
-    await session.step(`apply ${phase.path}`, KUBECTL.apply(join(planDir.dir, phase.path)), fail);
-    await session.step('record progress', KUBECTL.apply('-'), fail, record(previous, phase.path, false));
-    for (const ref of phase.removes) await session.step(`delete ${ref.kind}/${ref.name}`, KUBECTL.delete(ref), fail);
-    await session.passGates(phase, fail);
-    await session.step('record progress', KUBECTL.apply('-'), fail, record(phase.path, '', index === plan.phases.length - 1));
-    if (!session.dryRun) print(`phase ${phase.path} done (${seconds(runtime.now() - phaseStarted)})`);
+    await session.step(`apply ${step.path}`, KUBECTL.apply(join(planDir.dir, step.path)), fail);
+    await session.step('record progress', KUBECTL.apply('-'), fail, record(previous, step.label, false));
+    for (const ref of step.removes) await session.step(`delete ${ref.kind}/${ref.name}`, KUBECTL.delete(ref), fail);
+    await session.passGates(step.gates, fail);
+    await session.step('record progress', KUBECTL.apply('-'), fail, record(step.label, '', index === steps.length - 1));
+    if (!session.dryRun) print(`${unit} ${step.label} done (${seconds(runtime.now() - stepStarted)})`);
   }
-  if (!session.dryRun) print(`${title}: ${plan.phases[end].path} reached in ${seconds(runtime.now() - started)}`);
+  if (!session.dryRun) print(`${title}: ${steps[end].label} reached in ${seconds(runtime.now() - started)}`);
 }

@@ -1,6 +1,6 @@
 /** Reading a plan folder (plan.json and its phase folders) for the commands that act on a cluster. */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { InputError, manifestFiles } from '../manifest';
 import { PlanFile, PlanPhase, readPlanFile } from '../plan/plan-file';
 import { loadPhases } from '../verify';
@@ -14,13 +14,6 @@ export interface PlanDirectory {
   readonly plan: PlanFile;
   /** Identity of the plan ({@link planIdentity}). */
   readonly identity: string;
-  /** Name in messages and in the record: the environment, or `<env> rollback from <phase>` for a rollback bundle. */
-  readonly title: string;
-}
-
-/** Title of the rollback bundle of an environment from one of its phases. */
-export function rollbackTitle(environment: string, fromPhase: string): string {
-  return `${environment} rollback from ${fromPhase}`;
 }
 
 /** Reads DIR/plan.json and its phase folders; refuses a folder whose plan.json disagrees with its phases. */
@@ -32,10 +25,7 @@ export function readPlanDirectory(dir: string): PlanDirectory {
     path: phase.path,
     files: manifestFiles(join(dir, phase.path)).map((file) => ({ name: basename(file), content: readFileSync(file, 'utf8') })),
   }));
-  const absolute = resolve(dir);
-  const isRollbackBundle = basename(dirname(dirname(absolute))) === 'rollback';
-  const title = isRollbackBundle ? rollbackTitle(plan.environment, basename(absolute)) : plan.environment;
-  return { dir, plan, identity: planIdentity(plan, phases), title };
+  return { dir, plan, identity: planIdentity(plan, phases) };
 }
 
 /** The phase named by `nameOrPath` (`02-switch` or `switch`); a usage problem lists the valid ones. */

@@ -1,65 +1,73 @@
 /**
- * Running a rollback bundle (dist/rollback/<env>/<phase>/) with the apply engine: the bundle of the
- * phase the cluster record names (or the one given), resumed when the record is the bundle's own.
+ * `phased-rollout rollback` with the apply engine: the steps of plan.json's rollback from the phase the
+ * cluster record names (or the one given), each applying a forward phase folder; resumed when the
+ * record is that rollback's own.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { applyPlan, ApplyFailure } from './engine';
-import { findPhase, readPlanDirectory } from './plan-dir';
-import { parseRecordLine, RECORD_JSONPATH, recordName } from './record';
+import { InputError } from '../manifest';
+import { rollbackTitle } from '../plan/rollback';
+import { ApplyFailure, decideStart, readRecord, runSequence, RunSequence } from './engine';
+import { findPhase, PlanDirectory, readPlanDirectory } from './plan-dir';
 import { ApplyRuntime, ClusterSession, SessionOptions } from './session';
 
 /** What to roll back. */
 export interface RollbackOptions extends SessionOptions {
-  /** The environment folder (`dist/production`); its bundles are in `dist/rollback/production/`. */
+  /** The environment folder (`dist/production`). */
   readonly dir: string;
   /** Forward phase the cluster is at (folder or name); default: from the cluster record. */
   readonly from?: string;
-  /** The command that resumes the rollback of a bundle (printed on failure). */
-  readonly resumeCommand: (bundle: string) => string;
+  /** The command that resumes the rollback from a phase (printed on failure). */
+  readonly resumeCommand: (from: string) => string;
 }
 
-/** Folder holding the rollback bundles of an environment folder. */
-export function rollbackBundlesDir(dir: string): string {
-  return join(dirname(dir), 'rollback', basename(dir));
+/**
+ * Identity recorded by the rollback from `from`: derived from the plan's, so that a rollback's record
+ * is never taken for the forward plan's progress (nor for another rollback's).
+ */
+export function rollbackIdentity(planIdentity: string, from: string): string {
+  return `${planIdentity}/rollback/${from}`;
+}
+
+/** The rollback of a plan folder from phase `from` as a run. */
+export function rollbackSequence(planDir: PlanDirectory, from: string): RunSequence {
+  const steps = planDir.plan.rollbacks?.[from];
+  if (!steps) throw new InputError(`${planDir.dir}/plan.json: no rollback from ${from} (a plan.json written before rollbacks were part of it: synthesize again)`);
+  return {
+    title: rollbackTitle(planDir.plan.environment, from),
+    identity: rollbackIdentity(planDir.identity, from),
+    unit: 'step',
+    steps: steps.map((step) => ({ label: step.name, path: step.path, removes: step.removes, gates: step.gates })),
+  };
 }
 
 /** Rolls the environment back to its baseline from the recorded (or given) phase. */
 export async function rollback(options: RollbackOptions, runtime: ApplyRuntime): Promise<void> {
-  const forward = readPlanDirectory(options.dir);
-  const { plan } = forward;
-  const bundles = rollbackBundlesDir(options.dir);
+  const planDir = readPlanDirectory(options.dir);
+  const { plan } = planDir;
   const session = new ClusterSession(runtime, options);
-  const read = await session.read(['get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
-  if (read.code !== 0) throw new ApplyFailure(`cannot read the resume record (exit ${read.code}): ${read.stderr.trim()}`);
-  const record = parseRecordLine(read.stdout);
+  const record = await readRecord(session, plan);
 
   let from: string;
   if (options.from !== undefined) {
     from = findPhase(plan, options.from, '--from').path;
   } else if (!record) {
     throw new ApplyFailure(`${plan.environment}: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at`);
-  } else if (record.plan === forward.identity) {
+  } else if (record.plan === planDir.identity) {
     from = record.applying || record.completed;
   } else {
-    const own = existsSync(bundles) ? readdirSync(bundles).find((b) => readPlanDirectory(join(bundles, b)).identity === record.plan) : undefined;
+    const own = plan.phases.find((phase) => rollbackIdentity(planDir.identity, phase.path) === record.plan);
     if (own === undefined) {
-      throw new ApplyFailure(`${plan.environment}: the cluster record names plan ${record.plan}, which is neither ${options.dir} nor one of its rollback bundles: pass --from PHASE`);
+      throw new ApplyFailure(`${plan.environment}: the cluster record names plan ${record.plan}, which is neither ${options.dir} nor one of its rollbacks: pass --from PHASE`);
     }
-    from = own;
+    from = own.path;
   }
   if (from === '' || from === plan.phases[0].path) {
     runtime.print(`${plan.environment}: at the baseline (${plan.phases[0].path}); nothing to roll back`);
     return;
   }
-  const bundle = readPlanDirectory(join(bundles, from));
-  runtime.print(`${plan.environment}: rolling back from ${from} with ${bundle.dir}`);
-  await applyPlan({
-    ...options,
-    planDir: bundle,
-    // A run of this bundle stopped part-way resumes; otherwise the bundle starts at its first phase,
-    // whatever the forward plan's record says.
-    from: record?.plan === bundle.identity ? undefined : bundle.plan.phases[0].path,
-    resumeCommand: () => options.resumeCommand(from),
-  }, runtime);
+  const sequence = rollbackSequence(planDir, from);
+  runtime.print(`${plan.environment}: rolling back from ${from}: ${sequence.steps.map((step) => `${step.label} (${step.path})`).join(', ')}`);
+  // A run of this rollback stopped part-way resumes; otherwise it starts at its first step, whatever
+  // the forward plan's record says.
+  const decision = record?.plan === sequence.identity ? decideStart(sequence, record) : { start: 0, reason: `rolling back from ${from}` };
+  await runSequence(sequence, decision, sequence.steps.length - 1, { planDir, session, resumeCommand: () => options.resumeCommand(from) }, runtime);
 }

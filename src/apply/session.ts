@@ -3,7 +3,7 @@
  * gates in order: rollout, propagation, observe, drain. Shared by `apply`, `rollback` and `promote`.
  */
 import { ObjectRef } from '../manifest';
-import { PlanPhase } from '../plan/plan-file';
+import { PhaseGates } from '../plan/plan-file';
 import { CommandResult, CommandRunner, commandLine, contextArgs, istioctlWait, KUBECTL } from './kubectl';
 
 /** How a session reaches the cluster and the user. */
@@ -88,9 +88,9 @@ export class ClusterSession {
     if (input === undefined) this.runtime.print(`  ${what} (${seconds(this.runtime.now() - started)})`);
   }
 
-  /** Passes the gates of `phase` in order: rollout, propagation, observe, drain. */
-  async passGates(phase: PlanPhase, fail: FailureHandler): Promise<void> {
-    const { rollout, propagation, observe, drain } = phase.gates;
+  /** Passes the gates of a phase or rollback step in order: rollout, propagation, observe, drain. */
+  async passGates(gates: PhaseGates, fail: FailureHandler): Promise<void> {
+    const { rollout, propagation, observe, drain } = gates;
     for (const ref of rollout?.deployments ?? []) await this.step(`gate rollout ${label(ref)}`, KUBECTL.rolloutStatus(ref, rollout!.timeoutSeconds), fail);
     if (propagation) await this.propagation(propagation.objects, propagation.seconds, fail);
     for (const [gate, wait] of [['observe', observe], ['drain', drain]] as const) {

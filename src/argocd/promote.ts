@@ -71,7 +71,7 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
     throw new ApplyFailure(`${name}: ${phase.path} is not Synced and Healthy yet (sync: ${sync || 'unknown'}, health: ${health || 'unknown'}); try again when it is`);
   }
   runtime.print(`${name}: ${phase.path} is Synced and Healthy; checking its gates`);
-  await session.passGates(phase, fail);
+  await session.passGates(phase.gates, fail);
   if (session.dryRun) {
     runtime.print(`would set spec.source.path of ${file}: ${path} -> ${next}`);
     return;

@@ -3,9 +3,11 @@
  * everything that applies or checks the phases (pipelines, `phased-rollout apply|verify|plan`, Argo CD promotion).
  */
 import { readFileSync } from 'node:fs';
-import { identityKey, InputError, KubeObject, ObjectRef, refOf } from '../manifest';
-import { DEFAULT_GATES, Environment, Gates, isRelease } from '../matrix/model';
+import { InputError, KubeObject, ObjectRef, refOf } from '../manifest';
+import { Environment, isRelease } from '../matrix/model';
+import { gatesBetween, removals } from './gates';
 import { Phase } from './planner';
+import { planRollback } from './rollback';
 
 /** Version of the plan.json format; bumped on any incompatible change. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -22,6 +24,23 @@ export interface PlanFile {
   readonly releases: readonly PlanRelease[];
   /** Phases in apply order. */
   readonly phases: readonly PlanPhase[];
+  /**
+   * For each phase after the baseline, keyed by its path: the steps back to the baseline. Absent in
+   * plan files written before rollbacks were part of plan.json (`phased-rollout rollback` then refuses).
+   */
+  readonly rollbacks?: { readonly [fromPath: string]: readonly PlanRollbackStep[] };
+}
+
+/** One step of a rollback: a forward phase folder applied again, then its deletions and gates. */
+export interface PlanRollbackStep {
+  /** Step name: reapply (the phase rolled back from), restore-old, revert-traffic or remove-new. */
+  readonly name: string;
+  /** The forward phase folder to apply (one of `phases[].path`). */
+  readonly path: string;
+  /** Objects of the previous step's folder that this step's folder does not hold: delete them after applying it. */
+  readonly removes: readonly ObjectRef[];
+  /** What must hold after this step and before the next. */
+  readonly gates: PhaseGates;
 }
 
 /** One service's release in an environment. */
@@ -77,56 +96,35 @@ export interface RenderedPhase {
   readonly objects: readonly KubeObject[];
 }
 
-const ISTIO_NETWORKING = 'networking.istio.io/';
-
 /**
- * Builds plan.json for an environment. Gates are derived from what actually changes between
- * rendered phases, so that they cannot disagree with the files: `rollout` for Deployments the phase
- * creates, `propagation` for Istio networking objects it creates or changes, `observe` for canary
- * steps, `drain` when the next phase removes something.
+ * Builds plan.json for an environment. Removals and gates are derived from what actually changes
+ * between rendered phases (src/plan/gates.ts), so that they cannot disagree with the files; each
+ * rollback is a sequence of the same rendered phases (src/plan/rollback.ts).
  */
 export function buildPlanFile(env: Environment, phases: readonly RenderedPhase[]): PlanFile {
-  const released = env.rollouts.filter(isRelease);
-  const maxOf = (pick: (g: Gates) => number) => Math.max(pick(DEFAULT_GATES), ...released.map((r) => pick(r.gates)));
-  const byKey = (objects: readonly KubeObject[]) => new Map(objects.map((o) => [identityKey(o), o]));
-
-  const removesOf = phases.map((rendered, i) => {
-    if (i === 0) return [];
-    const current = byKey(rendered.objects);
-    return phases[i - 1].objects.filter((o) => !current.has(identityKey(o))).map(refOf);
-  });
-
+  const removesOf = phases.map((rendered, i) => (i === 0 ? [] : removals(phases[i - 1].objects, rendered.objects)));
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     environment: env.name,
     namespace: env.namespace,
-    releases: released.map((r) => ({
+    releases: env.rollouts.filter(isRelease).map((r) => ({
       service: r.service.name,
       from: r.from,
       to: r.to,
       strategy: r.canarySteps.length > 0 ? { type: 'canary' as const, steps: [...r.canarySteps] } : { type: 'blueGreen' as const },
     })),
-    phases: phases.map((rendered, i) => {
-      const previous = i === 0 ? new Map<string, KubeObject>() : byKey(phases[i - 1].objects);
-      const created = rendered.objects.filter((o) => !previous.has(identityKey(o)));
-      const changedIstio = rendered.objects.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) &&
-        JSON.stringify(o) !== JSON.stringify(previous.get(identityKey(o))));
-      const newDeployments = created.filter((o) => o.kind === 'Deployment');
-      const gates: PhaseGates = {
-        ...(newDeployments.length > 0 ? { rollout: { deployments: newDeployments.map(refOf), timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
-        ...(changedIstio.length > 0 ? { propagation: { objects: changedIstio.map(refOf), seconds: maxOf((g) => g.propagationSeconds) } } : {}),
-        ...(rendered.phase.kind === 'canary' && maxOf((g) => g.observeSeconds) > 0 ? { observe: { seconds: maxOf((g) => g.observeSeconds) } } : {}),
-        ...(removesOf[i + 1]?.length > 0 ? { drain: { seconds: maxOf((g) => g.drainSeconds) } } : {}),
-      };
-      return {
-        index: i,
-        name: rendered.phase.name,
-        path: rendered.path,
-        objects: rendered.objects.map(refOf),
-        removes: removesOf[i],
-        gates,
-      };
-    }),
+    phases: phases.map((rendered, i) => ({
+      index: i,
+      name: rendered.phase.name,
+      path: rendered.path,
+      objects: rendered.objects.map(refOf),
+      removes: removesOf[i],
+      gates: gatesBetween(env, i === 0 ? [] : phases[i - 1].objects, rendered.objects, {
+        observe: rendered.phase.kind === 'canary',
+        nextRemoves: removesOf[i + 1]?.length > 0,
+      }),
+    })),
+    rollbacks: Object.fromEntries(phases.slice(1).map((rendered, i) => [rendered.path, planRollback(env, phases, i + 1)])),
   };
 }
 
@@ -142,6 +140,18 @@ function checkPlanShape(value: unknown): string | undefined {
   };
   const refsProblem = (refs: unknown, path: string): string | undefined =>
     Array.isArray(refs) ? refs.map((r, i) => refProblem(r, `${path}[${i}]`)).find(Boolean) : `${path}: expected a list`;
+  const gatesProblem = (gates: unknown, path: string): string | undefined => {
+    if (!isObject(gates)) return `${path}: expected an object`;
+    const unknown = Object.keys(gates).find((g) => !['rollout', 'propagation', 'observe', 'drain'].includes(g));
+    if (unknown) return `${path}.${unknown}: unknown gate (rollout, propagation, observe, drain)`;
+    for (const [gate, seconds] of [['rollout', 'timeoutSeconds'], ['propagation', 'seconds'], ['observe', 'seconds'], ['drain', 'seconds']]) {
+      const entry = gates[gate];
+      if (entry === undefined) continue;
+      if (!isObject(entry) || !isCount(entry[seconds])) return `${path}.${gate}.${seconds}: expected a number of seconds`;
+    }
+    return (isObject(gates.rollout) ? refsProblem(gates.rollout.deployments, `${path}.rollout.deployments`) : undefined) ??
+      (isObject(gates.propagation) ? refsProblem(gates.propagation.objects, `${path}.propagation.objects`) : undefined);
+  };
   if (!isObject(value)) return 'expected a JSON object';
   if (value.formatVersion !== PLAN_FORMAT_VERSION) return `formatVersion: ${JSON.stringify(value.formatVersion)} is not supported (expected ${PLAN_FORMAT_VERSION})`;
   for (const field of ['environment', 'namespace']) if (typeof value[field] !== 'string') return `${field}: expected a string`;
@@ -153,20 +163,26 @@ function checkPlanShape(value: unknown): string | undefined {
     if (typeof phase.name !== 'string' || typeof phase.path !== 'string' || !/^\d+-[a-z0-9-]+$/.test(phase.path)) {
       return `${path}: expected a name and a path like 01-prepare`;
     }
-    const problem = refsProblem(phase.objects, `${path}.objects`) ?? refsProblem(phase.removes, `${path}.removes`);
+    const problem = refsProblem(phase.objects, `${path}.objects`) ?? refsProblem(phase.removes, `${path}.removes`) ?? gatesProblem(phase.gates, `${path}.gates`);
     if (problem) return problem;
-    const gates = phase.gates;
-    if (!isObject(gates)) return `${path}.gates: expected an object`;
-    const unknown = Object.keys(gates).find((g) => !['rollout', 'propagation', 'observe', 'drain'].includes(g));
-    if (unknown) return `${path}.gates.${unknown}: unknown gate (rollout, propagation, observe, drain)`;
-    for (const [gate, seconds] of [['rollout', 'timeoutSeconds'], ['propagation', 'seconds'], ['observe', 'seconds'], ['drain', 'seconds']]) {
-      const entry = gates[gate];
-      if (entry === undefined) continue;
-      if (!isObject(entry) || !isCount(entry[seconds])) return `${path}.gates.${gate}.${seconds}: expected a number of seconds`;
+  }
+  if (value.rollbacks === undefined) return undefined;
+  if (!isObject(value.rollbacks)) return 'rollbacks: expected an object keyed by phase path';
+  const paths = value.phases.map((phase) => phase.path);
+  for (const [from, steps] of Object.entries(value.rollbacks)) {
+    const path = `rollbacks.${from}`;
+    if (!paths.includes(from)) return `${path}: not a phase of this plan (phases: ${paths.join(', ')})`;
+    if (!Array.isArray(steps) || steps.length === 0) return `${path}: expected a non-empty list of steps`;
+    for (const [i, step] of steps.entries()) {
+      const at = `${path}[${i}]`;
+      if (!isObject(step)) return `${at}: expected an object`;
+      if (typeof step.name !== 'string' || !/^[a-z0-9-]+$/.test(step.name)) return `${at}.name: expected a step name like revert-traffic`;
+      // Step names label a rollback's progress in the resume record.
+      if (steps.findIndex((other) => isObject(other) && other.name === step.name) !== i) return `${at}.name: ${step.name} is not unique in ${path}`;
+      if (!paths.includes(step.path)) return `${at}.path: expected the path of a phase of this plan (phases: ${paths.join(', ')})`;
+      const problem = refsProblem(step.removes, `${at}.removes`) ?? gatesProblem(step.gates, `${at}.gates`);
+      if (problem) return problem;
     }
-    const listProblem = (isObject(gates.rollout) ? refsProblem(gates.rollout.deployments, `${path}.gates.rollout.deployments`) : undefined) ??
-      (isObject(gates.propagation) ? refsProblem(gates.propagation.objects, `${path}.gates.propagation.objects`) : undefined);
-    if (listProblem) return listProblem;
   }
   return undefined;
 }

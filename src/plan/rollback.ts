@@ -1,11 +1,23 @@
 /**
- * Rollback planning (pure): from any phase of an environment's plan back to its baseline, through the
- * same state model as the forward plan and in make-before-break order: bring the old version back
- * (when cleanup removed it) while traffic stays where it is, move all traffic to the old version
- * (subsets kept), then remove the new version last.
+ * Rollback planning (pure): from any phase of an environment's plan back to its baseline, in
+ * make-before-break order: bring the old version back (when cleanup removed it) while traffic stays
+ * where it is, move all traffic to the old version (subsets kept), then remove the new version last.
+ * Every one of these states is a forward state of the same environment, so a rollback is a sequence of
+ * existing forward phase folders with gates of its own: no YAML of its own.
  */
+import { identityKey } from '../manifest';
 import { Environment, isRelease } from '../matrix/model';
-import { Phase, planEnvironment, ServiceState } from './planner';
+import { gatesBetween, removals } from './gates';
+import type { PlanRollbackStep, RenderedPhase } from './plan-file';
+import { Phase, PhaseKind, ServiceState } from './planner';
+
+/** Name of the rollback of an environment from one of its phases, in messages and in the resume record. */
+export function rollbackTitle(environment: string, fromPhase: string): string {
+  return `${environment} rollback from ${fromPhase}`;
+}
+
+/** Names of the rollback steps, in the order they occur. */
+export type RollbackStepName = 'reapply' | 'restore-old' | 'revert-traffic' | 'remove-new';
 
 function inDeclarationOrder(state: ServiceState, versions: ReadonlySet<string>): string[] {
   return [...state.rollout.service.versions.keys()].filter((v) => versions.has(v));
@@ -17,25 +29,55 @@ function sameState(a: Phase, b: Phase): boolean {
 }
 
 /**
- * The phases that take the environment from the state of forward phase `from` (index) back to its
- * baseline. The first phase is that state (named after it, so the sequence can be verified and resumed
- * from it); phases that would change nothing are left out. From the baseline itself: just the baseline.
+ * The rollback states from forward phase `from`, each with the forward phase it equals: restore-old
+ * is the switch state, revert-traffic the prepare state, remove-new the baseline. The states are
+ * derived from the phase rolled back from (not looked up), and a mismatch is a planner bug.
  */
-export function planRollback(environment: Environment, from: number): Phase[] {
-  const forward = planEnvironment(environment);
-  if (from < 0 || from >= forward.length) throw new RangeError(`phase index ${from} is not in 0..${forward.length - 1}`);
-  const start: Phase = { ...forward[from], kind: 'baseline' };
+function rollbackStates(forward: readonly Phase[], from: number): { name: RollbackStepName; index: number }[] {
+  const start = forward[from];
   const released = (state: ServiceState, change: (s: ServiceState) => ServiceState) => (isRelease(state.rollout) ? change(state) : state);
   const restore: Phase = {
-    kind: 'prepare',
-    name: 'restore-old',
+    ...start,
     services: start.services.map((s) => released(s, () => ({ ...s, versions: inDeclarationOrder(s, new Set([...s.versions, s.rollout.from])) }))),
   };
   const revert: Phase = {
-    kind: 'switch',
-    name: 'revert-traffic',
+    ...start,
     services: restore.services.map((s) => released(s, () => ({ ...s, routes: [{ version: s.rollout.from, weight: 100 }] }))),
   };
-  const removeNew: Phase = { ...forward[0], kind: 'cleanup', name: 'remove-new' };
-  return [start, restore, revert, removeNew].filter((phase, i, all) => i === 0 || !sameState(all[i - 1], phase));
+  const candidates: [RollbackStepName, Phase, PhaseKind][] = [
+    ['reapply', start, start.kind], ['restore-old', restore, 'switch'], ['revert-traffic', revert, 'prepare'], ['remove-new', forward[0], 'baseline'],
+  ];
+  return candidates.filter(([, state], i) => i === 0 || !sameState(candidates[i - 1][1], state)).map(([name, state, kind]) => {
+    const index = name === 'reapply' ? from : forward.findIndex((p) => p.kind === kind);
+    if (index < 0 || !sameState(state, forward[index])) {
+      throw new Error(`rollback from ${start.name}: the ${name} state is not the ${kind} phase's (a planner bug)`);
+    }
+    return { name, index };
+  });
+}
+
+/**
+ * The steps that take the environment from forward phase `from` (index into `phases`) back to its
+ * baseline, each applying a forward phase folder. Removals and gates are derived like the forward
+ * plan's, with two differences: step 0 follows an unknown state, so its rollout gate waits only for
+ * the Deployments the rollback keeps (the new version's may never become ready: that can be why the
+ * rollback runs); and no step is observed. From the baseline itself: one step, the baseline.
+ */
+export function planRollback(environment: Environment, phases: readonly RenderedPhase[], from: number): PlanRollbackStep[] {
+  if (from < 0 || from >= phases.length) throw new RangeError(`phase index ${from} is not in 0..${phases.length - 1}`);
+  const states = rollbackStates(phases.map((p) => p.phase), from);
+  const objectsOf = (i: number) => phases[states[i].index].objects;
+  const kept = new Set(phases[0].objects.map((o) => identityKey(o)));
+  const removesOf = states.map((_, i) => (i === 0 ? [] : removals(objectsOf(i - 1), objectsOf(i))));
+  return states.map((state, i) => {
+    const gates = gatesBetween(environment, i === 0 ? [] : objectsOf(i - 1), objectsOf(i), { observe: false, nextRemoves: removesOf[i + 1]?.length > 0 });
+    const { rollout, ...rest } = gates;
+    const waited = i === 0 ? rollout?.deployments.filter((ref) => kept.has(identityKey(ref))) ?? [] : rollout?.deployments ?? [];
+    return {
+      name: state.name,
+      path: phases[state.index].path,
+      removes: removesOf[i],
+      gates: rollout && waited.length > 0 ? { rollout: { ...rollout, deployments: waited }, ...rest } : rest,
+    };
+  });
 }

@@ -5,11 +5,11 @@
 import { applyScriptArtifact } from '../artifacts/apply-script';
 import { argoCdApplicationArtifact } from '../argocd/application';
 import { planMarkdownArtifact } from '../artifacts/plan-markdown';
-import { rollbackBundles } from '../artifacts/rollback-bundles';
 import { Environment, Matrix } from '../matrix/model';
 import { buildPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
 import { planEnvironment } from '../plan/planner';
-import { Finding, verifyPhases } from '../verify';
+import { rollbackTitle } from '../plan/rollback';
+import { Finding, rollbackSequences, verifyPhases } from '../verify';
 import { writeTreeAtomically } from './output';
 import { EnvironmentRenderer, RenderedFile } from './render';
 
@@ -38,7 +38,6 @@ const ARTIFACTS: readonly Artifact[] = [
   applyScriptArtifact,
   planMarkdownArtifact,
   argoCdApplicationArtifact,
-  (output) => rollbackBundles(output, phaseFolder),
 ];
 
 /** Plans and renders one environment (pure: no I/O). */
@@ -63,11 +62,17 @@ export class UnsafePlanError extends Error {
   }
 }
 
-/** Runs the verifier on an environment's phases with their plan gates; throws UnsafePlanError on any finding. */
+/**
+ * Runs the verifier on each environment's phases and on each of its rollbacks (the forward phases the
+ * steps apply, with the steps' gates); throws UnsafePlanError on any finding.
+ */
 export function assertSafe(outputs: readonly EnvironmentOutput[]): void {
-  const findings = outputs.flatMap((output) => verifyPhases(output.phases.map((phase, i) => ({
-    name: phase.phase.name, path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates,
-  }))).map((finding) => ({ environment: output.environment.name, ...finding })));
+  const findings = outputs.flatMap((output) => {
+    const env = output.environment.name;
+    const forward = output.phases.map((phase, i) => ({ name: phase.phase.name, path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates }));
+    const sequences = [{ title: env, phases: forward }, ...rollbackSequences(output.plan, forward).map((r) => ({ title: rollbackTitle(env, r.from), phases: r.phases }))];
+    return sequences.flatMap(({ title, phases }) => verifyPhases(phases).map((finding) => ({ environment: title, ...finding })));
+  });
   if (findings.length > 0) throw new UnsafePlanError(findings);
 }
 

@@ -1,6 +1,6 @@
 /** `phased-rollout verify`: proves that no phase and no transition between phases drops a request. */
 export { verifyPhases } from './verify';
-export { loadPhases } from './load';
-export type { LoadedEnvironment } from './load';
+export { loadPhases, rollbackSequences } from './load';
+export type { LoadedEnvironment, RollbackSequence } from './load';
 export { RULES } from './rules';
 export type { Finding, Phase, Rule, RuleFinding, StateRule, TransitionRule } from './types';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { identityKey, InputError, KubeObject, manifestFiles, readManifestFile, resourceName } from '../manifest';
+import { identityKey, InputError, KubeObject, manifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
 import { Phase } from './types';
 
@@ -16,6 +16,30 @@ export interface LoadedEnvironment {
   readonly phases: Phase[];
   /** Whether plan.json was present (its gates then apply). */
   readonly planned: boolean;
+  /** plan.json, when present. */
+  readonly plan?: PlanFile;
+  /** The rollbacks of plan.json as phase sequences; empty without plan.json. */
+  readonly rollbacks: readonly RollbackSequence[];
+}
+
+/** One rollback of plan.json as the verifier reads it. */
+export interface RollbackSequence {
+  /** Path of the phase it rolls back from. */
+  readonly from: string;
+  /** The forward phases its steps apply, in order, each named after its step and with the step's gates. */
+  readonly phases: readonly Phase[];
+}
+
+/**
+ * The rollbacks of `plan` over its forward `phases` (as synthesized or as loaded): a rollback has no
+ * objects of its own, only steps that apply forward phase folders with their own gates.
+ */
+export function rollbackSequences(plan: PlanFile, phases: readonly Phase[]): RollbackSequence[] {
+  const byPath = new Map(phases.map((phase) => [basename(phase.path), phase]));
+  return Object.entries(plan.rollbacks ?? {}).map(([from, steps]) => ({
+    from,
+    phases: steps.map((step) => ({ ...byPath.get(step.path)!, name: step.name, gates: step.gates })),
+  }));
 }
 
 const PHASE_FOLDER = /^(\d+)-(.+)$/;
@@ -56,17 +80,17 @@ export function loadPhases(dir: string): LoadedEnvironment {
   });
 
   const planPath = join(dir, 'plan.json');
-  if (!existsSync(planPath)) return { environment: basename(root), phases: loaded, planned: false };
+  if (!existsSync(planPath)) return { environment: basename(root), phases: loaded, planned: false, rollbacks: [] };
   const plan = readPlanFile(planPath);
   checkPlanAgainstFolders(plan, loaded, planPath);
-  return {
-    environment: plan.environment,
-    phases: loaded.map((phase, i) => ({ ...phase, name: plan.phases[i].name, gates: plan.phases[i].gates })),
-    planned: true,
-  };
+  const phases = loaded.map((phase, i) => ({ ...phase, name: plan.phases[i].name, gates: plan.phases[i].gates }));
+  return { environment: plan.environment, phases, planned: true, plan, rollbacks: rollbackSequences(plan, phases) };
 }
 
-/** plan.json must describe exactly the folders: same phases in the same order, same objects, same removals. */
+/**
+ * plan.json must describe exactly the folders: same phases in the same order, same objects, same
+ * removals, also between the steps of each rollback (what apply and rollback delete).
+ */
 function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planPath: string): void {
   const inconsistent = (detail: string) => new InputError(`${planPath} is inconsistent with the phase folders: ${detail}`);
   const folderNames = phases.map((p) => basename(p.path));
@@ -74,6 +98,14 @@ function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planP
   if (folderNames.join('\n') !== planNames.join('\n')) {
     throw inconsistent(`plan lists [${planNames.join(', ')}], folders are [${folderNames.join(', ')}]`);
   }
+  const objectsOf = (path: string) => new Map(phases[planNames.indexOf(path)].objects.map((o) => [identityKey(o), o] as const));
+  const checkRemoves = (where: string, previous: ReadonlyMap<string, KubeObject>, current: ReadonlyMap<string, KubeObject>, listed: readonly ObjectRef[]) => {
+    const removes = new Set(listed.map((ref) => identityKey(ref)));
+    const gone = [...previous.entries()].filter(([key]) => !current.has(key));
+    const unlisted = gone.find(([key]) => !removes.has(key));
+    if (unlisted) throw inconsistent(`${where} drops ${resourceName(unlisted[1])}, which its removes do not list`);
+    if (removes.size !== gone.length) throw inconsistent(`${where} removes objects the previous phase does not hold or this one keeps`);
+  };
   let previous = new Map<string, KubeObject>();
   plan.phases.forEach((planPhase, i) => {
     const current = new Map(phases[i].objects.map((o) => [identityKey(o), o] as const));
@@ -82,11 +114,12 @@ function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planP
     if (notListed) throw inconsistent(`${planPhase.path} holds ${resourceName(notListed[1])}, which the plan does not list`);
     const missing = (planPhase.objects ?? []).find((ref) => !current.has(identityKey(ref)));
     if (missing) throw inconsistent(`the plan lists ${resourceName(missing)} in ${planPhase.path}, which the folder does not hold`);
-    const removes = new Set((planPhase.removes ?? []).map((ref) => identityKey(ref)));
-    const gone = [...previous.entries()].filter(([key]) => !current.has(key));
-    const unlisted = gone.find(([key]) => !removes.has(key));
-    if (unlisted) throw inconsistent(`${planPhase.path} drops ${resourceName(unlisted[1])}, which its removes do not list`);
-    if (removes.size !== gone.length) throw inconsistent(`${planPhase.path} removes objects the previous phase does not hold or this one keeps`);
+    checkRemoves(planPhase.path, previous, current, planPhase.removes ?? []);
     previous = current;
   });
+  for (const [from, steps] of Object.entries(plan.rollbacks ?? {})) {
+    steps.forEach((step, i) => {
+      checkRemoves(`rollback from ${from}, step ${step.name}`, i === 0 ? new Map() : objectsOf(steps[i - 1].path), objectsOf(step.path), step.removes);
+    });
+  }
 }

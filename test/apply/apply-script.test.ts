@@ -1,12 +1,13 @@
 /**
- * The generated `dist/<env>/apply.sh` against the same stand-in cluster as `phased-rollout apply`
- * (test/apply/stand-in.ts): the same kubectl calls in the same order, the same record (so either can
- * resume the other), the same failure and resume behaviour; and it passes shellcheck.
+ * The generated `dist/<env>/apply.sh` against the same stand-in cluster as `phased-rollout apply` and,
+ * with `--rollback`, `phased-rollout rollback` (test/apply/stand-in.ts): the same kubectl calls in the
+ * same order, the same record (so either can resume the other), the same failure and resume
+ * behaviour; and it passes shellcheck.
  */
 import { spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPlan, processRuntime, readPlanDirectory } from '../../src/apply';
+import { applyPlan, processRuntime, readPlanDirectory, rollback } from '../../src/apply';
 import { show, StandInCluster, synthesizedExample } from './stand-in';
 
 const dist = synthesizedExample();
@@ -17,9 +18,15 @@ function script(env: string, cluster: StandInCluster, settings: Parameters<Stand
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.split(dist).join('DIST') };
 }
 
+const quiet = (cluster: StandInCluster, settings: Parameters<StandInCluster['env']>[0]) =>
+  ({ ...processRuntime(cluster.env(settings)), print: () => undefined, sleep: async () => undefined });
+
 async function engine(env: string, cluster: StandInCluster, settings: Parameters<StandInCluster['env']>[0] = {}, options: { from?: string; to?: string } = {}) {
-  await applyPlan({ planDir: readPlanDirectory(join(dist, env)), resumeCommand: () => '', ...options },
-    { ...processRuntime(cluster.env(settings)), print: () => undefined, sleep: async () => undefined });
+  await applyPlan({ planDir: readPlanDirectory(join(dist, env)), resumeCommand: () => '', ...options }, quiet(cluster, settings));
+}
+
+async function engineRollback(env: string, cluster: StandInCluster, settings: Parameters<StandInCluster['env']>[0] = {}, from?: string) {
+  await rollback({ dir: join(dist, env), from, resumeCommand: () => '' }, quiet(cluster, settings));
 }
 
 const calls = (cluster: StandInCluster) => cluster.calls().map((c) => show({ ...c, line: c.line.split(realDist).join(dist) }, dist));
@@ -37,7 +44,6 @@ test.each([
   ['production', { istioStatus: true }],
   ['staging', { istioStatus: true }],
   ['staging', {}],
-  ['rollback/production/03-cleanup', { istioStatus: true }],
 ])('apply.sh makes exactly the calls of phased-rollout apply (%s, %j)', async (env, settings) => {
   const [viaScript, viaEngine] = [new StandInCluster(), new StandInCluster()];
   const result = script(env, viaScript, settings);
@@ -96,4 +102,52 @@ test('--dry-run prints the commands and calls nothing; unknown phases and option
   expect(script('staging', cluster, {}, '--from', 'canary-7').status).toBe(2);
   expect(script('staging', cluster, {}, '--bogus').status).toBe(2);
   expect(cluster.calls()).toEqual([]);
+});
+
+test.each([
+  ['production', '02-switch', { istioStatus: true }],
+  ['production', '03-cleanup', { istioStatus: true }],
+  ['staging', '02-canary-10', {}],
+  ['staging', '05-cleanup', { istioStatus: true }],
+])('apply.sh --rollback makes exactly the calls of phased-rollout rollback (%s from the recorded %s, %j)', async (env, from, settings) => {
+  const [viaScript, viaEngine] = [new StandInCluster(), new StandInCluster()];
+  for (const cluster of [viaScript, viaEngine]) {
+    await engine(env, cluster, settings, { to: from });
+    cluster.clearCalls();
+  }
+  const result = script(env, viaScript, settings, '--rollback');
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  await engineRollback(env, viaEngine, settings);
+  expect(calls(viaScript)).toEqual(calls(viaEngine));
+  expect(viaScript.calls().map((c) => c.stdin)).toEqual(viaEngine.calls().map((c) => c.stdin));
+  expect(calls(viaScript).filter((c) => c.includes(' apply ') && !c.includes('-f -'))).toContain(`kubectl apply --server-side --field-manager=phased-rollout -f DIST/${env}/00-baseline`);
+  expect(result.stdout).toContain(`${env} rollback from ${from}: remove-new reached in`);
+});
+
+test('apply.sh --rollback and phased-rollout rollback resume each other; --to is refused; a dry run calls only the record', async () => {
+  const cluster = new StandInCluster();
+  const failed = script('production', cluster, { istioStatus: true, fail: 'production/00-baseline' }, '--rollback', '--from', 'switch', '--context', 'prod-eu');
+  expect(failed.status).toBe(1);
+  expect(failed.stderr).toContain('production rollback from 02-switch: step remove-new: apply 00-baseline failed (exit 1)');
+  expect(failed.stderr).toContain('resume with: sh DIST/production/apply.sh --rollback --from 02-switch --context prod-eu');
+  expect(cluster.record()).toEqual(expect.objectContaining({ completed: 'revert-traffic', applying: '' }));
+  cluster.clearCalls();
+  await engineRollback('production', cluster, { istioStatus: true });
+  expect(calls(cluster).filter((c) => !c.startsWith('kubectl get') && !c.includes('-f -'))).toEqual([
+    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline',
+    'kubectl delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
+    'kubectl delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
+    'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
+  ]);
+  cluster.clearCalls();
+  expect(script('production', cluster, {}, '--rollback').stdout).toContain('production rollback from 02-switch: every step is already applied (last: remove-new); nothing to do');
+
+  expect(script('production', cluster, {}, '--rollback', '--to', 'switch').status).toBe(2);
+  const fresh = new StandInCluster();
+  const dry = script('staging', fresh, {}, '--rollback', '--from', '04-switch', '--dry-run');
+  expect(dry.status).toBe(0);
+  expect(fresh.calls().map((c) => c.line)).toEqual([expect.stringMatching(/^kubectl get configmap phased-rollout-staging /)]);
+  expect(dry.stdout).toContain('# step revert-traffic (2/3): 01-prepare');
+  expect(dry.stdout).toContain('kubectl delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found');
 });

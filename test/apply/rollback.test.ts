@@ -1,7 +1,8 @@
 /**
- * `phased-rollout rollback` against the stand-in cluster (test/apply/stand-in.ts): picks the bundle of
- * the phase the cluster record names, moves traffic back before deleting the new version, resumes itself,
- * and leaves a record after which a new `apply` starts from the baseline.
+ * `phased-rollout rollback` against the stand-in cluster (test/apply/stand-in.ts): runs plan.json's
+ * rollback from the phase the cluster record names, applying the environment's own forward phase
+ * folders, moves traffic back before deleting the new version, resumes itself, and leaves a record
+ * after which a new `apply` starts from the baseline.
  */
 import { join } from 'node:path';
 import { run as apply } from '../../src/cli/commands/apply';
@@ -28,34 +29,53 @@ async function cli(command: typeof apply, ...argv: string[]): Promise<CommandOut
 }
 const calls = () => cluster.calls().map((c) => show(c, dist)).filter((c) => !c.includes('-f -') && !c.includes('get '));
 
-test('rolls back from the recorded phase: traffic to the old version, wait, then delete the new version', async () => {
+const FROM_SWITCH = [
+  'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/02-switch', // reapply
+  'kubectl rollout status deployment/barista-v1 -n production --timeout=600s', // only what the rollback keeps
+  'kubectl rollout status deployment/coffee-shop-v1 -n production --timeout=600s',
+  'kubectl wait --for=condition=Reconciled gateway.networking.istio.io/production-gateway -n production --timeout=120s',
+  'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/barista -n production --timeout=120s',
+  'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/barista -n production --timeout=120s',
+  'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
+  'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s',
+  'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop-gateway -n production --timeout=120s',
+  'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare', // revert-traffic
+  'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s',
+  'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop-gateway -n production --timeout=120s',
+  'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline', // remove-new
+  'kubectl delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
+  'kubectl delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
+  'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
+];
+
+test('rolls back from the recorded phase with the forward folders: traffic to the old version, wait, then delete the new version', async () => {
   expect(await cli(apply, production, '--to', '02-switch')).toEqual({ code: 0 });
   cluster.clearCalls();
   expect(await cli(rollback, production)).toEqual({ code: 0 });
-  expect(stdout()).toContain('production: rolling back from 02-switch with DIST/rollback/production/02-switch'.replace('DIST', dist));
-  expect(calls()).toEqual([
-    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/rollback/production/02-switch/00-switch',
-    'kubectl rollout status deployment/barista-v1 -n production --timeout=600s', // only what the rollback keeps
-    'kubectl rollout status deployment/coffee-shop-v1 -n production --timeout=600s',
-    'kubectl wait --for=condition=Reconciled gateway.networking.istio.io/production-gateway -n production --timeout=120s',
-    'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/barista -n production --timeout=120s',
-    'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/barista -n production --timeout=120s',
-    'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
-    'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s',
-    'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop-gateway -n production --timeout=120s',
-    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/rollback/production/02-switch/01-revert-traffic',
-    'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s',
-    'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop-gateway -n production --timeout=120s',
-    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/rollback/production/02-switch/02-remove-new',
-    'kubectl delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
-    'kubectl delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
-    'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
-  ]);
-  expect(cluster.record()).toEqual(expect.objectContaining({ title: 'production rollback from 02-switch', completed: '02-remove-new', finished: 'true' }));
+  expect(stdout()).toContain('production: rolling back from 02-switch: reapply (02-switch), revert-traffic (01-prepare), remove-new (00-baseline)');
+  expect(calls()).toEqual(FROM_SWITCH);
+  expect(cluster.record()).toEqual(expect.objectContaining({ title: 'production rollback from 02-switch', completed: 'remove-new', applying: '', finished: 'true' }));
+  expect(cluster.record()!.plan).toMatch(/^sha256-[0-9a-f]{20}\/rollback\/02-switch$/);
 
   cluster.clearCalls();
   expect(await cli(apply, production)).toEqual({ code: 0 });
   expect(stdout()).toContain('the cluster record is of a previous plan that finished: starting at the first phase');
+});
+
+test('from cleanup: the old version is restored (02-switch) before traffic moves back to it (01-prepare)', async () => {
+  expect(await cli(apply, production)).toEqual({ code: 0 });
+  cluster.clearCalls();
+  expect(await cli(rollback, production)).toEqual({ code: 0 });
+  expect(calls().filter((c) => / apply |rollout status|delete /.test(c))).toEqual([
+    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/03-cleanup',
+    'kubectl rollout status deployment/barista-v1 -n production --timeout=600s',
+    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/02-switch',
+    'kubectl rollout status deployment/coffee-shop-v1 -n production --timeout=600s',
+    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare',
+    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline',
+    'kubectl delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
+    'kubectl delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
+  ]);
 });
 
 test('a rollback from a phase whose new Deployment never became ready does not wait for it', async () => {
@@ -71,19 +91,38 @@ test('a rollback from a phase whose new Deployment never became ready does not w
   expect(calls()).toContain('kubectl delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found');
 });
 
-test('a failed rollback says how to resume it, and the same command resumes where it stopped', async () => {
+test('a failed rollback says how to resume it; the same command, or none, resumes after the last completed step', async () => {
   process.env = cluster.env({ istioStatus: true, fail: 'virtualservice.networking.istio.io/coffee-shop-gateway' });
   const failed = await cli(rollback, production, '--from', 'switch', '--context', 'prod');
   expect(failed.code).toBe(1);
-  expect(failed.error).toContain('production rollback from 02-switch: phase 00-switch: gate propagation VirtualService/coffee-shop-gateway failed');
+  expect(failed.error).toContain('production rollback from 02-switch: step reapply: gate propagation VirtualService/coffee-shop-gateway failed');
   expect(failed.error).toContain('resume with: phased-rollout rollback DIST/production --from 02-switch --context prod');
+  expect(cluster.record()).toEqual(expect.objectContaining({ completed: '', applying: 'reapply', finished: 'false' }));
+
+  // Fail again when applying the last step's folder, so that the resume starts after a completed step.
+  process.env = cluster.env({ istioStatus: true, fail: 'production/00-baseline' });
+  expect((await cli(rollback, production, '--from', '02-switch', '--context', 'prod')).code).toBe(1);
+  expect(cluster.record()).toEqual(expect.objectContaining({ completed: 'revert-traffic', applying: '', finished: 'false' }));
+
   process.env = cluster.env({ istioStatus: true });
   cluster.clearCalls();
-  expect(await cli(rollback, production, '--from', '02-switch', '--context', 'prod')).toEqual({ code: 0 });
-  expect(calls()[0]).toBe('kubectl --context=prod apply --server-side --field-manager=phased-rollout -f DIST/rollback/production/02-switch/00-switch');
+  expect(await cli(rollback, production, '--context', 'prod')).toEqual({ code: 0 }); // the record names the rollback
+  expect(stdout()).toContain('the cluster record shows revert-traffic completed: resuming after it');
+  expect(calls()).toEqual(FROM_SWITCH.slice(12).map((c) => c.replace('kubectl ', 'kubectl --context=prod ')));
   cluster.clearCalls();
-  expect(await cli(rollback, production)).toEqual({ code: 0 }); // the record is the finished bundle's: nothing to do
-  expect(stdout()).toContain('production rollback from 02-switch: every phase is already applied (last: 02-remove-new); nothing to do');
+  expect(await cli(rollback, production)).toEqual({ code: 0 }); // the record is the finished rollback's: nothing to do
+  expect(stdout()).toContain('production rollback from 02-switch: every step is already applied (last: remove-new); nothing to do');
+  expect(calls()).toEqual([]);
+});
+
+test('--dry-run prints the steps\' commands and changes nothing', async () => {
+  expect(await cli(rollback, production, '--from', '02-switch', '--dry-run')).toEqual({ code: 0 });
+  expect(cluster.calls().map((c) => c.line)).toEqual([expect.stringMatching(/^kubectl get configmap phased-rollout-production /)]);
+  const printed = stdout();
+  expect(printed).toContain('# step revert-traffic (2/3): 01-prepare');
+  for (const call of FROM_SWITCH.filter((c) => !c.includes('Reconciled') || c.includes('coffee-shop-gateway'))) {
+    expect(printed).toContain(call.replace('DIST', dist));
+  }
 });
 
 test('without a record and without --from: exit 1 asking for --from; at the baseline: nothing to do', async () => {

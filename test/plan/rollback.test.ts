@@ -1,6 +1,7 @@
 /**
- * Rollback plans: from every phase back to the baseline, traffic first and removal last, each plan
- * checked by the same verifier as the forward plan (src/verify), in memory and as written to dist/.
+ * Rollback plans: from every phase back to the baseline, traffic first and removal last, as sequences
+ * of the environment's own forward phase folders. Each sequence is checked by the same verifier as the
+ * forward plan (src/verify), in memory and from plan.json as written to dist/.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,9 +9,8 @@ import { join } from 'node:path';
 import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
 import { Environment } from '../../src/matrix/model';
-import { planEnvironment } from '../../src/plan/planner';
 import { planRollback } from '../../src/plan/rollback';
-import { synthesizeFiles } from '../../src/synth';
+import { synthesizeEnvironment, synthesizeFiles, UnsafePlanError, assertSafe } from '../../src/synth';
 import { writeTreeAtomically } from '../../src/synth/output';
 import { loadPhases, verifyPhases } from '../../src/verify';
 import { baseMatrix } from '../helpers';
@@ -23,73 +23,103 @@ const canaryOfThree = (() => {
   return validateMatrix(spec).environments[0];
 })();
 const environments: Environment[] = [...example.environments, canaryOfThree];
-const cases = environments.flatMap((env) => planEnvironment(env).map((phase, from) => [`${env.name}${env === canaryOfThree ? ' (3-step canary)' : ''}`, phase.name, env, from] as const));
+const label = (env: Environment) => `${env.name}${env === canaryOfThree ? ' (3-step canary)' : ''}`;
+const cases = environments.flatMap((env) => synthesizeEnvironment(env).phases.map((phase, from) => [label(env), phase.path, env, from] as const));
 
-const summary = (env: Environment, from: number) => planRollback(env, from).map((phase) => [phase.name,
-  Object.fromEntries(phase.services.map((s) => [s.rollout.service.name, `${s.versions.join('+')} @ ${s.routes.map((r) => `${r.version} ${r.weight}`).join(', ')}`]))]);
+const summary = (env: Environment, from: number) => {
+  const { phases } = synthesizeEnvironment(env);
+  return planRollback(env, phases, from).map((step) => [step.name, step.path, step.removes.map((r) => `${r.kind}/${r.name}`)]);
+};
 
-test.each(cases)('%s from %s: starts at that phase, ends at the baseline', (_label, _phase, env, from) => {
-  const forward = planEnvironment(env);
-  const phases = planRollback(env, from);
-  expect(phases[0].services).toEqual(forward[from].services);
-  expect(phases[phases.length - 1].services).toEqual(forward[0].services);
+test.each(cases)('%s from %s: starts at that phase, ends at the baseline, each step a forward phase with removals last', (_label, _path, env, from) => {
+  const { phases } = synthesizeEnvironment(env);
+  const steps = planRollback(env, phases, from);
+  expect(steps[0]).toEqual(expect.objectContaining({ name: 'reapply', path: phases[from].path, removes: [] }));
+  expect(steps[steps.length - 1].path).toBe(phases[0].path);
+  const indexes = steps.map((step) => phases.findIndex((p) => p.path === step.path));
+  expect(indexes.every((i, k) => k === 0 || i < indexes[k - 1])).toBe(true); // each step a distinct forward phase, towards the baseline
+  const removing = steps.map((step) => step.removes.length > 0);
+  expect(removing.slice(0, -1)).not.toContain(true); // only the last step removes anything
 });
 
-test('the steps: restore the old version if cleanup removed it, move traffic back, remove the new version last', () => {
+test('the steps: restore the old version if cleanup removed it (switch), move traffic back (prepare), remove the new version last (baseline)', () => {
   const production = example.environments.find((e) => e.name === 'production')!;
   expect(summary(production, 3)).toEqual([
-    ['cleanup', { barista: 'v1 @ v1 100', 'coffee-shop': 'v2 @ v2 100' }],
-    ['restore-old', { barista: 'v1 @ v1 100', 'coffee-shop': 'v1+v2 @ v2 100' }],
-    ['revert-traffic', { barista: 'v1 @ v1 100', 'coffee-shop': 'v1+v2 @ v1 100' }],
-    ['remove-new', { barista: 'v1 @ v1 100', 'coffee-shop': 'v1 @ v1 100' }],
+    ['reapply', '03-cleanup', []],
+    ['restore-old', '02-switch', []],
+    ['revert-traffic', '01-prepare', []],
+    ['remove-new', '00-baseline', ['Deployment/coffee-shop-v2', 'PodDisruptionBudget/coffee-shop-v2']],
   ]);
   const staging = example.environments.find((e) => e.name === 'staging')!;
-  expect(summary(staging, 2).map(([name]) => name)).toEqual(['canary-10', 'revert-traffic', 'remove-new']);
-  expect(summary(staging, 1).map(([name]) => name)).toEqual(['prepare', 'remove-new']);
-  expect(summary(staging, 0).map(([name]) => name)).toEqual(['baseline']);
-  expect(() => planRollback(staging, 6)).toThrow('phase index 6 is not in 0..5');
+  expect(summary(staging, 2).map(([name, path]) => `${name} ${path}`)).toEqual(['reapply 02-canary-10', 'revert-traffic 01-prepare', 'remove-new 00-baseline']);
+  expect(summary(staging, 4).map(([name, path]) => `${name} ${path}`)).toEqual(['reapply 04-switch', 'revert-traffic 01-prepare', 'remove-new 00-baseline']);
+  expect(summary(staging, 1).map(([name, path]) => `${name} ${path}`)).toEqual(['reapply 01-prepare', 'remove-new 00-baseline']);
+  expect(summary(staging, 0).map(([name]) => name)).toEqual(['reapply']);
+  expect(() => summary(staging, 6)).toThrow('phase index 6 is not in 0..5');
 });
 
-describe('every rollback bundle passes the verifier', () => {
+test('the gates: step 0 waits only for kept Deployments; propagation before routing to what was restored; propagation and drain before removal', () => {
+  const production = example.environments.find((e) => e.name === 'production')!;
+  const steps = planRollback(production, synthesizeEnvironment(production).phases, 3);
+  const names = (refs: readonly { kind: string; name: string }[] | undefined) => (refs ?? []).map((r) => `${r.kind}/${r.name}`);
+  expect(names(steps[0].gates.rollout?.deployments)).toEqual(['Deployment/barista-v1']); // not coffee-shop-v2
+  expect(names(steps[1].gates.rollout?.deployments)).toEqual(['Deployment/coffee-shop-v1']);
+  expect(names(steps[1].gates.propagation?.objects)).toEqual(['DestinationRule/coffee-shop']);
+  expect(names(steps[2].gates.propagation?.objects)).toEqual(['VirtualService/coffee-shop', 'VirtualService/coffee-shop-gateway']);
+  expect(steps[2].gates.drain).toEqual({ seconds: 30 });
+  expect(steps.some((step) => step.gates.observe)).toBe(false);
+});
+
+test('a rollback state that is not the forward state it maps to is a planner bug, not a plan', () => {
+  const production = example.environments.find((e) => e.name === 'production')!;
+  const phases = synthesizeEnvironment(production).phases;
+  const [baseline, prepare, , cleanup] = phases;
+  // Without its switch phase, restore-old maps to no forward state.
+  expect(() => planRollback(production, [baseline, prepare, cleanup], 2)).toThrow('rollback from cleanup: the restore-old state is not the switch phase\'s (a planner bug)');
+});
+
+describe('every rollback sequence passes the verifier', () => {
   const files = synthesizeFiles(example);
   const dist = join(mkdtempSync(join(tmpdir(), 'rollback-')), 'dist');
   writeTreeAtomically(dist, files);
-  const bundles = [...new Set([...files.keys()].filter((f) => f.startsWith('rollback/')).map((f) => f.split('/').slice(0, 3).join('/')))];
 
-  test('a bundle per phase after the baseline', () => {
-    expect(bundles).toEqual([
-      'rollback/production/01-prepare', 'rollback/production/02-switch', 'rollback/production/03-cleanup',
-      'rollback/staging/01-prepare', 'rollback/staging/02-canary-10', 'rollback/staging/03-canary-50', 'rollback/staging/04-switch', 'rollback/staging/05-cleanup',
-    ]);
+  test('no YAML of their own: dist/ holds only the forward phase folders, plan.json lists a rollback per phase after the baseline', () => {
+    expect([...files.keys()].filter((f) => f.includes('rollback'))).toEqual([]);
+    expect(loadPhases(join(dist, 'production')).rollbacks.map((r) => r.from)).toEqual(['01-prepare', '02-switch', '03-cleanup']);
+    expect(loadPhases(join(dist, 'staging')).rollbacks.map((r) => r.from)).toEqual(['01-prepare', '02-canary-10', '03-canary-50', '04-switch', '05-cleanup']);
   });
 
-  test.each(bundles)('%s: verified clean with its plan.json gates, and its first phase is the forward phase it rolls back', (bundle) => {
-    const loaded = loadPhases(join(dist, bundle));
-    expect(loaded.planned).toBe(true);
-    expect(verifyPhases(loaded.phases)).toEqual([]);
-    const [, env, from] = bundle.split('/');
-    const forwardPhase = loadPhases(join(dist, env)).phases.find((p) => p.path.endsWith(from))!;
-    expect(loaded.phases[0].objects).toEqual(forwardPhase.objects);
-    expect(loaded.phases[loaded.phases.length - 1].objects).toEqual(loadPhases(join(dist, env)).phases[0].objects);
-  });
-
-  test.each(cases)('%s from %s: verified clean in memory (with gates)', (_label, _phase, env, from) => {
-    const files = synthesizeFiles({ services: example.services, environments: [env] } as any);
-    const root = `rollback/${env.name}/`;
-    const bundle = [...files.keys()].find((f) => f.startsWith(root) && f.split('/')[2].startsWith(String(from).padStart(2, '0')));
-    if (from === 0) {
-      expect(bundle).toBeUndefined();
-      return;
+  test.each(['production', 'staging'])('%s: every rollback from plan.json on disk is verified clean with its steps\' gates', (env) => {
+    const loaded = loadPhases(join(dist, env));
+    for (const rollback of loaded.rollbacks) {
+      expect(rollback.phases[0].objects).toEqual(loaded.phases.find((p) => p.path.endsWith(rollback.from))!.objects);
+      expect(rollback.phases[rollback.phases.length - 1].objects).toEqual(loaded.phases[0].objects);
+      expect(rollback.phases.every((p) => p.gates !== undefined)).toBe(true);
+      expect(verifyPhases(rollback.phases)).toEqual([]);
     }
-    const out = join(mkdtempSync(join(tmpdir(), 'rollback-case-')), 'dist');
-    writeTreeAtomically(out, files);
-    expect(verifyPhases(loadPhases(join(out, bundle!.split('/').slice(0, 3).join('/'))).phases)).toEqual([]);
   });
 
-  test('the verifier would catch a rollback that removes the new version while it still carries traffic', () => {
-    const loaded = loadPhases(join(dist, 'rollback/production/02-switch'));
-    const [start, , removeNew] = loaded.phases; // skip revert-traffic
-    const findings = verifyPhases([start, removeNew]);
-    expect(findings.map((f) => f.rule)).toContain('transition/removed-while-routed');
+  test.each(cases)('%s from %s: verified clean in memory (with gates)', (_label, path, env) => {
+    const output = synthesizeEnvironment(env);
+    expect(() => assertSafe([output])).not.toThrow();
+    expect(Object.keys(output.plan.rollbacks!)).toEqual(output.phases.slice(1).map((p) => p.path));
+    if (path === output.phases[0].path) expect(output.plan.rollbacks![path]).toBeUndefined();
+  });
+
+  test('the verifier catches a rollback that removes the new version while it still carries traffic, and synthesis refuses it', () => {
+    const production = example.environments.find((e) => e.name === 'production')!;
+    const output = synthesizeEnvironment(production);
+    const [reapply, , removeNew] = output.plan.rollbacks!['02-switch']; // skip revert-traffic
+    const unsafe = { ...output, plan: { ...output.plan, rollbacks: { '02-switch': [reapply, removeNew] } } };
+    expect(() => assertSafe([unsafe])).toThrow(UnsafePlanError);
+    expect(() => assertSafe([unsafe])).toThrow(/production rollback from 02-switch 02-switch -> 00-baseline: transition\/removed-while-routed/);
+  });
+
+  test('the verifier catches a rollback whose removal step lacks the drain before it', () => {
+    const production = example.environments.find((e) => e.name === 'production')!;
+    const output = synthesizeEnvironment(production);
+    const steps = output.plan.rollbacks!['02-switch'].map((step) => ({ ...step, gates: { ...step.gates, drain: undefined } }));
+    const unsafe = { ...output, plan: { ...output.plan, rollbacks: { '02-switch': steps.map(({ gates: { drain: _, ...gates }, ...step }) => ({ ...step, gates })) } } };
+    expect(() => assertSafe([unsafe])).toThrow(/transition\/removal-without-gates/);
   });
 });

@@ -44,7 +44,7 @@ const same = (a: Map<string, string>, b: Map<string, string>) => a.size === b.si
 describe('killed synthesis', () => {
   const root = mkdtempSync(join(tmpdir(), 'interrupt-'));
   const newMatrixFile = join(root, 'large.json');
-  writeFileSync(newMatrixFile, JSON.stringify(largeMatrix(12, 2)));
+  writeFileSync(newMatrixFile, JSON.stringify(largeMatrix(45, 2))); // 6 phase folders of 46 files each per environment: over 500 files
   const oldMatrix = validateMatrix(exampleMatrix);
   const oldTree = synthesizeFiles(oldMatrix);
 

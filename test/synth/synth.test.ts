@@ -127,7 +127,8 @@ describe('synthesis refuses unsafe plans', () => {
     const [production] = outputs;
     // Merge prepare into switch: v2 is created and routed in the same phase.
     const merged = { ...production, phases: production.phases.filter((p) => p.phase.kind !== 'prepare'),
-      plan: { ...production.plan, phases: production.plan.phases.filter((p) => p.name !== 'prepare') } };
+      // Its rollbacks apply the removed prepare folder: left out, this is about the forward phases.
+      plan: { ...production.plan, phases: production.plan.phases.filter((p) => p.name !== 'prepare'), rollbacks: {} } };
     let error: unknown;
     try {
       assertSafe([merged, outputs[1]]);

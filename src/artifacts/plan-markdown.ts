@@ -1,9 +1,9 @@
 /**
  * `dist/<env>/PLAN.md`: the reviewable plan for merge requests: each service's traffic share per version
  * across the phases (a Mermaid chart that GitHub and GitLab render, and the same numbers as a table),
- * then per phase what changes, why it is safe, and its gates.
+ * then per phase what changes, why it is safe, and its gates; then the steps of each rollback.
  */
-import { PhaseReview, reviewPhases, ReviewedPhase, trafficSeries, TrafficSeries } from '../plan/review';
+import { PhaseReview, reviewPhases, ReviewedPhase, RollbackReview, reviewRollbacks, rollbackStepLine, trafficSeries, TrafficSeries } from '../plan/review';
 import type { EnvironmentOutput } from '../synth';
 
 function chart(series: TrafficSeries, phases: readonly string[]): string[] {
@@ -37,8 +37,21 @@ function phaseSection(review: PhaseReview): string[] {
   ];
 }
 
-/** PLAN.md for an environment's phases (`environment` names it; `applyPath` is the folder users apply). */
-export function planMarkdown(environment: string, applyPath: string, phases: readonly ReviewedPhase[]): string {
+function rollbackSection(applyPath: string, rollback: RollbackReview): string[] {
+  return [
+    `### Rolling back from ${rollback.from}`,
+    '',
+    `\`phased-rollout rollback ${applyPath} --from ${rollback.from}\` or \`sh ${applyPath}/apply.sh --rollback --from ${rollback.from}\`:`,
+    '',
+    ...rollback.steps.map((step, i) => `${i + 1}. ${rollbackStepLine(step)}; gates: ${step.gates.length > 0 ? step.gates.join(' → ') : 'none'}`),
+  ];
+}
+
+/**
+ * PLAN.md for an environment's phases and rollbacks (`environment` names it; `applyPath` is the folder
+ * users apply).
+ */
+function planMarkdown(environment: string, applyPath: string, phases: readonly ReviewedPhase[], rollbacks: readonly RollbackReview[]): string {
   const reviews = reviewPhases(phases);
   const names = reviews.map((r) => r.phase);
   const lines = [
@@ -54,6 +67,13 @@ export function planMarkdown(environment: string, applyPath: string, phases: rea
     '## Phases',
     '',
     ...reviews.flatMap((review) => [...phaseSection(review), '']),
+    ...(rollbacks.length > 0 ? [
+      '## Rolling back',
+      '',
+      'Each rollback re-applies phase folders above, newest first, with gates of its own (verified like the phases).',
+      '',
+      ...rollbacks.flatMap((rollback) => [...rollbackSection(applyPath, rollback), '']),
+    ] : []),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }
@@ -62,5 +82,5 @@ export function planMarkdown(environment: string, applyPath: string, phases: rea
 export function planMarkdownArtifact(output: EnvironmentOutput): ReadonlyMap<string, string> {
   const env = output.environment.name;
   const phases = output.phases.map((phase, i) => ({ path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates }));
-  return new Map([[`${env}/PLAN.md`, planMarkdown(env, `dist/${env}`, phases)]]);
+  return new Map([[`${env}/PLAN.md`, planMarkdown(env, `dist/${env}`, phases, reviewRollbacks(output.plan.rollbacks))]]);
 }

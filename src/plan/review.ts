@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { identityKey, KubeObject } from '../manifest';
-import { PhaseGates } from './plan-file';
+import { PhaseGates, PlanFile } from './plan-file';
 
 /** A phase as the review reads it: from synthesis or from a folder on disk. */
 export interface ReviewedPhase {
@@ -35,6 +35,26 @@ export interface PhaseReview {
   readonly safety: readonly string[];
   /** The gates before the next phase, in the order they are passed. */
   readonly gates: readonly string[];
+}
+
+/** One step of a rollback as the review shows it. */
+export interface RollbackStepReview {
+  /** Step name (reapply, restore-old, revert-traffic, remove-new). */
+  readonly name: string;
+  /** The forward phase folder it applies. */
+  readonly path: string;
+  /** What it deletes after applying the folder, `Kind/name`. */
+  readonly removes: readonly string[];
+  /** Its gates, in the order they are passed. */
+  readonly gates: readonly string[];
+}
+
+/** The review of the rollback from one phase. */
+export interface RollbackReview {
+  /** The phase folder it rolls back from. */
+  readonly from: string;
+  /** Its steps in order. */
+  readonly steps: readonly RollbackStepReview[];
 }
 
 /** Traffic share (percent) of each version of one service, per phase. */
@@ -118,6 +138,19 @@ export function reviewPhases(phases: readonly ReviewedPhase[]): PhaseReview[] {
   });
 }
 
+/** The review of each rollback of a plan: per step, the forward folder applied, deletions and gates. */
+export function reviewRollbacks(rollbacks: PlanFile['rollbacks']): RollbackReview[] {
+  return Object.entries(rollbacks ?? {}).map(([from, steps]) => ({
+    from,
+    steps: steps.map((step) => ({ name: step.name, path: step.path, removes: step.removes.map((r) => `${r.kind}/${r.name}`), gates: gatesOf(step.gates) })),
+  }));
+}
+
+/** A rollback step in one line: `revert-traffic: apply 01-prepare, delete ...` (gates apart). */
+export function rollbackStepLine(step: RollbackStepReview): string {
+  return `${step.name}: apply ${step.path}${step.removes.length > 0 ? `, delete ${step.removes.join(', ')}` : ''}`;
+}
+
 /**
  * Each service's traffic share per version, per phase: from its mesh VirtualService (the one bound to
  * no gateway), first http route, weights as percent of their total (Istio weights are relative).
@@ -153,20 +186,29 @@ export interface ReviewFinding {
   readonly object: string;
   /** What is wrong. */
   readonly message: string;
+  /** The phase folder of the rollback it shows in; absent for the forward phases. */
+  readonly rollback?: string;
 }
 
 /**
  * A review as terminal text, like a terraform plan: per phase its changes, why they are safe (or the
  * verifier's findings instead, where it has some), and its gates.
  */
-export function formatReview(environment: string, reviews: readonly PhaseReview[], findings: readonly ReviewFinding[] = []): string {
+export function formatReview(environment: string, reviews: readonly PhaseReview[], findings: readonly ReviewFinding[] = [], rollbacks: readonly RollbackReview[] = []): string {
   const lines = [`${environment}: ${reviews.length} phase${reviews.length === 1 ? '' : 's'}`];
   for (const review of reviews) {
     lines.push('', review.phase);
     lines.push(...(review.changes.length > 0 ? review.changes.map((c) => `  ${c.symbol} ${c.text}`) : ['  (no change)']));
-    const unsafe = findings.filter((f) => f.phase === review.phase);
+    const unsafe = findings.filter((f) => f.rollback === undefined && f.phase === review.phase);
     lines.push(...(unsafe.length > 0 ? unsafe.map((f) => `  UNSAFE: ${f.rule}: ${f.object}: ${f.message}`) : review.safety.map((reason) => `  safe: ${reason}`)));
     lines.push(review.gates.length > 0 ? `  gates: ${review.gates.join(' -> ')}` : '  gates: none');
+  }
+  for (const rollback of rollbacks) {
+    lines.push('', `rolling back from ${rollback.from}`);
+    for (const step of rollback.steps) {
+      lines.push(`  ${rollbackStepLine(step)}`, `    gates: ${step.gates.length > 0 ? step.gates.join(' -> ') : 'none'}`);
+    }
+    lines.push(...findings.filter((f) => f.rollback === rollback.from).map((f) => `  UNSAFE: ${f.phase}: ${f.rule}: ${f.object}: ${f.message}`));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,9 @@
 /**
  * `phased-rollout plan DIST_ENV`: per phase, what changes and why it is safe, like a terraform plan,
- * then the verifier's verdict. Exit 0 when the verifier finds nothing, 1 otherwise.
+ * then the steps of each rollback, then the verifier's verdict on both. Exit 0 when the verifier finds
+ * nothing, 1 otherwise.
  */
-import { reviewPhases, formatReview } from '../../plan/review';
+import { formatReview, reviewPhases, reviewRollbacks } from '../../plan/review';
 import { loadPhases, verifyPhases } from '../../verify';
 import { parseCommandArgs, UsageError } from '../errors';
 
@@ -10,9 +11,12 @@ import { parseCommandArgs, UsageError } from '../errors';
 export async function run(argv: string[]): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {}, true);
   if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production`);
-  const { environment, phases } = loadPhases(positionals[0]);
-  const findings = verifyPhases(phases);
-  process.stdout.write(formatReview(environment, reviewPhases(phases), findings));
+  const { environment, phases, plan, rollbacks } = loadPhases(positionals[0]);
+  const findings = [
+    ...verifyPhases(phases),
+    ...rollbacks.flatMap((rollback) => verifyPhases(rollback.phases).map((finding) => ({ ...finding, rollback: rollback.from }))),
+  ];
+  process.stdout.write(formatReview(environment, reviewPhases(phases), findings, reviewRollbacks(plan?.rollbacks)));
   process.stdout.write(findings.length === 0
     ? `\nverified: no phase and no transition drops a request (phased-rollout verify ${positionals[0]})\n`
     : `\nNOT SAFE: ${findings.length} finding(s); phased-rollout verify ${positionals[0]} explains each and its fix\n`);

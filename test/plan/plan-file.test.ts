@@ -34,8 +34,21 @@ describe('reading plan.json', () => {
     ['a reference without name', (p) => { delete p.phases[0].objects[0].name; }, 'not a plan file: phases[0].objects[0].name: expected a non-empty string'],
     ['an unknown gate', (p) => { p.phases[1].gates.pray = {}; }, 'not a plan file: phases[1].gates.pray: unknown gate (rollout, propagation, observe, drain)'],
     ['negative seconds', (p) => { p.phases[4].gates.drain.seconds = -1; }, 'not a plan file: phases[4].gates.drain.seconds: expected a number of seconds'],
+    ['rollbacks not an object', (p) => { p.rollbacks = []; }, 'not a plan file: rollbacks: expected an object keyed by phase path'],
+    ['a rollback from no phase', (p) => { p.rollbacks['07-nowhere'] = p.rollbacks['04-switch']; },
+      'not a plan file: rollbacks.07-nowhere: not a phase of this plan (phases: 00-baseline, 01-prepare, 02-canary-10, 03-canary-50, 04-switch, 05-cleanup)'],
+    ['a rollback without steps', (p) => { p.rollbacks['04-switch'] = []; }, 'not a plan file: rollbacks.04-switch: expected a non-empty list of steps'],
+    ['a step applying no forward phase', (p) => { p.rollbacks['04-switch'][1].path = '../rollback/x'; },
+      'not a plan file: rollbacks.04-switch[1].path: expected the path of a phase of this plan (phases: 00-baseline, 01-prepare, 02-canary-10, 03-canary-50, 04-switch, 05-cleanup)'],
+    ['a step name twice', (p) => { p.rollbacks['04-switch'][2].name = 'reapply'; }, 'not a plan file: rollbacks.04-switch[2].name: reapply is not unique in rollbacks.04-switch'],
+    ['a step with an unknown gate', (p) => { p.rollbacks['05-cleanup'][0].gates.pray = {}; }, 'not a plan file: rollbacks.05-cleanup[0].gates.pray: unknown gate (rollout, propagation, observe, drain)'],
+    ['a step removal without name', (p) => { delete p.rollbacks['05-cleanup'][3].removes[0].name; }, 'not a plan file: rollbacks.05-cleanup[3].removes[0].name: expected a non-empty string'],
   ])('%s is refused, naming the field', (_name, mutate, expected) => {
     expect(problemWith(mutate)).toBe(expected);
+  });
+
+  test('a plan.json without rollbacks (written before they were part of it) is still read', () => {
+    expect(() => problemWith((p) => { delete p.rollbacks; })).toThrow('expected the plan to be refused');
   });
 
   test('invalid JSON', () => {

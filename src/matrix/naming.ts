@@ -16,4 +16,4 @@ export function gatewayName(environment: string): string {
 }
 
 /** Folder names under dist/ that are not environments. */
-export const RESERVED_FOLDER_NAMES: readonly string[] = ['argocd', 'rollback'];
+export const RESERVED_FOLDER_NAMES: readonly string[] = ['argocd'];

@@ -54,11 +54,19 @@ export function refOf(obj: KubeObject): ObjectRef {
   return namespace === undefined ? { apiVersion, kind, name } : { apiVersion, kind, namespace, name };
 }
 
+/** Keys of objects already seen: rendered and parsed objects are shared between phases and never mutated. */
+const identityKeys = new WeakMap<object, string>();
+
 /** A key that is equal for two objects exactly when they are the same object in a cluster (version-independent). */
 export function identityKey(obj: KubeObject | ObjectRef): string {
-  const ref = 'metadata' in obj ? refOf(obj) : obj;
-  const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
-  return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+  let key = identityKeys.get(obj);
+  if (key === undefined) {
+    const ref = 'metadata' in obj ? refOf(obj) : obj;
+    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
+    key = `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+    identityKeys.set(obj, key);
+  }
+  return key;
 }
 
 /**

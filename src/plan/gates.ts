@@ -32,8 +32,12 @@ export function gatesBetween(env: Environment, previous: readonly KubeObject[], 
   const maxOf = (pick: (g: Gates) => number) => Math.max(pick(DEFAULT_GATES), ...released.map((r) => pick(r.gates)));
   const before = new Map(previous.map((o) => [identityKey(o), o]));
   const newDeployments = current.filter((o) => o.kind === 'Deployment' && !before.has(identityKey(o)));
-  const changedIstio = current.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) &&
-    JSON.stringify(o) !== JSON.stringify(before.get(identityKey(o))));
+  const changed = (o: KubeObject) => {
+    const earlier = before.get(identityKey(o));
+    // Rendered objects are shared between phases: the same reference is the same content.
+    return earlier !== o && JSON.stringify(o) !== JSON.stringify(earlier);
+  };
+  const changedIstio = current.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) && changed(o));
   return {
     ...(newDeployments.length > 0 ? { rollout: { deployments: newDeployments.map(refOf), timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
     ...(changedIstio.length > 0 ? { propagation: { objects: changedIstio.map(refOf), seconds: maxOf((g) => g.propagationSeconds) } } : {}),

@@ -131,7 +131,7 @@ export function reviewPhases(phases: readonly ReviewedPhase[]): PhaseReview[] {
     for (const obj of phase.objects) {
       const before = previous.get(identityKey(obj));
       if (!before) changes.push({ symbol: '+', text: label(obj) });
-      else if (JSON.stringify(before) !== JSON.stringify(obj)) changes.push(changeOf(before, obj));
+      else if (before !== obj && JSON.stringify(before) !== JSON.stringify(obj)) changes.push(changeOf(before, obj)); // shared reference: unchanged
     }
     for (const [key, obj] of previous) if (!current.has(key)) changes.push({ symbol: '-', text: label(obj) });
     return { phase: basename(phase.path), changes, safety: safetyOf(index, changes), gates: gatesOf(phase.gates) };

@@ -151,6 +151,21 @@ function stringMap(value: unknown): Labels {
 
 /** Indexes the objects of one phase. */
 export function buildState(phase: Phase): PhaseState {
+  let index = indexCache.get(phase.objects);
+  if (!index) {
+    index = indexObjects(phase.objects);
+    indexCache.set(phase.objects, index);
+  }
+  return { phase, label: basename(phase.path) || phase.name, ...index };
+}
+
+/** The indexes of a phase's objects, everything of a PhaseState that does not depend on the phase's name. */
+type ObjectIndex = Omit<PhaseState, 'phase' | 'label'>;
+
+/** Indexes by object list: a rollback re-applies forward phases, whose objects are then indexed once. */
+const indexCache = new WeakMap<readonly KubeObject[], ObjectIndex>();
+
+function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
   const deployments = new Map<string, DeploymentInfo>();
   const deploymentsByLabel = new Map<string, Map<string, DeploymentInfo[]>>();
   const deploymentsByNamespace = new Map<string, DeploymentInfo[]>();
@@ -160,7 +175,7 @@ export function buildState(phase: Phase): PhaseState {
   const duplicates: KubeObject[] = [];
   const seen = new Set<string>();
 
-  for (const object of phase.objects) {
+  for (const object of objects) {
     const identity = identityKey(object);
     if (seen.has(identity)) {
       duplicates.push(object);
@@ -211,8 +226,6 @@ export function buildState(phase: Phase): PhaseState {
   }
   const { routed, invalidWeights } = collectRoutes(virtualServices, services);
   return {
-    phase,
-    label: basename(phase.path) || phase.name,
     deployments,
     deploymentsByLabel,
     deploymentsByNamespace,

@@ -48,3 +48,17 @@ describe('phased-rollout', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('the phased-rollout executable', () => {
+  test('a reader that closes the pipe early ends it quietly, without a stack trace', () => {
+    // `true` exits without reading: every write of `plan` after that fails with EPIPE.
+    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+    const { mkdtempSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+    const { join, resolve } = require('node:path') as typeof import('node:path');
+    const stderr = join(mkdtempSync(join(require('node:os').tmpdir(), 'epipe-')), 'stderr');
+    const bin = resolve(__dirname, '../../bin/phased-rollout');
+    const dist = resolve(__dirname, '../../dist/staging');
+    execFileSync('sh', ['-c', `"${bin}" plan "${dist}" 2>"${stderr}" | true`]);
+    expect(readFileSync(stderr, 'utf8')).toBe('');
+  });
+});

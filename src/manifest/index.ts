@@ -83,27 +83,34 @@ const documentCache = new Map<string, unknown>();
  * Parses plain YAML fast: each document (split at `---` lines) once per distinct text, with js-yaml
  * (YAML 1.2 core schema, duplicate keys rejected). Returns undefined when the text needs the strict parser.
  */
-function parsePlainDocuments(text: string): unknown[] | undefined {
-  if (ADVANCED_YAML.test(text) || text.includes('\r')) return undefined;
-  try {
-    const docs = text.split(SEPARATOR);
-    // A leading `---` opens the first document rather than ending an empty one.
-    if (docs.length > 1 && docs[0].trim() === '') docs.shift();
-    return docs.map((doc) => {
-      if (!documentCache.has(doc)) {
-        const values = jsYaml().loadAll(doc);
-        if (values.length > 1) throw new Error('a document marker the split did not see');
-        documentCache.set(doc, values[0] ?? null);
+function parsePlainDocuments(text: string, file: string): unknown[] | undefined {
+  if (text.includes('\r')) return undefined;
+  const docs = text.split(SEPARATOR);
+  // A leading `---` opens the first document rather than ending an empty one.
+  if (docs.length > 1 && docs[0].trim() === '') docs.shift();
+  const values: unknown[] = [];
+  for (const doc of docs) {
+    if (!documentCache.has(doc)) {
+      // Checked once per distinct document, like the parse itself.
+      if (ADVANCED_YAML.test(doc)) return undefined;
+      checkNesting(doc, file);
+      let parsed: unknown[];
+      try {
+        parsed = jsYaml().loadAll(doc);
+      } catch {
+        return undefined; // the strict parser reports the error with its position
       }
-      return documentCache.get(doc);
-    });
-  } catch {
-    return undefined; // the strict parser reports the error with its position
+      if (parsed.length > 1) return undefined; // a document marker the split did not see
+      documentCache.set(doc, parsed[0] ?? null);
+    }
+    values.push(documentCache.get(doc));
   }
+  return values;
 }
 
 /** Every document of a YAML stream with the strict parser (alias expansion bounded). */
 function parseStrictDocuments(text: string, file: string): unknown[] {
+  checkNesting(text, file);
   const docs = strictYaml().parseAllDocuments(text);
   if (!Array.isArray(docs)) throw new InputError(`${file}: not a YAML stream`);
   return docs.map((doc, index) => {
@@ -143,9 +150,8 @@ function checkNesting(text: string, file: string): void {
 
 /** Parses every YAML document of a file; `List` objects are expanded into their items, empty documents skipped. */
 export function parseManifests(text: string, file: string): KubeObject[] {
-  checkNesting(text, file);
   const objects: KubeObject[] = [];
-  const values = parsePlainDocuments(text) ?? parseStrictDocuments(text, file);
+  const values = parsePlainDocuments(text, file) ?? parseStrictDocuments(text, file);
   values.forEach((value, index) => {
     if (value === null || value === undefined) return;
     collect(value, values.length > 1 ? `${file} (document ${index + 1})` : file, objects);

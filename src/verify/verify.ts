@@ -1,8 +1,27 @@
 /** Runs the rule registry over a sequence of phases: pure, in memory, linear in the number of objects. */
 import { RULES } from './rules';
-import { buildState } from './state';
+import { buildState, PhaseState } from './state';
 import { analyzeTransition } from './transition';
-import { Finding, Phase, Rule } from './types';
+import { Finding, Phase, Rule, StateRule, TransitionRule } from './types';
+
+/**
+ * States and transitions that the whole registry found clean: a rollback re-applies forward phases, so
+ * the same states and transitions recur. Rules decide from the objects and the gates only (names of
+ * phases appear in messages, never in decisions), so a clean result holds whatever the phases are called.
+ */
+const clean = new Set<string>();
+const objectIds = new WeakMap<object, number>();
+let nextObjectsId = 0;
+
+/** Identity of a state's objects: buildState shares one index per object list. */
+function objectsId(state: PhaseState): number {
+  let id = objectIds.get(state.deployments);
+  if (id === undefined) {
+    id = nextObjectsId++;
+    objectIds.set(state.deployments, id);
+  }
+  return id;
+}
 
 /**
  * Findings for every phase and every transition between consecutive phases, in phase order; empty when
@@ -18,18 +37,25 @@ export function verifyPhases(phases: readonly Phase[], rules: readonly Rule[] = 
     seen.add(key);
     findings.push(finding);
   };
+  const checkAll = rules === RULES;
+  const run = (key: string, check: () => Finding[]) => {
+    if (checkAll && clean.has(key)) return;
+    const found = check();
+    if (found.length === 0 && checkAll) clean.add(key);
+    found.forEach(report);
+  };
   states.forEach((state, index) => {
     if (index > 0) {
-      const transition = analyzeTransition(states[index - 1], state);
-      for (const rule of rules) {
-        if (rule.scope !== 'transition') continue;
-        for (const f of rule.check(transition)) report({ rule: rule.id, phase: state.label, transition: transition.label, ...f });
-      }
+      const before = states[index - 1];
+      const key = `${objectsId(before)}>${objectsId(state)}|${JSON.stringify(before.phase.gates ?? null)}|${JSON.stringify(state.phase.gates ?? null)}`;
+      run(key, () => {
+        const transition = analyzeTransition(before, state);
+        return rules.filter((rule): rule is TransitionRule => rule.scope === 'transition')
+          .flatMap((rule) => rule.check(transition).map((f) => ({ rule: rule.id, phase: state.label, transition: transition.label, ...f })));
+      });
     }
-    for (const rule of rules) {
-      if (rule.scope !== 'state') continue;
-      for (const f of rule.check(state)) report({ rule: rule.id, phase: state.label, ...f });
-    }
+    run(`${objectsId(state)}`, () => rules.filter((rule): rule is StateRule => rule.scope === 'state')
+      .flatMap((rule) => rule.check(state).map((f) => ({ rule: rule.id, phase: state.label, ...f }))));
   });
   return findings;
 }

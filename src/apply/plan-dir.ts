@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError, manifestFiles } from '../manifest';
-import { PlanFile, PlanPhase, readPlanFile } from '../plan/plan-file';
+import { PlanFile, PlanPhase } from '../plan/plan-file';
 import { loadPhases } from '../verify';
 import { PhaseContent, planIdentity } from './record';
 
@@ -18,9 +18,8 @@ export interface PlanDirectory {
 
 /** Reads DIR/plan.json and its phase folders; refuses a folder whose plan.json disagrees with its phases. */
 export function readPlanDirectory(dir: string): PlanDirectory {
-  const { planned } = loadPhases(dir); // checks plan.json against the folders
-  if (!planned) throw new InputError(`${join(dir, 'plan.json')}: no such file (expected a synthesized environment folder, e.g. dist/production)`);
-  const plan = readPlanFile(join(dir, 'plan.json'));
+  const { plan } = loadPhases(dir); // reads plan.json and checks it against the folders
+  if (!plan) throw new InputError(`${join(dir, 'plan.json')}: no such file (expected a synthesized environment folder, e.g. dist/production)`);
   const phases: PhaseContent[] = plan.phases.map((phase) => ({
     path: phase.path,
     files: manifestFiles(join(dir, phase.path)).map((file) => ({ name: basename(file), content: readFileSync(file, 'utf8') })),

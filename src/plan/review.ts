@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { identityKey, KubeObject } from '../manifest';
 import { PhaseGates, PlanFile } from './plan-file';
+import type { Finding } from '../verify/types';
 
 /** A phase as the review reads it: from synthesis or from a folder on disk. */
 export interface ReviewedPhase {
@@ -176,25 +177,11 @@ export function trafficSeries(phases: readonly ReviewedPhase[]): TrafficSeries[]
   return [...series].map(([service, shares]) => ({ service, shares }));
 }
 
-/** A verifier finding as the review shows it (see src/verify). */
-export interface ReviewFinding {
-  /** Label (folder name) of the phase it shows in. */
-  readonly phase: string;
-  /** Rule id. */
-  readonly rule: string;
-  /** `Kind namespace/name`. */
-  readonly object: string;
-  /** What is wrong. */
-  readonly message: string;
-  /** The phase folder of the rollback it shows in; absent for the forward phases. */
-  readonly rollback?: string;
-}
-
 /**
  * A review as terminal text, like a terraform plan: per phase its changes, why they are safe (or the
  * verifier's findings instead, where it has some), and its gates.
  */
-export function formatReview(environment: string, reviews: readonly PhaseReview[], findings: readonly ReviewFinding[] = [], rollbacks: readonly RollbackReview[] = []): string {
+export function formatReview(environment: string, reviews: readonly PhaseReview[], findings: readonly Finding[] = [], rollbacks: readonly RollbackReview[] = []): string {
   const lines = [`${environment}: ${reviews.length} phase${reviews.length === 1 ? '' : 's'}`];
   for (const review of reviews) {
     lines.push('', review.phase);

@@ -9,7 +9,7 @@ import { Environment, Matrix } from '../matrix/model';
 import { buildPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
 import { planEnvironment } from '../plan/planner';
 import { rollbackTitle } from '../plan/rollback';
-import { Finding, rollbackSequences, verifyPhases } from '../verify';
+import { Finding, rollbackSequences, verifyEnvironment } from '../verify';
 import { writeTreeAtomically } from './output';
 import { EnvironmentRenderer, RenderedFile } from './render';
 
@@ -70,8 +70,8 @@ export function assertSafe(outputs: readonly EnvironmentOutput[]): void {
   const findings = outputs.flatMap((output) => {
     const env = output.environment.name;
     const forward = output.phases.map((phase, i) => ({ name: phase.phase.name, path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates }));
-    const sequences = [{ title: env, phases: forward }, ...rollbackSequences(output.plan, forward).map((r) => ({ title: rollbackTitle(env, r.from), phases: r.phases }))];
-    return sequences.flatMap(({ title, phases }) => verifyPhases(phases).map((finding) => ({ environment: title, ...finding })));
+    return verifyEnvironment(forward, rollbackSequences(output.plan, forward))
+      .map((finding) => ({ environment: finding.rollback ? rollbackTitle(env, finding.rollback) : env, ...finding }));
   });
   if (findings.length > 0) throw new UnsafePlanError(findings);
 }

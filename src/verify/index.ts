@@ -1,5 +1,5 @@
 /** `phased-rollout verify`: proves that no phase and no transition between phases drops a request. */
-export { verifyPhases } from './verify';
+export { verifyEnvironment, verifyPhases } from './verify';
 export { loadPhases, rollbackSequences } from './load';
 export type { LoadedEnvironment, RollbackSequence } from './load';
 export { RULES } from './rules';

@@ -30,6 +30,8 @@ export interface Finding {
   readonly message: string;
   /** What to change. */
   readonly fix: string;
+  /** For a finding in a rollback of plan.json: the path of the phase the rollback starts from. */
+  readonly rollback?: string;
 }
 
 /** What a rule reports; the verifier adds the rule id, the phase and the transition. */

@@ -1,5 +1,6 @@
 /** Runs the rule registry over a sequence of phases: pure, in memory, linear in the number of objects. */
 import { RULES } from './rules';
+import type { RollbackSequence } from './load';
 import { buildState, PhaseState } from './state';
 import { analyzeTransition } from './transition';
 import { Finding, Phase, Rule, StateRule, TransitionRule } from './types';
@@ -58,4 +59,15 @@ export function verifyPhases(phases: readonly Phase[], rules: readonly Rule[] = 
       .flatMap((rule) => rule.check(state).map((f) => ({ rule: rule.id, phase: state.label, ...f }))));
   });
   return findings;
+}
+
+/**
+ * Findings of an environment: its forward phases, then each rollback of its plan (those findings carry
+ * the phase the rollback starts from). What `verify`, `plan` and synthesis all check.
+ */
+export function verifyEnvironment(phases: readonly Phase[], rollbacks: readonly RollbackSequence[]): Finding[] {
+  return [
+    ...verifyPhases(phases),
+    ...rollbacks.flatMap((rollback) => verifyPhases(rollback.phases).map((finding) => ({ ...finding, rollback: rollback.from }))),
+  ];
 }

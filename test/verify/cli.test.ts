@@ -1,8 +1,12 @@
 /** `phased-rollout verify DIR [-o json]`: exit codes, output shapes, and messages for unusable input. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/commands/verify';
+import { exampleMatrix } from '../../src/example/matrix';
+import { validateMatrix } from '../../src/matrix';
+import { synthesizeFiles } from '../../src/synth';
+import { writeTreeAtomically } from '../../src/synth/output';
 import { captureStdout, runLikeMain } from '../command';
 import { planPhases, releasePlan, writeEnvironment } from './fixtures';
 
@@ -87,4 +91,17 @@ describe('unusable input: exit 2 with a clear message', () => {
     expect(await verify()).toEqual({ code: 2, error: 'expected one environment folder' });
     expect(await verify(root, '-o', 'yaml')).toEqual({ code: 2, error: '-o must be text or json, not "yaml"' });
   });
+});
+
+test('the rollbacks of plan.json are verified too: a finding names the rollback it is in', async () => {
+  const out = join(root, 'dist');
+  writeTreeAtomically(out, synthesizeFiles(validateMatrix(exampleMatrix)));
+  const planFile = join(out, 'production', 'plan.json');
+  const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+  const revert = plan.rollbacks['02-switch'].find((step: { name: string }) => step.name === 'revert-traffic');
+  delete revert.gates.drain; // remove-new then deletes v2 right after traffic leaves it
+  writeFileSync(planFile, JSON.stringify(plan));
+  expect(await verify(join(out, 'production'))).toEqual({ code: 1 });
+  expect(stdout()).toMatch(/^rollback from 02-switch: 01-prepare -> 00-baseline: transition\/removal-without-gates$/m);
+  expect(stdout()).toMatch(/\nproduction: 4 phases, 3 transitions, 2 findings\n$/);
 });

@@ -4,7 +4,7 @@
  * nothing, 1 otherwise.
  */
 import { formatReview, reviewPhases, reviewRollbacks } from '../../plan/review';
-import { loadPhases, verifyPhases } from '../../verify';
+import { loadPhases, verifyEnvironment } from '../../verify';
 import { parseCommandArgs, UsageError } from '../errors';
 
 /** Runs the command and returns its exit code. */
@@ -12,10 +12,7 @@ export async function run(argv: string[]): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {}, true);
   if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production`);
   const { environment, phases, plan, rollbacks } = loadPhases(positionals[0]);
-  const findings = [
-    ...verifyPhases(phases),
-    ...rollbacks.flatMap((rollback) => verifyPhases(rollback.phases).map((finding) => ({ ...finding, rollback: rollback.from }))),
-  ];
+  const findings = verifyEnvironment(phases, rollbacks);
   process.stdout.write(formatReview(environment, reviewPhases(phases), findings, reviewRollbacks(plan?.rollbacks)));
   process.stdout.write(findings.length === 0
     ? `\nverified: no phase and no transition drops a request (phased-rollout verify ${positionals[0]})\n`

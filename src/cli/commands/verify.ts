@@ -1,10 +1,10 @@
 /** `phased-rollout verify DIR [-o json]`: exit 0 when every phase and transition is safe, 1 with findings, 2 on unusable input. */
-import { Finding, loadPhases, verifyPhases } from '../../verify';
+import { Finding, loadPhases, verifyEnvironment } from '../../verify';
 import { parseCommandArgs, UsageError } from '../errors';
 
 function formatFinding(finding: Finding): string {
   return [
-    `${finding.transition ?? finding.phase}: ${finding.rule}`,
+    `${finding.rollback ? `rollback from ${finding.rollback}: ` : ''}${finding.transition ?? finding.phase}: ${finding.rule}`,
     `  object:  ${finding.object}`,
     `  problem: ${finding.message}`,
     `  fix:     ${finding.fix}`,
@@ -22,8 +22,8 @@ export async function run(argv: string[]): Promise<number> {
   const output = values.output ?? 'text';
   if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
 
-  const { environment, phases } = loadPhases(positionals[0]);
-  const findings = verifyPhases(phases);
+  const { environment, phases, rollbacks } = loadPhases(positionals[0]);
+  const findings = verifyEnvironment(phases, rollbacks);
   const transitions = phases.length - 1;
   if (output === 'json') {
     process.stdout.write(`${JSON.stringify({ environment, phases: phases.length, transitions, findings }, null, 2)}\n`);

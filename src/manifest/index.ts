@@ -69,6 +69,40 @@ export function identityKey(obj: KubeObject | ObjectRef): string {
   return key;
 }
 
+/** Identity indexes of object lists already indexed: a phase's list is shared by every step that applies it. */
+const identityIndexes = new WeakMap<readonly KubeObject[], ReadonlyMap<string, KubeObject>>();
+
+/** The objects of a list by {@link identityKey} (a later duplicate wins, as when kubectl applies the list in order). */
+export function byIdentity(objects: readonly KubeObject[]): ReadonlyMap<string, KubeObject> {
+  let index = identityIndexes.get(objects);
+  if (index === undefined) {
+    index = new Map(objects.map((o) => [identityKey(o), o]));
+    identityIndexes.set(objects, index);
+  }
+  return index;
+}
+
+/** JSON text of objects already compared: rendered and parsed objects are never mutated. */
+const contents = new WeakMap<object, string>();
+
+function contentOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  let text = contents.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    contents.set(value, text);
+  }
+  return text;
+}
+
+/**
+ * Whether two objects (or two parts of objects) have the same content. The same reference is the same
+ * content (rendered objects are shared between phases); otherwise each value is serialized once per process.
+ */
+export function sameContent(a: unknown, b: unknown): boolean {
+  return a === b || (a !== undefined && b !== undefined && contentOf(a) === contentOf(b));
+}
+
 /**
  * Anchors, aliases, tags and directives: YAML features that plain manifests (and ours) do not use.
  * Text that has them goes through the strict parser, which bounds alias expansion.

@@ -2,7 +2,7 @@
  * Gates and removals derived from what actually changes between two rendered states, so that they
  * cannot disagree with the files. One derivation for the forward phases and the rollback steps.
  */
-import { identityKey, KubeObject, ObjectRef, refOf } from '../manifest';
+import { byIdentity, identityKey, KubeObject, ObjectRef, refOf, sameContent } from '../manifest';
 import { DEFAULT_GATES, Environment, Gates, isRelease } from '../matrix/model';
 import type { PhaseGates } from './plan-file';
 
@@ -16,10 +16,38 @@ export interface GateContext {
   readonly nextRemoves: boolean;
 }
 
+/** What changes from one state to the next. */
+interface StateDiff {
+  /** Objects of the previous state that the next one no longer has. */
+  readonly removed: readonly ObjectRef[];
+  /** Deployments the next state creates. */
+  readonly newDeployments: readonly ObjectRef[];
+  /** Istio networking objects the next state creates or changes. */
+  readonly changedIstio: readonly ObjectRef[];
+}
+
+/** Diffs by pair of object lists: rollback steps move between the same forward states again and again. */
+const diffs = new WeakMap<readonly KubeObject[], WeakMap<readonly KubeObject[], StateDiff>>();
+
+function diff(previous: readonly KubeObject[], current: readonly KubeObject[]): StateDiff {
+  let byCurrent = diffs.get(previous);
+  if (byCurrent === undefined) diffs.set(previous, (byCurrent = new WeakMap()));
+  let result = byCurrent.get(current);
+  if (result === undefined) {
+    const [before, after] = [byIdentity(previous), byIdentity(current)];
+    result = {
+      removed: previous.filter((o) => !after.has(identityKey(o))).map(refOf),
+      newDeployments: current.filter((o) => o.kind === 'Deployment' && !before.has(identityKey(o))).map(refOf),
+      changedIstio: current.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) && !sameContent(o, before.get(identityKey(o)))).map(refOf),
+    };
+    byCurrent.set(current, result);
+  }
+  return result;
+}
+
 /** Objects of `previous` that `current` no longer has: to delete after applying `current`. */
-export function removals(previous: readonly KubeObject[], current: readonly KubeObject[]): ObjectRef[] {
-  const kept = new Set(current.map((o) => identityKey(o)));
-  return previous.filter((o) => !kept.has(identityKey(o))).map(refOf);
+export function removals(previous: readonly KubeObject[], current: readonly KubeObject[]): readonly ObjectRef[] {
+  return diff(previous, current).removed;
 }
 
 /**
@@ -30,17 +58,10 @@ export function removals(previous: readonly KubeObject[], current: readonly Kube
 export function gatesBetween(env: Environment, previous: readonly KubeObject[], current: readonly KubeObject[], context: GateContext): PhaseGates {
   const released = env.rollouts.filter(isRelease);
   const maxOf = (pick: (g: Gates) => number) => Math.max(pick(DEFAULT_GATES), ...released.map((r) => pick(r.gates)));
-  const before = new Map(previous.map((o) => [identityKey(o), o]));
-  const newDeployments = current.filter((o) => o.kind === 'Deployment' && !before.has(identityKey(o)));
-  const changed = (o: KubeObject) => {
-    const earlier = before.get(identityKey(o));
-    // Rendered objects are shared between phases: the same reference is the same content.
-    return earlier !== o && JSON.stringify(o) !== JSON.stringify(earlier);
-  };
-  const changedIstio = current.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) && changed(o));
+  const { newDeployments, changedIstio } = diff(previous, current);
   return {
-    ...(newDeployments.length > 0 ? { rollout: { deployments: newDeployments.map(refOf), timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
-    ...(changedIstio.length > 0 ? { propagation: { objects: changedIstio.map(refOf), seconds: maxOf((g) => g.propagationSeconds) } } : {}),
+    ...(newDeployments.length > 0 ? { rollout: { deployments: newDeployments, timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
+    ...(changedIstio.length > 0 ? { propagation: { objects: changedIstio, seconds: maxOf((g) => g.propagationSeconds) } } : {}),
     ...(context.observe && maxOf((g) => g.observeSeconds) > 0 ? { observe: { seconds: maxOf((g) => g.observeSeconds) } } : {}),
     ...(context.nextRemoves ? { drain: { seconds: maxOf((g) => g.drainSeconds) } } : {}),
   };

@@ -4,7 +4,7 @@
  * `phased-rollout plan` and by the PLAN.md artifact.
  */
 import { basename } from 'node:path';
-import { identityKey, KubeObject } from '../manifest';
+import { byIdentity, identityKey, KubeObject, sameContent } from '../manifest';
 import { PhaseGates, PlanFile } from './plan-file';
 import type { Finding } from '../verify/types';
 
@@ -91,7 +91,7 @@ function changeOf(before: KubeObject, after: KubeObject): Change {
     const delta = [...is.filter((s) => !was.includes(s)).map((s) => `+${s}`), ...was.filter((s) => !is.includes(s)).map((s) => `-${s}`)];
     if (delta.length > 0) return { symbol: '~', text: `${label(after)}: subsets ${delta.join(' ')}` };
   }
-  if (after.kind === 'Deployment' && JSON.stringify(before.spec?.template) !== JSON.stringify(after.spec?.template)) {
+  if (after.kind === 'Deployment' && !sameContent(before.spec?.template, after.spec?.template)) {
     return { symbol: '~', text: `${label(after)}: pod template changed (an in-place rolling update)` };
   }
   return { symbol: '~', text: `${label(after)}: changed` };
@@ -126,13 +126,13 @@ function gatesOf(gates: PhaseGates | undefined): string[] {
 /** The review of every phase, each against the one before (the first against nothing). */
 export function reviewPhases(phases: readonly ReviewedPhase[]): PhaseReview[] {
   return phases.map((phase, index) => {
-    const previous = new Map((index === 0 ? [] : phases[index - 1].objects).map((o) => [identityKey(o), o] as const));
-    const current = new Set(phase.objects.map((o) => identityKey(o)));
+    const previous = byIdentity(index === 0 ? [] : phases[index - 1].objects);
+    const current = byIdentity(phase.objects);
     const changes: Change[] = [];
     for (const obj of phase.objects) {
       const before = previous.get(identityKey(obj));
       if (!before) changes.push({ symbol: '+', text: label(obj) });
-      else if (before !== obj && JSON.stringify(before) !== JSON.stringify(obj)) changes.push(changeOf(before, obj)); // shared reference: unchanged
+      else if (!sameContent(before, obj)) changes.push(changeOf(before, obj));
     }
     for (const [key, obj] of previous) if (!current.has(key)) changes.push({ symbol: '-', text: label(obj) });
     return { phase: basename(phase.path), changes, safety: safetyOf(index, changes), gates: gatesOf(phase.gates) };

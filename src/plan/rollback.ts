@@ -5,7 +5,7 @@
  * Every one of these states is a forward state of the same environment, so a rollback is a sequence of
  * existing forward phase folders with gates of its own: no YAML of its own.
  */
-import { identityKey } from '../manifest';
+import { byIdentity, identityKey } from '../manifest';
 import { Environment, isRelease } from '../matrix/model';
 import { gatesBetween, removals } from './gates';
 import type { PlanRollbackStep, RenderedPhase } from './plan-file';
@@ -67,7 +67,7 @@ export function planRollback(environment: Environment, phases: readonly Rendered
   if (from < 0 || from >= phases.length) throw new RangeError(`phase index ${from} is not in 0..${phases.length - 1}`);
   const states = rollbackStates(phases.map((p) => p.phase), from);
   const objectsOf = (i: number) => phases[states[i].index].objects;
-  const kept = new Set(phases[0].objects.map((o) => identityKey(o)));
+  const kept = byIdentity(phases[0].objects);
   const removesOf = states.map((_, i) => (i === 0 ? [] : removals(objectsOf(i - 1), objectsOf(i))));
   return states.map((state, i) => {
     const gates = gatesBetween(environment, i === 0 ? [] : objectsOf(i - 1), objectsOf(i), { observe: false, nextRemoves: removesOf[i + 1]?.length > 0 });

@@ -4,7 +4,7 @@
  * options and the seed: events (API requests, pushes, pod start and termination, gates) run in time order,
  * and each request is evaluated against the proxy's view at its send time.
  */
-import { identityKey, KubeObject, resourceName } from '../manifest';
+import { identityKey, KubeObject, resourceName, sameContent } from '../manifest';
 import { Phase } from '../verify';
 import {
   buildState, destinationRuleFor, namespaceOf, normalizeHost, PhaseState, sameTemplate, selectDeployments,
@@ -225,7 +225,7 @@ class Simulation {
     const changes: Change[] = [];
     for (const [identity, after] of desired) {
       const before = this.api.get(identity);
-      if (!before || JSON.stringify(before) !== JSON.stringify(after)) changes.push({ identity, before, after });
+      if (!sameContent(before, after)) changes.push({ identity, before, after });
     }
     for (const [identity, before] of this.api) if (!desired.has(identity)) changes.push({ identity, before });
     // Adversarial order: break before make (deletions, then routes, then the rest).

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { identityKey, InputError, KubeObject, manifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
+import { byIdentity, identityKey, InputError, KubeObject, manifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
 import { Phase } from './types';
 
@@ -98,7 +98,7 @@ function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planP
   if (folderNames.join('\n') !== planNames.join('\n')) {
     throw inconsistent(`plan lists [${planNames.join(', ')}], folders are [${folderNames.join(', ')}]`);
   }
-  const objectsOf = (path: string) => new Map(phases[planNames.indexOf(path)].objects.map((o) => [identityKey(o), o] as const));
+  const objectsOf = (path: string) => byIdentity(phases[planNames.indexOf(path)].objects);
   const checkRemoves = (where: string, previous: ReadonlyMap<string, KubeObject>, current: ReadonlyMap<string, KubeObject>, listed: readonly ObjectRef[]) => {
     const removes = new Set(listed.map((ref) => identityKey(ref)));
     const gone = [...previous.entries()].filter(([key]) => !current.has(key));
@@ -106,9 +106,9 @@ function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planP
     if (unlisted) throw inconsistent(`${where} drops ${resourceName(unlisted[1])}, which its removes do not list`);
     if (removes.size !== gone.length) throw inconsistent(`${where} removes objects the previous phase does not hold or this one keeps`);
   };
-  let previous = new Map<string, KubeObject>();
+  let previous: ReadonlyMap<string, KubeObject> = new Map();
   plan.phases.forEach((planPhase, i) => {
-    const current = new Map(phases[i].objects.map((o) => [identityKey(o), o] as const));
+    const current = byIdentity(phases[i].objects);
     const listed = new Set((planPhase.objects ?? []).map((ref) => identityKey(ref)));
     const notListed = [...current.entries()].find(([key]) => !listed.has(key));
     if (notListed) throw inconsistent(`${planPhase.path} holds ${resourceName(notListed[1])}, which the plan does not list`);

@@ -7,7 +7,7 @@
  * follows the distinct objects, not the number of phases. The output is byte-identical to rendering
  * every phase from scratch (a test compares them).
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentBase } from '../constructs/environment-base';
 import { MeshService, TrafficSplit, VersionSubsets } from '../constructs/service-traffic';
@@ -38,6 +38,12 @@ export function exposesServices(environment: Environment): boolean {
   return environment.ingressHosts.length > 0 && environment.rollouts.some((r) => r.service.ingressPath !== undefined);
 }
 
+/** A construct to render under `key` (the construct and the props it depends on), unless it already was. */
+interface UnitRequest {
+  readonly key: string;
+  readonly build: (scope: Construct) => void;
+}
+
 /** Renders the phases of one environment, each distinct object once. */
 export class EnvironmentRenderer {
   private readonly units = new Map<string, RenderedUnit>();
@@ -47,29 +53,37 @@ export class EnvironmentRenderer {
   /** Every file of one phase folder, sorted by name (the order kubectl applies a folder in). */
   public renderPhase(phase: Phase): RenderedFile[] {
     const environment = this.environment;
-    const base = this.unit('environment', (scope) =>
-      new EnvironmentBase(scope, 'Base', { environment, exposesServices: exposesServices(environment) }));
-    return [this.file('00-environment', [base]), ...phase.services.map((state) => this.serviceFile(state))]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const base: UnitRequest = {
+      key: 'environment',
+      build: (scope) => new EnvironmentBase(scope, 'Base', { environment, exposesServices: exposesServices(environment) }),
+    };
+    const files = [
+      { name: '00-environment', units: [base] },
+      ...phase.services.map((state) => ({ name: state.rollout.service.name, units: this.serviceUnits(state) })),
+    ];
+    this.renderMissing(files.flatMap((f) => f.units));
+    return files.map((f) => this.file(f.name, f.units)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** Routing first (Service, DestinationRule, VirtualServices), then one workload per live version. */
-  private serviceFile(state: ServiceState): RenderedFile {
+  private serviceUnits(state: ServiceState): UnitRequest[] {
     const { environment } = this;
     const { service } = state.rollout;
     const props = { service, environment };
     const routes = state.routes.map((r) => `${r.version}=${r.weight}`).join(',');
-    return this.file(service.name, [
-      this.unit(`service/${service.name}`, (scope) => new MeshService(scope, 'Service', props)),
-      this.unit(`subsets/${service.name}/${state.versions.join(',')}`, (scope) =>
-        new VersionSubsets(scope, 'Subsets', { ...props, versions: state.versions })),
-      this.unit(`split/${service.name}/${routes}`, (scope) => new TrafficSplit(scope, 'Split', { ...props, routes: state.routes })),
-      ...state.versions.map((version) => this.unit(`workload/${service.name}/${version}`, (scope) =>
-        new VersionWorkload(scope, version, { service, version, environment }))),
-    ]);
+    return [
+      { key: `service/${service.name}`, build: (scope) => new MeshService(scope, 'Service', props) },
+      { key: `subsets/${service.name}/${state.versions.join(',')}`, build: (scope) => new VersionSubsets(scope, 'Subsets', { ...props, versions: state.versions }) },
+      { key: `split/${service.name}/${routes}`, build: (scope) => new TrafficSplit(scope, 'Split', { ...props, routes: state.routes }) },
+      ...state.versions.map((version): UnitRequest => ({
+        key: `workload/${service.name}/${version}`,
+        build: (scope) => new VersionWorkload(scope, version, { service, version, environment }),
+      })),
+    ];
   }
 
-  private file(name: string, units: readonly RenderedUnit[]): RenderedFile {
+  private file(name: string, requests: readonly UnitRequest[]): RenderedFile {
+    const units = requests.map((r) => this.units.get(r.key)!);
     return {
       name: `${name}.k8s.yaml`,
       objects: units.flatMap((u) => u.objects),
@@ -78,15 +92,26 @@ export class EnvironmentRenderer {
     };
   }
 
-  private unit(key: string, build: (scope: Construct) => void): RenderedUnit {
-    let unit = this.units.get(key);
-    if (!unit) {
-      const chart = new Chart(new App(), 'unit');
-      build(chart);
-      const objects = chart.toJson() as KubeObject[];
-      unit = { objects, documents: objects.map((o) => stringifyObject(o)) };
-      this.units.set(key, unit);
+  /**
+   * Renders the requested units that are not rendered yet, all in one chart, each under a scope of its
+   * own: cdk8s prepares the whole app on every toJson, so one chart per phase costs far less than one per
+   * object. Objects come out in construct order, so each unit's are the next ones in the list.
+   */
+  private renderMissing(requests: readonly UnitRequest[]): void {
+    const chart = new Chart(new App(), 'phase');
+    const pending = new Map<string, Construct>();
+    for (const { key, build } of requests) {
+      if (this.units.has(key) || pending.has(key)) continue;
+      const scope = new Construct(chart, `unit${pending.size}`);
+      build(scope);
+      pending.set(key, scope);
     }
-    return unit;
+    if (pending.size === 0) return;
+    const objects = chart.toJson() as KubeObject[];
+    let next = 0;
+    for (const [key, scope] of pending) {
+      const own = objects.slice(next, (next += scope.node.findAll().filter((c) => ApiObject.isApiObject(c)).length));
+      this.units.set(key, { objects: own, documents: own.map((o) => stringifyObject(o)) });
+    }
   }
 }

@@ -76,6 +76,37 @@ function checkDuplicateKeys(doc: Document, text: string, file: string): void {
   }
 }
 
+/**
+ * The value of JSON text that JSON.parse reads exactly as the YAML path would: nested at most MAX_NESTING
+ * deep and without duplicate keys (JSON.parse keeps the last one silently; the YAML path names it). One scan
+ * counts the colons outside strings, which in JSON are exactly the key-value pairs, and the deepest nesting.
+ * Undefined for anything else, which then takes the YAML path and its errors with positions.
+ */
+function parseStrictJson(text: string): unknown {
+  if (!/^\s*[{[]/.test(text)) return undefined;
+  let pairs = 0;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) { // a string: skip to its closing quote, past escapes
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x3a) pairs++;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_NESTING) return undefined;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const countKeys = (v: unknown): number => (typeof v !== 'object' || v === null ? 0
+    : Array.isArray(v) ? v.reduce((n: number, item) => n + countKeys(item), 0)
+    : Object.values(v).reduce((n: number, item) => n + countKeys(item), Object.keys(v).length));
+  return countKeys(value) === pairs ? value : undefined;
+}
+
 /** Parses matrix text (YAML 1.2, of which JSON is a subset): exactly one document, no custom tags. */
 export function parseMatrixText(text: string, file: string): unknown {
   if (text.length > MAX_FILE_BYTES) fail(file, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
@@ -84,6 +115,8 @@ export function parseMatrixText(text: string, file: string): unknown {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     fail(file, `is not UTF-8 text (binary content: control character U+${code} at ${position(text, control.index)})`);
   }
+  const json = parseStrictJson(text);
+  if (json !== undefined) return json;
   // What parseAllDocuments does, with the nesting bounded before the composer runs; duplicate keys are
   // found by checkDuplicateKeys (in linear time).
   const docs = Array.from(new Composer({ uniqueKeys: false, customTags: [], strict: true }).compose(syntaxTree(text, file)));

@@ -1,7 +1,7 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMatrixFile, MatrixError, validateMatrix } from '../../src/matrix';
+import { loadMatrixFile, MatrixError, parseMatrixText, validateMatrix } from '../../src/matrix';
 import { exampleMatrix } from '../../src/example/matrix';
 import { baseMatrix } from '../helpers';
 
@@ -179,6 +179,17 @@ describe('matrix files', () => {
   test('duplicate keys are rejected, also in JSON', () => {
     const file = write('dup.json', '{"environments": {}, "environments": {}, "services": {}, "releases": {}}');
     expect(errorOf(file)).toContain('invalid YAML');
+  });
+
+  test('JSON reads as YAML reads it: colons and quotes inside strings, nested duplicate keys, nesting bound', () => {
+    const spec = JSON.parse(JSON.stringify(exampleMatrix));
+    spec.services['coffee-shop'].readinessPath = '/ready?a=b:c&d="e"\\';
+    const json = JSON.stringify(spec);
+    expect(parseMatrixText(json, 'm.json')).toEqual(parseMatrixText(`# the same as YAML\n${json}`, 'm.yaml'));
+    expect(parseMatrixText(json, 'm.json')).toEqual(spec);
+    const nestedDuplicate = json.replace('"readinessPath":', '"livenessPath":"/x","readinessPath":');
+    expect(errorOf(write('nested-dup.json', nestedDuplicate))).toMatch(/nested-dup\.json: services\.coffee-shop\.livenessPath: invalid YAML: duplicate key "livenessPath" at line 1, column \d+/);
+    expect(errorOf(write('deep.json', `${'['.repeat(100)}${']'.repeat(100)}`))).toContain('is nested more than 64 levels deep');
   });
 
   test('empty file', () => {

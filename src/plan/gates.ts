@@ -34,11 +34,13 @@ function diff(previous: readonly KubeObject[], current: readonly KubeObject[]): 
   if (byCurrent === undefined) diffs.set(previous, (byCurrent = new WeakMap()));
   let result = byCurrent.get(current);
   if (result === undefined) {
-    const [before, after] = [byIdentity(previous), byIdentity(current)];
+    // Most objects are the very same object in both states: only the others need a lookup by identity.
+    const [shared, before, after] = [new Set(previous), byIdentity(previous), byIdentity(current)];
+    const kept = new Set(current.filter((o) => shared.has(o)));
     result = {
-      removed: previous.filter((o) => !after.has(identityKey(o))).map(refOf),
-      newDeployments: current.filter((o) => o.kind === 'Deployment' && !before.has(identityKey(o))).map(refOf),
-      changedIstio: current.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) && !sameContent(o, before.get(identityKey(o)))).map(refOf),
+      removed: previous.filter((o) => !kept.has(o) && !after.has(identityKey(o))).map(refOf),
+      newDeployments: current.filter((o) => !kept.has(o) && o.kind === 'Deployment' && !before.has(identityKey(o))).map(refOf),
+      changedIstio: current.filter((o) => !kept.has(o) && o.apiVersion.startsWith(ISTIO_NETWORKING) && !sameContent(o, before.get(identityKey(o)))).map(refOf),
     };
     byCurrent.set(current, result);
   }

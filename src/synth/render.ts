@@ -47,6 +47,7 @@ interface UnitRequest {
 /** Renders the phases of one environment, each distinct object once. */
 export class EnvironmentRenderer {
   private readonly units = new Map<string, RenderedUnit>();
+  private readonly files = new Map<string, RenderedFile>();
 
   constructor(private readonly environment: Environment) {}
 
@@ -82,14 +83,21 @@ export class EnvironmentRenderer {
     ];
   }
 
+  /** A file of the units, the same object for the same units in every phase (most files repeat from phase to phase). */
   private file(name: string, requests: readonly UnitRequest[]): RenderedFile {
-    const units = requests.map((r) => this.units.get(r.key)!);
-    return {
-      name: `${name}.k8s.yaml`,
-      objects: units.flatMap((u) => u.objects),
-      // Yaml.stringify(...docs) joins single documents with this separator: the same bytes.
-      yaml: units.flatMap((u) => u.documents).join('---\n'),
-    };
+    const key = requests.map((r) => r.key).join('\n');
+    let file = this.files.get(key);
+    if (!file) {
+      const units = requests.map((r) => this.units.get(r.key)!);
+      file = {
+        name: `${name}.k8s.yaml`,
+        objects: units.flatMap((u) => u.objects),
+        // Yaml.stringify(...docs) joins single documents with this separator: the same bytes.
+        yaml: units.flatMap((u) => u.documents).join('---\n'),
+      };
+      this.files.set(key, file);
+    }
+    return file;
   }
 
   /**

@@ -124,7 +124,8 @@ function parsePlainDocuments(text: string, file: string): unknown[] | undefined 
   if (docs.length > 1 && docs[0].trim() === '') docs.shift();
   const values: unknown[] = [];
   for (const doc of docs) {
-    if (!documentCache.has(doc)) {
+    let value = documentCache.get(doc);
+    if (value === undefined) {
       // Checked once per distinct document, like the parse itself.
       if (ADVANCED_YAML.test(doc)) return undefined;
       checkNesting(doc, file);
@@ -135,9 +136,9 @@ function parsePlainDocuments(text: string, file: string): unknown[] | undefined 
         return undefined; // the strict parser reports the error with its position
       }
       if (parsed.length > 1) return undefined; // a document marker the split did not see
-      documentCache.set(doc, parsed[0] ?? null);
+      documentCache.set(doc, (value = parsed[0] ?? null));
     }
-    values.push(documentCache.get(doc));
+    values.push(value);
   }
   return values;
 }
@@ -182,15 +183,22 @@ function checkNesting(text: string, file: string): void {
   if (depth > MAX_NESTING || DEEP_INDENTATION.test(text)) throw new InputError(`${file}: nested more than ${MAX_NESTING} levels deep`);
 }
 
+/** Objects of file texts parsed without error: most files of a phase folder repeat in the next one. */
+const fileCache = new Map<string, readonly KubeObject[]>();
+
 /** Parses every YAML document of a file; `List` objects are expanded into their items, empty documents skipped. */
 export function parseManifests(text: string, file: string): KubeObject[] {
-  const objects: KubeObject[] = [];
-  const values = parsePlainDocuments(text, file) ?? parseStrictDocuments(text, file);
-  values.forEach((value, index) => {
-    if (value === null || value === undefined) return;
-    collect(value, values.length > 1 ? `${file} (document ${index + 1})` : file, objects);
-  });
-  return objects;
+  let objects = fileCache.get(text);
+  if (objects === undefined) {
+    const collected: KubeObject[] = [];
+    const values = parsePlainDocuments(text, file) ?? parseStrictDocuments(text, file);
+    values.forEach((value, index) => {
+      if (value === null || value === undefined) return;
+      collect(value, values.length > 1 ? `${file} (document ${index + 1})` : file, collected);
+    });
+    fileCache.set(text, (objects = collected));
+  }
+  return [...objects];
 }
 
 function collect(value: unknown, where: string, into: KubeObject[]): void {

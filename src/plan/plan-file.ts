@@ -132,14 +132,21 @@ export function buildPlanFile(env: Environment, phases: readonly RenderedPhase[]
 function checkPlanShape(value: unknown): string | undefined {
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-  const refProblem = (ref: unknown, path: string): string | undefined => {
-    if (!isObject(ref)) return `${path}: expected an object reference {apiVersion, kind, namespace, name}`;
+  /** What is wrong with an object reference, as a path suffix and message (a plan lists thousands: paths are built only for a problem). */
+  const refProblem = (ref: unknown): string | undefined => {
+    if (!isObject(ref)) return ': expected an object reference {apiVersion, kind, namespace, name}';
     const bad = ['apiVersion', 'kind', 'name'].find((f) => typeof ref[f] !== 'string' || ref[f] === '');
-    if (bad) return `${path}.${bad}: expected a non-empty string`;
-    return ref.namespace === undefined || typeof ref.namespace === 'string' ? undefined : `${path}.namespace: expected a string`;
+    if (bad) return `.${bad}: expected a non-empty string`;
+    return ref.namespace === undefined || typeof ref.namespace === 'string' ? undefined : '.namespace: expected a string';
   };
-  const refsProblem = (refs: unknown, path: string): string | undefined =>
-    Array.isArray(refs) ? refs.map((r, i) => refProblem(r, `${path}[${i}]`)).find(Boolean) : `${path}: expected a list`;
+  const refsProblem = (refs: unknown, path: string): string | undefined => {
+    if (!Array.isArray(refs)) return `${path}: expected a list`;
+    for (let i = 0; i < refs.length; i++) {
+      const problem = refProblem(refs[i]);
+      if (problem) return `${path}[${i}]${problem}`;
+    }
+    return undefined;
+  };
   const gatesProblem = (gates: unknown, path: string): string | undefined => {
     if (!isObject(gates)) return `${path}: expected an object`;
     const unknown = Object.keys(gates).find((g) => !['rollout', 'propagation', 'observe', 'drain'].includes(g));

@@ -54,16 +54,23 @@ export function refOf(obj: KubeObject): ObjectRef {
   return namespace === undefined ? { apiVersion, kind, name } : { apiVersion, kind, namespace, name };
 }
 
-/** Keys of objects already seen: rendered and parsed objects are shared between phases and never mutated. */
-const identityKeys = new WeakMap<object, string>();
+/**
+ * Keys of objects already seen: rendered and parsed objects are shared between phases and never mutated.
+ * References (as plan.json lists them by the thousand) are keyed afresh: remembering each costs more.
+ */
+const identityKeys = new WeakMap<KubeObject, string>();
+
+function keyOf(ref: ObjectRef): string {
+  const slash = ref.apiVersion.indexOf('/');
+  return `${slash < 0 ? '' : ref.apiVersion.slice(0, slash)}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
 
 /** A key that is equal for two objects exactly when they are the same object in a cluster (version-independent). */
 export function identityKey(obj: KubeObject | ObjectRef): string {
+  if (!('metadata' in obj)) return keyOf(obj);
   let key = identityKeys.get(obj);
   if (key === undefined) {
-    const ref = 'metadata' in obj ? refOf(obj) : obj;
-    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
-    key = `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+    key = keyOf(refOf(obj));
     identityKeys.set(obj, key);
   }
   return key;

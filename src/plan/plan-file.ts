@@ -128,6 +128,25 @@ export function buildPlanFile(env: Environment, phases: readonly RenderedPhase[]
   };
 }
 
+/**
+ * plan.json's text: indented JSON with each flat object (an object reference, a gate's seconds) on one
+ * line. A plan lists every object of every phase: one line per reference keeps it readable and less than
+ * half the size of `JSON.stringify(plan, null, 2)`.
+ */
+export function formatPlanFile(plan: PlanFile): string {
+  const format = (value: unknown, indent: string): string => {
+    if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+    const inner = `${indent}  `;
+    if (Array.isArray(value)) {
+      return value.length === 0 ? '[]' : `[\n${inner}${value.map((item) => format(item, inner)).join(`,\n${inner}`)}\n${indent}]`;
+    }
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    if (entries.every(([, item]) => typeof item !== 'object' || item === null)) return JSON.stringify(value);
+    return `{\n${inner}${entries.map(([key, item]) => `${JSON.stringify(key)}: ${format(item, inner)}`).join(`,\n${inner}`)}\n${indent}}`;
+  };
+  return `${format(plan, '')}\n`;
+}
+
 /** Checks that a parsed plan.json has the shape of {@link PlanFile}; the message names the field. */
 function checkPlanShape(value: unknown): string | undefined {
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

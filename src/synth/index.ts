@@ -6,7 +6,7 @@ import { applyScriptArtifact } from '../artifacts/apply-script';
 import { argoCdApplicationArtifact } from '../argocd/application';
 import { planMarkdownArtifact } from '../artifacts/plan-markdown';
 import { Environment, Matrix } from '../matrix/model';
-import { buildPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
+import { buildPlanFile, formatPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
 import { planEnvironment } from '../plan/planner';
 import { rollbackTitle } from '../plan/rollback';
 import { Finding, rollbackSequences, verifyEnvironment } from '../verify';
@@ -84,7 +84,7 @@ export function outputFiles(outputs: readonly EnvironmentOutput[]): Map<string, 
     for (const phase of output.phases) {
       for (const file of phase.files) files.set(`${env}/${phase.path}/${file.name}`, file.yaml);
     }
-    files.set(`${env}/plan.json`, JSON.stringify(output.plan, null, 2) + '\n');
+    files.set(`${env}/plan.json`, formatPlanFile(output.plan));
     for (const artifact of ARTIFACTS) for (const [path, content] of artifact(output)) files.set(path, content);
   }
   return files;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../src/manifest';
-import { readPlanFile } from '../../src/plan/plan-file';
+import { formatPlanFile, readPlanFile } from '../../src/plan/plan-file';
 
 const example = JSON.parse(readFileSync(resolve(__dirname, '../../dist/staging/plan.json'), 'utf8'));
 
@@ -23,6 +23,15 @@ function problemWith(mutate: (plan: any) => void): string {
 describe('reading plan.json', () => {
   test('the example plans are read as they are', () => {
     expect(readPlanFile(resolve(__dirname, '../../dist/staging/plan.json'))).toEqual(example);
+  });
+
+  test('plan.json is the plan as JSON, one line per object reference', () => {
+    const text = formatPlanFile(example);
+    expect(JSON.parse(text)).toEqual(example);
+    expect(text.endsWith('}\n')).toBe(true);
+    const ref = example.phases[1].objects[0];
+    expect(text).toContain(`\n        ${JSON.stringify(ref)},\n`);
+    expect(text.split('\n').length).toBeLessThan(JSON.stringify(example, null, 2).split('\n').length / 2);
   });
 
   test.each<[string, (plan: any) => void, string]>([

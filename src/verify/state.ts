@@ -182,44 +182,24 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
       continue;
     }
     seen.add(identity);
-    const namespace = namespaceOf(object);
-    const spec = object.spec ?? {};
-    if (WORKLOAD_KINDS.has(object.kind)) {
-      const info: DeploymentInfo = {
-        object,
-        key: resourceName({ kind: object.kind, namespace, name: object.metadata.name }),
-        namespace,
-        podLabels: stringMap(spec.template?.metadata?.labels),
-        template: spec.template ?? null,
-      };
-      deployments.set(info.key, info);
-      push(deploymentsByNamespace, namespace, info);
-      const byLabel = deploymentsByLabel.get(namespace) ?? new Map<string, DeploymentInfo[]>();
-      deploymentsByLabel.set(namespace, byLabel);
-      for (const [key, value] of Object.entries(info.podLabels)) push(byLabel, `${key}=${value}`, info);
-      continue;
-    }
-    switch (object.kind) {
-      case 'Service':
-        services.set(`${object.metadata.name}.${namespace}.${CLUSTER_SUFFIX}`, {
-          object,
-          namespace,
-          selector: spec.selector && Object.keys(spec.selector).length > 0 ? stringMap(spec.selector) : undefined,
-        });
-        break;
-      case 'DestinationRule': {
-        if (typeof spec.host !== 'string') break;
-        const subsets = new Map<string, SubsetInfo>();
-        for (const subset of Array.isArray(spec.subsets) ? spec.subsets : []) {
-          if (typeof subset?.name === 'string' && !subsets.has(subset.name)) {
-            subsets.set(subset.name, { name: subset.name, labels: stringMap(subset.labels), destinationRule: object });
-          }
-        }
-        const exportTo = Array.isArray(spec.exportTo) && spec.exportTo.length > 0 ? spec.exportTo.map(String) : ['*'];
-        push(destinationRules, normalizeHost(spec.host, namespace), { object, namespace, exportTo, subsets });
+    const facts = factsOf(object);
+    switch (facts?.kind) {
+      case 'workload': {
+        const { info } = facts;
+        deployments.set(info.key, info);
+        push(deploymentsByNamespace, info.namespace, info);
+        const byLabel = deploymentsByLabel.get(info.namespace) ?? new Map<string, DeploymentInfo[]>();
+        deploymentsByLabel.set(info.namespace, byLabel);
+        for (const [key, value] of Object.entries(info.podLabels)) push(byLabel, `${key}=${value}`, info);
         break;
       }
-      case 'VirtualService':
+      case 'service':
+        services.set(facts.host, facts.info);
+        break;
+      case 'destinationRule':
+        push(destinationRules, facts.host, facts.info);
+        break;
+      case 'virtualService':
         virtualServices.push(object);
         break;
     }
@@ -235,6 +215,70 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
     invalidWeights,
     duplicates,
   };
+}
+
+/** What indexing needs of one object, which depends on the object alone. */
+type ObjectFacts =
+  | { readonly kind: 'workload'; readonly info: DeploymentInfo }
+  | { readonly kind: 'service'; readonly host: string; readonly info: ServiceInfo }
+  | { readonly kind: 'destinationRule'; readonly host: string; readonly info: DestinationRuleInfo }
+  | { readonly kind: 'virtualService' }
+  | undefined;
+
+/**
+ * Facts by object: phases share most objects (parsed and rendered objects are shared and never mutated),
+ * so each object is read once, and its infos are the same objects in every phase (which lets lookups
+ * that depend on them be remembered across transitions).
+ */
+const objectFacts = new WeakMap<KubeObject, { readonly facts: ObjectFacts }>();
+
+function factsOf(object: KubeObject): ObjectFacts {
+  let entry = objectFacts.get(object);
+  if (entry === undefined) {
+    entry = { facts: readFacts(object) };
+    objectFacts.set(object, entry);
+  }
+  return entry.facts;
+}
+
+function readFacts(object: KubeObject): ObjectFacts {
+  const namespace = namespaceOf(object);
+  const spec = object.spec ?? {};
+  if (WORKLOAD_KINDS.has(object.kind)) {
+    return {
+      kind: 'workload',
+      info: {
+        object,
+        key: resourceName({ kind: object.kind, namespace, name: object.metadata.name }),
+        namespace,
+        podLabels: stringMap(spec.template?.metadata?.labels),
+        template: spec.template ?? null,
+      },
+    };
+  }
+  switch (object.kind) {
+    case 'Service':
+      return {
+        kind: 'service',
+        host: `${object.metadata.name}.${namespace}.${CLUSTER_SUFFIX}`,
+        info: { object, namespace, selector: spec.selector && Object.keys(spec.selector).length > 0 ? stringMap(spec.selector) : undefined },
+      };
+    case 'DestinationRule': {
+      if (typeof spec.host !== 'string') return undefined;
+      const subsets = new Map<string, SubsetInfo>();
+      for (const subset of Array.isArray(spec.subsets) ? spec.subsets : []) {
+        if (typeof subset?.name === 'string' && !subsets.has(subset.name)) {
+          subsets.set(subset.name, { name: subset.name, labels: stringMap(subset.labels), destinationRule: object });
+        }
+      }
+      const exportTo = Array.isArray(spec.exportTo) && spec.exportTo.length > 0 ? spec.exportTo.map(String) : ['*'];
+      return { kind: 'destinationRule', host: normalizeHost(spec.host, namespace), info: { object, namespace, exportTo, subsets } };
+    }
+    case 'VirtualService':
+      return { kind: 'virtualService' };
+    default:
+      return undefined;
+  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -339,8 +383,21 @@ export function subsetFor(state: PhaseState, destination: Destination): SubsetIn
  * (either can be applied first). Undefined when the host has no Service with a selector there (not checkable).
  */
 export function backendsOf(destination: Destination, service: ServiceInfo | undefined, subset: SubsetInfo | undefined,
-  deploymentsFrom: PhaseState): DeploymentInfo[] | undefined {
+  deploymentsFrom: PhaseState): readonly DeploymentInfo[] | undefined {
   if (!service?.selector) return undefined;
   if (destination.subset !== undefined && !subset) return [];
-  return selectDeployments(deploymentsFrom, service.namespace, service.selector, subset?.labels ?? {});
+  // Remembered per workload index, Service and subset: each transition and its rules ask the same again.
+  let byService = backends.get(deploymentsFrom.deployments);
+  if (byService === undefined) backends.set(deploymentsFrom.deployments, (byService = new WeakMap()));
+  let bySubset = byService.get(service);
+  if (bySubset === undefined) byService.set(service, (bySubset = new Map()));
+  let selected = bySubset.get(subset);
+  if (selected === undefined) {
+    selected = selectDeployments(deploymentsFrom, service.namespace, service.selector, subset?.labels ?? {});
+    bySubset.set(subset, selected);
+  }
+  return selected;
 }
+
+/** Workloads selected by Service and subset, per workload index (a phase's, shared by every state of its objects). */
+const backends = new WeakMap<ReadonlyMap<string, DeploymentInfo>, WeakMap<ServiceInfo, Map<SubsetInfo | undefined, readonly DeploymentInfo[]>>>();

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type * as JsYaml from 'js-yaml';
 import type * as StrictYaml from 'yaml';
+import { parseBlockYaml } from './block-yaml';
 
 // The parsers load on first use: synthesis imports this module but never parses YAML.
 const jsYaml = (): typeof JsYaml => require('js-yaml');
@@ -121,8 +122,9 @@ const SEPARATOR = /^---$/m;
 const documentCache = new Map<string, unknown>();
 
 /**
- * Parses plain YAML fast: each document (split at `---` lines) once per distinct text, with js-yaml
- * (YAML 1.2 core schema, duplicate keys rejected). Returns undefined when the text needs the strict parser.
+ * Parses plain YAML fast: each document (split at `---` lines) once per distinct text, with the block
+ * YAML parser when the document is in its subset, else with js-yaml (YAML 1.2 core schema, duplicate keys
+ * rejected). Returns undefined when the text needs the strict parser.
  */
 function parsePlainDocuments(text: string, file: string): unknown[] | undefined {
   if (text.includes('\r')) return undefined;
@@ -136,14 +138,18 @@ function parsePlainDocuments(text: string, file: string): unknown[] | undefined 
       // Checked once per distinct document, like the parse itself.
       if (ADVANCED_YAML.test(doc)) return undefined;
       checkNesting(doc, file);
-      let parsed: unknown[];
-      try {
-        parsed = jsYaml().loadAll(doc);
-      } catch {
-        return undefined; // the strict parser reports the error with its position
+      value = parseBlockYaml(doc);
+      if (value === undefined) {
+        let parsed: unknown[];
+        try {
+          parsed = jsYaml().loadAll(doc);
+        } catch {
+          return undefined; // the strict parser reports the error with its position
+        }
+        if (parsed.length > 1) return undefined; // a document marker the split did not see
+        value = parsed[0] ?? null;
       }
-      if (parsed.length > 1) return undefined; // a document marker the split did not see
-      documentCache.set(doc, (value = parsed[0] ?? null));
+      documentCache.set(doc, value);
     }
     values.push(value);
   }

@@ -3,9 +3,10 @@
  * optional) into phases, and refuses input it cannot use.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { byIdentity, identityKey, InputError, KubeObject, manifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
+import { shapeProblem } from './shape';
 import { Phase } from './types';
 
 /** An environment folder read from disk. */
@@ -74,7 +75,14 @@ export function loadPhases(dir: string): LoadedEnvironment {
   const root = resolve(dir);
   const loaded = folders.map(({ folder, name }) => {
     const path = join(dir, folder);
-    const objects = manifestFiles(path).flatMap((file) => readManifestFile(file, root));
+    const objects = manifestFiles(path).flatMap((file) => {
+      const read = readManifestFile(file, root);
+      for (const object of read) {
+        const problem = shapeProblem(object);
+        if (problem) throw new InputError(`${relative(root, file) || file}: ${resourceName(object)}: ${problem}`);
+      }
+      return read;
+    });
     if (objects.length === 0) throw new InputError(`${path}: no Kubernetes objects (a phase folder holds the complete desired state)`);
     return { name, path, objects };
   });

@@ -87,6 +87,24 @@ describe('unusable input: exit 2 with a clear message', () => {
     expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/lists Deployment shop\/coffee-v1 in 01-prepare, which the folder does not hold/) });
   });
 
+  // A mistyped field would otherwise read as absent: the plan would pass as safe although the API server rejects it.
+  test.each([
+    ['hosts that are not a list', 'VirtualService', (o: any) => { o.spec.hosts = 5; }, 'VirtualService shop/coffee: spec.hosts: expected a list, not 5'],
+    ['a weight written as a string', 'VirtualService', (o: any) => { o.spec.http[0].route[0].weight = '100'; },
+      'VirtualService shop/coffee: spec.http[0].route[0].weight: expected a number, not "100"'],
+    ['a subset label that is a number', 'DestinationRule', (o: any) => { o.spec.subsets[0].labels.version = 1; },
+      'DestinationRule shop/coffee: spec.subsets[0].labels.version: expected a string, not 1'],
+    ['a Service selector that is a list', 'Service', (o: any) => { o.spec.selector = ['app']; }, 'Service shop/coffee: spec.selector: expected a map of strings, not a list'],
+    ['pod labels that are a string', 'Deployment', (o: any) => { o.spec.template.metadata.labels = 'app=coffee'; },
+      'Deployment shop/coffee-v1: spec.template.metadata.labels: expected a map of strings, not "app=coffee"'],
+  ])('%s: exit 2 naming the file, the object and the field', async (_name, kind, mutate, message) => {
+    const phases = planPhases('shop', plan, true);
+    const objects = phases[0].objects.map((o) => JSON.parse(JSON.stringify(o)));
+    mutate(objects.find((o) => o.kind === kind));
+    writeEnvironment(root, 'production', 'shop', [{ ...phases[0], objects }, ...phases.slice(1)], true);
+    expect(await verify(root)).toEqual({ code: 2, error: `00-baseline/resources.yaml: ${message}` });
+  });
+
   test('usage errors', async () => {
     expect(await verify()).toEqual({ code: 2, error: 'expected one environment folder' });
     expect(await verify(root, '-o', 'yaml')).toEqual({ code: 2, error: '-o must be text or json, not "yaml"' });

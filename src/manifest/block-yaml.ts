@@ -14,11 +14,6 @@
 /** Thrown inside the parser for input outside the subset. */
 class Unsupported extends Error {}
 
-interface Line {
-  readonly indent: number;
-  readonly text: string;
-}
-
 /** Keys read as written: a letter, `_` or `/` first (not numbers, `<<`, `.inf`, `-0`), or a plain integer. */
 const PLAIN_KEY = /^(?:[A-Za-z_/][A-Za-z0-9_./-]*|0|[1-9][0-9]{0,14})$/;
 /**
@@ -34,21 +29,28 @@ const INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/; // not `-0`, which js-yaml reads a
 /** Kubernetes quantities and durations (`250m`, `1.5Gi`, `20s`): a number, then letters that cannot make it a float (no `e`). */
 const NUMBER_WITH_UNIT = /^[0-9]+(?:\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
 
-/** The value of a block YAML document, or undefined when it is not in the subset this parser reads. */
-export function parseBlockYaml(text: string): unknown {
-  const lines: Line[] = [];
+/**
+ * The value of a block YAML document, or undefined when it is not in the subset this parser reads or
+ * is indented deeper than `maxIndent` (which bounds the recursion).
+ */
+export function parseBlockYaml(text: string, maxIndent: number): unknown {
+  const indents: number[] = [];
+  const texts: string[] = [];
   for (const raw of text.split('\n')) {
     const trimmed = raw.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#') || raw.includes('\t') || raw.endsWith(' ')) lines.push({ indent: -1, text: raw });
-    else lines.push({ indent: raw.length - trimmed.length, text: trimmed });
+    const unsupported = trimmed === '' || trimmed.startsWith('#') || raw.includes('\t') || raw.endsWith(' ');
+    indents.push(unsupported ? -1 : raw.length - trimmed.length);
+    texts.push(unsupported ? raw : trimmed);
   }
   // Empty lines around the document (a `---` split leaves one before it) are not part of it.
-  while (lines.length > 0 && lines[lines.length - 1].text === '') lines.pop();
-  while (lines.length > 0 && lines[0].text === '') lines.shift();
-  if (lines.length === 0) return null;
+  while (texts.length > 0 && texts[texts.length - 1] === '') {
+    texts.pop();
+    indents.pop();
+  }
+  const first = texts.findIndex((line) => line !== '');
+  if (first < 0) return null;
   try {
-    const parser = new Parser(lines);
-    if (lines[0].indent !== 0) throw new Unsupported();
+    const parser = new Parser(indents, texts, first, maxIndent);
     const value = parser.node(0);
     if (!parser.done()) throw new Unsupported();
     return value;
@@ -58,32 +60,32 @@ export function parseBlockYaml(text: string): unknown {
   }
 }
 
+/** Reads lines by indentation; `indents[i]` is -1 for a line outside the subset (blank inside, comment, tab). */
 class Parser {
-  private next = 0;
-
-  constructor(private readonly lines: Line[]) {}
+  constructor(private readonly indents: number[], private readonly texts: string[], private next: number, private readonly maxIndent: number) {}
 
   public done(): boolean {
-    return this.next === this.lines.length;
+    return this.next === this.texts.length;
   }
 
   /** The mapping or sequence whose first line is the current one, at `indent`. */
   public node(indent: number): unknown {
-    const line = this.current();
-    if (line.indent !== indent) throw new Unsupported();
-    return isItem(line.text) ? this.sequence(indent) : this.mapping(indent);
+    if (this.indent() !== indent || indent > this.maxIndent) throw new Unsupported();
+    return isItem(this.texts[this.next]) ? this.sequence(indent) : this.mapping(indent);
   }
 
-  private current(): Line {
-    const line = this.lines[this.next];
-    if (line === undefined || line.indent < 0) throw new Unsupported();
-    return line;
+  /** The current line's indentation. */
+  private indent(): number {
+    const indent = this.indents[this.next];
+    if (indent === undefined || indent < 0) throw new Unsupported();
+    return indent;
   }
 
   private mapping(indent: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
     while (!this.done()) {
-      const { indent: at, text } = this.current();
+      const at = this.indent();
+      const text = this.texts[this.next];
       if (at < indent) break;
       if (at > indent || isItem(text)) throw new Unsupported();
       const colon = text.indexOf(':');
@@ -101,7 +103,8 @@ class Parser {
   private sequence(indent: number): unknown[] {
     const items: unknown[] = [];
     while (!this.done()) {
-      const { indent: at, text } = this.current();
+      const at = this.indent();
+      const text = this.texts[this.next];
       if (at < indent || (at === indent && !isItem(text))) break;
       if (at > indent) throw new Unsupported();
       if (text === '-') {
@@ -113,7 +116,9 @@ class Parser {
       if (rest.startsWith(' ') || isItem(rest)) throw new Unsupported();
       if (/^[^"'{[][^:]*:(?: |$)/.test(rest)) {
         // `- key: value`: a mapping whose keys line up two columns in.
-        this.lines[this.next] = { indent: indent + 2, text: rest };
+        this.indents[this.next] = indent + 2;
+        this.texts[this.next] = rest;
+        if (indent + 2 > this.maxIndent) throw new Unsupported();
         items.push(this.mapping(indent + 2));
       } else {
         this.next++;
@@ -126,17 +131,17 @@ class Parser {
   /** The value of `key:` with nothing after the colon: a deeper block, a sequence at the same indentation, or null. */
   private nested(indent: number): unknown {
     if (this.done()) return null;
-    const line = this.current();
-    if (line.indent > indent) return this.node(line.indent);
-    if (line.indent === indent && isItem(line.text)) return this.sequence(indent);
+    const at = this.indent();
+    if (at > indent) return this.node(at);
+    if (at === indent && isItem(this.texts[this.next])) return this.sequence(indent);
     return null;
   }
 
   /** The value of a lone `-`: a deeper block, or null. */
   private nestedItem(indent: number): unknown {
     if (this.done()) return null;
-    const line = this.current();
-    return line.indent > indent ? this.node(line.indent) : null;
+    const at = this.indent();
+    return at > indent ? this.node(at) : null;
   }
 }
 

@@ -135,25 +135,29 @@ function parsePlainDocuments(text: string, file: string): unknown[] | undefined 
   for (const doc of docs) {
     let value = documentCache.get(doc);
     if (value === undefined) {
-      // Checked once per distinct document, like the parse itself.
-      if (ADVANCED_YAML.test(doc)) return undefined;
-      checkNesting(doc, file);
-      value = parseBlockYaml(doc);
-      if (value === undefined) {
-        let parsed: unknown[];
-        try {
-          parsed = jsYaml().loadAll(doc);
-        } catch {
-          return undefined; // the strict parser reports the error with its position
-        }
-        if (parsed.length > 1) return undefined; // a document marker the split did not see
-        value = parsed[0] ?? null;
-      }
+      value = parseBlockYaml(doc, 2 * MAX_NESTING);
+      if (value === undefined) value = parseWithJsYaml(doc, file);
+      if (value === undefined) return undefined;
       documentCache.set(doc, value);
     }
     values.push(value);
   }
   return values;
+}
+
+/** One document with js-yaml, or undefined when it needs the strict parser (YAML features, errors, several documents). */
+function parseWithJsYaml(doc: string, file: string): unknown {
+  // The block parser reads none of these features, and bounds its own nesting.
+  if (ADVANCED_YAML.test(doc)) return undefined;
+  checkNesting(doc, file);
+  let parsed: unknown[];
+  try {
+    parsed = jsYaml().loadAll(doc);
+  } catch {
+    return undefined; // the strict parser reports the error with its position
+  }
+  if (parsed.length > 1) return undefined; // a document marker the split did not see
+  return parsed[0] ?? null;
 }
 
 /** Every document of a YAML stream with the strict parser (alias expansion bounded). */

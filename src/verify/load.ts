@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { byIdentity, identityKey, InputError, KubeObject, manifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
+import { removals } from '../plan/gates';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
 import { shapeProblem } from './shape';
 import { Phase } from './types';
@@ -106,15 +107,18 @@ function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planP
   if (folderNames.join('\n') !== planNames.join('\n')) {
     throw inconsistent(`plan lists [${planNames.join(', ')}], folders are [${folderNames.join(', ')}]`);
   }
-  const objectsOf = (path: string) => byIdentity(phases[planNames.indexOf(path)].objects);
-  const checkRemoves = (where: string, previous: ReadonlyMap<string, KubeObject>, current: ReadonlyMap<string, KubeObject>, listed: readonly ObjectRef[]) => {
+  const objectsOf = (path: string) => phases[planNames.indexOf(path)].objects;
+  // What the folders drop between two phases, as synthesis derives it (each pair of phases diffed once).
+  const checkRemoves = (where: string, previous: readonly KubeObject[], current: readonly KubeObject[], listed: readonly ObjectRef[]) => {
     const removes = new Set(listed.map((ref) => identityKey(ref)));
-    const gone = [...previous.entries()].filter(([key]) => !current.has(key));
-    const unlisted = gone.find(([key]) => !removes.has(key));
-    if (unlisted) throw inconsistent(`${where} drops ${resourceName(unlisted[1])}, which its removes do not list`);
-    if (removes.size !== gone.length) throw inconsistent(`${where} removes objects the previous phase does not hold or this one keeps`);
+    const gone = removals(previous, current);
+    const unlisted = gone.find((ref) => !removes.has(identityKey(ref)));
+    if (unlisted) throw inconsistent(`${where} drops ${resourceName(unlisted)}, which its removes do not list`);
+    if (removes.size !== new Set(gone.map((ref) => identityKey(ref))).size) {
+      throw inconsistent(`${where} removes objects the previous phase does not hold or this one keeps`);
+    }
   };
-  let previous: ReadonlyMap<string, KubeObject> = new Map();
+  const nothing: readonly KubeObject[] = [];
   plan.phases.forEach((planPhase, i) => {
     const current = byIdentity(phases[i].objects);
     const listed = new Set((planPhase.objects ?? []).map((ref) => identityKey(ref)));
@@ -122,12 +126,11 @@ function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planP
     if (notListed) throw inconsistent(`${planPhase.path} holds ${resourceName(notListed[1])}, which the plan does not list`);
     const missing = (planPhase.objects ?? []).find((ref) => !current.has(identityKey(ref)));
     if (missing) throw inconsistent(`the plan lists ${resourceName(missing)} in ${planPhase.path}, which the folder does not hold`);
-    checkRemoves(planPhase.path, previous, current, planPhase.removes ?? []);
-    previous = current;
+    checkRemoves(planPhase.path, i === 0 ? nothing : phases[i - 1].objects, phases[i].objects, planPhase.removes ?? []);
   });
   for (const [from, steps] of Object.entries(plan.rollbacks ?? {})) {
     steps.forEach((step, i) => {
-      checkRemoves(`rollback from ${from}, step ${step.name}`, i === 0 ? new Map() : objectsOf(steps[i - 1].path), objectsOf(step.path), step.removes);
+      checkRemoves(`rollback from ${from}, step ${step.name}`, i === 0 ? nothing : objectsOf(steps[i - 1].path), objectsOf(step.path), step.removes);
     });
   }
 }

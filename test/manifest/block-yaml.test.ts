@@ -13,6 +13,8 @@ import { stringify } from 'yaml';
 import { parseBlockYaml } from '../../src/manifest/block-yaml';
 import { stringifyObject } from '../../src/synth/yaml';
 
+const MAX_INDENT = 128;
+
 /** Strings that YAML reads as something other than a string unless quoted, and strings that need quoting. */
 const TRICKY = ['true', 'True', 'FALSE', 'null', 'Null', '~', 'yes', 'no', 'on', 'y', '1', '-1', '-0', '0x1F', '0o17', '0b11',
   '1_000', '1e3', '1E3', '1.5', '.5', '.inf', '-.inf', '.nan', '250m', '768Mi', '1.5Gi', '1Ei', '1e', '20s', '2001-12-14',
@@ -48,7 +50,7 @@ describe('block YAML parser', () => {
     fc.assert(fc.property(document, (doc) => {
       const text = WRITERS[writer](doc);
       runs++;
-      const parsed = parseBlockYaml(text);
+      const parsed = parseBlockYaml(text, MAX_INDENT);
       if (parsed === undefined) return;
       read++;
       expect(parsed).toEqual(jsYaml.load(text));
@@ -88,7 +90,7 @@ describe('block YAML parser', () => {
     ['a timestamp', 'a: 2001-12-14\n'],
     ['a hexadecimal integer', 'a: 0x1F\n'],
   ])('%s: read as js-yaml reads it, or given up', (_name, text) => {
-    const parsed = parseBlockYaml(text);
+    const parsed = parseBlockYaml(text, MAX_INDENT);
     let expected: unknown;
     try {
       expected = jsYaml.load(text);
@@ -111,12 +113,19 @@ describe('block YAML parser', () => {
     };
     walk(dist);
     expect(documents.length).toBeGreaterThan(50);
-    for (const doc of documents) expect(parseBlockYaml(doc)).toEqual(jsYaml.load(doc));
+    for (const doc of documents) expect(parseBlockYaml(doc, MAX_INDENT)).toEqual(jsYaml.load(doc));
+  });
+
+  test('gives up beyond the indentation bound, however deep the document (no stack overflow)', () => {
+    const nested = (levels: number) => Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}k:`).join('\n') + ' 1\n';
+    expect(parseBlockYaml(nested(60), MAX_INDENT)).toEqual(jsYaml.load(nested(60)));
+    expect(parseBlockYaml(nested(70), MAX_INDENT)).toBeUndefined();
+    expect(parseBlockYaml(nested(1000), MAX_INDENT)).toBeUndefined();
   });
 
   test('cdk8s output of every scalar kind is read like js-yaml', () => {
     const doc = { a: 'true', b: 'null', c: '250m', d: '1e3', e: "it's", f: 'say "hi"', g: 1, h: -5, i: false, j: null, k: ['x', { l: [] }], m: {} };
     const text = Yaml.stringify(doc);
-    expect(parseBlockYaml(text)).toEqual(jsYaml.load(text));
+    expect(parseBlockYaml(text, MAX_INDENT)).toEqual(jsYaml.load(text));
   });
 });

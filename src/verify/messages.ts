@@ -84,6 +84,11 @@ export const MESSAGES = {
     + 'proxies may still route to it or connections may still use it',
     `add ${missing.join(' and ')} gates to ${fromLabel} in plan.json`),
 
+  replacedWithoutGates: (object: string, fromLabel: string, missing: readonly string[]) => finding(object,
+    `its pod template changes, so its rolling update deletes the old pods, but the gates of ${fromLabel} lack ${missing.join(' and ')}: `
+    + 'connections that an earlier phase routed there may still use them',
+    `add ${missing.join(' and ')} gates to ${fromLabel} in plan.json, or release the change as a new version (a new Deployment)`),
+
   createdWithoutRolloutGate: (workload: DeploymentInfo, changed: boolean) => finding(workload.key,
     `${changed ? 'changes its pod template' : 'is created'} in this phase, but the phase's rollout gate does not list it: `
     + `the next phase may route to ${changed ? 'old pods that its rolling update is about to delete' : 'pods that are not ready'}`,

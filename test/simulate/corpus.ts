@@ -70,6 +70,23 @@ function mutations(plan: AbstractPlan, random: () => number): CorpusPlan[] {
       ? { ...s, images: { [version]: `registry.example/${s.name}:${version}-patched` } } : s));
     return { ...phase(i, name, stateObjects(NS, states)), gates: safe[i].gates };
   }) });
+  // A switch without drain moves traffic off the old version, and an inserted phase then changes that version
+  // in place before cleanup: its rolling update cuts requests still held on the old pods.
+  const released = [...plan.rows.keys()].find((s) => s.to !== undefined);
+  if (released && switchIndex > 0 && switchIndex < last) {
+    const undrained = safe.map((p, i) => (i === switchIndex && p.gates ? { ...p, gates: JSON.parse(JSON.stringify({ ...p.gates, drain: undefined })) } : p));
+    const patched = rowStates(plan, switchIndex).map((s) => (s.name === released.name
+      ? { ...s, images: { [released.from]: `registry.example/${s.name}:${released.from}-patched` } } : s));
+    const patchGates: PhaseGates = {
+      rollout: { deployments: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: `${released.name}-${released.from}` }], timeoutSeconds: 300 },
+      ...safe[switchIndex].gates,
+    };
+    out.push({ name: `patch ${released.name}-${released.from} after an undrained switch`, phases: [
+      ...undrained.slice(0, switchIndex + 1),
+      phase(switchIndex + 1, 'patch', stateObjects(NS, patched), patchGates),
+      ...safe.slice(switchIndex + 1).map((p, i) => ({ ...p, path: `${String(switchIndex + 2 + i).padStart(2, '0')}-${p.name}` })),
+    ] });
+  }
   return out;
 }
 

@@ -129,6 +129,21 @@ describe('unsafe sequences', () => {
     expect(findings.every((f) => f.rule === 'transition/removal-without-gates' && /lack drain/.test(f.message))).toBe(true);
   });
 
+  // Found by the simulator: traffic leaves v1 at the switch, whose gates lack drain; the next phase changes v1's
+  // pod template (an image bump of the now idle version) and its rolling update cuts requests still held on v1.
+  test('an in-place change of a Deployment that lost its traffic in a phase without drain', () => {
+    const names = ['baseline', 'prepare', 'switch', 'patch'];
+    const patched: ServiceState = { ...switched, images: { v1: 'registry.example/coffee:v1-patched' } };
+    const patchGates: PhaseGates = { rollout: { deployments: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'coffee-v1' }], timeoutSeconds: 300 } };
+    const undrained = [GATES.baseline, GATES.prepare, { propagation: GATES.switch.propagation }, patchGates];
+    const findings = verifyPhases(phases(NS, names, [[baseline], [prepare], [switched], [patched]], undrained));
+    expect(rulesOf(findings)).toEqual(['transition/removal-without-gates Deployment shop/coffee-v1']);
+    expect(findings[0]).toMatchObject({ transition: '02-switch -> 03-patch' });
+    expect(findings[0].message).toMatch(/^its pod template changes, so its rolling update deletes the old pods, but the gates of 02-switch lack drain/);
+    const drained = [GATES.baseline, GATES.prepare, GATES.switch, patchGates];
+    expect(verifyPhases(phases(NS, names, [[baseline], [prepare], [switched], [patched]], drained))).toEqual([]);
+  });
+
   test('a created Deployment missing from its rollout gate', () => {
     const names = ['baseline', 'prepare', 'switch', 'cleanup'];
     const gates = names.map((n) => (n === 'prepare' ? { propagation: GATES.prepare.propagation } : GATES[n]));

@@ -79,10 +79,14 @@ export const removedWhileRouted: TransitionRule = {
 /** The gates a phase needs before the next phase may remove what it routed to. */
 const REMOVAL_GATES = ['propagation', 'drain'] as const;
 
-/** Removal of a workload or subset without propagation and drain after the previous phase (only with plan.json). */
+/**
+ * Removal of a workload or subset without propagation and drain after the previous phase (only with plan.json).
+ * A pod template change removes too: the rolling update deletes the old pods, which requests of a phase that
+ * routed to them may still use when nothing drained them (found by the simulator).
+ */
 export const removalWithoutGates: TransitionRule = {
   id: 'transition/removal-without-gates',
-  description: 'a Deployment or subset is removed only after a phase whose gates include propagation and drain',
+  description: 'a Deployment, its pods (by a pod template change) or a subset are removed only after a phase whose gates include propagation and drain',
   scope: 'transition',
   check: ({ from, to }) => {
     const gates = from.phase.gates;
@@ -91,9 +95,10 @@ export const removalWithoutGates: TransitionRule = {
     if (missing.length === 0) return [];
     const findings: RuleFinding[] = [];
     for (const [key, workload] of from.deployments) {
-      if (!to.deployments.has(key) && workload.object.kind === 'Deployment') {
-        findings.push(MESSAGES.removalWithoutGates(key, key, from.label, missing));
-      }
+      if (workload.object.kind !== 'Deployment') continue;
+      const after = to.deployments.get(key);
+      if (!after) findings.push(MESSAGES.removalWithoutGates(key, key, from.label, missing));
+      else if (!sameTemplate(workload, after)) findings.push(MESSAGES.replacedWithoutGates(key, from.label, missing));
     }
     const rulesAfter = destinationRulesByIdentity(to);
     for (const [identity, rule] of destinationRulesByIdentity(from)) {

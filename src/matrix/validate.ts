@@ -4,6 +4,7 @@
  */
 import { DEFAULT_GATES, Environment, Gates, Matrix, Service, ServiceRollout } from './model';
 import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
+import { counted } from '../format';
 
 /** One problem in a matrix. */
 export interface MatrixIssue {
@@ -28,7 +29,7 @@ export class MatrixError extends Error {
   ) {
     const total = issues.length + unlisted;
     super(
-      `invalid version matrix${source ? ` ${source}` : ''} (${total} problem${total === 1 ? '' : 's'}` +
+      `invalid version matrix${source ? ` ${source}` : ''} (${counted(total, 'problem')}` +
         `${unlisted > 0 ? `, the first ${issues.length} listed` : ''}):\n` +
         issues.map((i) => `  ${source ? `${source}: ` : ''}${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'),
     );

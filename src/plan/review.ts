@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { byIdentity, identityKey, KubeObject, sameContent } from '../manifest';
 import { PhaseGates, PlanFile } from './plan-file';
 import type { Finding } from '../verify/types';
+import { counted } from '../format';
 
 /** A phase as the review reads it: from synthesis or from a folder on disk. */
 export interface ReviewedPhase {
@@ -182,7 +183,7 @@ export function trafficSeries(phases: readonly ReviewedPhase[]): TrafficSeries[]
  * verifier's findings instead, where it has some), and its gates.
  */
 export function formatReview(environment: string, reviews: readonly PhaseReview[], findings: readonly Finding[] = [], rollbacks: readonly RollbackReview[] = []): string {
-  const lines = [`${environment}: ${reviews.length} phase${reviews.length === 1 ? '' : 's'}`];
+  const lines = [`${environment}: ${counted(reviews.length, 'phase')}`];
   for (const review of reviews) {
     lines.push('', review.phase);
     lines.push(...(review.changes.length > 0 ? review.changes.map((c) => `  ${c.symbol} ${c.text}`) : ['  (no change)']));

@@ -12,6 +12,7 @@ import { rollbackTitle } from '../plan/rollback';
 import { Finding, rollbackSequences, verifyEnvironment } from '../verify';
 import { writeTreeAtomically } from './output';
 import { EnvironmentRenderer, RenderedFile } from './render';
+import { counted } from '../format';
 
 /** `NN-name`: the folder of the phase at `index`. */
 export function phaseFolder(index: number, name: string): string {
@@ -56,7 +57,7 @@ export class UnsafePlanError extends Error {
   public readonly exitCode = 1;
 
   constructor(public readonly findings: readonly (Finding & { readonly environment: string })[]) {
-    super(`refusing to write an unsafe plan (${findings.length} finding${findings.length === 1 ? '' : 's'}):\n` +
+    super(`refusing to write an unsafe plan (${counted(findings.length, 'finding')}):\n` +
       findings.map((f) => `  ${f.environment} ${f.transition ?? f.phase}: ${f.rule}: ${f.object}: ${f.message} (fix: ${f.fix})`).join('\n'));
     this.name = 'UnsafePlanError';
   }

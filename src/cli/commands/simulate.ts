@@ -6,6 +6,7 @@
 import { PhaseTraffic, SCHEDULES, ScheduleKind, simulateRelease, SimulationResult, sumTraffic, TrafficCounts } from '../../simulate';
 import { loadPhases } from '../../verify';
 import { parseCommandArgs, UsageError } from '../errors';
+import { counted } from '../../format';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
 
@@ -79,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
       stopped,
     }, null, 2)}\n`);
   } else {
-    const lines = [`${environment}: ${phases.length} phases, ${runs} run${runs === 1 ? '' : 's'} (seed ${seed}${runs > 1 ? `..${seed + runs - 1}` : ''}), `
+    const lines = [`${environment}: ${phases.length} phases, ${counted(runs, 'run')} (seed ${seed}${runs > 1 ? `..${seed + runs - 1}` : ''}), `
       + `${schedule} schedule, ${options.qps} qps over ${options.connections} connections, ${options.durationSeconds} s after the last phase`];
     perPhase.forEach(({ phase, traffic }) => {
       const window = runs === 1 ? results[0].phases.find((p) => p.phase === phase) : undefined;

@@ -1,6 +1,7 @@
 /** `phased-rollout verify DIR [-o json]`: exit 0 when every phase and transition is safe, 1 with findings, 2 on unusable input. */
 import { Finding, loadPhases, verifyEnvironment } from '../../verify';
 import { parseCommandArgs, UsageError } from '../errors';
+import { counted } from '../../format';
 
 function formatFinding(finding: Finding): string {
   return [
@@ -9,10 +10,6 @@ function formatFinding(finding: Finding): string {
     `  problem: ${finding.message}`,
     `  fix:     ${finding.fix}`,
   ].join('\n');
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** Runs the command and returns its exit code. */
@@ -29,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ environment, phases: phases.length, transitions, findings }, null, 2)}\n`);
   } else {
     for (const finding of findings) process.stdout.write(`${formatFinding(finding)}\n\n`);
-    const counts = [plural(phases.length, 'phase'), plural(transitions, 'transition'), plural(findings.length, 'finding')];
+    const counts = [counted(phases.length, 'phase'), counted(transitions, 'transition'), counted(findings.length, 'finding')];
     process.stdout.write(`${environment}: ${counts.join(', ')}\n`);
   }
   return findings.length === 0 ? 0 : 1;

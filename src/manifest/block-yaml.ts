@@ -34,13 +34,20 @@ const NUMBER_WITH_UNIT = /^[0-9]+(?:\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
  * is indented deeper than `maxIndent` (which bounds the recursion).
  */
 export function parseBlockYaml(text: string, maxIndent: number): unknown {
+  if (text.includes('\t')) return undefined;
   const indents: number[] = [];
   const texts: string[] = [];
-  for (const raw of text.split('\n')) {
-    const trimmed = raw.trimStart();
-    const unsupported = trimmed === '' || trimmed.startsWith('#') || raw.includes('\t') || raw.endsWith(' ');
-    indents.push(unsupported ? -1 : raw.length - trimmed.length);
-    texts.push(unsupported ? raw : trimmed);
+  // One substring per line, without its indentation (documents have thousands of lines in all).
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let indent = start;
+    while (indent < end && text.charCodeAt(indent) === 0x20) indent++;
+    const line = text.slice(indent, end);
+    const unsupported = line === '' || line.startsWith('#') || text.charCodeAt(end - 1) === 0x20;
+    indents.push(unsupported ? -1 : indent - start);
+    texts.push(unsupported && line !== '' ? text.slice(start, end) : line);
+    start = end + 1;
   }
   // Empty lines around the document (a `---` split leaves one before it) are not part of it.
   while (texts.length > 0 && texts[texts.length - 1] === '') {

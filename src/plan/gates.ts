@@ -16,14 +16,14 @@ export interface GateContext {
   readonly nextRemoves: boolean;
 }
 
-/** What changes from one state to the next. */
+/** What changes from one state to the next, each part derived when first asked for. */
 interface StateDiff {
+  /** Objects of the next state that are the very objects of the previous one (unchanged). */
+  readonly kept: ReadonlySet<KubeObject>;
   /** Objects of the previous state that the next one no longer has. */
-  readonly removed: readonly ObjectRef[];
-  /** Deployments the next state creates. */
-  readonly newDeployments: readonly ObjectRef[];
-  /** Istio networking objects the next state creates or changes. */
-  readonly changedIstio: readonly ObjectRef[];
+  removed?: readonly ObjectRef[];
+  /** Deployments the next state creates, and Istio networking objects it creates or changes. */
+  changes?: { readonly newDeployments: readonly ObjectRef[]; readonly changedIstio: readonly ObjectRef[] };
 }
 
 /** Diffs by pair of object lists: rollback steps move between the same forward states again and again. */
@@ -35,13 +35,8 @@ function diff(previous: readonly KubeObject[], current: readonly KubeObject[]): 
   let result = byCurrent.get(current);
   if (result === undefined) {
     // Most objects are the very same object in both states: only the others need a lookup by identity.
-    const [shared, before, after] = [new Set(previous), byIdentity(previous), byIdentity(current)];
-    const kept = new Set(current.filter((o) => shared.has(o)));
-    result = {
-      removed: previous.filter((o) => !kept.has(o) && !after.has(identityKey(o))).map(refOf),
-      newDeployments: current.filter((o) => !kept.has(o) && o.kind === 'Deployment' && !before.has(identityKey(o))).map(refOf),
-      changedIstio: current.filter((o) => !kept.has(o) && o.apiVersion.startsWith(ISTIO_NETWORKING) && !sameContent(o, before.get(identityKey(o)))).map(refOf),
-    };
+    const shared = new Set(previous);
+    result = { kept: new Set(current.filter((o) => shared.has(o))) };
     byCurrent.set(current, result);
   }
   return result;
@@ -49,7 +44,19 @@ function diff(previous: readonly KubeObject[], current: readonly KubeObject[]): 
 
 /** Objects of `previous` that `current` no longer has: to delete after applying `current`. */
 export function removals(previous: readonly KubeObject[], current: readonly KubeObject[]): readonly ObjectRef[] {
-  return diff(previous, current).removed;
+  const pair = diff(previous, current);
+  const after = byIdentity(current);
+  return (pair.removed ??= previous.filter((o) => !pair.kept.has(o) && !after.has(identityKey(o))).map(refOf));
+}
+
+function changes(previous: readonly KubeObject[], current: readonly KubeObject[]): NonNullable<StateDiff['changes']> {
+  const pair = diff(previous, current);
+  const before = byIdentity(previous);
+  const changed = (o: KubeObject) => !pair.kept.has(o) && !sameContent(o, before.get(identityKey(o)));
+  return (pair.changes ??= {
+    newDeployments: current.filter((o) => o.kind === 'Deployment' && !pair.kept.has(o) && !before.has(identityKey(o))).map(refOf),
+    changedIstio: current.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) && changed(o)).map(refOf),
+  });
 }
 
 /**
@@ -60,7 +67,7 @@ export function removals(previous: readonly KubeObject[], current: readonly Kube
 export function gatesBetween(env: Environment, previous: readonly KubeObject[], current: readonly KubeObject[], context: GateContext): PhaseGates {
   const released = env.rollouts.filter(isRelease);
   const maxOf = (pick: (g: Gates) => number) => Math.max(pick(DEFAULT_GATES), ...released.map((r) => pick(r.gates)));
-  const { newDeployments, changedIstio } = diff(previous, current);
+  const { newDeployments, changedIstio } = changes(previous, current);
   return {
     ...(newDeployments.length > 0 ? { rollout: { deployments: newDeployments, timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
     ...(changedIstio.length > 0 ? { propagation: { objects: changedIstio, seconds: maxOf((g) => g.propagationSeconds) } } : {}),

@@ -121,11 +121,15 @@ function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planP
   const nothing: readonly KubeObject[] = [];
   plan.phases.forEach((planPhase, i) => {
     const current = byIdentity(phases[i].objects);
-    const listed = new Set((planPhase.objects ?? []).map((ref) => identityKey(ref)));
-    const notListed = [...current.entries()].find(([key]) => !listed.has(key));
-    if (notListed) throw inconsistent(`${planPhase.path} holds ${resourceName(notListed[1])}, which the plan does not list`);
-    const missing = (planPhase.objects ?? []).find((ref) => !current.has(identityKey(ref)));
-    if (missing) throw inconsistent(`the plan lists ${resourceName(missing)} in ${planPhase.path}, which the folder does not hold`);
+    const refs = planPhase.objects ?? [];
+    const keys = refs.map((ref) => identityKey(ref));
+    const missing = keys.findIndex((key) => !current.has(key));
+    if (missing >= 0) throw inconsistent(`the plan lists ${resourceName(refs[missing])} in ${planPhase.path}, which the folder does not hold`);
+    if (new Set(keys).size !== current.size) {
+      const listed = new Set(keys);
+      const notListed = [...current].find(([key]) => !listed.has(key))!;
+      throw inconsistent(`${planPhase.path} holds ${resourceName(notListed[1])}, which the plan does not list`);
+    }
     checkRemoves(planPhase.path, i === 0 ? nothing : phases[i - 1].objects, phases[i].objects, planPhase.removes ?? []);
   });
   for (const [from, steps] of Object.entries(plan.rollbacks ?? {})) {

@@ -7,8 +7,7 @@
  * lines, block and multi-line scalars, flow collections, anchors, unusual keys, and every plain scalar
  * whose type it cannot tell with certainty (it resolves only null, booleans, simple integers, quantities
  * like `250m`, and strings that start with a letter, `_` or `/`, as YAML 1.2's core schema and js-yaml
- * do). A property test
- * compares it with js-yaml on generated documents.
+ * do). A property test compares it with js-yaml on generated documents.
  */
 
 /** Thrown inside the parser for input outside the subset. */
@@ -20,7 +19,7 @@ const PLAIN_KEY = /^(?:[A-Za-z_/][A-Za-z0-9_./-]*|0|[1-9][0-9]{0,14})$/;
  * Strings that start with a letter, `_` or `/`: YAML reads them as strings unless listed in WORDS (the caller
  * refuses `: ` and ` #` inside and `:` at the end, which would start a mapping or a comment).
  */
-const PLAIN_STRING = /^[A-Za-z_/][^\t]*$/;
+const PLAIN_STRING = /^[A-Za-z_/][^\t\r]*$/;
 const WORDS: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ['null', null], ['Null', null], ['NULL', null],
   ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
@@ -176,7 +175,8 @@ function scalar(text: string): unknown {
   }
   if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) {
     const inner = text.slice(1, -1);
-    if (inner.replace(/''/g, '').includes("'")) throw new Unsupported();
+    // A carriage return is a line break to YAML, which folds it.
+    if (inner.replace(/''/g, '').includes("'") || inner.includes('\r')) throw new Unsupported();
     return inner.replace(/''/g, "'");
   }
   throw new Unsupported();

@@ -55,8 +55,9 @@ describe('block YAML parser', () => {
       read++;
       expect(parsed).toEqual(jsYaml.load(text));
     }), { numRuns: 1500 });
-    // Not vacuous: most generated documents are in the subset.
-    expect(read).toBeGreaterThan(runs / 4);
+    // Not vacuous: many generated documents are in the subset (about 28% of them; the bound is far below, so
+    // that no seed fails it).
+    expect(read).toBeGreaterThan(runs / 6);
   });
 
   test.each([
@@ -83,6 +84,8 @@ describe('block YAML parser', () => {
     ['leading and trailing empty lines', '\n\na: 1\n\n'],
     ['a merge key', 'a: 1\n<<: {b: 2}\n'],
     ['a tab', 'a:\t1\n'],
+    ['a carriage return inside a plain scalar', 'a: b\rc\n'],
+    ['a carriage return inside a single-quoted scalar', "a: 'b\rc'\n"],
     ['the __proto__ key', '__proto__: 1\n'],
     ['a scalar document', 'text\n'],
     ['negative zero (js-yaml reads 0)', 'a: -0\n'],

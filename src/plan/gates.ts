@@ -9,11 +9,32 @@ import type { PhaseGates } from './plan-file';
 const ISTIO_NETWORKING = 'networking.istio.io/';
 
 /** What the gates after a state change depend on besides the two states. */
-export interface GateContext {
+interface GateContext {
   /** Whether the state is a canary step (it is observed before moving on). */
   readonly observe: boolean;
   /** Whether the next state removes something (clients must drain first). */
   readonly nextRemoves: boolean;
+}
+
+/** What to delete after applying a state, and what must hold before the next one. */
+export interface Step {
+  /** Objects of the previous state that this one no longer has. */
+  readonly removes: readonly ObjectRef[];
+  /** Gates after applying this state. */
+  readonly gates: PhaseGates;
+}
+
+/**
+ * The removals and gates of each state of a sequence (forward phases, or a rollback's steps), each after
+ * the one before it; the first follows nothing. `observe(i)`: whether state `i` is observed before moving on.
+ */
+export function stepsOf(env: Environment, states: readonly (readonly KubeObject[])[], observe: (index: number) => boolean): Step[] {
+  const nothing: readonly KubeObject[] = [];
+  const removes = states.map((objects, i) => (i === 0 ? [] : removals(states[i - 1], objects)));
+  return states.map((objects, i) => ({
+    removes: removes[i],
+    gates: gatesBetween(env, i === 0 ? nothing : states[i - 1], objects, { observe: observe(i), nextRemoves: removes[i + 1]?.length > 0 }),
+  }));
 }
 
 /** What changes from one state to the next, each part derived when first asked for. */
@@ -64,7 +85,7 @@ function changes(previous: readonly KubeObject[], current: readonly KubeObject[]
  * for Istio networking objects it creates or changes, `observe` for canary steps, `drain` when the next
  * state removes something. Durations are the largest of the environment's releases.
  */
-export function gatesBetween(env: Environment, previous: readonly KubeObject[], current: readonly KubeObject[], context: GateContext): PhaseGates {
+function gatesBetween(env: Environment, previous: readonly KubeObject[], current: readonly KubeObject[], context: GateContext): PhaseGates {
   const released = env.rollouts.filter(isRelease);
   const maxOf = (pick: (g: Gates) => number) => Math.max(pick(DEFAULT_GATES), ...released.map((r) => pick(r.gates)));
   const { newDeployments, changedIstio } = changes(previous, current);

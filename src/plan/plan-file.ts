@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError, KubeObject, ObjectRef, refOf } from '../manifest';
 import { Environment, isRelease } from '../matrix/model';
-import { gatesBetween, removals } from './gates';
+import { stepsOf } from './gates';
 import { Phase } from './planner';
 import { planRollback } from './rollback';
 
@@ -102,7 +102,7 @@ export interface RenderedPhase {
  * rollback is a sequence of the same rendered phases (src/plan/rollback.ts).
  */
 export function buildPlanFile(env: Environment, phases: readonly RenderedPhase[]): PlanFile {
-  const removesOf = phases.map((rendered, i) => (i === 0 ? [] : removals(phases[i - 1].objects, rendered.objects)));
+  const steps = stepsOf(env, phases.map((rendered) => rendered.objects), (i) => phases[i].phase.kind === 'canary');
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     environment: env.name,
@@ -118,11 +118,7 @@ export function buildPlanFile(env: Environment, phases: readonly RenderedPhase[]
       name: rendered.phase.name,
       path: rendered.path,
       objects: rendered.objects.map(refOf),
-      removes: removesOf[i],
-      gates: gatesBetween(env, i === 0 ? [] : phases[i - 1].objects, rendered.objects, {
-        observe: rendered.phase.kind === 'canary',
-        nextRemoves: removesOf[i + 1]?.length > 0,
-      }),
+      ...steps[i],
     })),
     rollbacks: Object.fromEntries(phases.slice(1).map((rendered, i) => [rendered.path, planRollback(env, phases, i + 1)])),
   };

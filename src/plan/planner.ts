@@ -50,7 +50,8 @@ function canaryWeight(rollout: ServiceRollout, step: number): number {
   return steps.length === 0 ? 0 : steps[Math.min(step, steps.length - 1)];
 }
 
-function versionsInOrder(rollout: ServiceRollout, live: readonly string[]): string[] {
+/** The `live` versions in the order the service declares them. */
+export function versionsInOrder(rollout: ServiceRollout, live: readonly string[]): string[] {
   return [...rollout.service.versions.keys()].filter((v) => live.includes(v));
 }
 

@@ -7,9 +7,9 @@
  */
 import { byIdentity, identityKey } from '../manifest';
 import { Environment, isRelease } from '../matrix/model';
-import { gatesBetween, removals } from './gates';
+import { stepsOf } from './gates';
 import type { PlanRollbackStep, RenderedPhase } from './plan-file';
-import { Phase, PhaseKind, ServiceState } from './planner';
+import { Phase, PhaseKind, ServiceState, versionsInOrder } from './planner';
 
 /** Name of the rollback of an environment from one of its phases, in messages and in the resume record. */
 export function rollbackTitle(environment: string, fromPhase: string): string {
@@ -18,10 +18,6 @@ export function rollbackTitle(environment: string, fromPhase: string): string {
 
 /** Names of the rollback steps, in the order they occur. */
 export type RollbackStepName = 'reapply' | 'restore-old' | 'revert-traffic' | 'remove-new';
-
-function inDeclarationOrder(state: ServiceState, versions: ReadonlySet<string>): string[] {
-  return [...state.rollout.service.versions.keys()].filter((v) => versions.has(v));
-}
 
 function sameState(a: Phase, b: Phase): boolean {
   const key = (p: Phase) => JSON.stringify(p.services.map((s) => [s.versions, s.routes]));
@@ -38,7 +34,7 @@ function rollbackStates(forward: readonly Phase[], from: number): { name: Rollba
   const released = (state: ServiceState, change: (s: ServiceState) => ServiceState) => (isRelease(state.rollout) ? change(state) : state);
   const restore: Phase = {
     ...start,
-    services: start.services.map((s) => released(s, () => ({ ...s, versions: inDeclarationOrder(s, new Set([...s.versions, s.rollout.from])) }))),
+    services: start.services.map((s) => released(s, () => ({ ...s, versions: versionsInOrder(s.rollout, [...s.versions, s.rollout.from]) }))),
   };
   const revert: Phase = {
     ...start,
@@ -66,17 +62,15 @@ function rollbackStates(forward: readonly Phase[], from: number): { name: Rollba
 export function planRollback(environment: Environment, phases: readonly RenderedPhase[], from: number): PlanRollbackStep[] {
   if (from < 0 || from >= phases.length) throw new RangeError(`phase index ${from} is not in 0..${phases.length - 1}`);
   const states = rollbackStates(phases.map((p) => p.phase), from);
-  const objectsOf = (i: number) => phases[states[i].index].objects;
   const kept = byIdentity(phases[0].objects);
-  const removesOf = states.map((_, i) => (i === 0 ? [] : removals(objectsOf(i - 1), objectsOf(i))));
+  const steps = stepsOf(environment, states.map((state) => phases[state.index].objects), () => false);
   return states.map((state, i) => {
-    const gates = gatesBetween(environment, i === 0 ? [] : objectsOf(i - 1), objectsOf(i), { observe: false, nextRemoves: removesOf[i + 1]?.length > 0 });
-    const { rollout, ...rest } = gates;
+    const { rollout, ...rest } = steps[i].gates;
     const waited = i === 0 ? rollout?.deployments.filter((ref) => kept.has(identityKey(ref))) ?? [] : rollout?.deployments ?? [];
     return {
       name: state.name,
       path: phases[state.index].path,
-      removes: removesOf[i],
+      removes: steps[i].removes,
       gates: rollout && waited.length > 0 ? { rollout: { ...rollout, deployments: waited }, ...rest } : rest,
     };
   });

@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { DestinationRule, VirtualService, VirtualServiceSpecHttpRoute } from '../../imports/istio-networking.istio.io';
-import { Environment, Service } from '../matrix/model';
+import { Environment, isExposed, Service } from '../matrix/model';
 import { gatewayName, gatewayVirtualServiceName } from '../matrix/naming';
 import { WeightedVersion } from '../plan/planner';
 import { MANAGED_BY } from './labels';
@@ -80,7 +80,7 @@ export class TrafficSplit extends Construct {
       metadata: metadata(props, service.name),
       spec: { hosts: [service.name], http: [{ route }] },
     });
-    if (environment.ingressHosts.length > 0 && service.ingressPath !== undefined) {
+    if (isExposed(environment, service)) {
       new VirtualService(this, 'GatewayVirtualService', {
         metadata: metadata(props, gatewayVirtualServiceName(service.name)),
         spec: {

@@ -82,5 +82,10 @@ export function isRelease(rollout: ServiceRollout): boolean {
   return rollout.from !== rollout.to;
 }
 
+/** True when the service is routed through the environment's Gateway: the environment lists ingress hosts and the service an ingress path. */
+export function isExposed(environment: Environment, service: Service): boolean {
+  return environment.ingressHosts.length > 0 && service.ingressPath !== undefined;
+}
+
 /** Default gate timings (see GateSpec). */
 export const DEFAULT_GATES: Gates = { propagationSeconds: 5, drainSeconds: 30, rolloutTimeoutSeconds: 600, observeSeconds: 0 };

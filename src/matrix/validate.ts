@@ -2,7 +2,7 @@
  * Load-time validation of a matrix, whatever it came from (TypeScript, YAML, JSON): every problem is
  * reported with the path of the offending field and what would be valid, all at once.
  */
-import { DEFAULT_GATES, Environment, Gates, Matrix, Service, ServiceRollout } from './model';
+import { DEFAULT_GATES, Environment, Gates, isExposed, Matrix, Service, ServiceRollout } from './model';
 import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
 import { counted } from '../format';
 
@@ -239,7 +239,7 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
   }
   for (const [version, ref] of versionEntries) {
     const versionPath = fieldPath(fieldPath(path, 'versions'), version);
-    if (`${name}-${version}`.length > MAX_NAME_LENGTH) {
+    if (deploymentName(name, version).length > MAX_NAME_LENGTH) {
       check.report(versionPath, `Deployment name "${deploymentName(name, version)}" would be longer than ${MAX_NAME_LENGTH} characters`);
       continue;
     }
@@ -452,12 +452,12 @@ function checkEnvironmentNames(check: Checker, env: Environment, sharedDeploymen
     if (previous !== undefined) check.report(path, `${kind} "${name}" of ${owner} is also the ${kind} of ${previous} (rename a service or version)`);
     else owners.set(`${kind}/${name}`, owner);
   };
-  const exposed = env.ingressHosts.length > 0 ? env.rollouts.filter((r) => r.service.ingressPath !== undefined) : [];
+  const exposed = env.rollouts.filter((r) => isExposed(env, r.service));
   for (const { service } of env.rollouts) {
     const path = fieldPath(fieldPath('releases', env.name), service.name);
     claim('VirtualService', service.name, service.name, path);
     for (const version of sharedDeploymentNames.get(service) ?? []) claim('Deployment', deploymentName(service.name, version), `${service.name} ${version}`, path);
-    if (exposed.some((r) => r.service === service)) claim('VirtualService', gatewayVirtualServiceName(service.name), `${service.name} (gateway)`, path);
+    if (isExposed(env, service)) claim('VirtualService', gatewayVirtualServiceName(service.name), `${service.name} (gateway)`, path);
   }
   exposed.forEach((a, i) => exposed.slice(i + 1).forEach((b) => {
     const [pa, pb] = [a.service.ingressPath!, b.service.ingressPath!];

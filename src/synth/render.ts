@@ -13,7 +13,7 @@ import { EnvironmentBase } from '../constructs/environment-base';
 import { MeshService, TrafficSplit, VersionSubsets } from '../constructs/service-traffic';
 import { VersionWorkload } from '../constructs/version-workload';
 import { KubeObject } from '../manifest';
-import { Environment } from '../matrix/model';
+import { Environment, isExposed } from '../matrix/model';
 import { Phase, ServiceState } from '../plan/planner';
 import { stringifyObject } from './yaml';
 
@@ -35,7 +35,7 @@ interface RenderedUnit {
 
 /** True when the environment routes at least one service through its ingress Gateway. */
 export function exposesServices(environment: Environment): boolean {
-  return environment.ingressHosts.length > 0 && environment.rollouts.some((r) => r.service.ingressPath !== undefined);
+  return environment.rollouts.some((r) => isExposed(environment, r.service));
 }
 
 /** A construct to render under `key` (the construct and the props it depends on), unless it already was. */

@@ -55,10 +55,7 @@ export function fullName(obj: KubeObject): string {
   return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
 }
 
-/** True when every key/value of the selector is among the labels (an empty selector matches everything). */
-export function selectorMatches(selector: Labels, labels: Labels): boolean {
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
-}
+export { selectorMatches } from '../manifest';
 
 /** Kubernetes' string form of an equality selector: `k1=v1,k2=v2`, sorted by key. */
 export function selectorString(selector: Labels): string {

@@ -2,7 +2,7 @@
  * The fields of Kubernetes and Istio objects that the analyzers read, normalised in one place:
  * YAML input is untrusted, so missing or mistyped lists become empty lists here and nowhere else.
  */
-import { KubeObject } from '../manifest';
+import { KubeObject, Labels } from '../manifest';
 
 /** The kinds the analyzers read, each tied to its API group so that e.g. Istio's Gateway is not the Gateway API's. */
 export const KIND_GROUPS = {
@@ -20,8 +20,7 @@ export const KIND_GROUPS = {
 /** A kind the analyzers read. */
 export type Kind = keyof typeof KIND_GROUPS;
 
-/** Label key/value pairs (labels of an object, or an equality-based selector). */
-export type Labels = Readonly<Record<string, string>>;
+export type { Labels };
 
 /** Istio's `Destination`: where a route sends traffic. */
 export interface Destination {

@@ -26,6 +26,14 @@ export interface KubeObject {
   readonly [field: string]: unknown;
 }
 
+/** Label key/value pairs: an object's labels, or an equality-based selector (`matchLabels`, a Service's `selector`). */
+export type Labels = Readonly<Record<string, string>>;
+
+/** True when every key/value of the selector is among the labels (an empty selector matches everything). */
+export function selectorMatches(selector: Labels, labels: Labels): boolean {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
 /** Identity of an object: what `removes` lists in plan.json and what kubectl deletes. */
 export interface ObjectRef {
   readonly apiVersion: string;

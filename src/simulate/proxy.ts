@@ -3,8 +3,8 @@
  * time: eventual consistency), and how it answers a request with that view. Lookups are cached until the view
  * changes, so a request costs a few map reads.
  */
-import { KubeObject } from '../manifest';
-import { buildState, destinationRuleFor, matchesSelector, namespaceOf, normalizeHost, PhaseState } from '../verify/state';
+import { KubeObject, selectorMatches } from '../manifest';
+import { buildState, destinationRuleFor, namespaceOf, normalizeHost, PhaseState } from '../verify/state';
 import { Pod } from './pods';
 import { boundGateways, isMeshBound, routeFor, WeightedDestination } from './routes';
 
@@ -150,7 +150,7 @@ export class ProxyView {
     }
     const selector = service.selector;
     const pods = selector === undefined ? [] : [...this.endpoints.values()]
-      .filter((p) => p.namespace === service.namespace && matchesSelector(p.labels, selector) && matchesSelector(p.labels, subsetLabels))
+      .filter((p) => p.namespace === service.namespace && selectorMatches(selector, p.labels) && selectorMatches(subsetLabels, p.labels))
       .sort((a, b) => a.id - b.id);
     return pods.length > 0 ? pods : '503 UH';
   }

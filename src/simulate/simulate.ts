@@ -4,10 +4,10 @@
  * options and the seed: events (API requests, pushes, pod start and termination, gates) run in time order,
  * and each request is evaluated against the proxy's view at its send time.
  */
-import { identityKey, KubeObject, resourceName, sameContent } from '../manifest';
+import { identityKey, KubeObject, sameContent } from '../manifest';
 import { Phase } from '../verify';
 import {
-  buildState, destinationRuleFor, namespaceOf, normalizeHost, PhaseState, sameTemplate, selectDeployments,
+  backendsOf, buildState, namespaceOf, normalizeHost, PhaseState, sameTemplate, subsetFor, workloadKey,
 } from '../verify/state';
 import { EventQueue } from './events';
 import { answer, completes, Pod, podSettings, readyTime, reconcile, replicasOf, terminate, Workload } from './pods';
@@ -243,7 +243,7 @@ class Simulation {
     if (change.after) this.api.set(change.identity, change.after);
     else this.api.delete(change.identity);
     if (object.kind === 'Deployment') {
-      const key = resourceName({ kind: object.kind, namespace: namespaceOf(object), name: object.metadata.name });
+      const key = workloadKey({ kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name });
       this.updateWorkload(key, change.after ? to.deployments.get(key) : undefined, now);
       return;
     }
@@ -325,7 +325,7 @@ class Simulation {
       proceed(now);
       return;
     }
-    const workloads = rollout.deployments.map((ref) => resourceName({ kind: ref.kind, namespace: ref.namespace ?? 'default', name: ref.name }));
+    const workloads = rollout.deployments.map(workloadKey);
     const deadline = now + rollout.timeoutSeconds;
     const pending: RolloutWait = {
       workloads,
@@ -443,11 +443,9 @@ class Simulation {
    */
   private servable(from: PhaseState, to: PhaseState, key: string, namespace: string, now: number): boolean {
     const [host, subsetName] = key.split('|');
-    const service = from.services.get(host);
-    if (!service?.selector) return false;
-    const subset = subsetName === '' ? undefined : destinationRuleFor(from, host, namespace)?.subsets.get(subsetName);
-    if (subsetName !== '' && !subset) return false;
-    const selected = selectDeployments(from, service.namespace, service.selector, subset?.labels ?? {});
+    const destination = { host, namespace, subset: subsetName === '' ? undefined : subsetName };
+    // No Service selector, or a subset the phase does not define: nothing can take the traffic.
+    const selected = backendsOf(destination, from.services.get(host), subsetFor(from, destination), from) ?? [];
     const stable = selected.every((info) => {
       const next = to.deployments.get(info.key);
       const workload = this.workloads.get(info.key);

@@ -4,11 +4,10 @@
  * every lookup afterwards is by key.
  */
 import { basename } from 'node:path';
-import { identityKey, KubeObject, resourceName } from '../manifest';
+import { identityKey, KubeObject, Labels, resourceName } from '../manifest';
 import { Phase } from './types';
 
-/** Kubernetes label selector in its `matchLabels` / Service `selector` form. */
-export type Labels = Readonly<Record<string, string>>;
+export type { Labels };
 
 /** Kinds whose pod template makes the pods that Services select (Deployments in synthesized plans). */
 export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
@@ -108,6 +107,11 @@ export interface PhaseState {
 }
 
 const CLUSTER_SUFFIX = 'svc.cluster.local';
+
+/** `Kind namespace/name` of a workload (namespace `default` when none is given): the key of {@link PhaseState.deployments}. */
+export function workloadKey(ref: { readonly kind: string; readonly namespace?: string; readonly name: string }): string {
+  return resourceName({ kind: ref.kind, namespace: ref.namespace ?? 'default', name: ref.name });
+}
 
 /** Namespace of an object; Kubernetes applies namespace-less YAML to `default` unless told otherwise. */
 export function namespaceOf(object: KubeObject): string {
@@ -249,7 +253,7 @@ function readFacts(object: KubeObject): ObjectFacts {
       kind: 'workload',
       info: {
         object,
-        key: resourceName({ kind: object.kind, namespace, name: object.metadata.name }),
+        key: workloadKey({ kind: object.kind, namespace, name: object.metadata.name }),
         namespace,
         podLabels: stringMap(spec.template?.metadata?.labels),
         template: spec.template ?? null,
@@ -350,10 +354,6 @@ export function selectDeployments(state: PhaseState, namespace: string, ...selec
   return (candidates ?? []).filter((d) => pairs.every(([key, value]) => d.podLabels[key] === value));
 }
 
-/** Whether labels satisfy a selector. */
-export function matchesSelector(labels: Labels, selector: Labels): boolean {
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
-}
 
 function exportedTo(rule: DestinationRuleInfo, namespace: string): boolean {
   return rule.exportTo.some((to) => to === '*' || to === namespace || (to === '.' && rule.namespace === namespace));
@@ -373,7 +373,7 @@ export function destinationRuleFor(state: PhaseState, host: string, clientNamesp
 }
 
 /** The subset a destination names, as defined in this phase; undefined when the destination names none or it is not defined. */
-export function subsetFor(state: PhaseState, destination: Destination): SubsetInfo | undefined {
+export function subsetFor(state: PhaseState, destination: Pick<Destination, 'host' | 'namespace' | 'subset'>): SubsetInfo | undefined {
   if (destination.subset === undefined) return undefined;
   return destinationRuleFor(state, destination.host, destination.namespace)?.subsets.get(destination.subset);
 }
@@ -382,7 +382,7 @@ export function subsetFor(state: PhaseState, destination: Destination): SubsetIn
  * Deployments a destination sends traffic to when the Service comes from one phase and the subset from another
  * (either can be applied first). Undefined when the host has no Service with a selector there (not checkable).
  */
-export function backendsOf(destination: Destination, service: ServiceInfo | undefined, subset: SubsetInfo | undefined,
+export function backendsOf(destination: Pick<Destination, 'subset'>, service: ServiceInfo | undefined, subset: SubsetInfo | undefined,
   deploymentsFrom: PhaseState): readonly DeploymentInfo[] | undefined {
   if (!service?.selector) return undefined;
   if (destination.subset !== undefined && !subset) return [];

@@ -2,9 +2,9 @@
  * Rules about a transition S -> S': whatever order its objects are applied in and however late proxies
  * learn about them, every request must find a defined subset and ready pods (make before break).
  */
-import { identityKey, resourceName } from '../../manifest';
+import { identityKey, resourceName, selectorMatches } from '../../manifest';
 import { MESSAGES } from '../messages';
-import { backendsOf, DestinationRuleInfo, matchesSelector, PhaseState, sameTemplate } from '../state';
+import { backendsOf, DestinationRuleInfo, PhaseState, sameTemplate, workloadKey } from '../state';
 import { RuleFinding, TransitionRule } from '../types';
 
 /** A route in S' to a subset S does not define, or to pods that S's Service or subset does not select. */
@@ -18,10 +18,10 @@ export const subsetDefinedBoth: TransitionRule = {
     const findings: RuleFinding[] = [];
     for (const workload of backendsOf(destination, serviceAfter, subsetAfter, to) ?? []) {
       if (!from.deployments.has(workload.key)) continue; // a new workload: transition/new-deployment-routed
-      if (serviceBefore?.selector && !matchesSelector(workload.podLabels, serviceBefore.selector)) {
+      if (serviceBefore?.selector && !selectorMatches(serviceBefore.selector, workload.podLabels)) {
         findings.push(MESSAGES.notYetSelected(destination, workload, serviceBefore.object, from.label));
       }
-      if (subsetBefore && !matchesSelector(workload.podLabels, subsetBefore.labels)) {
+      if (subsetBefore && !selectorMatches(subsetBefore.labels, workload.podLabels)) {
         findings.push(MESSAGES.notYetSelected(destination, workload, subsetBefore.destinationRule, from.label));
       }
     }
@@ -64,10 +64,10 @@ export const removedWhileRouted: TransitionRule = {
       for (const workload of backendsOf(destination, serviceBefore, subsetBefore, from) ?? []) {
         const after = to.deployments.get(workload.key);
         if (!after) continue; // reported above as a removed workload
-        if (serviceAfter?.selector && !matchesSelector(after.podLabels, serviceAfter.selector)) {
+        if (serviceAfter?.selector && !selectorMatches(serviceAfter.selector, after.podLabels)) {
           findings.push(MESSAGES.stopsSelecting(destination, workload, serviceAfter.object));
         }
-        if (subsetAfter && !matchesSelector(after.podLabels, subsetAfter.labels)) {
+        if (subsetAfter && !selectorMatches(subsetAfter.labels, after.podLabels)) {
           findings.push(MESSAGES.stopsSelecting(destination, workload, subsetAfter.destinationRule));
         }
       }
@@ -131,7 +131,7 @@ export const createdWithoutRolloutGate: TransitionRule = {
     const gates = to.phase.gates;
     if (!gates) return [];
     const listed = new Set((gates.rollout?.deployments ?? [])
-      .map((ref) => resourceName({ kind: ref.kind, namespace: ref.namespace ?? 'default', name: ref.name })));
+      .map(workloadKey));
     return [...to.deployments.values()].flatMap((w) => {
       const before = from.deployments.get(w.key);
       if (w.object.kind !== 'Deployment' || listed.has(w.key) || (before && sameTemplate(before, w))) return [];

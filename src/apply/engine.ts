@@ -4,7 +4,7 @@
  * rerun resumes. Every cluster call goes through a CommandRunner; every wait through `sleep`.
  */
 import { join } from 'node:path';
-import { ObjectRef } from '../manifest';
+import { ObjectRef, refLabel } from '../manifest';
 import { PhaseGates, PlanFile } from '../plan/plan-file';
 import { KUBECTL } from './kubectl';
 import { findPhase, PlanDirectory } from './plan-dir';
@@ -153,7 +153,7 @@ export async function runSequence(sequence: RunSequence, decision: StartDecision
     };
     await session.step(`apply ${step.path}`, KUBECTL.apply(join(planDir.dir, step.path)), fail);
     await session.step('record progress', KUBECTL.apply('-'), fail, record(previous, step.label, false));
-    for (const ref of step.removes) await session.step(`delete ${ref.kind}/${ref.name}`, KUBECTL.delete(ref), fail);
+    for (const ref of step.removes) await session.step(`delete ${refLabel(ref)}`, KUBECTL.delete(ref), fail);
     await session.passGates(step.gates, fail);
     await session.step('record progress', KUBECTL.apply('-'), fail, record(step.label, '', index === steps.length - 1));
     if (!session.dryRun) print(`${unit} ${step.label} done (${seconds(runtime.now() - stepStarted)})`);

@@ -2,7 +2,7 @@
  * A session with one cluster: runs kubectl steps (or prints them in a dry run) and passes a phase's
  * gates in order: rollout, propagation, observe, drain. Shared by `apply`, `rollback` and `promote`.
  */
-import { ObjectRef } from '../manifest';
+import { ObjectRef, refLabel } from '../manifest';
 import { PhaseGates } from '../plan/plan-file';
 import { CommandResult, CommandRunner, commandLine, contextArgs, istioctlWait, KUBECTL } from './kubectl';
 
@@ -51,10 +51,6 @@ export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-function label(ref: ObjectRef): string {
-  return `${ref.kind}/${ref.name}`;
-}
-
 /** One run against one cluster; detects the propagation method once. */
 export class ClusterSession {
   /** Whether commands are printed instead of run. */
@@ -91,7 +87,7 @@ export class ClusterSession {
   /** Passes the gates of a phase or rollback step in order: rollout, propagation, observe, drain. */
   async passGates(gates: PhaseGates, fail: FailureHandler): Promise<void> {
     const { rollout, propagation, observe, drain } = gates;
-    for (const ref of rollout?.deployments ?? []) await this.step(`gate rollout ${label(ref)}`, KUBECTL.rolloutStatus(ref, rollout!.timeoutSeconds), fail);
+    for (const ref of rollout?.deployments ?? []) await this.step(`gate rollout ${refLabel(ref)}`, KUBECTL.rolloutStatus(ref, rollout!.timeoutSeconds), fail);
     if (propagation) await this.propagation(propagation.objects, propagation.seconds, fail);
     for (const [gate, wait] of [['observe', observe], ['drain', drain]] as const) {
       if (wait) await this.pause(gate, wait.seconds);
@@ -105,7 +101,7 @@ export class ClusterSession {
   private async propagation(objects: readonly ObjectRef[], fixedSeconds: number, fail: FailureHandler): Promise<void> {
     const { runtime } = this;
     if (this.dryRun) {
-      for (const ref of objects) await this.step(`gate propagation ${label(ref)}`, KUBECTL.waitReconciled(ref, this.timeout), fail);
+      for (const ref of objects) await this.step(`gate propagation ${refLabel(ref)}`, KUBECTL.waitReconciled(ref, this.timeout), fail);
       runtime.print(`# (without istiod config status: istioctl x wait --for=distribution, or sleep ${fixedSeconds})`);
       return;
     }
@@ -121,12 +117,12 @@ export class ClusterSession {
       for (const ref of objects) {
         const [program, args] = this.method === 'reconciled'
           ? ['kubectl', this.args(KUBECTL.waitReconciled(ref, this.timeout))]
-          : ['istioctl', [...contextArgs(this.options.context), ...istioctlWait(ref, this.timeout)]];
+          : ['istioctl', this.args(istioctlWait(ref, this.timeout))];
         const result = await runtime.run(program, args);
-        if (result.code !== 0) fail(`gate propagation ${label(ref)}`, commandLine(program, args), result);
+        if (result.code !== 0) fail(`gate propagation ${refLabel(ref)}`, commandLine(program, args), result);
       }
     }
-    runtime.print(`  gate propagation: ${objects.map(label).join(', ')} (${seconds(runtime.now() - started)})`);
+    runtime.print(`  gate propagation: ${objects.map(refLabel).join(', ')} (${seconds(runtime.now() - started)})`);
   }
 
   private async pause(gate: string, wait: number): Promise<void> {

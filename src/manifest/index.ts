@@ -56,6 +56,11 @@ export function resourceName(obj: { kind: string; namespace?: string; name: stri
   return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
 }
 
+/** `Kind/name`: how progress messages and plan reviews name an object within its environment. */
+export function refLabel(ref: { readonly kind: string; readonly name: string }): string {
+  return `${ref.kind}/${ref.name}`;
+}
+
 /** The identity of an object (apiVersion, kind, namespace, name). */
 export function refOf(obj: KubeObject): ObjectRef {
   const { apiVersion, kind } = obj;

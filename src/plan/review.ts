@@ -4,7 +4,7 @@
  * `phased-rollout plan` and by the PLAN.md artifact.
  */
 import { basename } from 'node:path';
-import { byIdentity, identityKey, KubeObject, sameContent } from '../manifest';
+import { byIdentity, identityKey, KubeObject, refLabel, sameContent } from '../manifest';
 import { PhaseGates, PlanFile } from './plan-file';
 import type { Finding } from '../verify/types';
 import { counted } from '../format';
@@ -115,7 +115,7 @@ function safetyOf(index: number, changes: readonly Change[]): string[] {
 
 function gatesOf(gates: PhaseGates | undefined): string[] {
   if (!gates) return [];
-  const refs = (list: readonly { kind: string; name: string }[]) => list.map((r) => `${r.kind}/${r.name}`).join(', ');
+  const refs = (list: readonly { kind: string; name: string }[]) => list.map(refLabel).join(', ');
   return [
     ...(gates.rollout ? [`rollout ${refs(gates.rollout.deployments)} (timeout ${gates.rollout.timeoutSeconds}s)`] : []),
     ...(gates.propagation ? [`propagation ${refs(gates.propagation.objects)} (Reconciled, else at least ${gates.propagation.seconds}s)`] : []),
@@ -144,7 +144,7 @@ export function reviewPhases(phases: readonly ReviewedPhase[]): PhaseReview[] {
 export function reviewRollbacks(rollbacks: PlanFile['rollbacks']): RollbackReview[] {
   return Object.entries(rollbacks ?? {}).map(([from, steps]) => ({
     from,
-    steps: steps.map((step) => ({ name: step.name, path: step.path, removes: step.removes.map((r) => `${r.kind}/${r.name}`), gates: gatesOf(step.gates) })),
+    steps: steps.map((step) => ({ name: step.name, path: step.path, removes: step.removes.map(refLabel), gates: gatesOf(step.gates) })),
   }));
 }
 

@@ -26,6 +26,11 @@ export interface KubeObject {
   readonly [field: string]: unknown;
 }
 
+/** A JSON or YAML mapping: an object that is neither null nor a list. */
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Label key/value pairs: an object's labels, or an equality-based selector (`matchLabels`, a Service's `selector`). */
 export type Labels = Readonly<Record<string, string>>;
 

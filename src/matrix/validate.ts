@@ -65,7 +65,7 @@ function own(obj: Json, key: string): unknown {
 }
 
 /** A plain mapping, as YAML, JSON and object literals give: not a list, Date, Map, Buffer or function. */
-function isMapping(value: unknown): value is Json {
+function isPlainMapping(value: unknown): value is Json {
   return Object.prototype.toString.call(value) === '[object Object]';
 }
 
@@ -85,7 +85,7 @@ class Checker {
   }
 
   object(value: unknown, path: string, what = 'a mapping'): Json | undefined {
-    if (isMapping(value)) return value;
+    if (isPlainMapping(value)) return value;
     this.report(path, `expected ${what}, got ${describe(value)}`);
     return undefined;
   }
@@ -157,7 +157,7 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (isMapping(value)) return 'a mapping';
+  if (isPlainMapping(value)) return 'a mapping';
   if (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol') {
     return `a ${Object.prototype.toString.call(value).slice('[object '.length, -1)}`;
   }
@@ -234,7 +234,7 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
   const versions = new Map<string, string>();
   const seenTags = new Map<string, string>();
   const versionEntries = check.named(svc, 'versions', path, DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)');
-  if (isMapping(svc.versions) && Object.keys(svc.versions).length === 0) {
+  if (isPlainMapping(svc.versions) && Object.keys(svc.versions).length === 0) {
     check.report(fieldPath(path, 'versions'), 'declares no version (at least one is needed)');
   }
   for (const [version, ref] of versionEntries) {

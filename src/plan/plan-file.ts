@@ -3,7 +3,7 @@
  * everything that applies or checks the phases (pipelines, `phased-rollout apply|verify|plan`, Argo CD promotion).
  */
 import { readFileSync } from 'node:fs';
-import { InputError, KubeObject, ObjectRef, refOf } from '../manifest';
+import { InputError, isMapping, KubeObject, ObjectRef, refOf } from '../manifest';
 import { Environment, isRelease } from '../matrix/model';
 import { stepsOf } from './gates';
 import { Phase } from './planner';
@@ -145,11 +145,10 @@ export function formatPlanFile(plan: PlanFile): string {
 
 /** Checks that a parsed plan.json has the shape of {@link PlanFile}; the message names the field. */
 function checkPlanShape(value: unknown): string | undefined {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
   /** What is wrong with an object reference, as a path suffix and message (a plan lists thousands: paths are built only for a problem). */
   const refProblem = (ref: unknown): string | undefined => {
-    if (!isObject(ref)) return ': expected an object reference {apiVersion, kind, namespace, name}';
+    if (!isMapping(ref)) return ': expected an object reference {apiVersion, kind, namespace, name}';
     const bad = ['apiVersion', 'kind', 'name'].find((f) => typeof ref[f] !== 'string' || ref[f] === '');
     if (bad) return `.${bad}: expected a non-empty string`;
     return ref.namespace === undefined || typeof ref.namespace === 'string' ? undefined : '.namespace: expected a string';
@@ -163,24 +162,24 @@ function checkPlanShape(value: unknown): string | undefined {
     return undefined;
   };
   const gatesProblem = (gates: unknown, path: string): string | undefined => {
-    if (!isObject(gates)) return `${path}: expected an object`;
+    if (!isMapping(gates)) return `${path}: expected an object`;
     const unknown = Object.keys(gates).find((g) => !['rollout', 'propagation', 'observe', 'drain'].includes(g));
     if (unknown) return `${path}.${unknown}: unknown gate (rollout, propagation, observe, drain)`;
     for (const [gate, seconds] of [['rollout', 'timeoutSeconds'], ['propagation', 'seconds'], ['observe', 'seconds'], ['drain', 'seconds']]) {
       const entry = gates[gate];
       if (entry === undefined) continue;
-      if (!isObject(entry) || !isCount(entry[seconds])) return `${path}.${gate}.${seconds}: expected a number of seconds`;
+      if (!isMapping(entry) || !isCount(entry[seconds])) return `${path}.${gate}.${seconds}: expected a number of seconds`;
     }
-    return (isObject(gates.rollout) ? refsProblem(gates.rollout.deployments, `${path}.rollout.deployments`) : undefined) ??
-      (isObject(gates.propagation) ? refsProblem(gates.propagation.objects, `${path}.propagation.objects`) : undefined);
+    return (isMapping(gates.rollout) ? refsProblem(gates.rollout.deployments, `${path}.rollout.deployments`) : undefined) ??
+      (isMapping(gates.propagation) ? refsProblem(gates.propagation.objects, `${path}.propagation.objects`) : undefined);
   };
-  if (!isObject(value)) return 'expected a JSON object';
+  if (!isMapping(value)) return 'expected a JSON object';
   if (value.formatVersion !== PLAN_FORMAT_VERSION) return `formatVersion: ${JSON.stringify(value.formatVersion)} is not supported (expected ${PLAN_FORMAT_VERSION})`;
   for (const field of ['environment', 'namespace']) if (typeof value[field] !== 'string') return `${field}: expected a string`;
   if (!Array.isArray(value.phases) || value.phases.length === 0) return 'phases: expected a non-empty list';
   for (const [i, phase] of value.phases.entries()) {
     const path = `phases[${i}]`;
-    if (!isObject(phase)) return `${path}: expected an object`;
+    if (!isMapping(phase)) return `${path}: expected an object`;
     if (phase.index !== i) return `${path}.index: expected ${i}`;
     if (typeof phase.name !== 'string' || typeof phase.path !== 'string' || !/^\d+-[a-z0-9-]+$/.test(phase.path)) {
       return `${path}: expected a name and a path like 01-prepare`;
@@ -189,7 +188,7 @@ function checkPlanShape(value: unknown): string | undefined {
     if (problem) return problem;
   }
   if (value.rollbacks === undefined) return undefined;
-  if (!isObject(value.rollbacks)) return 'rollbacks: expected an object keyed by phase path';
+  if (!isMapping(value.rollbacks)) return 'rollbacks: expected an object keyed by phase path';
   const paths = value.phases.map((phase) => phase.path);
   for (const [from, steps] of Object.entries(value.rollbacks)) {
     const path = `rollbacks.${from}`;
@@ -197,10 +196,10 @@ function checkPlanShape(value: unknown): string | undefined {
     if (!Array.isArray(steps) || steps.length === 0) return `${path}: expected a non-empty list of steps`;
     for (const [i, step] of steps.entries()) {
       const at = `${path}[${i}]`;
-      if (!isObject(step)) return `${at}: expected an object`;
+      if (!isMapping(step)) return `${at}: expected an object`;
       if (typeof step.name !== 'string' || !/^[a-z0-9-]+$/.test(step.name)) return `${at}.name: expected a step name like revert-traffic`;
       // Step names label a rollback's progress in the resume record.
-      if (steps.findIndex((other) => isObject(other) && other.name === step.name) !== i) return `${at}.name: ${step.name} is not unique in ${path}`;
+      if (steps.findIndex((other) => isMapping(other) && other.name === step.name) !== i) return `${at}.name: ${step.name} is not unique in ${path}`;
       if (!paths.includes(step.path)) return `${at}.path: expected the path of a phase of this plan (phases: ${paths.join(', ')})`;
       const problem = refsProblem(step.removes, `${at}.removes`) ?? gatesProblem(step.gates, `${at}.gates`);
       if (problem) return problem;

@@ -7,6 +7,7 @@
  * stringified by cdk8s for the whole document.
  */
 import { Yaml } from 'cdk8s';
+import { isMapping } from '../manifest';
 
 /** Thrown inside the emitter when a value needs the general stringifier. */
 class NeedsGeneralStringifier extends Error {}
@@ -50,8 +51,6 @@ function key(name: string): string {
   throw new NeedsGeneralStringifier();
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** `key: value` lines of a mapping; the first line starts with `firstPrefix` (a sequence item's `- `). */
 function mapping(map: Record<string, unknown>, indent: string, out: string[], firstPrefix = indent): void {
   Object.entries(map).forEach(([name, value], index) => {
@@ -62,7 +61,7 @@ function mapping(map: Record<string, unknown>, indent: string, out: string[], fi
         out.push(line);
         sequence(value, `${indent}  `, out);
       }
-    } else if (isMap(value)) {
+    } else if (isMapping(value)) {
       if (Object.keys(value).length === 0) out.push(`${line} {}`);
       else {
         out.push(line);
@@ -77,7 +76,7 @@ function mapping(map: Record<string, unknown>, indent: string, out: string[], fi
 function sequence(items: readonly unknown[], indent: string, out: string[]): void {
   for (const item of items) {
     if (Array.isArray(item)) throw new NeedsGeneralStringifier();
-    if (isMap(item)) {
+    if (isMapping(item)) {
       if (Object.keys(item).length === 0) out.push(`${indent}- {}`);
       else mapping(item, `${indent}  `, out, `${indent}- `);
     } else {

@@ -4,7 +4,7 @@
  * as absent, and a plan the API server would reject could pass as safe. Only present fields are checked;
  * fields the verifier does not read are left to `analyze` and the API server.
  */
-import { KubeObject } from '../manifest';
+import { isMapping, KubeObject } from '../manifest';
 
 /** A field's expected type: a string, a number, a map of strings (labels, selectors), a list, or an object with typed fields. */
 type Shape = 'string' | 'number' | 'labels' | { readonly list: Shape } | { readonly fields: Readonly<Record<string, Shape>> };
@@ -36,15 +36,13 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, Shape>>>> = {
   VirtualService: { spec: { fields: { hosts: strings, gateways: strings, http: routeRules, tcp: routeRules, tls: routeRules } } },
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The first field of `value` (at `path`) that does not have its shape, with what was expected. */
 function problemOf(value: unknown, shape: Shape, path: string): string | undefined {
   const actual = () => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : JSON.stringify(value).slice(0, 80));
   const expected = (what: string) => `${path}: expected ${what}, not ${actual()}`;
   if (shape === 'string' || shape === 'number') return typeof value === shape ? undefined : expected(`a ${shape}`);
   if (shape === 'labels') {
-    if (!isObject(value)) return expected('a map of strings');
+    if (!isMapping(value)) return expected('a map of strings');
     const bad = Object.entries(value).find(([, v]) => typeof v !== 'string');
     return bad ? problemOf(bad[1], 'string', `${path}.${bad[0]}`) : undefined;
   }
@@ -56,7 +54,7 @@ function problemOf(value: unknown, shape: Shape, path: string): string | undefin
     }
     return undefined;
   }
-  if (!isObject(value)) return expected('an object');
+  if (!isMapping(value)) return expected('an object');
   for (const [field, fieldShape] of Object.entries(shape.fields)) {
     if (value[field] === undefined) continue;
     const problem = problemOf(value[field], fieldShape, path === '' ? field : `${path}.${field}`);

@@ -9,7 +9,7 @@ import { lookupHost, ServiceRegistry, serviceRegistry } from '../hosts';
 import {
   Diagnostic, IngressRouteRulesNotAffected, ReferencedResourceNotFound, report, VirtualServiceDestinationPortSelectorRequired,
 } from '../messages';
-import { AnalysisContext, fullName, namespaceOf } from '../model';
+import { fullName, namespaceOf } from '../model';
 import { Destination, virtualServiceSpec } from '../resources';
 
 export const destinationHostAnalyzer: Analyzer = {
@@ -18,7 +18,9 @@ export const destinationHostAnalyzer: Analyzer = {
   kinds: ['ServiceEntry', 'VirtualService', 'Service'],
   analyze(context) {
     const registry = serviceRegistry(context);
-    return context.ofKind('VirtualService').flatMap((vs) => [...missingHosts(vs, registry), ...subsetsIgnoredOnIngress(vs, context)]);
+    const virtualServices = context.ofKind('VirtualService');
+    const routes = subsetRoutes(virtualServices);
+    return virtualServices.flatMap((vs) => [...missingHosts(vs, registry), ...subsetsIgnoredOnIngress(vs, routes)]);
   },
 };
 
@@ -40,20 +42,30 @@ function missingHosts(vs: KubeObject, registry: ServiceRegistry): Diagnostic[] {
   ];
 }
 
+/** A VirtualService's http route to a subset of one of its own hosts. */
+interface SubsetRoute {
+  readonly virtualService: KubeObject;
+  readonly host: string;
+}
+
+/** The routes to subsets, once for all VirtualServices (every gateway-bound one is compared with them). */
+function subsetRoutes(virtualServices: readonly KubeObject[]): SubsetRoute[] {
+  return virtualServices.flatMap((virtualService) => {
+    const hosts = virtualServiceSpec(virtualService).hosts;
+    return httpDestinations(virtualService)
+      .filter((destination) => destination.subset !== '' && hosts.includes(destination.host))
+      .map((destination) => ({ virtualService, host: destination.host }));
+  });
+}
+
 /**
  * A gateway-bound route without a subset, to a host that a VirtualService routes by subset: the subset
  * routing does not apply to requests coming through the ingress gateway (one message per such route).
  */
-function subsetsIgnoredOnIngress(vs: KubeObject, context: AnalysisContext): Diagnostic[] {
+function subsetsIgnoredOnIngress(vs: KubeObject, routes: readonly SubsetRoute[]): Diagnostic[] {
   if (virtualServiceSpec(vs).gateways.length === 0) return [];
-  const subsetRoutes = context.ofKind('VirtualService').flatMap((other) => {
-    const hosts = virtualServiceSpec(other).hosts;
-    return httpDestinations(other)
-      .filter((destination) => destination.subset !== '' && hosts.includes(destination.host))
-      .map((destination) => ({ virtualService: other, host: destination.host }));
-  });
   return httpDestinations(vs).filter((destination) => destination.subset === '').flatMap((destination) =>
-    subsetRoutes.filter((route) => route.host === destination.host)
+    routes.filter((route) => route.host === destination.host)
       .map((route) => report(IngressRouteRulesNotAffected, vs, fullName(route.virtualService), fullName(vs))));
 }
 

@@ -5,14 +5,15 @@
  * and exits 1 when C or P is not 0. A crash is anything but a MatrixError naming the file and the field
  * within the time bound; a partial output is an output folder that changed or a temporary folder left.
  */
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { exampleMatrix } from '../src/example/matrix';
 import { validateMatrix } from '../src/matrix';
 import { synthesize } from '../src/synth';
+import { stagingLeftovers } from '../src/synth/output';
 import { badInput, crashOf } from '../test/robustness/bad-inputs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' } } });
@@ -27,7 +28,7 @@ synthesize(validateMatrix(exampleMatrix), out);
 // A synthesis replaces the folder (a new inode) and leaves temporary folders only when interrupted.
 let outIdentity = statSync(out).ino;
 const partialOutput = () => statSync(out, { throwIfNoEntry: false })?.ino !== outIdentity ||
-  readdirSync(dirname(out)).some((entry) => entry.startsWith(`.${basename(out)}.synth-`));
+  stagingLeftovers(out).length > 0;
 
 process.stderr.write(`fuzzing ${runs} inputs (seed ${seed}, scale ${scale})\n`);
 let crashes = 0;

@@ -46,6 +46,13 @@ export function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, s
   rmSync(retired, { recursive: true, force: true });
 }
 
+/** Names of the temporary folders a synthesis of `outDir` has beside it (none once it is done). */
+export function stagingLeftovers(outDir: string): string[] {
+  const target = resolve(outDir);
+  const prefix = basename(tempPrefix(target));
+  return existsSync(dirname(target)) ? readdirSync(dirname(target)).filter((entry) => entry.startsWith(prefix)).sort() : [];
+}
+
 /**
  * Finishes what an interrupted synthesis of `outDir` left: when `outDir` is missing, the complete new
  * tree (`-ready`) is moved in, or else the previous one (`-old`) is moved back; then every temporary
@@ -54,9 +61,7 @@ export function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, s
 export function removeStaleStaging(outDir: string): void {
   const target = resolve(outDir);
   const parent = dirname(target);
-  const prefix = basename(tempPrefix(target));
-  if (!existsSync(parent)) return;
-  const leftovers = readdirSync(parent).filter((entry) => entry.startsWith(prefix)).sort();
+  const leftovers = stagingLeftovers(target);
   if (!existsSync(target)) {
     const restore = leftovers.find((entry) => entry.endsWith(READY)) ?? leftovers.find((entry) => entry.endsWith(RETIRED));
     if (restore !== undefined) renameSync(join(parent, restore), target);

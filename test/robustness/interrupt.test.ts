@@ -5,13 +5,13 @@
  * complete new tree then waits beside it and the next synthesis (removeStaleStaging) moves it in.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
 import { synthesize, synthesizeFiles } from '../../src/synth';
-import { removeStaleStaging, writeTreeAtomically } from '../../src/synth/output';
+import { removeStaleStaging, stagingLeftovers, writeTreeAtomically } from '../../src/synth/output';
 import { readTree } from '../tree';
 import { CLI, runCli } from './cli';
 
@@ -33,11 +33,6 @@ function largeMatrix(services: number, environments: number): unknown {
   };
 }
 
-/** Temporary folders the synthesis of `out` leaves beside it. */
-function leftovers(out: string): string[] {
-  return readdirSync(dirname(out)).filter((entry) => entry.startsWith(`.${basename(out)}.synth-`));
-}
-
 const same = (a: Map<string, string>, b: Map<string, string>) => a.size === b.size && [...a].every(([path, content]) => b.get(path) === content);
 
 describe('killed synthesis', () => {
@@ -53,8 +48,8 @@ describe('killed synthesis', () => {
       const tree = readTree(out);
       return same(tree, oldTree) ? 'old' : same(tree, newTree) ? 'new' : `a mix of ${tree.size} files`;
     }
-    const ready = leftovers(out).filter((entry) => entry.endsWith('-ready'));
-    return ready.length === 1 && same(readTree(join(dirname(out), ready[0])), newTree) ? 'between renames' : `missing (beside it: ${leftovers(out).join(', ')})`;
+    const ready = stagingLeftovers(out).filter((entry) => entry.endsWith('-ready'));
+    return ready.length === 1 && same(readTree(join(dirname(out), ready[0])), newTree) ? 'between renames' : `missing (beside it: ${stagingLeftovers(out).join(', ')})`;
   }
 
   test(`${KILLS} kills at random moments leave the old or the new tree`, async () => {
@@ -64,7 +59,7 @@ describe('killed synthesis', () => {
     const started = performance.now();
     const run = runCli(['synth', '--matrix', newMatrixFile, '--out', reference]);
     let writingFrom = Infinity;
-    const watch = setInterval(() => { if (leftovers(reference).length > 0) writingFrom = Math.min(writingFrom, performance.now()); }, 1);
+    const watch = setInterval(() => { if (stagingLeftovers(reference).length > 0) writingFrom = Math.min(writingFrom, performance.now()); }, 1);
     expect((await run).status).toBe(0);
     clearInterval(watch);
     const fullRun = performance.now() - started;
@@ -85,17 +80,17 @@ describe('killed synthesis', () => {
       if (kill % 3 === 0) {
         await sleep(Math.random() * fullRun * 1.5);
       } else {
-        while (leftovers(out).length === 0 && child.exitCode === null) await sleep(1);
+        while (stagingLeftovers(out).length === 0 && child.exitCode === null) await sleep(1);
         await sleep(Math.random() * writing * 0.8);
       }
-      if (leftovers(out).length > 0) killedWhileWriting++;
+      if (stagingLeftovers(out).length > 0) killedWhileWriting++;
       child.kill('SIGKILL');
       await exited;
       const state = observe(out, newTree);
       removeStaleStaging(out);
       const recovered = observe(out, newTree);
       expect({ state, recovered }).toEqual({ state: expect.stringMatching(/^(old|new|between renames)$/), recovered: expect.stringMatching(/^(old|new)$/) });
-      expect(leftovers(out)).toEqual([]);
+      expect(stagingLeftovers(out)).toEqual([]);
     }
     expect(killedWhileWriting).toBeGreaterThan(KILLS / 4);
   });
@@ -125,7 +120,7 @@ describe('killed synthesis', () => {
       }
       removeStaleStaging(out);
       expect(same(readTree(out), expected === 'old' ? oldTree : newFiles)).toBe(true);
-      expect(leftovers(out)).toEqual([]);
+      expect(stagingLeftovers(out)).toEqual([]);
     });
 
     test('an absent output folder with nothing ready stays absent (nothing to restore)', () => {
@@ -133,7 +128,7 @@ describe('killed synthesis', () => {
       mkdirSync(`${dirname(out)}/.dist.synth-abc123`);
       removeStaleStaging(out);
       expect(existsSync(out)).toBe(false);
-      expect(leftovers(out)).toEqual([]);
+      expect(stagingLeftovers(out)).toEqual([]);
     });
 
     test('a previous tree moved aside is moved back when no new tree is ready', () => {

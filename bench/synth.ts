@@ -13,10 +13,10 @@
  * Options: --quick (smaller sizes), --disk (write to the temporary folder, not to RAM).
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { loadManifests } from '../src/manifest';
 import { generateMatrix } from './support/matrix-generator';
 
 const root = resolve(__dirname, '..');
@@ -105,25 +105,10 @@ function interleaved(measurements: Record<string, () => Sample>, runs = RUNS): R
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 }
 
-/** Every YAML document under `dir`, and the distinct ones (by content). */
+/** Every object under `dir` (read like `verify` reads phase folders), and the distinct ones (by content). */
 function documentsOf(dir: string): { total: number; distinct: unknown[] } {
-  const distinct = new Map<string, unknown>();
-  let total = 0;
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.yaml')) {
-        for (const doc of parseAllDocuments(readFileSync(path, 'utf8')) as any[]) {
-          total++;
-          const value = doc.toJS();
-          distinct.set(JSON.stringify(value), value);
-        }
-      }
-    }
-  };
-  walk(dir);
-  return { total, distinct: [...distinct.values()] };
+  const objects = loadManifests([dir]);
+  return { total: objects.length, distinct: [...new Map(objects.map((o) => [JSON.stringify(o), o])).values()] };
 }
 
 const cli = join(root, 'bin/phased-rollout');
@@ -134,20 +119,25 @@ const row = (label: string, s: Sample, objects?: number) =>
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 console.log(`runs per measurement: ${RUNS} (median), interleaved; output written to ${work} (${onDisk ? 'disk' : 'RAM-backed'})\n`);
 
+/** (a) for the matrix of `services` services, in its own folder. */
+const synthOf = (services: number) => () => {
+  const dir = join(work, `n${services}`);
+  return measure('node', [cli, 'synth', '--matrix', join(dir, 'matrix.json'), '--out', join(dir, 'dist')]);
+};
+
 const results: Record<number, Record<string, Sample>> = {};
 try {
   for (const services of SIZES) {
     const dir = join(work, `n${services}`);
     mkdirSync(dir);
-    const matrixFile = join(dir, 'matrix.json');
-    writeFileSync(matrixFile, JSON.stringify(generateMatrix(services)));
+    writeFileSync(join(dir, 'matrix.json'), JSON.stringify(generateMatrix(services)));
     const out = join(dir, 'dist');
-    measure('node', [cli, 'synth', '--matrix', matrixFile, '--out', out]);
+    synthOf(services)();
     const { total, distinct } = documentsOf(out);
     const distinctFile = join(dir, 'distinct.json');
     writeFileSync(distinctFile, JSON.stringify(distinct));
     const r = interleaved({
-      synth: () => measure('node', [cli, 'synth', '--matrix', matrixFile, '--out', out]),
+      synth: synthOf(services),
       distinct: () => {
         rmSync(join(dir, 'plain'), { recursive: true, force: true });
         return measure('node', ['-e', PLAIN_APP, distinctFile, join(dir, 'plain')]);
@@ -168,10 +158,6 @@ try {
 
   // Growth side by side: synthesis of the two largest matrices, interleaved, rather than minutes apart.
   const [half, largest] = SIZES.slice(-2);
-  const synthOf = (services: number) => () => {
-    const dir = join(work, `n${services}`);
-    return measure('node', [cli, 'synth', '--matrix', join(dir, 'matrix.json'), '--out', join(dir, 'dist')]);
-  };
   const growth = interleaved({ half: synthOf(half), largest: synthOf(largest) });
   console.log(`growth: ${largest} services ${growth.largest.ms.toFixed(0)} ms, ${half} services ${growth.half.ms.toFixed(0)} ms (interleaved)\n`);
 

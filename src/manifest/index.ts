@@ -26,6 +26,10 @@ export interface KubeObject {
   readonly [field: string]: unknown;
 }
 
+/** Kubernetes' DNS-1123 label (names of namespaces, Services, DestinationRule subsets), at most DNS1123_LABEL_MAX_LENGTH long. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS1123_LABEL_MAX_LENGTH = 63;
+
 /** A JSON or YAML mapping: an object that is neither null nor a list. */
 export function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

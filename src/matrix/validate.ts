@@ -5,6 +5,7 @@
 import { DEFAULT_GATES, Environment, Gates, isExposed, Matrix, Service, ServiceRollout } from './model';
 import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
 import { counted } from '../format';
+import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 
 /** One problem in a matrix. */
 export interface MatrixIssue {
@@ -37,7 +38,6 @@ export class MatrixError extends Error {
   }
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IMAGE_REPOSITORY =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
@@ -46,7 +46,7 @@ const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const HTTP_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]{0,1023}$/;
 const HOSTNAME = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const MAX_NAME_LENGTH = 63;
+const MAX_NAME_LENGTH = DNS1123_LABEL_MAX_LENGTH;
 /** Longest image repository name a registry accepts (Docker reference grammar). */
 const MAX_IMAGE_LENGTH = 255;
 /** A longer list of problems would bury the first ones (and cost unbounded memory on hostile input). */

@@ -2,15 +2,12 @@
  * schema.ValidationAnalyzer: the rules istiod's validating webhook applies to VirtualService, DestinationRule
  * and Gateway that matter for routing (istio/istio pkg/config/validation), one message per violation.
  */
-import { KubeObject } from '../../manifest';
+import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH, KubeObject } from '../../manifest';
 import { Analyzer } from '../analyzer';
 import { MESH_GATEWAY } from '../hosts';
 import { report, SchemaValidationError } from '../messages';
 import { destinationRuleSpec, gatewaySpec, virtualServiceSpec } from '../resources';
 
-/** Kubernetes' DNS-1123 label: what a subset name must be. */
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_LABEL_MAX_LENGTH = 63;
 
 export const validationAnalyzer: Analyzer = {
   name: 'schema.ValidationAnalyzer',

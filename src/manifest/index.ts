@@ -3,7 +3,7 @@
  * names objects the way kubectl and istioctl do, and reports unusable input.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type * as JsYaml from 'js-yaml';
 import type * as StrictYaml from 'yaml';
 import { parseBlockYaml } from './block-yaml';
@@ -140,31 +140,36 @@ export function sameContent(a: unknown, b: unknown): boolean {
 const ADVANCED_YAML = /(^|[\s[{,:-])[&*!%]|^(%|\.\.\.)/m;
 /** Document separator lines: every phase folder repeats most documents of the previous phase. */
 const SEPARATOR = /^---$/m;
-/** Parsed documents by text: identical documents across phase folders are parsed once per process. */
-const documentCache = new Map<string, unknown>();
+
+/** A document's text and its value. */
+interface ParsedDocument {
+  readonly text: string;
+  readonly value: unknown;
+}
 
 /**
- * Parses plain YAML fast: each document (split at `---` lines) once per distinct text, with the block
- * YAML parser when the document is in its subset, else with js-yaml (YAML 1.2 core schema, duplicate keys
+ * Parses plain YAML fast: each document (split at `---` lines) taken from `previous` when its text is
+ * there (comparing strings is far cheaper than hashing them for a lookup), else with the block YAML
+ * parser when the document is in its subset, else with js-yaml (YAML 1.2 core schema, duplicate keys
  * rejected). Returns undefined when the text needs the strict parser.
  */
-function parsePlainDocuments(text: string, file: string): unknown[] | undefined {
+function parsePlainDocuments(text: string, file: string, previous: readonly ParsedDocument[]): ParsedDocument[] | undefined {
   if (text.includes('\r')) return undefined;
   const docs = text.split(SEPARATOR);
   // A leading `---` opens the first document rather than ending an empty one.
   if (docs.length > 1 && docs[0].trim() === '') docs.shift();
-  const values: unknown[] = [];
+  const parsed: ParsedDocument[] = [];
   for (const doc of docs) {
-    let value = documentCache.get(doc);
-    if (value === undefined) {
-      value = parseBlockYaml(doc, 2 * MAX_NESTING);
+    let found = previous.find((known) => known.text === doc);
+    if (found === undefined) {
+      let value = parseBlockYaml(doc, 2 * MAX_NESTING);
       if (value === undefined) value = parseWithJsYaml(doc, file);
       if (value === undefined) return undefined;
-      documentCache.set(doc, value);
+      found = { text: doc, value };
     }
-    values.push(value);
+    parsed.push(found);
   }
-  return values;
+  return parsed;
 }
 
 /** One document with js-yaml, or undefined when it needs the strict parser (YAML features, errors, several documents). */
@@ -222,21 +227,33 @@ function checkNesting(text: string, file: string): void {
   if (depth > MAX_NESTING || DEEP_INDENTATION.test(text)) throw new InputError(`${file}: nested more than ${MAX_NESTING} levels deep`);
 }
 
-/** Objects of file texts parsed without error: most files of a phase folder repeat in the next one. */
-const fileCache = new Map<string, readonly KubeObject[]>();
+/** The last text parsed under a file name, with its documents and objects. */
+interface ParsedFile {
+  readonly text: string;
+  readonly documents: readonly ParsedDocument[];
+  readonly objects: readonly KubeObject[];
+}
+
+/**
+ * The last file parsed per file name: phase folders hold the same file names, and a file is mostly the
+ * same as in the previous phase (often byte for byte), so its text and documents are compared with that
+ * version, and what is unchanged shares the parsed objects.
+ */
+const lastByName = new Map<string, ParsedFile>();
 
 /** Parses every YAML document of a file; `List` objects are expanded into their items, empty documents skipped. */
 export function parseManifests(text: string, file: string): KubeObject[] {
-  let objects = fileCache.get(text);
-  if (objects === undefined) {
-    const collected: KubeObject[] = [];
-    const values = parsePlainDocuments(text, file) ?? parseStrictDocuments(text, file);
-    values.forEach((value, index) => {
-      if (value === null || value === undefined) return;
-      collect(value, values.length > 1 ? `${file} (document ${index + 1})` : file, collected);
-    });
-    fileCache.set(text, (objects = collected));
-  }
+  const name = basename(file);
+  const last = lastByName.get(name);
+  if (last?.text === text) return [...last.objects];
+  const documents = parsePlainDocuments(text, file, last?.documents ?? []);
+  const values = documents?.map((document) => document.value) ?? parseStrictDocuments(text, file);
+  const objects: KubeObject[] = [];
+  values.forEach((value, index) => {
+    if (value === null || value === undefined) return;
+    collect(value, values.length > 1 ? `${file} (document ${index + 1})` : file, objects);
+  });
+  lastByName.set(name, { text, documents: documents ?? [], objects });
   return [...objects];
 }
 

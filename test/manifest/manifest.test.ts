@@ -45,6 +45,20 @@ describe('parsing manifests', () => {
     expect(parseManifests(`${SERVICE}  note: "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["\n`, 'quoted.yaml')).toHaveLength(1);
   });
 
+  test('a file read again under its name (the next phase folder) shares its unchanged documents and reads the changed ones', () => {
+    const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  image: ${image}\n`;
+    const [service, v1] = parseManifests(`${SERVICE}---\n${pod('v1')}`, '00-baseline/shop.yaml');
+    const [sameService, v2] = parseManifests(`${SERVICE}---\n${pod('v2')}`, '01-prepare/shop.yaml');
+    expect(sameService).toBe(service);
+    expect(v1.spec.image).toBe('v1');
+    expect(v2.spec.image).toBe('v2');
+    const again = parseManifests(`${SERVICE}---\n${pod('v2')}`, '02-switch/shop.yaml');
+    expect(again[1]).toBe(v2);
+    // Another file name, or the old text again, parses correctly whatever was read before.
+    expect(parseManifests(pod('v3'), '02-switch/other.yaml')[0].spec.image).toBe('v3');
+    expect(parseManifests(`${SERVICE}---\n${pod('v1')}`, '03-back/shop.yaml')[1].spec.image).toBe('v1');
+  });
+
   test('an object without kind or name is refused, naming the document', () => {
     expect(inputError(() => parseManifests(`${SERVICE}---\napiVersion: v1\nkind: Pod\n`, 'p.yaml'))).toBe('p.yaml (document 2): object without metadata.name');
   });

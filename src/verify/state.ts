@@ -90,8 +90,8 @@ export interface PhaseState {
   readonly label: string;
   /** Workloads by `Kind namespace/name`. */
   readonly deployments: ReadonlyMap<string, DeploymentInfo>;
-  /** Deployments by namespace, then by `key=value` of each pod label. */
-  readonly deploymentsByLabel: ReadonlyMap<string, ReadonlyMap<string, readonly DeploymentInfo[]>>;
+  /** Deployments by namespace, then by pod label key, then by its value. */
+  readonly deploymentsByLabel: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, readonly DeploymentInfo[]>>>;
   /** Deployments by namespace. */
   readonly deploymentsByNamespace: ReadonlyMap<string, readonly DeploymentInfo[]>;
   /** Services by host. */
@@ -107,6 +107,19 @@ export interface PhaseState {
 }
 
 const CLUSTER_SUFFIX = 'svc.cluster.local';
+
+/**
+ * One string object per distinct text for the keys and hosts of the indexes: each transition looks them up
+ * by the thousand, and a Map finds the very string it holds by pointer instead of comparing characters.
+ */
+const canonicalStrings = new Map<string, string>();
+
+function canonical(text: string): string {
+  const known = canonicalStrings.get(text);
+  if (known !== undefined) return known;
+  canonicalStrings.set(text, text);
+  return text;
+}
 
 /** `Kind namespace/name` of a workload (namespace `default` when none is given): the key of {@link PhaseState.deployments}. */
 export function workloadKey(ref: { readonly kind: string; readonly namespace?: string; readonly name: string }): string {
@@ -171,7 +184,7 @@ const indexCache = new WeakMap<readonly KubeObject[], ObjectIndex>();
 
 function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
   const deployments = new Map<string, DeploymentInfo>();
-  const deploymentsByLabel = new Map<string, Map<string, DeploymentInfo[]>>();
+  const deploymentsByLabel = new Map<string, Map<string, Map<string, DeploymentInfo[]>>>();
   const deploymentsByNamespace = new Map<string, DeploymentInfo[]>();
   const services = new Map<string, ServiceInfo>();
   const destinationRules = new Map<string, DestinationRuleInfo[]>();
@@ -192,9 +205,13 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
         const { info } = facts;
         deployments.set(info.key, info);
         push(deploymentsByNamespace, info.namespace, info);
-        const byLabel = deploymentsByLabel.get(info.namespace) ?? new Map<string, DeploymentInfo[]>();
-        deploymentsByLabel.set(info.namespace, byLabel);
-        for (const [key, value] of Object.entries(info.podLabels)) push(byLabel, `${key}=${value}`, info);
+        let byLabel = deploymentsByLabel.get(info.namespace);
+        if (byLabel === undefined) deploymentsByLabel.set(info.namespace, (byLabel = new Map()));
+        for (const key in info.podLabels) {
+          let byValue = byLabel.get(key);
+          if (byValue === undefined) byLabel.set(key, (byValue = new Map()));
+          push(byValue, info.podLabels[key], info);
+        }
         break;
       }
       case 'service':
@@ -246,14 +263,14 @@ function factsOf(object: KubeObject): ObjectFacts {
 }
 
 function readFacts(object: KubeObject): ObjectFacts {
-  const namespace = namespaceOf(object);
+  const namespace = canonical(namespaceOf(object));
   const spec = object.spec ?? {};
   if (WORKLOAD_KINDS.has(object.kind)) {
     return {
       kind: 'workload',
       info: {
         object,
-        key: workloadKey({ kind: object.kind, namespace, name: object.metadata.name }),
+        key: canonical(workloadKey({ kind: object.kind, namespace, name: object.metadata.name })),
         namespace,
         podLabels: stringMap(spec.template?.metadata?.labels),
         template: spec.template ?? null,
@@ -264,7 +281,7 @@ function readFacts(object: KubeObject): ObjectFacts {
     case 'Service':
       return {
         kind: 'service',
-        host: `${object.metadata.name}.${namespace}.${CLUSTER_SUFFIX}`,
+        host: canonical(`${object.metadata.name}.${namespace}.${CLUSTER_SUFFIX}`),
         info: { object, namespace, selector: spec.selector && Object.keys(spec.selector).length > 0 ? stringMap(spec.selector) : undefined },
       };
     case 'DestinationRule': {
@@ -276,7 +293,7 @@ function readFacts(object: KubeObject): ObjectFacts {
         }
       }
       const exportTo = Array.isArray(spec.exportTo) && spec.exportTo.length > 0 ? spec.exportTo.map(String) : ['*'];
-      return { kind: 'destinationRule', host: normalizeHost(spec.host, namespace), info: { object, namespace, exportTo, subsets } };
+      return { kind: 'destinationRule', host: canonical(normalizeHost(spec.host, namespace)), info: { object, namespace, exportTo, subsets } };
     }
     case 'VirtualService':
       return { kind: 'virtualService' };
@@ -291,48 +308,82 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** What one VirtualService contributes to any state that holds it. */
+interface VirtualServiceRoutes {
+  /** Hosts it serves for mesh traffic (normalized). */
+  readonly meshHosts: readonly string[];
+  /** Destinations its routes and mirrors send traffic to. */
+  readonly destinations: readonly Destination[];
+  /** Its route lists with weights Istio rejects. */
+  readonly invalidWeights: readonly InvalidWeights[];
+}
+
+/** Routes by VirtualService, and default routes by Service: phases share most objects, each is read once. */
+const virtualServiceRoutes = new WeakMap<KubeObject, VirtualServiceRoutes>();
+const defaultRoutes = new WeakMap<ServiceInfo, Destination>();
+
+function destinationOf(source: KubeObject, host: string, subset: unknown): Destination {
+  const namespace = namespaceOf(source);
+  const normalized = canonical(normalizeHost(host, namespace));
+  const subsetName = typeof subset === 'string' && subset !== '' ? subset : undefined;
+  const key = canonical(`${identityKey(source)}|${normalized}|${subsetName ?? ''}`);
+  return { key, source, namespace, host: normalized, subset: subsetName };
+}
+
+function routesOf(vs: KubeObject): VirtualServiceRoutes {
+  let routes = virtualServiceRoutes.get(vs);
+  if (routes !== undefined) return routes;
+  const spec = vs.spec ?? {};
+  const namespace = namespaceOf(vs);
+  const meshHosts: string[] = [];
+  const destinations: Destination[] = [];
+  const invalidWeights: InvalidWeights[] = [];
+  const add = (host: unknown, subset: unknown): void => {
+    if (typeof host === 'string') destinations.push(destinationOf(vs, host, subset));
+  };
+  const gateways: unknown[] = Array.isArray(spec.gateways) ? spec.gateways : [];
+  if (gateways.length === 0 || gateways.includes('mesh')) {
+    for (const host of Array.isArray(spec.hosts) ? spec.hosts : []) meshHosts.push(canonical(normalizeHost(String(host), namespace)));
+  }
+  for (const protocol of ['http', 'tcp', 'tls'] as const) {
+    const rules: any[] = Array.isArray(spec[protocol]) ? spec[protocol] : [];
+    rules.forEach((rule, index) => {
+      const where = `${protocol}[${index}]`;
+      const route: any[] = Array.isArray(rule?.route) ? rule.route : [];
+      const weights = route.map((r) => (typeof r?.weight === 'number' ? r.weight : route.length === 1 ? 100 : 0));
+      if (weights.some((w) => w < 0)) invalidWeights.push({ source: vs, where, reason: 'negative' });
+      else if (route.length > 1 && weights.every((w) => w === 0)) invalidWeights.push({ source: vs, where, reason: 'zero-total' });
+      // A sole destination receives all traffic whatever its weight (Istio's rule).
+      route.forEach((r, i) => {
+        if (route.length === 1 || weights[i] > 0) add(r?.destination?.host, r?.destination?.subset);
+      });
+      if (rule?.mirror && rule.mirrorPercentage?.value !== 0) add(rule.mirror.host, rule.mirror.subset);
+      for (const mirror of Array.isArray(rule?.mirrors) ? rule.mirrors : []) {
+        if (mirror?.percentage?.value !== 0) add(mirror?.destination?.host, mirror?.destination?.subset);
+      }
+    });
+  }
+  routes = { meshHosts, destinations, invalidWeights };
+  virtualServiceRoutes.set(vs, routes);
+  return routes;
+}
+
 /** Destinations of every route with traffic, plus the implicit default route of Services no mesh VirtualService covers. */
 function collectRoutes(virtualServices: readonly KubeObject[], services: ReadonlyMap<string, ServiceInfo>) {
   const routed = new Map<string, Destination>();
   const invalidWeights: InvalidWeights[] = [];
   const meshHosts = new Set<string>();
-  const add = (source: KubeObject, host: unknown, subset: unknown): void => {
-    if (typeof host !== 'string') return;
-    const namespace = namespaceOf(source);
-    const normalized = normalizeHost(host, namespace);
-    const subsetName = typeof subset === 'string' && subset !== '' ? subset : undefined;
-    const key = `${identityKey(source)}|${normalized}|${subsetName ?? ''}`;
-    routed.set(key, { key, source, namespace, host: normalized, subset: subsetName });
-  };
-
   for (const vs of virtualServices) {
-    const spec = vs.spec ?? {};
-    const namespace = namespaceOf(vs);
-    const gateways: unknown[] = Array.isArray(spec.gateways) ? spec.gateways : [];
-    if (gateways.length === 0 || gateways.includes('mesh')) {
-      for (const host of Array.isArray(spec.hosts) ? spec.hosts : []) meshHosts.add(normalizeHost(String(host), namespace));
-    }
-    for (const protocol of ['http', 'tcp', 'tls'] as const) {
-      const rules: any[] = Array.isArray(spec[protocol]) ? spec[protocol] : [];
-      rules.forEach((rule, index) => {
-        const where = `${protocol}[${index}]`;
-        const route: any[] = Array.isArray(rule?.route) ? rule.route : [];
-        const weights = route.map((r) => (typeof r?.weight === 'number' ? r.weight : route.length === 1 ? 100 : 0));
-        if (weights.some((w) => w < 0)) invalidWeights.push({ source: vs, where, reason: 'negative' });
-        else if (route.length > 1 && weights.every((w) => w === 0)) invalidWeights.push({ source: vs, where, reason: 'zero-total' });
-        // A sole destination receives all traffic whatever its weight (Istio's rule).
-        route.forEach((r, i) => {
-          if (route.length === 1 || weights[i] > 0) add(vs, r?.destination?.host, r?.destination?.subset);
-        });
-        if (rule?.mirror && rule.mirrorPercentage?.value !== 0) add(vs, rule.mirror.host, rule.mirror.subset);
-        for (const mirror of Array.isArray(rule?.mirrors) ? rule.mirrors : []) {
-          if (mirror?.percentage?.value !== 0) add(vs, mirror?.destination?.host, mirror?.destination?.subset);
-        }
-      });
-    }
+    const routes = routesOf(vs);
+    for (const host of routes.meshHosts) meshHosts.add(host);
+    for (const destination of routes.destinations) routed.set(destination.key, destination);
+    invalidWeights.push(...routes.invalidWeights);
   }
   for (const [host, service] of services) {
-    if (!meshHosts.has(host)) add(service.object, host, undefined);
+    if (meshHosts.has(host)) continue;
+    let destination = defaultRoutes.get(service);
+    if (destination === undefined) defaultRoutes.set(service, (destination = destinationOf(service.object, host, undefined)));
+    routed.set(destination.key, destination);
   }
   return { routed: [...routed.values()], invalidWeights };
 }
@@ -342,13 +393,14 @@ function collectRoutes(virtualServices: readonly KubeObject[], services: Readonl
  * selectors match nothing). Starts from the rarest label's index entry, so a lookup costs what it returns.
  */
 export function selectDeployments(state: PhaseState, namespace: string, ...selectors: Labels[]): DeploymentInfo[] {
-  const pairs = selectors.flatMap((selector) => Object.entries(selector));
+  const pairs: [string, string][] = [];
+  for (const selector of selectors) for (const key in selector) pairs.push([key, selector[key]]);
   if (pairs.length === 0) return [...(state.deploymentsByNamespace.get(namespace) ?? [])];
   const byLabel = state.deploymentsByLabel.get(namespace);
   if (!byLabel) return [];
   let candidates: readonly DeploymentInfo[] | undefined;
   for (const [key, value] of pairs) {
-    const list = byLabel.get(`${key}=${value}`) ?? [];
+    const list = byLabel.get(key)?.get(value) ?? [];
     if (candidates === undefined || list.length < candidates.length) candidates = list;
   }
   return (candidates ?? []).filter((d) => pairs.every(([key, value]) => d.podLabels[key] === value));

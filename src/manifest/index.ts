@@ -83,9 +83,14 @@ export function refOf(obj: KubeObject): ObjectRef {
  */
 const identityKeys = new WeakMap<KubeObject, string>();
 
+/** The API group of an apiVersion (`apps` of `apps/v1`, empty for the core `v1`): identity does not depend on the version. */
+export function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
 function keyOf(ref: ObjectRef): string {
-  const slash = ref.apiVersion.indexOf('/');
-  return `${slash < 0 ? '' : ref.apiVersion.slice(0, slash)}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+  return `${apiGroup(ref.apiVersion)}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
 /** A key that is equal for two objects exactly when they are the same object in a cluster (version-independent). */

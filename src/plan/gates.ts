@@ -39,8 +39,6 @@ export function stepsOf(env: Environment, states: readonly (readonly KubeObject[
 
 /** What changes from one state to the next, each part derived when first asked for. */
 interface StateDiff {
-  /** Objects of the next state that are the very objects of the previous one (unchanged). */
-  readonly kept: ReadonlySet<KubeObject>;
   /** Objects of the previous state that the next one no longer has. */
   removed?: readonly ObjectRef[];
   /** Deployments the next state creates, and Istio networking objects it creates or changes. */
@@ -54,28 +52,25 @@ function diff(previous: readonly KubeObject[], current: readonly KubeObject[]): 
   let byCurrent = diffs.get(previous);
   if (byCurrent === undefined) diffs.set(previous, (byCurrent = new WeakMap()));
   let result = byCurrent.get(current);
-  if (result === undefined) {
-    // Most objects are the very same object in both states: only the others need a lookup by identity.
-    const shared = new Set(previous);
-    result = { kept: new Set(current.filter((o) => shared.has(o))) };
-    byCurrent.set(current, result);
-  }
+  if (result === undefined) byCurrent.set(current, (result = {}));
   return result;
 }
 
 /** Objects of `previous` that `current` no longer has: to delete after applying `current`. */
 export function removals(previous: readonly KubeObject[], current: readonly KubeObject[]): readonly ObjectRef[] {
-  const pair = diff(previous, current);
   const after = byIdentity(current);
-  return (pair.removed ??= previous.filter((o) => !pair.kept.has(o) && !after.has(identityKey(o))).map(refOf));
+  return (diff(previous, current).removed ??= previous.filter((o) => !after.has(identityKey(o))).map(refOf));
 }
 
 function changes(previous: readonly KubeObject[], current: readonly KubeObject[]): NonNullable<StateDiff['changes']> {
   const pair = diff(previous, current);
+  if (pair.changes) return pair.changes;
   const before = byIdentity(previous);
-  const changed = (o: KubeObject) => !pair.kept.has(o) && !sameContent(o, before.get(identityKey(o)));
-  return (pair.changes ??= {
-    newDeployments: current.filter((o) => o.kind === 'Deployment' && !pair.kept.has(o) && !before.has(identityKey(o))).map(refOf),
+  // Most objects are the very same object in both states: only the others need a lookup by identity.
+  const kept = new Set(previous);
+  const changed = (o: KubeObject) => !kept.has(o) && !sameContent(o, before.get(identityKey(o)));
+  return (pair.changes = {
+    newDeployments: current.filter((o) => o.kind === 'Deployment' && !kept.has(o) && !before.has(identityKey(o))).map(refOf),
     changedIstio: current.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) && changed(o)).map(refOf),
   });
 }

@@ -4,7 +4,7 @@
  * every lookup afterwards is by key.
  */
 import { basename } from 'node:path';
-import { identityKey, KubeObject, Labels, resourceName } from '../manifest';
+import { byIdentity, identityKey, KubeObject, Labels, resourceName } from '../manifest';
 import { Phase } from './types';
 
 export type { Labels };
@@ -190,15 +190,18 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
   const destinationRules = new Map<string, DestinationRuleInfo[]>();
   const virtualServices: KubeObject[] = [];
   const duplicates: KubeObject[] = [];
-  const seen = new Set<string>();
+  // Only a list with duplicates (rare: a finding) needs to tell the first copy from the others.
+  const seen = byIdentity(objects).size === objects.length ? undefined : new Set<string>();
 
   for (const object of objects) {
-    const identity = identityKey(object);
-    if (seen.has(identity)) {
-      duplicates.push(object);
-      continue;
+    if (seen) {
+      const identity = identityKey(object);
+      if (seen.has(identity)) {
+        duplicates.push(object);
+        continue;
+      }
+      seen.add(identity);
     }
-    seen.add(identity);
     const facts = factsOf(object);
     switch (facts?.kind) {
       case 'workload': {

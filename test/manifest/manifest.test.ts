@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, loadManifests, manifestFiles, parseManifests, readManifestFile, resourceName } from '../../src/manifest';
@@ -82,6 +82,24 @@ describe('reading manifest files and folders', () => {
     execFileSync('mkfifo', [join(root, 'pipe.yaml')]);
     expect(manifestFiles(root)).toEqual([join(root, 'a.yaml')]);
     expect(inputError(() => readManifestFile(join(root, 'pipe.yaml'), root))).toBe('pipe.yaml: not a regular file');
+  });
+
+  test('a FIFO with a writer, a device that never ends and a folder named like a file are refused as not regular files', () => {
+    const root = dir();
+    const fifo = join(root, 'fed.yaml');
+    execFileSync('mkfifo', [fifo]);
+    // Hold both ends open: a reader must read with a writer present and no data yet (EAGAIN), never block.
+    const held = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY);
+    try {
+      expect(inputError(() => readManifestFile(fifo, root))).toBe('fed.yaml: not a regular file');
+    } finally {
+      closeSync(writer);
+      closeSync(held);
+    }
+    expect(inputError(() => readManifestFile('/dev/zero', root))).toMatch(/dev\/zero: not a regular file$/);
+    mkdirSync(join(root, 'folder.yaml'));
+    expect(inputError(() => readManifestFile(join(root, 'folder.yaml'), root))).toBe('folder.yaml: not a regular file');
   });
 
   test('a file larger than 16 MiB is refused without parsing', () => {

@@ -96,8 +96,9 @@ class Parser {
       if (at > indent || isItem(text)) throw new Unsupported();
       const colon = text.indexOf(':');
       const key = text.slice(0, colon);
-      // `__proto__` would set the prototype here; js-yaml makes it a field.
-      if (colon < 0 || !PLAIN_KEY.test(key) || key === '__proto__' || Object.prototype.hasOwnProperty.call(map, key)) throw new Unsupported();
+      // `__proto__` would set the prototype here; js-yaml makes it a field. A key already set is a duplicate,
+      // and so is one that names an inherited member (`toString`): js-yaml reads those rare keys.
+      if (colon < 0 || !PLAIN_KEY.test(key) || key === '__proto__' || map[key] !== undefined) throw new Unsupported();
       this.next++;
       if (colon === text.length - 1) map[key] = this.nested(indent);
       else if (text[colon + 1] === ' ') map[key] = scalar(text.slice(colon + 2));
@@ -156,11 +157,14 @@ function isItem(text: string): boolean {
 }
 
 function scalar(text: string): unknown {
-  if (text === '{}') return {};
-  if (text === '[]') return [];
-  if (WORDS.has(text)) return WORDS.get(text);
-  if (INTEGER.test(text)) return Number(text);
-  if (NUMBER_WITH_UNIT.test(text)) return text;
+  const first = text.charCodeAt(0);
+  // Digits and `-` start the numbers; letters, `_` and `/` the words and plain strings (most values).
+  if ((first >= 0x30 && first <= 0x39) || first === 0x2d) {
+    if (INTEGER.test(text)) return Number(text);
+    if (NUMBER_WITH_UNIT.test(text)) return text;
+  } else if (text === '{}') return {};
+  else if (text === '[]') return [];
+  else if (text.length <= 5 && WORDS.has(text)) return WORDS.get(text);
   if (PLAIN_STRING.test(text)) {
     if (text.includes(': ') || text.includes(' #') || text.endsWith(':')) throw new Unsupported();
     return text;

@@ -76,7 +76,7 @@ describe('reading manifest files and folders', () => {
     expect(loadManifests([root]).map(resourceName)).toEqual(['Service prod/shop', 'Service prod/two']);
   });
 
-  test('a FIFO is never opened: skipped inside a folder, refused when named', () => {
+  test('a FIFO is skipped inside a folder, and refused without blocking when named', () => {
     const root = dir();
     writeFileSync(join(root, 'a.yaml'), SERVICE);
     execFileSync('mkfifo', [join(root, 'pipe.yaml')]);

@@ -49,8 +49,16 @@ export interface TransitionContext {
   readonly carried: ReadonlyMap<string, CarriedWorkload>;
 }
 
+/** What a transition's rules read besides the two states: it depends on their objects only, not on their gates. */
+export type TransitionResolution = Pick<TransitionContext, 'destinations' | 'carried'>;
+
+/** The transition from `from` to `to`, with its destinations resolved (or `resolution`, when already resolved for the same objects). */
+export function analyzeTransition(from: PhaseState, to: PhaseState, resolution = resolveTransition(from, to)): TransitionContext {
+  return { from, to, label: `${from.label} -> ${to.label}`, ...resolution };
+}
+
 /** Resolves the destinations of both states and the workloads they can reach. */
-export function analyzeTransition(from: PhaseState, to: PhaseState): TransitionContext {
+export function resolveTransition(from: PhaseState, to: PhaseState): TransitionResolution {
   const before = new Set(from.routed.map((d) => d.key));
   const after = new Set(to.routed.map((d) => d.key));
   const unique = new Map<string, Destination>();
@@ -89,5 +97,5 @@ export function analyzeTransition(from: PhaseState, to: PhaseState): TransitionC
       }
     }
   }
-  return { from, to, label: `${from.label} -> ${to.label}`, destinations, carried };
+  return { destinations, carried };
 }

@@ -64,7 +64,13 @@ export interface TransitionRule {
   readonly description: string;
   /** Discriminates transition rules from state rules. */
   readonly scope: 'transition';
-  /** Pure check over the two states and their gates. */
+  /**
+   * Whether the rule reads the phases' gates (from plan.json). A rule that does not is given phases without
+   * gates, so that its result for two object lists holds whatever gates they come with (rollbacks re-apply
+   * the same folders with other gates). Default false.
+   */
+  readonly readsGates?: boolean;
+  /** Pure check over the two states (and their gates when it reads them). */
   check(transition: TransitionContext): RuleFinding[];
 }
 

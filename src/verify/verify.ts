@@ -2,12 +2,12 @@
 import { RULES } from './rules';
 import type { RollbackSequence } from './load';
 import { buildState, PhaseState } from './state';
-import { analyzeTransition } from './transition';
+import { analyzeTransition, resolveTransition, TransitionResolution } from './transition';
 import { Finding, Phase, Rule, StateRule, TransitionRule } from './types';
 
 /**
- * States and transitions that the whole registry found clean: a rollback re-applies forward phases, so
- * the same states and transitions recur. Rules decide from the objects and the gates only (names of
+ * Rules and the inputs they found clean: a rollback re-applies forward phases, so the same states and
+ * transitions recur. Rules decide from the objects and, for those that read them, the gates only (names of
  * phases appear in messages, never in decisions), so a clean result holds whatever the phases are called.
  */
 const clean = new Set<string>();
@@ -24,11 +24,18 @@ function objectsId(state: PhaseState): number {
   return id;
 }
 
+/** Resolved transitions by pair of object lists (`3>5`): one environment's rollbacks cross the same pairs again. */
+type Resolutions = Map<string, TransitionResolution>;
+
 /**
  * Findings for every phase and every transition between consecutive phases, in phase order; empty when
  * the sequence is safe to apply. `rules` defaults to the whole registry.
  */
 export function verifyPhases(phases: readonly Phase[], rules: readonly Rule[] = RULES): Finding[] {
+  return checkSequence(phases, rules, new Map());
+}
+
+function checkSequence(phases: readonly Phase[], rules: readonly Rule[], resolutions: Resolutions): Finding[] {
   const states = phases.map(buildState);
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -45,20 +52,37 @@ export function verifyPhases(phases: readonly Phase[], rules: readonly Rule[] = 
     if (found.length === 0 && checkAll) clean.add(key);
     found.forEach(report);
   };
+  const transitionRules = rules.filter((rule): rule is TransitionRule => rule.scope === 'transition');
+  const stateRules = rules.filter((rule): rule is StateRule => rule.scope === 'state');
   states.forEach((state, index) => {
     if (index > 0) {
       const before = states[index - 1];
-      const key = `${objectsId(before)}>${objectsId(state)}|${JSON.stringify(before.phase.gates ?? null)}|${JSON.stringify(state.phase.gates ?? null)}`;
-      run(key, () => {
-        const transition = analyzeTransition(before, state);
-        return rules.filter((rule): rule is TransitionRule => rule.scope === 'transition')
-          .flatMap((rule) => rule.check(transition).map((f) => ({ rule: rule.id, phase: state.label, transition: transition.label, ...f })));
-      });
+      const pair = `${objectsId(before)}>${objectsId(state)}`;
+      const gates = `${JSON.stringify(before.phase.gates ?? null)}|${JSON.stringify(state.phase.gates ?? null)}`;
+      const resolution = () => {
+        let resolved = resolutions.get(pair);
+        if (resolved === undefined) resolutions.set(pair, (resolved = resolveTransition(before, state)));
+        return resolved;
+      };
+      for (const rule of transitionRules) {
+        run(rule.readsGates ? `${rule.id}|${pair}|${gates}` : `${rule.id}|${pair}`, () => {
+          const transition = rule.readsGates
+            ? analyzeTransition(before, state, resolution())
+            : analyzeTransition(withoutGates(before), withoutGates(state), resolution());
+          return rule.check(transition).map((f) => ({ rule: rule.id, phase: state.label, transition: transition.label, ...f }));
+        });
+      }
     }
-    run(`${objectsId(state)}`, () => rules.filter((rule): rule is StateRule => rule.scope === 'state')
-      .flatMap((rule) => rule.check(state).map((f) => ({ rule: rule.id, phase: state.label, ...f }))));
+    for (const rule of stateRules) {
+      run(`${rule.id}|${objectsId(state)}`, () => rule.check(state).map((f) => ({ rule: rule.id, phase: state.label, ...f })));
+    }
   });
   return findings;
+}
+
+/** The state as a rule that does not read gates sees it. */
+function withoutGates(state: PhaseState): PhaseState {
+  return { ...state, phase: { ...state.phase, gates: undefined } };
 }
 
 /**
@@ -66,8 +90,9 @@ export function verifyPhases(phases: readonly Phase[], rules: readonly Rule[] = 
  * the phase the rollback starts from). What `verify`, `plan` and synthesis all check.
  */
 export function verifyEnvironment(phases: readonly Phase[], rollbacks: readonly RollbackSequence[]): Finding[] {
+  const resolutions: Resolutions = new Map();
   return [
-    ...verifyPhases(phases),
-    ...rollbacks.flatMap((rollback) => verifyPhases(rollback.phases).map((finding) => ({ ...finding, rollback: rollback.from }))),
+    ...checkSequence(phases, RULES, resolutions),
+    ...rollbacks.flatMap((rollback) => checkSequence(rollback.phases, RULES, resolutions).map((finding) => ({ ...finding, rollback: rollback.from }))),
   ];
 }

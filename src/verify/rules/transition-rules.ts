@@ -86,6 +86,7 @@ const REMOVAL_GATES = ['propagation', 'drain'] as const;
  */
 export const removalWithoutGates: TransitionRule = {
   id: 'transition/removal-without-gates',
+  readsGates: true,
   description: 'a Deployment, its pods (by a pod template change) or a subset are removed only after a phase whose gates include propagation and drain',
   scope: 'transition',
   check: ({ from, to }) => {
@@ -125,6 +126,7 @@ function destinationRulesByIdentity(state: PhaseState): Map<string, DestinationR
  */
 export const createdWithoutRolloutGate: TransitionRule = {
   id: 'transition/created-without-rollout-gate',
+  readsGates: true,
   description: 'a Deployment created by a phase, or whose pod template it changes, is listed in that phase\'s rollout gate',
   scope: 'transition',
   check: ({ from, to }) => {

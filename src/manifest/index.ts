@@ -40,7 +40,8 @@ export type Labels = Readonly<Record<string, string>>;
 
 /** True when every key/value of the selector is among the labels (an empty selector matches everything). */
 export function selectorMatches(selector: Labels, labels: Labels): boolean {
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+  for (const key in selector) if (labels[key] !== selector[key]) return false;
+  return true;
 }
 
 /** Identity of an object: what `removes` lists in plan.json and what kubectl deletes. */

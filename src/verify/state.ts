@@ -4,7 +4,7 @@
  * every lookup afterwards is by key.
  */
 import { basename } from 'node:path';
-import { byIdentity, identityKey, KubeObject, Labels, resourceName } from '../manifest';
+import { byIdentity, identityKey, KubeObject, Labels, resourceName, selectorMatches } from '../manifest';
 import { Phase } from './types';
 
 export type { Labels };
@@ -157,8 +157,15 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 /** Whether two label maps are equal. */
 export function sameLabels(a: Labels, b: Labels): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+  if (a === b) return true;
+  let keys = 0;
+  for (const key in a) {
+    if (a[key] !== b[key]) return false;
+    keys++;
+  }
+  // Every key of a has its value in b: equal when b has no other key.
+  for (const _key in b) keys--;
+  return keys === 0;
 }
 
 function stringMap(value: unknown): Labels {
@@ -392,21 +399,19 @@ function collectRoutes(virtualServices: readonly KubeObject[], services: Readonl
 }
 
 /**
- * Workloads of a namespace whose pod labels match every selector (a Service's and a subset's; contradicting
- * selectors match nothing). Starts from the rarest label's index entry, so a lookup costs what it returns.
+ * Workloads of a namespace whose pod labels match a Service's selector and a subset's labels (contradicting
+ * ones match nothing). Starts from the rarest label's index entry, so a lookup costs what it returns.
  */
-export function selectDeployments(state: PhaseState, namespace: string, ...selectors: Labels[]): DeploymentInfo[] {
-  const pairs: [string, string][] = [];
-  for (const selector of selectors) for (const key in selector) pairs.push([key, selector[key]]);
-  if (pairs.length === 0) return [...(state.deploymentsByNamespace.get(namespace) ?? [])];
+export function selectDeployments(state: PhaseState, namespace: string, selector: Labels, subsetLabels: Labels): DeploymentInfo[] {
   const byLabel = state.deploymentsByLabel.get(namespace);
-  if (!byLabel) return [];
-  let candidates: readonly DeploymentInfo[] | undefined;
-  for (const [key, value] of pairs) {
-    const list = byLabel.get(key)?.get(value) ?? [];
-    if (candidates === undefined || list.length < candidates.length) candidates = list;
+  let candidates: readonly DeploymentInfo[] = state.deploymentsByNamespace.get(namespace) ?? [];
+  for (const labels of [selector, subsetLabels]) {
+    for (const key in labels) {
+      const list = byLabel?.get(key)?.get(labels[key]) ?? [];
+      if (list.length < candidates.length) candidates = list;
+    }
   }
-  return (candidates ?? []).filter((d) => pairs.every(([key, value]) => d.podLabels[key] === value));
+  return candidates.filter((d) => selectorMatches(selector, d.podLabels) && selectorMatches(subsetLabels, d.podLabels));
 }
 
 

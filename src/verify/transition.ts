@@ -78,24 +78,29 @@ export function resolveTransition(from: PhaseState, to: PhaseState): TransitionR
     destinations.push(resolved);
     // Equal selectors on both sides (the common case) need one lookup, not two.
     const { serviceBefore, serviceAfter, subsetBefore, subsetAfter } = resolved;
-    const services = serviceBefore?.selector && serviceAfter?.selector && sameLabels(serviceBefore.selector, serviceAfter.selector)
-      ? [serviceAfter] : [serviceBefore, serviceAfter];
-    const subsets = destination.subset === undefined ? [undefined]
-      : subsetBefore && subsetAfter && sameLabels(subsetBefore.labels, subsetAfter.labels) ? [subsetAfter] : [subsetBefore, subsetAfter];
-    for (const service of services) {
-      for (const subset of subsets) {
-        for (const state of [from, to]) {
-          for (const workload of backendsOf(destination, service, subset, state) ?? []) {
-            if (carried.has(workload.key)) continue;
-            carried.set(workload.key, {
-              before: from.deployments.get(workload.key),
-              after: to.deployments.get(workload.key),
-              destination,
-            });
-          }
-        }
-      }
+    const oneService = serviceBefore === serviceAfter
+      || (serviceBefore?.selector !== undefined && serviceAfter?.selector !== undefined && sameLabels(serviceBefore.selector, serviceAfter.selector));
+    const oneSubset = destination.subset === undefined || subsetBefore === subsetAfter
+      || (subsetBefore !== undefined && subsetAfter !== undefined && sameLabels(subsetBefore.labels, subsetAfter.labels));
+    const firstService = oneService ? serviceAfter : serviceBefore;
+    const firstSubset = destination.subset === undefined ? undefined : oneSubset ? subsetAfter : subsetBefore;
+    carry(carried, destination, firstService, firstSubset, from, to);
+    if (!oneSubset) carry(carried, destination, firstService, subsetAfter, from, to);
+    if (!oneService) {
+      carry(carried, destination, serviceAfter, firstSubset, from, to);
+      if (!oneSubset) carry(carried, destination, serviceAfter, subsetAfter, from, to);
     }
   }
   return { destinations, carried };
+}
+
+/** Adds the workloads a destination reaches through a Service and subset, in `from` then in `to`, to `carried` (first destination wins). */
+function carry(carried: Map<string, CarriedWorkload>, destination: Destination, service: ServiceInfo | undefined,
+  subset: SubsetInfo | undefined, from: PhaseState, to: PhaseState): void {
+  for (const state of [from, to]) {
+    for (const workload of backendsOf(destination, service, subset, state) ?? []) {
+      if (carried.has(workload.key)) continue;
+      carried.set(workload.key, { before: from.deployments.get(workload.key), after: to.deployments.get(workload.key), destination });
+    }
+  }
 }

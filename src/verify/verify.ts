@@ -3,6 +3,7 @@ import { RULES } from './rules';
 import type { RollbackSequence } from './load';
 import { buildState, PhaseState } from './state';
 import { analyzeTransition, resolveTransition, TransitionResolution } from './transition';
+import type { PhaseGates } from '../plan/plan-file';
 import { Finding, Phase, Rule, StateRule, TransitionRule } from './types';
 
 /**
@@ -20,6 +21,22 @@ function objectsId(state: PhaseState): number {
   if (id === undefined) {
     id = nextObjectsId++;
     objectIds.set(state.deployments, id);
+  }
+  return id;
+}
+
+/** Small ids of gates by content: the keys of the clean set stay short (a rollback step's gates list thousands of objects). */
+const gatesIds = new Map<string, number>();
+const gatesIdsByObject = new WeakMap<PhaseGates, number>();
+
+function gatesId(gates: PhaseGates | undefined): number {
+  if (gates === undefined) return -1;
+  let id = gatesIdsByObject.get(gates);
+  if (id === undefined) {
+    const text = JSON.stringify(gates);
+    id = gatesIds.get(text);
+    if (id === undefined) gatesIds.set(text, (id = gatesIds.size));
+    gatesIdsByObject.set(gates, id);
   }
   return id;
 }
@@ -58,7 +75,7 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], resolut
     if (index > 0) {
       const before = states[index - 1];
       const pair = `${objectsId(before)}>${objectsId(state)}`;
-      const gates = `${JSON.stringify(before.phase.gates ?? null)}|${JSON.stringify(state.phase.gates ?? null)}`;
+      const gates = `${gatesId(before.phase.gates)}|${gatesId(state.phase.gates)}`;
       const resolution = () => {
         let resolved = resolutions.get(pair);
         if (resolved === undefined) resolutions.set(pair, (resolved = resolveTransition(before, state)));

@@ -100,6 +100,8 @@ export interface PhaseState {
   readonly destinationRules: ReadonlyMap<string, readonly DestinationRuleInfo[]>;
   /** Every destination that receives traffic (weight > 0, mirrors included), deduplicated. */
   readonly routed: readonly Destination[];
+  /** The same destinations by {@link Destination.key}. */
+  readonly routedByKey: ReadonlyMap<string, Destination>;
   /** Route lists with weights Istio rejects. */
   readonly invalidWeights: readonly InvalidWeights[];
   /** Objects that appear more than once (the later copy). */
@@ -235,7 +237,7 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
         break;
     }
   }
-  const { routed, invalidWeights } = collectRoutes(virtualServices, services);
+  const { routed, routedByKey, invalidWeights } = collectRoutes(virtualServices, services);
   return {
     deployments,
     deploymentsByLabel,
@@ -243,6 +245,7 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
     services,
     destinationRules,
     routed,
+    routedByKey,
     invalidWeights,
     duplicates,
   };
@@ -395,7 +398,7 @@ function collectRoutes(virtualServices: readonly KubeObject[], services: Readonl
     if (destination === undefined) defaultRoutes.set(service, (destination = destinationOf(service.object, host, undefined)));
     routed.set(destination.key, destination);
   }
-  return { routed: [...routed.values()], invalidWeights };
+  return { routed: [...routed.values()], routedByKey: routed, invalidWeights };
 }
 
 /**
@@ -430,6 +433,29 @@ export function destinationRuleFor(state: PhaseState, host: string, clientNamesp
   return candidates.find((r) => r.namespace === clientNamespace)
     ?? candidates.find((r) => r.namespace === serviceNamespace && exportedTo(r, clientNamespace))
     ?? candidates.find((r) => exportedTo(r, clientNamespace));
+}
+
+/** Where a destination leads in one phase. */
+export interface Resolution {
+  /** The host's Service in the phase. */
+  readonly service?: ServiceInfo;
+  /** The named subset as the phase defines it. */
+  readonly subset?: SubsetInfo;
+}
+
+/** Resolutions per phase index (shared by every state of an object list) and destination: each phase takes part in several transitions. */
+const resolutions = new WeakMap<ReadonlyMap<string, ServiceInfo>, Map<Destination, Resolution>>();
+
+/** The Service and subset a destination leads to in a phase. */
+export function resolveIn(state: PhaseState, destination: Destination): Resolution {
+  let byDestination = resolutions.get(state.services);
+  if (byDestination === undefined) resolutions.set(state.services, (byDestination = new Map()));
+  let resolution = byDestination.get(destination);
+  if (resolution === undefined) {
+    resolution = { service: state.services.get(destination.host), subset: subsetFor(state, destination) };
+    byDestination.set(destination, resolution);
+  }
+  return resolution;
 }
 
 /** The subset a destination names, as defined in this phase; undefined when the destination names none or it is not defined. */

@@ -4,7 +4,7 @@
  * Deployments each from S or from S').
  */
 import {
-  backendsOf, DeploymentInfo, Destination, PhaseState, sameLabels, ServiceInfo, subsetFor, SubsetInfo,
+  backendsOf, DeploymentInfo, Destination, PhaseState, resolveIn, sameLabels, ServiceInfo, SubsetInfo,
 } from './state';
 
 /** A workload that may receive traffic during the transition. */
@@ -59,21 +59,19 @@ export function analyzeTransition(from: PhaseState, to: PhaseState, resolution =
 
 /** Resolves the destinations of both states and the workloads they can reach. */
 export function resolveTransition(from: PhaseState, to: PhaseState): TransitionResolution {
-  const before = new Set(from.routed.map((d) => d.key));
-  const after = new Set(to.routed.map((d) => d.key));
-  const unique = new Map<string, Destination>();
-  for (const destination of [...to.routed, ...from.routed]) if (!unique.has(destination.key)) unique.set(destination.key, destination);
   const destinations: ResolvedDestination[] = [];
   const carried = new Map<string, CarriedWorkload>();
-  for (const [key, destination] of unique) {
+  const resolve = (destination: Destination): void => {
+    const before = resolveIn(from, destination);
+    const after = resolveIn(to, destination);
     const resolved: ResolvedDestination = {
       destination,
-      routedBefore: before.has(key),
-      routedAfter: after.has(key),
-      serviceBefore: from.services.get(destination.host),
-      serviceAfter: to.services.get(destination.host),
-      subsetBefore: subsetFor(from, destination),
-      subsetAfter: subsetFor(to, destination),
+      routedBefore: from.routedByKey.has(destination.key),
+      routedAfter: to.routedByKey.has(destination.key),
+      serviceBefore: before.service,
+      serviceAfter: after.service,
+      subsetBefore: before.subset,
+      subsetAfter: after.subset,
     };
     destinations.push(resolved);
     // Equal selectors on both sides (the common case) need one lookup, not two.
@@ -90,7 +88,10 @@ export function resolveTransition(from: PhaseState, to: PhaseState): TransitionR
       carry(carried, destination, serviceAfter, firstSubset, from, to);
       if (!oneSubset) carry(carried, destination, serviceAfter, subsetAfter, from, to);
     }
-  }
+  };
+  // Every destination routed on either side once (S' first: its destination objects win).
+  for (const destination of to.routed) resolve(destination);
+  for (const destination of from.routed) if (!to.routedByKey.has(destination.key)) resolve(destination);
   return { destinations, carried };
 }
 

@@ -170,9 +170,10 @@ export function sameLabels(a: Labels, b: Labels): boolean {
   return keys === 0;
 }
 
+/** Labels or a selector, with canonical values: the label index looks them up for every Service and subset. */
 function stringMap(value: unknown): Labels {
   if (value === null || typeof value !== 'object') return {};
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, canonical(String(v))]));
 }
 
 /** Indexes the objects of one phase. */

@@ -1,7 +1,7 @@
 /** Known unsafe sequences, each rejected with the right rule on the right object; known safe ones pass. */
 import { KubeObject } from '../../src/manifest';
 import { PhaseGates } from '../../src/plan/plan-file';
-import { Finding, verifyPhases } from '../../src/verify';
+import { Finding, TransitionRule, verifyPhases } from '../../src/verify';
 import { phase, phases, ServiceState, stateObjects } from './fixtures';
 
 const NS = 'shop';
@@ -174,5 +174,34 @@ describe('unsafe sequences', () => {
   test('the same object twice in a phase', () => {
     const objects = stateObjects(NS, [baseline]);
     expectFinding(verifyPhases([phase(0, 'only', [...objects, objects[1]])]), 'state/duplicate-object', 'Deployment shop/coffee-v1');
+  });
+});
+
+// Rollbacks re-apply the forward folders with other gates, and the verifier remembers what it found clean.
+describe('remembered results', () => {
+  const names = ['baseline', 'prepare', 'switch', 'cleanup'];
+  const objects = [[baseline], [prepare], [switched], [cleanup]].map((services) => stateObjects(NS, services));
+  const withGates = (gates: readonly PhaseGates[]) => objects.map((list, i) => phase(i, names[i], list, gates[i]));
+
+  test('the same object lists found clean with some gates are checked again with others', () => {
+    const drained = names.map((n) => GATES[n]);
+    const undrained = names.map((n) => (n === 'switch' ? { propagation: GATES.switch.propagation } : GATES[n]));
+    expect(verifyPhases(withGates(drained))).toEqual([]);
+    expect(rulesOf(verifyPhases(withGates(undrained)))).toContain('transition/removal-without-gates Deployment shop/coffee-v1');
+    expect(verifyPhases(withGates(drained))).toEqual([]);
+  });
+
+  test('a rule that does not declare reading gates is given phases without them; one that does sees them', () => {
+    const seen: Record<string, unknown[]> = { blind: [], reading: [] };
+    const probe = (name: 'blind' | 'reading'): TransitionRule => ({
+      id: `transition/probe-${name}`, description: 'records the gates it is given', scope: 'transition', readsGates: name === 'reading',
+      check: ({ from }) => {
+        seen[name].push(from.phase.gates);
+        return [];
+      },
+    });
+    verifyPhases(withGates(names.map((n) => GATES[n])), [probe('blind'), probe('reading')]);
+    expect(seen.blind).toEqual([undefined, undefined, undefined]);
+    expect(seen.reading).toEqual([GATES.baseline, GATES.prepare, GATES.switch]);
   });
 });

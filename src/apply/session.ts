@@ -40,7 +40,8 @@ export type FailureHandler = (what: string, command: string, result: CommandResu
 
 type PropagationMethod = 'reconciled' | 'istioctl' | 'sleep';
 
-const METHOD_DESCRIPTIONS: Record<PropagationMethod, string> = {
+/** How the propagation gate waits, as printed once per run (also by apply.sh). */
+export const METHOD_DESCRIPTIONS: Record<PropagationMethod, string> = {
   reconciled: 'istiod reports config status: waiting for the Reconciled condition (kubectl wait)',
   istioctl: 'istiod reports no config status: waiting with istioctl x wait --for=distribution',
   sleep: 'istiod reports no config status and istioctl is not on PATH: waiting the plan\'s fixed seconds',

@@ -4,7 +4,7 @@
  * `phased-rollout apply` (and with `--rollback`, `phased-rollout rollback`), in the same order, with
  * the same resume record and the same gates.
  */
-import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from '../apply/session';
+import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS, METHOD_DESCRIPTIONS } from '../apply/session';
 import { KUBECTL, namespaceArgs, resourceArg, shellQuote } from '../apply/kubectl';
 import { planIdentity, RECORD_JSONPATH, recordManifest, recordName } from '../apply/record';
 import { rollbackIdentity } from '../apply/rollback';
@@ -20,6 +20,11 @@ function outputIdentity(output: Pick<EnvironmentOutput, 'plan' | 'phases'>): str
     path: phase.path,
     files: phase.files.map((file) => ({ name: file.name, content: file.yaml })),
   })));
+}
+
+/** Text for inside sh double quotes: the characters that are special there escaped. */
+function doubleQuoted(text: string): string {
+  return text.replace(/[\\"$`]/g, (c) => `\\${c}`);
 }
 
 /** The words of a command, quoted for sh. */
@@ -174,13 +179,13 @@ propagation() {
   if [ -z "$METHOD" ]; then
     if [ -n "$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null || true)" ]; then
       METHOD='reconciled'
-      echo "  propagation: istiod reports config status: waiting for the Reconciled condition (kubectl wait)"
+      echo "  propagation: ${doubleQuoted(METHOD_DESCRIPTIONS.reconciled)}"
     elif command -v istioctl >/dev/null 2>&1; then
       METHOD='istioctl'
-      echo "  propagation: istiod reports no config status: waiting with istioctl x wait --for=distribution"
+      echo "  propagation: ${doubleQuoted(METHOD_DESCRIPTIONS.istioctl)}"
     else
       METHOD='sleep'
-      echo "  propagation: istiod reports no config status and istioctl is not on PATH: waiting the plan's fixed seconds"
+      echo "  propagation: ${doubleQuoted(METHOD_DESCRIPTIONS.sleep)}"
     fi
   fi
   if [ "$METHOD" = sleep ]; then

@@ -37,3 +37,9 @@ export function parseCommandArgs<T extends NonNullable<Parameters<typeof parseAr
     throw new UsageError((error as Error).message);
   }
 }
+
+/** The one environment folder a command takes (`dist/production`), or a UsageError. */
+export function environmentFolder(positionals: readonly string[]): string {
+  if (positionals.length !== 1) throw new UsageError('expected one environment folder, e.g. dist/production');
+  return positionals[0];
+}

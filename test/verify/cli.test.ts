@@ -106,7 +106,7 @@ describe('unusable input: exit 2 with a clear message', () => {
   });
 
   test('usage errors', async () => {
-    expect(await verify()).toEqual({ code: 2, error: 'expected one environment folder' });
+    expect(await verify()).toEqual({ code: 2, error: 'expected one environment folder, e.g. dist/production' });
     expect(await verify(root, '-o', 'yaml')).toEqual({ code: 2, error: '-o must be text or json, not "yaml"' });
   });
 });

@@ -3,7 +3,7 @@
  * applies the phases of a synthesized environment in order, passing each phase's gates.
  */
 import { applyPlan, DEFAULT_PROPAGATION_TIMEOUT_SECONDS, processRuntime, readPlanDirectory, shellQuote, timeScaleFrom } from '../../apply';
-import { parseCommandArgs, UsageError } from '../errors';
+import { environmentFolder, parseCommandArgs, UsageError } from '../errors';
 
 /** Options shared by the commands that act on a cluster. */
 export const CLUSTER_OPTIONS = {
@@ -46,8 +46,7 @@ export function clusterOptions(values: Record<string, any>): ClusterOptions {
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...CLUSTER_OPTIONS, from: { type: 'string' }, to: { type: 'string' } }, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production`);
-  const [dir] = positionals;
+  const dir = environmentFolder(positionals);
   const cluster = clusterOptions(values);
   const to = values.to === undefined ? [] : ['--to', values.to];
   await applyPlan({

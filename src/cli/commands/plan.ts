@@ -5,17 +5,17 @@
  */
 import { formatReview, reviewPhases, reviewRollbacks } from '../../plan/review';
 import { loadPhases, verifyEnvironment } from '../../verify';
-import { parseCommandArgs, UsageError } from '../errors';
+import { environmentFolder, parseCommandArgs } from '../errors';
 
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {}, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production`);
-  const { environment, phases, plan, rollbacks } = loadPhases(positionals[0]);
+  const dir = environmentFolder(positionals);
+  const { environment, phases, plan, rollbacks } = loadPhases(dir);
   const findings = verifyEnvironment(phases, rollbacks);
   process.stdout.write(formatReview(environment, reviewPhases(phases), findings, reviewRollbacks(plan?.rollbacks)));
   process.stdout.write(findings.length === 0
-    ? `\nverified: no phase and no transition drops a request (phased-rollout verify ${positionals[0]})\n`
-    : `\nNOT SAFE: ${findings.length} finding(s); phased-rollout verify ${positionals[0]} explains each and its fix\n`);
+    ? `\nverified: no phase and no transition drops a request (phased-rollout verify ${dir})\n`
+    : `\nNOT SAFE: ${findings.length} finding(s); phased-rollout verify ${dir} explains each and its fix\n`);
   return findings.length === 0 ? 0 : 1;
 }

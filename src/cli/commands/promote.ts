@@ -5,15 +5,14 @@
 import { basename, dirname, join } from 'node:path';
 import { processRuntime, readPlanDirectory } from '../../apply';
 import { promote } from '../../argocd/promote';
-import { parseCommandArgs, UsageError } from '../errors';
+import { environmentFolder, parseCommandArgs, UsageError } from '../errors';
 import { CLUSTER_OPTIONS, clusterOptions } from './apply';
 
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...CLUSTER_OPTIONS, argocd: { type: 'boolean' }, 'app-file': { type: 'string' } }, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production`);
+  const dir = environmentFolder(positionals);
   if (values.argocd !== true) throw new UsageError(`--argocd is required (Argo CD is the only promotion target)`);
-  const [dir] = positionals;
   const appFile = values['app-file'] ?? join(dirname(dir), 'argocd', `${basename(dir)}.yaml`);
   await promote({ planDir: readPlanDirectory(dir), appFile, ...clusterOptions(values) }, processRuntime());
   return 0;

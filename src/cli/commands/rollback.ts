@@ -4,14 +4,13 @@
  */
 import { processRuntime, shellQuote } from '../../apply';
 import { rollback } from '../../apply/rollback';
-import { parseCommandArgs, UsageError } from '../errors';
+import { environmentFolder, parseCommandArgs } from '../errors';
 import { CLUSTER_OPTIONS, clusterOptions } from './apply';
 
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...CLUSTER_OPTIONS, from: { type: 'string' } }, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder, e.g. dist/production`);
-  const [dir] = positionals;
+  const dir = environmentFolder(positionals);
   const cluster = clusterOptions(values);
   await rollback({
     dir,

@@ -5,7 +5,7 @@
  */
 import { PhaseTraffic, SCHEDULES, ScheduleKind, simulateRelease, SimulationResult, sumTraffic, TrafficCounts } from '../../simulate';
 import { loadPhases } from '../../verify';
-import { parseCommandArgs, UsageError } from '../errors';
+import { environmentFolder, parseCommandArgs, UsageError } from '../errors';
 import { counted } from '../../format';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
@@ -49,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     qps: { type: 'string' }, connections: { type: 'string' }, duration: { type: 'string' }, runs: { type: 'string' },
     seed: { type: 'string' }, schedule: { type: 'string' }, output: { type: 'string', short: 'o' },
   }, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder`);
+  const dir = environmentFolder(positionals);
   const output = values.output ?? 'text';
   if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
   const schedule = (values.schedule ?? 'random') as ScheduleKind;
@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   const runs = positiveNumber(values.runs, 'runs', 1, true);
 
-  const { environment, phases } = loadPhases(positionals[0]);
+  const { environment, phases } = loadPhases(dir);
   const results = Array.from({ length: runs }, (_, i) => simulateRelease(phases, { ...options, seed: seed + i }));
   const perPhase = phasesOfRuns(results);
   const total = sumTraffic(results.map((r) => r.total));

@@ -1,6 +1,6 @@
 /** `phased-rollout verify DIR [-o json]`: exit 0 when every phase and transition is safe, 1 with findings, 2 on unusable input. */
 import { Finding, loadPhases, verifyEnvironment } from '../../verify';
-import { parseCommandArgs, UsageError } from '../errors';
+import { environmentFolder, parseCommandArgs, UsageError } from '../errors';
 import { counted } from '../../format';
 
 function formatFinding(finding: Finding): string {
@@ -15,11 +15,11 @@ function formatFinding(finding: Finding): string {
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' } }, true);
-  if (positionals.length !== 1) throw new UsageError(`expected one environment folder`);
+  const dir = environmentFolder(positionals);
   const output = values.output ?? 'text';
   if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
 
-  const { environment, phases, rollbacks } = loadPhases(positionals[0]);
+  const { environment, phases, rollbacks } = loadPhases(dir);
   const findings = verifyEnvironment(phases, rollbacks);
   const transitions = phases.length - 1;
   if (output === 'json') {

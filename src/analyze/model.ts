@@ -3,7 +3,8 @@
  * imply, and the defaults `istioctl analyze` assumes when it analyzes files.
  */
 import { identityKey, KubeObject } from '../manifest';
-import { isKind, Kind, Labels, labelsOf, podTemplate } from './resources';
+import { isKind, Kind, KIND_GROUPS, Labels, labelsOf, podTemplate } from './resources';
+import { appendTo } from '../collections';
 
 /** A workload instance that selectors can match: a Pod object, or a Deployment standing for its replicas. */
 export interface Workload {
@@ -72,8 +73,21 @@ export class AnalysisContext {
 
   /** Every workload: Pod objects as they are, and one per Deployment with its pod template's labels. */
   readonly workloads: readonly Workload[];
+  /** The objects of each kind the analyzers read, in input order (built once: analyzers look up per object). */
+  private readonly byKind = new Map<Kind, KubeObject[]>();
+  /** The same by namespace too, and the first object of each kind, namespace and name. */
+  private readonly byNamespace = new Map<string, KubeObject[]>();
+  private readonly byName = new Map<string, KubeObject>();
 
-  private constructor(private readonly objects: readonly KubeObject[]) {
+  private constructor(objects: readonly KubeObject[]) {
+    for (const obj of objects) {
+      const kind = obj.kind as Kind;
+      if (!Object.prototype.hasOwnProperty.call(KIND_GROUPS, kind) || !isKind(obj, kind)) continue;
+      appendTo(this.byKind, kind, obj);
+      appendTo(this.byNamespace, `${kind}\n${namespaceOf(obj)}`, obj);
+      const key = `${kind}\n${namespaceOf(obj)}\n${obj.metadata.name}`;
+      if (!this.byName.has(key)) this.byName.set(key, obj);
+    }
     const pods = this.ofKind('Pod').map((pod) => ({
       source: pod,
       namespace: namespaceOf(pod),
@@ -88,14 +102,13 @@ export class AnalysisContext {
     this.workloads = [...pods, ...deployments];
   }
 
-  /** The objects of one kind, in input order. */
-  ofKind(kind: Kind): KubeObject[] {
-    return this.objects.filter((obj) => isKind(obj, kind));
+  /** The objects of one kind (in one namespace, '' for none, when given), in input order. */
+  ofKind(kind: Kind, namespace?: string): KubeObject[] {
+    return [...((namespace === undefined ? this.byKind.get(kind) : this.byNamespace.get(`${kind}\n${namespace}`)) ?? [])];
   }
 
-  /** The object of a kind with this namespace ('' for none) and name, if any. */
+  /** The object of a kind with this namespace ('' for none) and name, if any (the first one). */
   find(kind: Kind, namespace: string, name: string): KubeObject | undefined {
-    return this.objects.find((obj) => isKind(obj, kind) && namespaceOf(obj) === namespace && obj.metadata.name === name);
+    return this.byName.get(`${kind}\n${namespace}\n${name}`);
   }
 }
-

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { byIdentity, identityKey, KubeObject, Labels, resourceName, selectorMatches } from '../manifest';
 import { Phase } from './types';
+import { appendTo } from '../collections';
 
 export type { Labels };
 
@@ -217,13 +218,13 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
       case 'workload': {
         const { info } = facts;
         deployments.set(info.key, info);
-        push(deploymentsByNamespace, info.namespace, info);
+        appendTo(deploymentsByNamespace, info.namespace, info);
         let byLabel = deploymentsByLabel.get(info.namespace);
         if (byLabel === undefined) deploymentsByLabel.set(info.namespace, (byLabel = new Map()));
         for (const key in info.podLabels) {
           let byValue = byLabel.get(key);
           if (byValue === undefined) byLabel.set(key, (byValue = new Map()));
-          push(byValue, info.podLabels[key], info);
+          appendTo(byValue, info.podLabels[key], info);
         }
         break;
       }
@@ -231,7 +232,7 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
         services.set(facts.host, facts.info);
         break;
       case 'destinationRule':
-        push(destinationRules, facts.host, facts.info);
+        appendTo(destinationRules, facts.host, facts.info);
         break;
       case 'virtualService':
         virtualServices.push(object);
@@ -314,12 +315,6 @@ function readFacts(object: KubeObject): ObjectFacts {
     default:
       return undefined;
   }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** What one VirtualService contributes to any state that holds it. */

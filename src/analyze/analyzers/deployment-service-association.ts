@@ -2,6 +2,7 @@
  * deployment.ServiceAssociationAnalyzer: the Services selecting a mesh Deployment's pods must not use one port
  * with different protocols, nor one targetPort behind different ports.
  */
+import { appendTo } from '../../collections';
 import { KubeObject } from '../../manifest';
 import { Analyzer } from '../analyzer';
 import { DeploymentAssociatedToMultipleServices, DeploymentConflictingPorts, Diagnostic, report } from '../messages';
@@ -15,10 +16,11 @@ export const serviceAssociationAnalyzer: Analyzer = {
   description: 'Checks association between services and pods',
   kinds: ['Service', 'Deployment', 'Namespace'],
   analyze(context) {
+    const selecting = selectingServices(context);
     return context.ofKind('Deployment')
       .filter((deployment) => !isWaypoint(deployment) && inMesh(deployment, context))
       .flatMap((deployment) => {
-        const services = matchingServices(deployment, context);
+        const services = selecting(deployment);
         return [...protocolConflicts(deployment, services), ...targetPortConflicts(deployment, services)];
       });
   },
@@ -46,13 +48,25 @@ function inMesh(deployment: KubeObject, context: AnalysisContext): boolean {
   return namespace !== undefined && labelsOf(namespace)['istio-injection'] === 'enabled';
 }
 
-function matchingServices(deployment: KubeObject, context: AnalysisContext): NamedService[] {
-  const podLabels = podTemplate(deployment).labels;
-  return context.ofKind('Service')
-    .map((service) => ({ service, spec: serviceSpec(service) }))
-    .filter(({ service, spec }) => Object.keys(spec.selector).length > 0 && selectorMatches(spec.selector, podLabels)
-      && namespaceOf(service) === namespaceOf(deployment))
-    .map(({ service, spec }) => ({ name: fullName(service), spec }));
+/**
+ * The Services (with a selector) that select a Deployment's pods. Each Service's spec is read once, and a
+ * Deployment is matched only against the Services of its namespace that select on one of its label pairs.
+ */
+function selectingServices(context: AnalysisContext): (deployment: KubeObject) => NamedService[] {
+  const byLabel = new Map<string, { readonly service: KubeObject; readonly spec: ServiceSpec; readonly index: number }[]>();
+  context.ofKind('Service').forEach((service, index) => {
+    const spec = serviceSpec(service);
+    const [key] = Object.keys(spec.selector);
+    if (key !== undefined) appendTo(byLabel, `${namespaceOf(service)}\n${key}=${spec.selector[key]}`, { service, spec, index });
+  });
+  return (deployment) => {
+    const podLabels = podTemplate(deployment).labels;
+    const candidates = Object.entries(podLabels).flatMap(([key, value]) => byLabel.get(`${namespaceOf(deployment)}\n${key}=${value}`) ?? []);
+    return candidates
+      .filter(({ spec }) => selectorMatches(spec.selector, podLabels))
+      .sort((a, b) => a.index - b.index) // input order, as before
+      .map(({ service, spec }) => ({ name: fullName(service), spec }));
+  };
 }
 
 function protocolConflicts(deployment: KubeObject, services: readonly NamedService[]): Diagnostic[] {

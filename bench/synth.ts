@@ -7,7 +7,8 @@
  *   (a) our synthesis of the phase bundles (`phased-rollout synth`);
  *   (b) a plain cdk8s app that renders each distinct object of (a)'s output once (no phases);
  *   (c) the floor: a Node.js process that only loads cdk8s and cdk8s-plus-27;
- *   (d) `phased-rollout verify` on one environment of (a)'s output.
+ *   (d) `phased-rollout verify` on one environment of (a)'s output;
+ *   (e) `phased-rollout analyze` of one phase folder of it (printed only: a quadratic analyzer shows here).
  * Growth is measured the same way: the two largest sizes' synthesis again, interleaved.
  * It prints wall time, peak RSS and objects per second, then one line of JSON with the ratios.
  * Options: --quick (smaller sizes), --disk (write to the temporary folder, not to RAM).
@@ -144,6 +145,7 @@ try {
       },
       floor: () => measure('node', ['-e', FLOOR]),
       verify: () => measure('node', [cli, 'verify', join(out, 'production')]),
+      analyze: () => measure('node', [cli, 'analyze', join(out, 'production', '01-prepare')]),
     });
     results[services] = r;
     console.log(`${services} services x 3 environments: ${total} objects in the phase bundles, ${distinct.length} distinct`);
@@ -151,6 +153,7 @@ try {
     console.log(row('(b) plain cdk8s, distinct objects', r.distinct, distinct.length));
     console.log(row('(c) floor: load cdk8s + plus-27', r.floor));
     console.log(row('(d) verify one environment', r.verify, Math.round(total / 3)));
+    console.log(row('(e) analyze one phase folder', r.analyze));
     console.log(`  a/b = ${(r.synth.ms / r.distinct.ms).toFixed(2)}\n`);
     // The two largest matrices stay for the growth measurement.
     if (services < SIZES[SIZES.length - 2]) rmSync(dir, { recursive: true, force: true });

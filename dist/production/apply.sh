@@ -257,7 +257,9 @@ after() { # the phase or step after the given one in LABELS, empty after the las
 
 read_record() {
   record=$(kubectl_ get configmap "$RECORD" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.plan}|{.data.completed}|{.data.applying}|{.data.finished}') || {
-    echo "$TITLE: cannot read the resume record (kubectl get configmap $RECORD -n $NAMESPACE)" >&2
+    hint=''
+    if [ "$DRY_RUN" = 1 ]; then hint=' (to preview without a cluster, pass --from PHASE)'; fi
+    echo "$TITLE: cannot read the resume record (kubectl get configmap $RECORD -n $NAMESPACE)$hint" >&2
     exit 1
   }
   rec_plan='' rec_completed='' rec_applying='' rec_finished=''

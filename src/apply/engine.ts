@@ -91,7 +91,9 @@ export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 't
 export async function readRecord(session: ClusterSession, plan: PlanFile): Promise<Omit<ResumeRecord, 'title'> | undefined> {
   const read = await session.read(['get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
   if (read.code !== 0) {
-    throw new ApplyFailure(`cannot read the resume record (kubectl get configmap ${recordName(plan.environment)} -n ${plan.namespace} exited ${read.code}): ${read.stderr.trim()}`);
+    // A dry run is often a preview with no cluster at hand: say how to get one anyway.
+    const hint = session.dryRun ? ' (to preview without a cluster, pass --from PHASE)' : '';
+    throw new ApplyFailure(`cannot read the resume record (kubectl get configmap ${recordName(plan.environment)} -n ${plan.namespace} exited ${read.code})${hint}: ${read.stderr.trim()}`);
   }
   return parseRecordLine(read.stdout);
 }

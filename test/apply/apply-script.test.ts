@@ -104,6 +104,14 @@ test('--dry-run prints the commands and calls nothing; unknown phases and option
   expect(cluster.calls()).toEqual([]);
 });
 
+test('a dry run of apply.sh that cannot read the resume record says how to preview without a cluster', () => {
+  const cluster = new StandInCluster();
+  const dry = script('staging', cluster, { fail: 'get configmap' }, '--dry-run');
+  expect(dry.status).toBe(1);
+  expect(dry.stderr).toContain('staging: cannot read the resume record (kubectl get configmap phased-rollout-staging -n staging) (to preview without a cluster, pass --from PHASE)');
+  expect(script('staging', cluster, { fail: 'get configmap' }).stderr).not.toContain('to preview');
+});
+
 test.each([
   ['production', '02-switch', { istioStatus: true }],
   ['production', '03-cleanup', { istioStatus: true }],

@@ -102,6 +102,15 @@ test('a failing gate stops the run with exit 1, names phase and gate, and prints
   expect(cluster.record()).toEqual(expect.objectContaining({ completed: '00-baseline', applying: '01-prepare', finished: 'false' }));
 });
 
+test('a dry run that cannot read the resume record (no cluster at hand) says how to preview anyway', async () => {
+  useCluster({ istioStatus: true, fail: 'get configmap' });
+  const result = await apply(production, '--dry-run');
+  expect(result.code).toBe(1);
+  expect(result.error).toMatch(/^cannot read the resume record \(kubectl get configmap phased-rollout-production -n production exited 1\) \(to preview without a cluster, pass --from PHASE\): error: /);
+  expect((await apply(production, '--dry-run', '--from', '00-baseline')).code).toBe(0);
+  expect((await apply(production)).error).not.toMatch(/to preview/);
+});
+
 test('a rerun without --from resumes after the recorded phase; a finished plan rerun changes nothing', async () => {
   process.env = cluster.env({ istioStatus: true, fail: 'rollout status deployment/coffee-shop-v2' });
   expect((await apply(production)).code).toBe(1);

@@ -293,12 +293,12 @@ let readBuffer = Buffer.allocUnsafe(1 << 20);
  * it is asked what it is only when reading does not give a regular file's text.
  */
 function readBoundedText(file: string, where: string): string {
-  const tooLarge = () => new InputError(`${where}: larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB`);
+  const cannotRead = (error: unknown) => new InputError(`${where}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw new InputError(`${where}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw cannotRead(error);
   }
   try {
     let length = 0;
@@ -320,8 +320,8 @@ function readBoundedText(file: string, where: string): string {
     // Nothing, too much or a failure: the cases where what the path is decides the message.
     if (length === 0 || length > MAX_MANIFEST_BYTES || failure !== undefined) {
       if (!fstatSync(fd).isFile()) throw new InputError(`${where}: not a regular file`);
-      if (length > MAX_MANIFEST_BYTES) throw tooLarge();
-      if (failure !== undefined) throw new InputError(`${where}: cannot read: ${(failure as NodeJS.ErrnoException).code ?? (failure as Error).message}`);
+      if (length > MAX_MANIFEST_BYTES) throw new InputError(`${where}: larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB`);
+      if (failure !== undefined) throw cannotRead(failure);
     }
     return readBuffer.toString('utf8', 0, length);
   } finally {

@@ -4,9 +4,9 @@
  * every lookup afterwards is by key.
  */
 import { basename } from 'node:path';
+import { appendTo } from '../collections';
 import { byIdentity, identityKey, KubeObject, Labels, resourceName, selectorMatches } from '../manifest';
 import { Phase } from './types';
-import { appendTo } from '../collections';
 
 export type { Labels };
 

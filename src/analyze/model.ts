@@ -2,9 +2,9 @@
  * The state the analyzers read: the input objects indexed by kind, the workloads (pods) they
  * imply, and the defaults `istioctl analyze` assumes when it analyzes files.
  */
+import { appendTo } from '../collections';
 import { identityKey, KubeObject } from '../manifest';
 import { isKind, Kind, KIND_GROUPS, Labels, labelsOf, podTemplate } from './resources';
-import { appendTo } from '../collections';
 
 /** A workload instance that selectors can match: a Pod object, or a Deployment standing for its replicas. */
 export interface Workload {

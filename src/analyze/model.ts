@@ -75,8 +75,9 @@ export class AnalysisContext {
   readonly workloads: readonly Workload[];
   /** The objects of each kind the analyzers read, in input order (built once: analyzers look up per object). */
   private readonly byKind = new Map<Kind, KubeObject[]>();
-  /** The same by namespace too, and the first object of each kind, namespace and name. */
+  /** The same by kind and namespace (`Kind\nnamespace`). */
   private readonly byNamespace = new Map<string, KubeObject[]>();
+  /** The first object of each kind, namespace and name (`Kind\nnamespace\nname`). */
   private readonly byName = new Map<string, KubeObject>();
 
   private constructor(objects: readonly KubeObject[]) {

@@ -156,7 +156,8 @@ function sameRefs(refs: readonly ObjectRef[], objects: readonly (KubeObject | Ob
     const other = objects[i];
     const { kind, apiVersion } = other;
     const { name, namespace } = 'metadata' in other ? other.metadata : other;
-    if (ref.name !== name || ref.kind !== kind || ref.namespace !== namespace || apiGroup(ref.apiVersion) !== apiGroup(apiVersion)) return false;
+    if (ref.name !== name || ref.kind !== kind || ref.namespace !== namespace) return false;
+    if (ref.apiVersion !== apiVersion && apiGroup(ref.apiVersion) !== apiGroup(apiVersion)) return false;
   }
   return true;
 }

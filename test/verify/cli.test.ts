@@ -87,6 +87,32 @@ describe('unusable input: exit 2 with a clear message', () => {
     expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/lists Deployment shop\/coffee-v1 in 01-prepare, which the folder does not hold/) });
   });
 
+  // plan.json as written by hand: the same objects in another order are consistent; anything else is named.
+  describe('plan.json against the folders', () => {
+    const editPlan = (edit: (planFile: any) => void) => {
+      const file = join(root, 'plan.json');
+      const planFile = JSON.parse(readFileSync(file, 'utf8'));
+      edit(planFile);
+      writeFileSync(file, JSON.stringify(planFile));
+    };
+    beforeEach(() => writeEnvironment(root, 'production', 'shop', planPhases('shop', plan, true), true));
+
+    test('the same objects and removals listed in another order', async () => {
+      editPlan((planFile) => planFile.phases.forEach((phase: any) => { phase.objects.reverse(); phase.removes.reverse(); }));
+      expect(await verify(root)).toEqual({ code: 0 });
+    });
+
+    test('a folder holding an object the plan does not list', async () => {
+      editPlan((planFile) => { planFile.phases[1].objects = planFile.phases[1].objects.filter((ref: any) => ref.name !== 'coffee-v2'); });
+      expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/01-prepare holds (Deployment|PodDisruptionBudget) shop\/coffee-v2, which the plan does not list$/) });
+    });
+
+    test('a phase dropping an object its removes do not list', async () => {
+      editPlan((planFile) => { planFile.phases.at(-1).removes = []; });
+      expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/04-cleanup drops \w+ shop\/coffee-v1, which its removes do not list$/) });
+    });
+  });
+
   // A mistyped field would otherwise read as absent: the plan would pass as safe although the API server rejects it.
   test.each([
     ['hosts that are not a list', 'VirtualService', (o: any) => { o.spec.hosts = 5; }, 'VirtualService shop/coffee: spec.hosts: expected a list, not 5'],

@@ -44,6 +44,15 @@ export function selectorMatches(selector: Labels, labels: Labels): boolean {
   return true;
 }
 
+/**
+ * Whether entry `index` of a VirtualService route list receives traffic: a positive weight, or being the
+ * sole destination, which receives all traffic whatever its weight (Istio's rule).
+ */
+export function receivesTraffic(route: readonly unknown[], index: number): boolean {
+  const weight = (route[index] as { weight?: unknown } | null | undefined)?.weight;
+  return route.length === 1 || (typeof weight === 'number' && weight > 0);
+}
+
 /** Identity of an object: what `removes` lists in plan.json and what kubectl deletes. */
 export interface ObjectRef {
   readonly apiVersion: string;

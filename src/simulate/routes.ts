@@ -2,7 +2,7 @@
  * Reading VirtualServices the way a proxy applies them: which rule a request matches and where its route
  * sends it, with the verifier's host normalization and weight semantics.
  */
-import { KubeObject } from '../manifest';
+import { KubeObject, receivesTraffic } from '../manifest';
 import { namespaceOf, normalizeHost } from '../verify/state';
 
 /** One weighted destination of a route. */
@@ -46,10 +46,10 @@ export function pathOf(vs: KubeObject): string {
 function weighted(vs: KubeObject, route: unknown): WeightedDestination[] {
   const list: any[] = Array.isArray(route) ? route : [];
   const namespace = namespaceOf(vs);
-  return list.flatMap((r) => {
-    const weight = list.length === 1 ? 1 : typeof r?.weight === 'number' ? r.weight : 0;
+  return list.flatMap((r, i) => {
     const host = r?.destination?.host;
-    if (weight <= 0 || typeof host !== 'string') return [];
+    if (!receivesTraffic(list, i) || typeof host !== 'string') return [];
+    const weight = list.length === 1 ? 1 : r.weight;
     const subset = typeof r.destination.subset === 'string' && r.destination.subset !== '' ? r.destination.subset : undefined;
     return [{ host: normalizeHost(host, namespace), subset, weight }];
   });

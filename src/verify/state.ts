@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { appendTo } from '../collections';
-import { byIdentity, identityKey, KubeObject, Labels, resourceName, selectorMatches } from '../manifest';
+import { byIdentity, identityKey, KubeObject, Labels, receivesTraffic, resourceName, selectorMatches } from '../manifest';
 import { Phase } from './types';
 
 export type { Labels };
@@ -362,9 +362,8 @@ function routesOf(vs: KubeObject): VirtualServiceRoutes {
       const weights = route.map((r) => (typeof r?.weight === 'number' ? r.weight : route.length === 1 ? 100 : 0));
       if (weights.some((w) => w < 0)) invalidWeights.push({ source: vs, where, reason: 'negative' });
       else if (route.length > 1 && weights.every((w) => w === 0)) invalidWeights.push({ source: vs, where, reason: 'zero-total' });
-      // A sole destination receives all traffic whatever its weight (Istio's rule).
       route.forEach((r, i) => {
-        if (route.length === 1 || weights[i] > 0) add(r?.destination?.host, r?.destination?.subset);
+        if (receivesTraffic(route, i)) add(r?.destination?.host, r?.destination?.subset);
       });
       if (rule?.mirror && rule.mirrorPercentage?.value !== 0) add(rule.mirror.host, rule.mirror.subset);
       for (const mirror of Array.isArray(rule?.mirrors) ? rule.mirrors : []) {

@@ -11,7 +11,7 @@ import { Phase } from './types';
 export type { Labels };
 
 /** Kinds whose pod template makes the pods that Services select (Deployments in synthesized plans). */
-export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
 /** A workload (Deployment or another kind with a pod template) and what routing needs to know about it. */
 export interface DeploymentInfo {

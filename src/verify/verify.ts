@@ -1,9 +1,9 @@
 /** Runs the rule registry over a sequence of phases: pure, in memory, linear in the number of objects. */
-import { RULES } from './rules';
+import type { PhaseGates } from '../plan/plan-file';
 import type { RollbackSequence } from './load';
+import { RULES } from './rules';
 import { buildState, PhaseState } from './state';
 import { analyzeTransition, resolveTransition, TransitionResolution } from './transition';
-import type { PhaseGates } from '../plan/plan-file';
 import { Finding, Phase, Rule, StateRule, TransitionRule } from './types';
 
 /**

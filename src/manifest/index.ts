@@ -3,7 +3,7 @@
  * names objects the way kubectl and istioctl do, and reports unusable input.
  */
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import type * as JsYaml from 'js-yaml';
 import type * as StrictYaml from 'yaml';
 import { parseBlockYaml } from './block-yaml';
@@ -287,9 +287,14 @@ function collect(value: unknown, where: string, into: KubeObject[]): void {
   into.push(obj as KubeObject);
 }
 
+/** How messages name a file: relative to `root` (a plain slice for a path under it, as phase folders are read). */
+export function displayPath(file: string, root: string): string {
+  return file.startsWith(root + sep) ? file.slice(root.length + 1) : relative(root, file) || file;
+}
+
 /** Reads one manifest file (.yaml, .yml or .json). */
 export function readManifestFile(file: string, displayRoot = process.cwd()): KubeObject[] {
-  const where = relative(displayRoot, file) || file;
+  const where = displayPath(file, displayRoot);
   return parseManifests(readBoundedText(file, where), where);
 }
 

@@ -3,8 +3,8 @@
  * optional) into phases, and refuses input it cannot use.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
-import { apiGroup, byIdentity, identityKey, InputError, KubeObject, manifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
+import { basename, join, resolve } from 'node:path';
+import { apiGroup, byIdentity, displayPath, identityKey, InputError, KubeObject, manifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
 import { removals } from '../plan/gates';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
 import { shapeProblem } from './shape';
@@ -76,11 +76,12 @@ export function loadPhases(dir: string): LoadedEnvironment {
   const root = resolve(dir);
   const loaded = folders.map(({ folder, name }) => {
     const path = join(dir, folder);
-    const objects = manifestFiles(path).flatMap((file) => {
+    // Absolute paths under root: each file's display name is then a slice, not a path.relative per file.
+    const objects = manifestFiles(join(root, folder)).flatMap((file) => {
       const read = readManifestFile(file, root);
       for (const object of read) {
         const problem = shapeProblem(object);
-        if (problem) throw new InputError(`${relative(root, file) || file}: ${resourceName(object)}: ${problem}`);
+        if (problem) throw new InputError(`${displayPath(file, root)}: ${resourceName(object)}: ${problem}`);
       }
       return read;
     });

@@ -174,8 +174,16 @@ function parsePlainDocuments(text: string, file: string, previous: readonly Pars
   // A leading `---` opens the first document rather than ending an empty one.
   if (docs.length > 1 && docs[0].trim() === '') docs.shift();
   const parsed: ParsedDocument[] = [];
-  for (const doc of docs) {
-    let found = previous.find((known) => known.text === doc);
+  let previousByText: Map<string, ParsedDocument> | undefined;
+  const known = (doc: string, index: number): ParsedDocument | undefined => {
+    if (previous[index]?.text === doc) return previous[index]; // most documents keep their place
+    if (previous.length <= 8) return previous.find((document) => document.text === doc);
+    // A file of many documents (a whole environment in one file): look them up rather than compare each with each.
+    previousByText ??= new Map(previous.map((document) => [document.text, document]));
+    return previousByText.get(doc);
+  };
+  for (const [index, doc] of docs.entries()) {
+    let found = known(doc, index);
     if (found === undefined) {
       let value = parseBlockYaml(doc, 2 * MAX_NESTING);
       if (value === undefined) value = parseWithJsYaml(doc, file);

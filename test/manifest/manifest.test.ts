@@ -59,6 +59,18 @@ describe('parsing manifests', () => {
     expect(parseManifests(`${SERVICE}---\n${pod('v1')}`, '03-back/shop.yaml')[1].spec.image).toBe('v1');
   });
 
+  test('a file of many documents read again: moved and unchanged documents shared, changed ones read', () => {
+    const config = (i: number, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  v: ${value}\n`;
+    const first = parseManifests(Array.from({ length: 20 }, (_, i) => config(i, 'a')).join('---\n'), '00-one/all.yaml');
+    // Reversed, and document 5 changed: neither the same place nor the same text for every document.
+    const texts = Array.from({ length: 20 }, (_, i) => config(i, i === 5 ? 'b' : 'a')).reverse();
+    const second = parseManifests(texts.join('---\n'), '01-two/all.yaml');
+    expect(second.map((o) => o.metadata.name)).toEqual(Array.from({ length: 20 }, (_, i) => `c${19 - i}`));
+    expect(second[18]).toBe(first[1]); // (the first document's text has no leading line break: c0 moved out of that place)
+    expect(second[14]).not.toBe(first[5]);
+    expect((second[14] as any).data.v).toBe('b');
+  });
+
   test('an object without kind or name is refused, naming the document', () => {
     expect(inputError(() => parseManifests(`${SERVICE}---\napiVersion: v1\nkind: Pod\n`, 'p.yaml'))).toBe('p.yaml (document 2): object without metadata.name');
   });

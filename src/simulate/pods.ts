@@ -150,8 +150,6 @@ export interface ScaleDecision {
   readonly create: number;
   /** Pods to delete. */
   readonly remove: readonly Pod[];
-  /** Whether the controller waits for the deleted pods to be gone before it creates any (Recreate): reconcile again then. */
-  readonly whenGone?: boolean;
 }
 
 /**
@@ -166,7 +164,7 @@ export function reconcile(workload: Workload, now: number): ScaleDecision {
   const ready = (p: Pod) => p.readyAt <= now;
   const strategy = workload.info.object.spec?.strategy;
   const recreate = strategy?.type === 'Recreate';
-  if (recreate && old.length > 0) return { create: 0, remove: old, whenGone: true };
+  if (recreate && old.length > 0) return { create: 0, remove: old };
   if (recreate && now < workload.goneAt) return { create: 0, remove: [] };
   if (old.length === 0) {
     const surplus = current.length - replicas;

@@ -386,9 +386,9 @@ class Simulation {
   }
 
   private reconcile(workload: Workload, now: number): void {
-    const { create, remove, whenGone } = reconcile(workload, now);
+    const { create, remove } = reconcile(workload, now);
     for (const pod of remove) this.deletePod(pod, now);
-    if (whenGone) {
+    if (remove.length > 0 && workload.info.object.spec?.strategy?.type === 'Recreate') {
       this.events.at(workload.goneAt, () => this.workloads.get(workload.key) === workload && this.reconcile(workload, workload.goneAt));
     }
     for (let i = 0; i < create; i++) {

@@ -315,7 +315,8 @@ after() { # the phase or step after the given one in LABELS, empty after the las
 read_record() {
   record=$(kubectl_ get configmap "$RECORD" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.plan}|{.data.completed}|{.data.applying}|{.data.finished}') || {
     hint=''
-    if [ "$DRY_RUN" = 1 ]; then hint=' (to preview without a cluster, pass --from PHASE)'; fi
+    # With --from, apply reads no record (a rollback always does, to resume one stopped part-way).
+    if [ "$DRY_RUN" = 1 ] && [ "$MODE" != rollback ]; then hint=' (to preview without a cluster, pass --from PHASE)'; fi
     echo "$TITLE: cannot read the resume record (kubectl get configmap $RECORD -n $NAMESPACE)$hint" >&2
     exit 1
   }

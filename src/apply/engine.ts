@@ -87,12 +87,10 @@ export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 't
     : { start: completed + 1, reason: `the cluster record shows ${record.completed} completed: resuming after it` };
 }
 
-/** Reads the environment's resume record (also in a dry run). */
-export async function readRecord(session: ClusterSession, plan: PlanFile): Promise<Omit<ResumeRecord, 'title'> | undefined> {
+/** Reads the environment's resume record (also in a dry run); `hint` follows the message when it cannot be read. */
+export async function readRecord(session: ClusterSession, plan: PlanFile, hint = ''): Promise<Omit<ResumeRecord, 'title'> | undefined> {
   const read = await session.read(['get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
   if (read.code !== 0) {
-    // A dry run is often a preview with no cluster at hand: say how to get one anyway.
-    const hint = session.dryRun ? ' (to preview without a cluster, pass --from PHASE)' : '';
     throw new ApplyFailure(`cannot read the resume record (kubectl get configmap ${recordName(plan.environment)} -n ${plan.namespace} exited ${read.code})${hint}: ${read.stderr.trim()}`);
   }
   return parseRecordLine(read.stdout);
@@ -107,7 +105,8 @@ export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): P
   const end = options.to === undefined ? plan.phases.length - 1 : findPhase(plan, options.to, '--to').index;
   const decision = options.from !== undefined
     ? { start: findPhase(plan, options.from, '--from').index, reason: `--from ${options.from}` }
-    : decideStart(sequence, await readRecord(session, plan));
+    // A dry run is often a preview with no cluster at hand; with --from, apply reads no record.
+    : decideStart(sequence, await readRecord(session, plan, session.dryRun ? ' (to preview without a cluster, pass --from PHASE)' : ''));
   if (!('done' in decision) && decision.start > end) throw new ApplyFailure(`nothing to apply: ${decision.reason}, which is after --to ${options.to}`);
   await runSequence(sequence, decision, end, { planDir, session, resumeCommand: options.resumeCommand }, runtime);
 }

@@ -110,6 +110,9 @@ test('a dry run of apply.sh that cannot read the resume record says how to previ
   expect(dry.status).toBe(1);
   expect(dry.stderr).toContain('staging: cannot read the resume record (kubectl get configmap phased-rollout-staging -n staging) (to preview without a cluster, pass --from PHASE)');
   expect(script('staging', cluster, { fail: 'get configmap' }).stderr).not.toContain('to preview');
+  // A rollback reads the record even with --from (to resume one stopped part-way): no such advice there.
+  const rollbackDry = script('staging', cluster, { fail: 'get configmap' }, '--rollback', '--from', 'switch', '--dry-run');
+  expect(rollbackDry.stderr).toContain('staging: cannot read the resume record (kubectl get configmap phased-rollout-staging -n staging)\n');
 });
 
 test.each([

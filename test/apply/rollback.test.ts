@@ -125,6 +125,13 @@ test('--dry-run prints the steps\' commands and changes nothing', async () => {
   }
 });
 
+test('a dry run that cannot read the record fails without advising --from, which a rollback reads the record with too', async () => {
+  process.env = cluster.env({ fail: 'get configmap' });
+  const result = await cli(rollback, production, '--from', '02-switch', '--dry-run');
+  expect(result.code).toBe(1);
+  expect(result.error).toMatch(/^cannot read the resume record \(kubectl get configmap phased-rollout-production -n production exited 1\): /);
+});
+
 test('without a record and without --from: exit 1 asking for --from; at the baseline: nothing to do', async () => {
   expect(await cli(rollback, production)).toEqual({ code: 1, error: 'production: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at' });
   expect(await cli(rollback, production, '--from', 'baseline')).toEqual({ code: 0 });

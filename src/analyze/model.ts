@@ -2,7 +2,7 @@
  * The state the analyzers read: the input objects indexed by kind, the workloads (pods) they
  * imply, and the defaults `istioctl analyze` assumes when it analyzes files.
  */
-import { appendTo } from '../collections';
+import { appendTo, nested } from '../collections';
 import { identityKey, KubeObject } from '../manifest';
 import { isKind, Kind, KIND_GROUPS, Labels, labelsOf, podTemplate } from './resources';
 
@@ -75,19 +75,20 @@ export class AnalysisContext {
   readonly workloads: readonly Workload[];
   /** The objects of each kind the analyzers read, in input order (built once: analyzers look up per object). */
   private readonly byKind = new Map<Kind, KubeObject[]>();
-  /** The same by kind and namespace (`Kind\nnamespace`). */
-  private readonly byNamespace = new Map<string, KubeObject[]>();
-  /** The first object of each kind, namespace and name (`Kind\nnamespace\nname`). */
-  private readonly byName = new Map<string, KubeObject>();
+  /** The same by kind, then namespace (as written: values are compared as they are, like `===`). */
+  private readonly byNamespace = new Map<Kind, Map<string, KubeObject[]>>();
+  /** The first object of each kind, namespace and name. */
+  private readonly byName = new Map<Kind, Map<string, Map<string, KubeObject>>>();
 
   private constructor(objects: readonly KubeObject[]) {
     for (const obj of objects) {
       const kind = obj.kind as Kind;
       if (!Object.prototype.hasOwnProperty.call(KIND_GROUPS, kind) || !isKind(obj, kind)) continue;
+      const namespace = namespaceOf(obj);
       appendTo(this.byKind, kind, obj);
-      appendTo(this.byNamespace, `${kind}\n${namespaceOf(obj)}`, obj);
-      const key = `${kind}\n${namespaceOf(obj)}\n${obj.metadata.name}`;
-      if (!this.byName.has(key)) this.byName.set(key, obj);
+      appendTo(nested(this.byNamespace, kind), namespace, obj);
+      const names = nested(nested(this.byName, kind), namespace);
+      if (!names.has(obj.metadata.name)) names.set(obj.metadata.name, obj);
     }
     const pods = this.ofKind('Pod').map((pod) => ({
       source: pod,
@@ -105,11 +106,11 @@ export class AnalysisContext {
 
   /** The objects of one kind (in one namespace, '' for none, when given), in input order. */
   ofKind(kind: Kind, namespace?: string): KubeObject[] {
-    return [...((namespace === undefined ? this.byKind.get(kind) : this.byNamespace.get(`${kind}\n${namespace}`)) ?? [])];
+    return [...((namespace === undefined ? this.byKind.get(kind) : this.byNamespace.get(kind)?.get(namespace)) ?? [])];
   }
 
   /** The object of a kind with this namespace ('' for none) and name, if any (the first one). */
   find(kind: Kind, namespace: string, name: string): KubeObject | undefined {
-    return this.byName.get(`${kind}\n${namespace}\n${name}`);
+    return this.byName.get(kind)?.get(namespace)?.get(name);
   }
 }

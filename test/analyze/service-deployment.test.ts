@@ -72,6 +72,21 @@ spec:
     expect(codesOf(analyzer, [deployment(''), services[0], conflicting].join('\n---\n'))).toEqual([]);
   });
 
+  // The analyzer indexes Services by selector pair: label keys and values that contain '=' must not collide.
+  test('each selecting Service is counted once, whatever its labels contain', () => {
+    const odd = (name: string, selector: string, port: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ns}\nspec:\n  selector: ${selector}\n  ports: [${port}]`;
+    const findings = findingsOf(analyzer, [
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: ns}\nspec:\n  template:\n' +
+        '    metadata:\n      labels: {a: "b=c", "a=b": "c", sidecar.istio.io/inject: "true"}\n    spec: {containers: [{name: app, image: x}]}',
+      odd('s1', '{a: "b=c"}', '{name: http, port: 80, protocol: TCP}'),
+      odd('s2', '{"a=b": "c"}', '{name: udp, port: 80, protocol: UDP}'),
+    ].join('\n---\n'));
+    expect(findings.map((f) => f.message)).toEqual([
+      'This deployment d is associated with multiple services using port 80 but different protocols: [ns/s1 ns/s2]',
+    ]);
+  });
+
   test('the namespace injection label puts a Deployment in the mesh', () => {
     const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: default, labels: {istio-injection: enabled}}';
     expect(codesOf(analyzer, [namespace, deployment(''), service('a', 'default', '[{name: tcp, port: 9080}]'),

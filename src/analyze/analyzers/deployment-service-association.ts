@@ -2,7 +2,7 @@
  * deployment.ServiceAssociationAnalyzer: the Services selecting a mesh Deployment's pods must not use one port
  * with different protocols, nor one targetPort behind different ports.
  */
-import { appendTo } from '../../collections';
+import { appendTo, nested } from '../../collections';
 import { KubeObject } from '../../manifest';
 import { Analyzer } from '../analyzer';
 import { DeploymentAssociatedToMultipleServices, DeploymentConflictingPorts, Diagnostic, report } from '../messages';
@@ -53,15 +53,18 @@ function inMesh(deployment: KubeObject, context: AnalysisContext): boolean {
  * Deployment is matched only against the Services of its namespace that select on one of its label pairs.
  */
 function selectingServices(context: AnalysisContext): (deployment: KubeObject) => NamedService[] {
-  const byLabel = new Map<string, { readonly service: KubeObject; readonly spec: ServiceSpec; readonly index: number }[]>();
+  type Indexed = { readonly service: KubeObject; readonly spec: ServiceSpec; readonly index: number };
+  // namespace -> label key -> label value -> Services whose first selector pair that is (values as written).
+  const byLabel = new Map<string, Map<string, Map<string, Indexed[]>>>();
   context.ofKind('Service').forEach((service, index) => {
     const spec = serviceSpec(service);
     const [key] = Object.keys(spec.selector);
-    if (key !== undefined) appendTo(byLabel, `${namespaceOf(service)}\n${key}=${spec.selector[key]}`, { service, spec, index });
+    if (key !== undefined) appendTo(nested(nested(byLabel, namespaceOf(service)), key), spec.selector[key], { service, spec, index });
   });
   return (deployment) => {
     const podLabels = podTemplate(deployment).labels;
-    const candidates = Object.entries(podLabels).flatMap(([key, value]) => byLabel.get(`${namespaceOf(deployment)}\n${key}=${value}`) ?? []);
+    const inNamespace = byLabel.get(namespaceOf(deployment));
+    const candidates = Object.entries(podLabels).flatMap(([key, value]) => inNamespace?.get(key)?.get(value) ?? []);
     return candidates
       .filter(({ spec }) => selectorMatches(spec.selector, podLabels))
       .sort((a, b) => a.index - b.index) // input order, as before

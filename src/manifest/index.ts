@@ -3,7 +3,7 @@
  * names objects the way kubectl and istioctl do, and reports unusable input.
  */
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type * as JsYaml from 'js-yaml';
 import type * as StrictYaml from 'yaml';
 import { parseBlockYaml } from './block-yaml';
@@ -258,15 +258,16 @@ interface ParsedFile {
 }
 
 /**
- * The last file parsed per file name: phase folders hold the same file names, and a file is mostly the
- * same as in the previous phase (often byte for byte), so its text and documents are compared with that
- * version, and what is unchanged shares the parsed objects.
+ * The last file parsed per name: phase folders hold the same files, and a file is mostly the same as in
+ * the previous phase (often byte for byte), so its text and documents are compared with that version, and
+ * what is unchanged shares the parsed objects. The name is the path after its first segment (the phase
+ * folder, for the paths `verify` reads): `01-prepare/shop/app.yaml` follows `00-baseline/shop/app.yaml`.
  */
 const lastByName = new Map<string, ParsedFile>();
 
 /** Parses every YAML document of a file; `List` objects are expanded into their items, empty documents skipped. */
 export function parseManifests(text: string, file: string): KubeObject[] {
-  const name = basename(file);
+  const name = file.slice(file.search(/[\\/]/) + 1);
   const last = lastByName.get(name);
   if (last?.text === text) return [...last.objects];
   const documents = parsePlainDocuments(text, file, last?.documents ?? []);
@@ -295,59 +296,98 @@ function collect(value: unknown, where: string, into: KubeObject[]): void {
   into.push(obj as KubeObject);
 }
 
-/** How messages name a file: relative to `root` (a plain slice for a path under it, as phase folders are read). */
+/** `.` and `..` segments and doubled separators: a path with them needs path.relative to be shown. */
+const UNNORMALIZED = /(^|[\\/])\.\.?([\\/]|$)|[\\/]{2}/;
+
+/** How messages name a file: relative to `root` (a plain slice for a normalized path under it, as phase folders are read). */
 export function displayPath(file: string, root: string): string {
-  return file.startsWith(root + sep) ? file.slice(root.length + 1) : relative(root, file) || file;
+  if (file.startsWith(root + sep)) {
+    const rest = file.slice(root.length + 1);
+    if (!UNNORMALIZED.test(rest)) return rest;
+  }
+  return relative(root, file) || file;
 }
-
-/** Reads one manifest file (.yaml, .yml or .json). */
-export function readManifestFile(file: string, displayRoot = process.cwd()): KubeObject[] {
-  const where = displayPath(file, displayRoot);
-  return parseManifests(readBoundedText(file, where), where);
-}
-
-/** The read buffer, reused for every file and grown as needed up to one byte more than the largest file read. */
-let readBuffer = Buffer.allocUnsafe(1 << 20);
 
 /**
- * A file's text, read through one reused buffer: no stat per file (phase folders hold thousands), and a
- * bound on what is read. A FIFO or device would block or never end: the file is opened non-blocking, and
- * it is asked what it is only when reading does not give a regular file's text.
+ * Reads one manifest file (.yaml, .yml or .json). `listedRegular`: a folder listing showed it as a regular
+ * file (not a link), so it is opened without asking first what it is.
  */
-function readBoundedText(file: string, where: string): string {
+export function readManifestFile(file: string, displayRoot = process.cwd(), listedRegular = false): KubeObject[] {
+  const where = displayPath(file, displayRoot);
+  return parseManifests(readBoundedText(file, where, listedRegular), where);
+}
+
+/** The read buffer, reused for every file and doubled as needed, up to one byte more than the largest file read. */
+let readBuffer: Buffer | undefined;
+
+/**
+ * A file's text, read through one reused buffer and bounded. A FIFO or device would block, never end, or
+ * act on being opened: anything not listed as a regular file is asked what it is before it is opened (a
+ * listed one is opened without following links, in case it changed since). Files are opened non-blocking,
+ * and asked again when reading gives nothing, too much or an error.
+ */
+function readBoundedText(file: string, where: string, listedRegular: boolean): string {
   const cannotRead = (error: unknown) => new InputError(`${where}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    throw cannotRead(error);
+  const notRegular = () => new InputError(`${where}: not a regular file`);
+  const tooLarge = () => new InputError(`${where}: larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB`);
+  const checkType = (stat: () => { isFile(): boolean; size: number }) => {
+    let info;
+    try {
+      info = stat();
+    } catch (error) {
+      throw cannotRead(error);
+    }
+    if (!info.isFile()) throw notRegular();
+    if (info.size > MAX_MANIFEST_BYTES) throw tooLarge();
+  };
+  let fd: number | undefined;
+  if (listedRegular) {
+    try {
+      fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0));
+    } catch {
+      // Replaced by a link or gone since the listing: ask what it is, as for any other path.
+    }
+  }
+  if (fd === undefined) {
+    checkType(() => statSync(file));
+    try {
+      fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      throw cannotRead(error);
+    }
   }
   try {
+    let buffer = (readBuffer ??= Buffer.allocUnsafe(1 << 20));
     let length = 0;
     let failure: unknown;
     try {
       for (let read = -1; read !== 0;) {
         if (length > MAX_MANIFEST_BYTES) break;
-        if (length === readBuffer.length) {
+        if (length === buffer.length) {
           const grown = Buffer.allocUnsafe(Math.min(2 * length, MAX_MANIFEST_BYTES + 1));
-          readBuffer.copy(grown, 0, 0, length);
-          readBuffer = grown;
+          buffer.copy(grown, 0, 0, length);
+          readBuffer = buffer = grown;
         }
-        read = readSync(fd, readBuffer, length, readBuffer.length - length, null);
+        read = readSync(fd, buffer, length, buffer.length - length, null);
         length += read;
       }
     } catch (error) {
       failure = error;
     }
-    // Nothing, too much or a failure: the cases where what the path is decides the message.
+    // Nothing, too much or a failure: the cases where what the file is decides the message.
     if (length === 0 || length > MAX_MANIFEST_BYTES || failure !== undefined) {
-      if (!fstatSync(fd).isFile()) throw new InputError(`${where}: not a regular file`);
-      if (length > MAX_MANIFEST_BYTES) throw new InputError(`${where}: larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB`);
+      const opened = fd;
+      checkType(() => fstatSync(opened));
+      if (length > MAX_MANIFEST_BYTES) throw tooLarge();
       if (failure !== undefined) throw cannotRead(failure);
     }
-    return readBuffer.toString('utf8', 0, length);
+    return buffer.toString('utf8', 0, length);
   } finally {
-    closeSync(fd);
+    try {
+      closeSync(fd);
+    } catch {
+      // A file opened only for reading has nothing to lose on close; the read's outcome stands.
+    }
   }
 }
 
@@ -355,26 +395,37 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/;
 /** Largest manifest file read: a bound on time and memory for hostile input. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
+/** A manifest file found under a path: `listedRegular` when a folder listing showed it as a regular file (not a link). */
+export interface ListedFile {
+  readonly path: string;
+  readonly listedRegular: boolean;
+}
+
 /** Manifest files under a path (the path itself if it is a file), sorted by path so that results are deterministic. */
 export function manifestFiles(path: string): string[] {
+  return listManifestFiles(path).map((file) => file.path);
+}
+
+/** {@link manifestFiles}, with what the folder listings said about each file. */
+export function listManifestFiles(path: string): ListedFile[] {
   let stat;
   try {
     stat = statSync(path);
   } catch {
     throw new InputError(`${path}: no such file or directory`);
   }
-  if (!stat.isDirectory()) return [path];
+  if (!stat.isDirectory()) return [{ path, listedRegular: false }];
   return readdirSync(path, { withFileTypes: true })
     .filter((entry) => entry.name !== 'plan.json')
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .flatMap((entry) => {
       const full = join(path, entry.name);
-      if (entry.isDirectory()) return manifestFiles(full);
-      return MANIFEST_FILE.test(entry.name) && !entry.isFIFO() && !entry.isSocket() ? [full] : [];
+      if (entry.isDirectory()) return listManifestFiles(full);
+      return MANIFEST_FILE.test(entry.name) && !entry.isFIFO() && !entry.isSocket() ? [{ path: full, listedRegular: entry.isFile() }] : [];
     });
 }
 
 /** Loads every object in the given files and folders (folders are read recursively). */
 export function loadManifests(paths: readonly string[]): KubeObject[] {
-  return paths.flatMap((path) => manifestFiles(path).flatMap((file) => readManifestFile(file)));
+  return paths.flatMap((path) => listManifestFiles(path).flatMap((file) => readManifestFile(file.path, undefined, file.listedRegular)));
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { apiGroup, byIdentity, displayPath, identityKey, InputError, KubeObject, manifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
+import { apiGroup, byIdentity, displayPath, identityKey, InputError, KubeObject, listManifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
 import { removals } from '../plan/gates';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
 import { shapeProblem } from './shape';
@@ -77,8 +77,8 @@ export function loadPhases(dir: string): LoadedEnvironment {
   const loaded = folders.map(({ folder, name }) => {
     const path = join(dir, folder);
     // Absolute paths under root: each file's display name is then a slice, not a path.relative per file.
-    const objects = manifestFiles(join(root, folder)).flatMap((file) => {
-      const read = readManifestFile(file, root);
+    const objects = listManifestFiles(join(root, folder)).flatMap(({ path: file, listedRegular }) => {
+      const read = readManifestFile(file, root, listedRegular);
       for (const object of read) {
         const problem = shapeProblem(object);
         if (problem) throw new InputError(`${displayPath(file, root)}: ${resourceName(object)}: ${problem}`);

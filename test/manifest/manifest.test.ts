@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { InputError, loadManifests, manifestFiles, parseManifests, readManifestFile, resourceName } from '../../src/manifest';
+import { join, relative } from 'node:path';
+import { InputError, listManifestFiles, loadManifests, manifestFiles, parseManifests, readManifestFile, resourceName } from '../../src/manifest';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n  namespace: prod\nspec:\n  selector:\n    app: shop\n';
 const dir = () => mkdtempSync(join(tmpdir(), 'manifest-'));
@@ -96,22 +97,47 @@ describe('reading manifest files and folders', () => {
     expect(inputError(() => readManifestFile(join(root, 'pipe.yaml'), root))).toBe('pipe.yaml: not a regular file');
   });
 
-  test('a FIFO with a writer, a device that never ends and a folder named like a file are refused as not regular files', () => {
+  // Paths not listed as regular files are asked what they are before being opened (opening a device can act);
+  // a path listed as regular that changed since the listing is still refused, after a non-blocking open.
+  test.each([['not listed', false], ['listed as regular, changed since', true]])(
+    'a FIFO with a writer, a device, a socket and a folder named like a file are not regular files (%s)', async (_case, listedRegular) => {
+      const root = dir();
+      const fifo = join(root, 'fed.yaml');
+      execFileSync('mkfifo', [fifo]);
+      // Hold both ends open: a reader must read with a writer present and no data yet (EAGAIN), never block.
+      const held = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+      const writer = openSync(fifo, constants.O_WRONLY);
+      try {
+        expect(inputError(() => readManifestFile(fifo, root, listedRegular))).toBe('fed.yaml: not a regular file');
+      } finally {
+        closeSync(writer);
+        closeSync(held);
+      }
+      expect(inputError(() => readManifestFile('/dev/zero', root, listedRegular))).toMatch(/dev\/zero: not a regular file$/);
+      mkdirSync(join(root, 'folder.yaml'));
+      expect(inputError(() => readManifestFile(join(root, 'folder.yaml'), root, listedRegular))).toBe('folder.yaml: not a regular file');
+      const socket = createServer();
+      await new Promise<void>((resolve) => socket.listen(join(root, 'socket.yaml'), resolve));
+      try {
+        expect(inputError(() => readManifestFile(join(root, 'socket.yaml'), root, listedRegular))).toBe('socket.yaml: not a regular file');
+      } finally {
+        socket.close();
+      }
+    });
+
+  test('links in a folder are read when they lead to regular files, and refused otherwise', () => {
     const root = dir();
-    const fifo = join(root, 'fed.yaml');
-    execFileSync('mkfifo', [fifo]);
-    // Hold both ends open: a reader must read with a writer present and no data yet (EAGAIN), never block.
-    const held = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-    const writer = openSync(fifo, constants.O_WRONLY);
-    try {
-      expect(inputError(() => readManifestFile(fifo, root))).toBe('fed.yaml: not a regular file');
-    } finally {
-      closeSync(writer);
-      closeSync(held);
-    }
-    expect(inputError(() => readManifestFile('/dev/zero', root))).toMatch(/dev\/zero: not a regular file$/);
-    mkdirSync(join(root, 'folder.yaml'));
-    expect(inputError(() => readManifestFile(join(root, 'folder.yaml'), root))).toBe('folder.yaml: not a regular file');
+    writeFileSync(join(root, 'real.yaml'), SERVICE);
+    symlinkSync(join(root, 'real.yaml'), join(root, 'link.yaml'));
+    symlinkSync('/dev/zero', join(root, 'zero.yaml'));
+    expect(listManifestFiles(root)).toEqual([
+      { path: join(root, 'link.yaml'), listedRegular: false },
+      { path: join(root, 'real.yaml'), listedRegular: true },
+      { path: join(root, 'zero.yaml'), listedRegular: false },
+    ]);
+    expect(inputError(() => loadManifests([root]))).toBe(`${relative(process.cwd(), join(root, 'zero.yaml'))}: not a regular file`);
+    rmSync(join(root, 'zero.yaml'));
+    expect(loadManifests([root]).map(resourceName)).toEqual(['Service prod/shop', 'Service prod/shop']);
   });
 
   test('a file larger than 16 MiB is refused without parsing', () => {

@@ -67,9 +67,9 @@ export interface TransitionRule {
   /**
    * Whether the rule reads the phases' gates (from plan.json). A rule that does not is given phases without
    * gates, so that its result for two object lists holds whatever gates they come with (rollbacks re-apply
-   * the same folders with other gates). Default false.
+   * the same folders with other gates). Required, so that no rule loses its gates by omission.
    */
-  readonly readsGates?: boolean;
+  readonly readsGates: boolean;
   /** Pure check over the two states (and their gates when it reads them). */
   check(transition: TransitionContext): RuleFinding[];
 }

@@ -6,12 +6,6 @@ import { buildState, PhaseState } from './state';
 import { analyzeTransition, resolveTransition, TransitionResolution } from './transition';
 import { Finding, Phase, Rule, StateRule, TransitionRule } from './types';
 
-/**
- * Rules and the inputs they found clean: a rollback re-applies forward phases, so the same states and
- * transitions recur. Rules decide from the objects and, for those that read them, the gates only (names of
- * phases appear in messages, never in decisions), so a clean result holds whatever the phases are called.
- */
-const clean = new Set<string>();
 const objectIds = new WeakMap<object, number>();
 let nextObjectsId = 0;
 
@@ -25,34 +19,43 @@ function objectsId(state: PhaseState): number {
   return id;
 }
 
-/** Small ids of gates by content: the keys of the clean set stay short (a rollback step's gates list thousands of objects). */
-const gatesIds = new Map<string, number>();
-const gatesIdsByObject = new WeakMap<PhaseGates, number>();
+/**
+ * What one verification remembers: a rollback re-applies forward phases, so the same states and transitions
+ * recur within an environment. Rules decide from the objects and, for those that read them, the gates only
+ * (names of phases appear in messages, never in decisions), so a clean result holds whatever the phases are
+ * called. Kept per call: nothing grows from one verification to the next in a long-running process.
+ */
+class Memo {
+  /** Rules and the inputs they found clean. */
+  readonly clean = new Set<string>();
+  /** Resolved transitions by pair of object lists (`3>5`). */
+  readonly transitions = new Map<string, TransitionResolution>();
+  /** Small ids of gates by content, so that keys stay short (a rollback step's gates list thousands of objects). */
+  private readonly gatesIds = new Map<string, number>();
+  private readonly gatesIdsByObject = new Map<PhaseGates, number>();
 
-function gatesId(gates: PhaseGates | undefined): number {
-  if (gates === undefined) return -1;
-  let id = gatesIdsByObject.get(gates);
-  if (id === undefined) {
-    const text = JSON.stringify(gates);
-    id = gatesIds.get(text);
-    if (id === undefined) gatesIds.set(text, (id = gatesIds.size));
-    gatesIdsByObject.set(gates, id);
+  gatesId(gates: PhaseGates | undefined): number {
+    if (gates === undefined) return -1;
+    let id = this.gatesIdsByObject.get(gates);
+    if (id === undefined) {
+      const text = JSON.stringify(gates);
+      id = this.gatesIds.get(text);
+      if (id === undefined) this.gatesIds.set(text, (id = this.gatesIds.size));
+      this.gatesIdsByObject.set(gates, id);
+    }
+    return id;
   }
-  return id;
 }
-
-/** Resolved transitions by pair of object lists (`3>5`): one environment's rollbacks cross the same pairs again. */
-type Resolutions = Map<string, TransitionResolution>;
 
 /**
  * Findings for every phase and every transition between consecutive phases, in phase order; empty when
  * the sequence is safe to apply. `rules` defaults to the whole registry.
  */
 export function verifyPhases(phases: readonly Phase[], rules: readonly Rule[] = RULES): Finding[] {
-  return checkSequence(phases, rules, new Map());
+  return checkSequence(phases, rules, new Memo());
 }
 
-function checkSequence(phases: readonly Phase[], rules: readonly Rule[], resolutions: Resolutions): Finding[] {
+function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: Memo): Finding[] {
   const states = phases.map(buildState);
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -64,9 +67,9 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], resolut
   };
   const checkAll = rules === RULES;
   const run = (key: string, check: () => Finding[]) => {
-    if (checkAll && clean.has(key)) return;
+    if (checkAll && memo.clean.has(key)) return;
     const found = check();
-    if (found.length === 0 && checkAll) clean.add(key);
+    if (found.length === 0 && checkAll) memo.clean.add(key);
     found.forEach(report);
   };
   const transitionRules = rules.filter((rule): rule is TransitionRule => rule.scope === 'transition');
@@ -75,10 +78,10 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], resolut
     if (index > 0) {
       const before = states[index - 1];
       const pair = `${objectsId(before)}>${objectsId(state)}`;
-      const gates = `${gatesId(before.phase.gates)}|${gatesId(state.phase.gates)}`;
+      const gates = `${memo.gatesId(before.phase.gates)}|${memo.gatesId(state.phase.gates)}`;
       const resolution = () => {
-        let resolved = resolutions.get(pair);
-        if (resolved === undefined) resolutions.set(pair, (resolved = resolveTransition(before, state)));
+        let resolved = memo.transitions.get(pair);
+        if (resolved === undefined) memo.transitions.set(pair, (resolved = resolveTransition(before, state)));
         return resolved;
       };
       for (const rule of transitionRules) {
@@ -107,9 +110,9 @@ function withoutGates(state: PhaseState): PhaseState {
  * the phase the rollback starts from). What `verify`, `plan` and synthesis all check.
  */
 export function verifyEnvironment(phases: readonly Phase[], rollbacks: readonly RollbackSequence[]): Finding[] {
-  const resolutions: Resolutions = new Map();
+  const memo = new Memo();
   return [
-    ...checkSequence(phases, RULES, resolutions),
-    ...rollbacks.flatMap((rollback) => checkSequence(rollback.phases, RULES, resolutions).map((finding) => ({ ...finding, rollback: rollback.from }))),
+    ...checkSequence(phases, RULES, memo),
+    ...rollbacks.flatMap((rollback) => checkSequence(rollback.phases, RULES, memo).map((finding) => ({ ...finding, rollback: rollback.from }))),
   ];
 }

@@ -1,7 +1,7 @@
 /** Known unsafe sequences, each rejected with the right rule on the right object; known safe ones pass. */
 import { KubeObject } from '../../src/manifest';
 import { PhaseGates } from '../../src/plan/plan-file';
-import { Finding, TransitionRule, verifyPhases } from '../../src/verify';
+import { Finding, TransitionRule, verifyEnvironment, verifyPhases } from '../../src/verify';
 import { phase, phases, ServiceState, stateObjects } from './fixtures';
 
 const NS = 'shop';
@@ -183,12 +183,16 @@ describe('remembered results', () => {
   const objects = [[baseline], [prepare], [switched], [cleanup]].map((services) => stateObjects(NS, services));
   const withGates = (gates: readonly PhaseGates[]) => objects.map((list, i) => phase(i, names[i], list, gates[i]));
 
-  test('the same object lists found clean with some gates are checked again with others', () => {
+  test('a transition found clean with some gates is checked again when a rollback crosses it with others', () => {
     const drained = names.map((n) => GATES[n]);
     const undrained = names.map((n) => (n === 'switch' ? { propagation: GATES.switch.propagation } : GATES[n]));
-    expect(verifyPhases(withGates(drained))).toEqual([]);
-    expect(rulesOf(verifyPhases(withGates(undrained)))).toContain('transition/removal-without-gates Deployment shop/coffee-v1');
-    expect(verifyPhases(withGates(drained))).toEqual([]);
+    // The same folders (object lists) as the forward phases: only the gates differ.
+    const rollback = (gates: readonly PhaseGates[]) => ({ from: '03-cleanup', phases: withGates(gates).slice(2) });
+    expect(verifyEnvironment(withGates(drained), [rollback(drained)])).toEqual([]);
+    expect(rulesOf(verifyEnvironment(withGates(drained), [rollback(undrained)])))
+      .toEqual(['transition/removal-without-gates Deployment shop/coffee-v1', 'transition/removal-without-gates DestinationRule shop/coffee']);
+    expect(rulesOf(verifyEnvironment(withGates(undrained), [rollback(drained)])))
+      .toEqual(['transition/removal-without-gates Deployment shop/coffee-v1', 'transition/removal-without-gates DestinationRule shop/coffee']);
   });
 
   test('a rule that does not declare reading gates is given phases without them; one that does sees them', () => {

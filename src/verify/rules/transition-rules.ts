@@ -10,6 +10,7 @@ import { RuleFinding, TransitionRule } from '../types';
 /** A route in S' to a subset S does not define, or to pods that S's Service or subset does not select. */
 export const subsetDefinedBoth: TransitionRule = {
   id: 'transition/subset-defined-both',
+  readsGates: false,
   description: 'a subset routed in the next phase is already defined, and selects the pods it reaches, in the previous phase',
   scope: 'transition',
   check: ({ from, to, destinations }) => destinations.filter((d) => d.routedAfter).flatMap((resolved) => {
@@ -32,6 +33,7 @@ export const subsetDefinedBoth: TransitionRule = {
 /** A workload created in S' that a route can reach before it is ready. */
 export const newDeploymentRouted: TransitionRule = {
   id: 'transition/new-deployment-routed',
+  readsGates: false,
   description: 'a Deployment created in a phase carries no traffic in that phase',
   scope: 'transition',
   check: ({ carried }) => [...carried.values()]
@@ -42,6 +44,7 @@ export const newDeploymentRouted: TransitionRule = {
 /** A pod template change of a workload that carries traffic: Kubernetes' rolling update, not a reroute. */
 export const inPlaceUpdate: TransitionRule = {
   id: 'transition/in-place-update',
+  readsGates: false,
   description: 'the pod template of a Deployment that carries traffic does not change',
   scope: 'transition',
   check: ({ carried }) => [...carried.values()]
@@ -52,6 +55,7 @@ export const inPlaceUpdate: TransitionRule = {
 /** Something traffic depends on disappears, or stops selecting the pods traffic goes to. */
 export const removedWhileRouted: TransitionRule = {
   id: 'transition/removed-while-routed',
+  readsGates: false,
   description: 'nothing that carries traffic in either phase is removed or stops selecting routed pods',
   scope: 'transition',
   check: ({ from, to, destinations, carried }) => {

@@ -404,7 +404,7 @@ function collectRoutes(virtualServices: readonly KubeObject[], services: Readonl
  * Workloads of a namespace whose pod labels match a Service's selector and a subset's labels (contradicting
  * ones match nothing). Starts from the rarest label's index entry, so a lookup costs what it returns.
  */
-export function selectDeployments(state: PhaseState, namespace: string, selector: Labels, subsetLabels: Labels): DeploymentInfo[] {
+function selectDeployments(state: PhaseState, namespace: string, selector: Labels, subsetLabels: Labels): DeploymentInfo[] {
   const byLabel = state.deploymentsByLabel.get(namespace);
   let candidates: readonly DeploymentInfo[] = state.deploymentsByNamespace.get(namespace) ?? [];
   for (const labels of [selector, subsetLabels]) {

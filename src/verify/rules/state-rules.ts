@@ -1,6 +1,6 @@
 /** Rules about one phase on its own: the state must route only to what it defines and backs with pods. */
 import { MESSAGES } from '../messages';
-import { backendsOf, selectDeployments, subsetFor } from '../state';
+import { backendsOf, subsetFor } from '../state';
 import { RuleFinding, StateRule } from '../types';
 
 /** A route to a subset that no DestinationRule of the phase defines. */
@@ -25,7 +25,7 @@ export const subsetSelectsNothing: StateRule = {
       if (!service?.selector) continue; // not a Service of this phase: nothing to check against
       for (const rule of rules) {
         for (const subset of rule.subsets.values()) {
-          if (selectDeployments(state, service.namespace, service.selector, subset.labels).length > 0) continue;
+          if ((backendsOf({ subset: subset.name }, service, subset, state) ?? []).length > 0) continue;
           findings.push(MESSAGES.subsetSelectsNothing(rule.object, subset.name, host, service.selector, subset.labels));
         }
       }

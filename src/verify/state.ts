@@ -4,7 +4,7 @@
  * every lookup afterwards is by key.
  */
 import { basename } from 'node:path';
-import { appendTo } from '../collections';
+import { appendTo, nested } from '../collections';
 import { byIdentity, identityKey, KubeObject, Labels, receivesTraffic, resourceName, selectorMatches } from '../manifest';
 import { Phase } from './types';
 
@@ -223,13 +223,8 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
         const { info } = facts;
         deployments.set(info.key, info);
         appendTo(deploymentsByNamespace, info.namespace, info);
-        let byLabel = deploymentsByLabel.get(info.namespace);
-        if (byLabel === undefined) deploymentsByLabel.set(info.namespace, (byLabel = new Map()));
-        for (const key in info.podLabels) {
-          let byValue = byLabel.get(key);
-          if (byValue === undefined) byLabel.set(key, (byValue = new Map()));
-          appendTo(byValue, info.podLabels[key], info);
-        }
+        const byLabel = nested(deploymentsByLabel, info.namespace);
+        for (const key in info.podLabels) appendTo(nested(byLabel, key), info.podLabels[key], info);
         break;
       }
       case 'service':
@@ -447,8 +442,7 @@ const destinationResolutions = new WeakMap<ReadonlyMap<string, ServiceInfo>, Map
 
 /** The Service and subset a destination leads to in a phase. */
 export function resolveIn(state: PhaseState, destination: Destination): Resolution {
-  let byDestination = destinationResolutions.get(state.services);
-  if (byDestination === undefined) destinationResolutions.set(state.services, (byDestination = new Map()));
+  const byDestination = nested(destinationResolutions, state.services);
   let resolution = byDestination.get(destination);
   if (resolution === undefined) {
     resolution = { service: state.services.get(destination.host), subset: subsetFor(state, destination) };
@@ -474,8 +468,7 @@ export function backendsOf(destination: Pick<Destination, 'subset'>, service: Se
   // Remembered per workload index, Service and subset: each transition and its rules ask the same again.
   let byService = backends.get(deploymentsFrom.deployments);
   if (byService === undefined) backends.set(deploymentsFrom.deployments, (byService = new WeakMap()));
-  let bySubset = byService.get(service);
-  if (bySubset === undefined) byService.set(service, (bySubset = new Map()));
+  const bySubset = nested(byService, service);
   let selected = bySubset.get(subset);
   if (selected === undefined) {
     selected = selectDeployments(deploymentsFrom, service.namespace, service.selector, subset?.labels ?? {});

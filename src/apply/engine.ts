@@ -87,6 +87,9 @@ export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 't
     : { start: completed + 1, reason: `the cluster record shows ${record.completed} completed: resuming after it` };
 }
 
+/** What a dry run of apply says when it cannot read the record: a preview is often made with no cluster at hand. */
+export const PREVIEW_WITHOUT_CLUSTER = ' (to preview without a cluster, pass --from PHASE)';
+
 /** Reads the environment's resume record (also in a dry run); `hint` follows the message when it cannot be read. */
 export async function readRecord(session: ClusterSession, plan: PlanFile, hint = ''): Promise<Omit<ResumeRecord, 'title'> | undefined> {
   const read = await session.read(['get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
@@ -105,8 +108,8 @@ export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): P
   const end = options.to === undefined ? plan.phases.length - 1 : findPhase(plan, options.to, '--to').index;
   const decision = options.from !== undefined
     ? { start: findPhase(plan, options.from, '--from').index, reason: `--from ${options.from}` }
-    // A dry run is often a preview with no cluster at hand; with --from, apply reads no record.
-    : decideStart(sequence, await readRecord(session, plan, session.dryRun ? ' (to preview without a cluster, pass --from PHASE)' : ''));
+    // With --from, apply reads no record: that is what the hint of a dry run suggests.
+    : decideStart(sequence, await readRecord(session, plan, session.dryRun ? PREVIEW_WITHOUT_CLUSTER : ''));
   if (!('done' in decision) && decision.start > end) throw new ApplyFailure(`nothing to apply: ${decision.reason}, which is after --to ${options.to}`);
   await runSequence(sequence, decision, end, { planDir, session, resumeCommand: options.resumeCommand }, runtime);
 }

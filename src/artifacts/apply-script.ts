@@ -7,6 +7,7 @@
 import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS, METHOD_DESCRIPTIONS } from '../apply/session';
 import { KUBECTL, namespaceArgs, resourceArg, shellQuote } from '../apply/kubectl';
 import { planIdentity, RECORD_JSONPATH, recordManifest, recordName } from '../apply/record';
+import { PREVIEW_WITHOUT_CLUSTER } from '../apply/engine';
 import { rollbackIdentity } from '../apply/rollback';
 import { rollbackTitle } from '../plan/rollback';
 import { TIME_SCALE_VARIABLE } from '../apply/runtime';
@@ -253,7 +254,7 @@ read_record() {
   record=$(kubectl_ get configmap "$RECORD" -n "$NAMESPACE" --ignore-not-found -o ${shellQuote(RECORD_JSONPATH)}) || {
     hint=''
     # With --from, apply reads no record (a rollback always does, to resume one stopped part-way).
-    if [ "$DRY_RUN" = 1 ] && [ "$MODE" != rollback ]; then hint=' (to preview without a cluster, pass --from PHASE)'; fi
+    if [ "$DRY_RUN" = 1 ] && [ "$MODE" != rollback ]; then hint=${shellQuote(PREVIEW_WITHOUT_CLUSTER)}; fi
     echo "$TITLE: cannot read the resume record (kubectl get configmap $RECORD -n $NAMESPACE)$hint" >&2
     exit 1
   }

@@ -3,7 +3,7 @@ import type { PhaseGates } from '../plan/plan-file';
 import type { RollbackSequence } from './load';
 import { RULES } from './rules';
 import { buildState, PhaseState } from './state';
-import { analyzeTransition, resolveTransition, TransitionResolution } from './transition';
+import { analyzeTransition, resolveTransition, TransitionContext, TransitionResolution } from './transition';
 import { Finding, Phase, Rule, StateRule, TransitionRule } from './types';
 
 const objectIds = new WeakMap<object, number>();
@@ -84,11 +84,15 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: M
         if (resolved === undefined) memo.transitions.set(pair, (resolved = resolveTransition(before, state)));
         return resolved;
       };
+      // The transition as rules that read gates see it, and as the others do: each built once, when first needed.
+      let withGates: TransitionContext | undefined;
+      let blind: TransitionContext | undefined;
+      const contextFor = (rule: TransitionRule) => (rule.readsGates
+        ? (withGates ??= analyzeTransition(before, state, resolution()))
+        : (blind ??= analyzeTransition(withoutGates(before), withoutGates(state), resolution())));
       for (const rule of transitionRules) {
         run(rule.readsGates ? `${rule.id}|${pair}|${gates}` : `${rule.id}|${pair}`, () => {
-          const transition = rule.readsGates
-            ? analyzeTransition(before, state, resolution())
-            : analyzeTransition(withoutGates(before), withoutGates(state), resolution());
+          const transition = contextFor(rule);
           return rule.check(transition).map((f) => ({ rule: rule.id, phase: state.label, transition: transition.label, ...f }));
         });
       }

@@ -36,51 +36,48 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, Shape>>>> = {
   VirtualService: { spec: { fields: { hosts: strings, gateways: strings, http: routeRules, tcp: routeRules, tls: routeRules } } },
 };
 
-/** The first field of `value` (at `path`) that does not have its shape, with what was expected. */
-function problemOf(value: unknown, shape: Shape, path: string): string | undefined {
-  const actual = () => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : JSON.stringify(value).slice(0, 80));
-  const expected = (what: string) => `${path}: expected ${what}, not ${actual()}`;
-  if (shape === 'string' || shape === 'number') return typeof value === shape ? undefined : expected(`a ${shape}`);
+/**
+ * The first field of `value` that does not have its shape, with what was expected. `path` holds the field
+ * names and list indexes down to `value`, shared by the whole walk and made into text only for a problem:
+ * every object of every phase is checked, and nearly all are well-typed.
+ */
+function problemOf(value: unknown, shape: Shape, path: (string | number)[]): string | undefined {
+  if (shape === 'string' || shape === 'number') return typeof value === shape ? undefined : expected(path, `a ${shape}`, value);
   if (shape === 'labels') {
-    if (!isMapping(value)) return expected('a map of strings');
-    const bad = Object.entries(value).find(([, v]) => typeof v !== 'string');
-    return bad ? problemOf(bad[1], 'string', `${path}.${bad[0]}`) : undefined;
+    if (!isMapping(value)) return expected(path, 'a map of strings', value);
+    for (const key in value) if (typeof value[key] !== 'string') return expected([...path, key], 'a string', value[key]);
+    return undefined;
   }
   if ('list' in shape) {
-    if (!Array.isArray(value)) return expected('a list');
+    if (!Array.isArray(value)) return expected(path, 'a list', value);
     for (let i = 0; i < value.length; i++) {
-      const problem = problemOf(value[i], shape.list, `${path}[${i}]`);
+      path.push(i);
+      const problem = problemOf(value[i], shape.list, path);
+      path.pop();
       if (problem) return problem;
     }
     return undefined;
   }
-  if (!isMapping(value)) return expected('an object');
-  for (const [field, fieldShape] of Object.entries(shape.fields)) {
+  if (!isMapping(value)) return expected(path, 'an object', value);
+  for (const field in shape.fields) {
     if (value[field] === undefined) continue;
-    const problem = problemOf(value[field], fieldShape, path === '' ? field : `${path}.${field}`);
+    path.push(field);
+    const problem = problemOf(value[field], shape.fields[field], path);
+    path.pop();
     if (problem) return problem;
   }
   return undefined;
 }
 
-/** Whether `value` has `shape`: the allocation-free pass that every object takes; problemOf explains a failure. */
-function conforms(value: unknown, shape: Shape): boolean {
-  if (shape === 'string' || shape === 'number') return typeof value === shape;
-  if (shape === 'labels') {
-    if (!isMapping(value)) return false;
-    for (const key in value) if (typeof value[key] !== 'string') return false;
-    return true;
-  }
-  if ('list' in shape) {
-    if (!Array.isArray(value)) return false;
-    for (const item of value) if (!conforms(item, shape.list)) return false;
-    return true;
-  }
-  if (!isMapping(value)) return false;
-  for (const field in shape.fields) {
-    if (value[field] !== undefined && !conforms(value[field], shape.fields[field])) return false;
-  }
-  return true;
+/** `spec.http[0].route`: a path as messages show it. */
+function pathText(path: readonly (string | number)[]): string {
+  return path.map((step, i) => (typeof step === 'number' ? `[${step}]` : i === 0 ? step : `.${step}`)).join('');
+}
+
+/** The message for the field at `path`, which is `value` where `what` was expected. */
+function expected(path: readonly (string | number)[], what: string, value: unknown): string {
+  const actual = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : JSON.stringify(value).slice(0, 80);
+  return `${pathText(path)}: expected ${what}, not ${actual}`;
 }
 
 /** The shape of each kind's objects: metadata plus the kind's fields. */
@@ -99,7 +96,7 @@ const checked = new WeakSet<KubeObject>();
 export function shapeProblem(object: KubeObject): string | undefined {
   if (checked.has(object)) return undefined;
   const shape = shapeOfKind(object.kind);
-  if (!conforms(object, shape)) return problemOf(object, shape, '');
-  checked.add(object);
-  return undefined;
+  const problem = problemOf(object, shape, []);
+  if (problem === undefined) checked.add(object);
+  return problem;
 }

@@ -3,8 +3,9 @@
  * workloads they can reach while the objects of S' arrive in any order (Service, DestinationRule and
  * Deployments each from S or from S').
  */
+import { identityKey } from '../manifest';
 import {
-  backendsOf, DeploymentInfo, Destination, PhaseState, resolveIn, sameLabels, ServiceInfo, SubsetInfo,
+  backendsOf, DeploymentInfo, Destination, DestinationRuleInfo, PhaseState, resolveIn, sameLabels, sameTemplate, ServiceInfo, SubsetInfo,
 } from './state';
 
 /** A workload that may receive traffic during the transition. */
@@ -35,6 +36,30 @@ export interface ResolvedDestination {
   readonly subsetAfter?: SubsetInfo;
 }
 
+/** A workload whose pods the transition deletes: S' removes it or gives it another pod template. */
+export interface EndedWorkload {
+  /** The workload in S. */
+  readonly before: DeploymentInfo;
+  /** The workload in S' (with another pod template); absent when S' removes it. */
+  readonly after?: DeploymentInfo;
+}
+
+/** A workload whose pods the transition starts: S' creates it or gives it another pod template. */
+export interface StartedWorkload {
+  /** The workload in S'. */
+  readonly after: DeploymentInfo;
+  /** The workload in S (with another pod template); absent when S' creates it. */
+  readonly before?: DeploymentInfo;
+}
+
+/** A subset that a DestinationRule of S defines and S' no longer does. */
+export interface RemovedSubset {
+  /** The DestinationRule as S defines it. */
+  readonly rule: DestinationRuleInfo;
+  /** The subset's name. */
+  readonly subset: string;
+}
+
 /** Everything transition rules read. */
 export interface TransitionContext {
   /** The state being left (S). */
@@ -47,10 +72,16 @@ export interface TransitionContext {
   readonly destinations: readonly ResolvedDestination[];
   /** Workloads any mix of S and S' can send traffic to, by key. */
   readonly carried: ReadonlyMap<string, CarriedWorkload>;
+  /** Workloads whose pods the transition deletes, in the order of S. */
+  readonly ended: readonly EndedWorkload[];
+  /** Workloads whose pods the transition starts, in the order of S'. */
+  readonly started: readonly StartedWorkload[];
+  /** Subsets the transition removes, in the order of S. */
+  readonly removedSubsets: readonly RemovedSubset[];
 }
 
 /** What a transition's rules read besides the two states: it depends on their objects only, not on their gates. */
-export type TransitionResolution = Pick<TransitionContext, 'destinations' | 'carried'>;
+export type TransitionResolution = Omit<TransitionContext, 'from' | 'to' | 'label'>;
 
 /** The transition from `from` to `to`, with its destinations resolved (or `resolution`, when already resolved for the same objects). */
 export function analyzeTransition(from: PhaseState, to: PhaseState, resolution = resolveTransition(from, to)): TransitionContext {
@@ -92,7 +123,46 @@ export function resolveTransition(from: PhaseState, to: PhaseState): TransitionR
   // Every destination routed on either side once (S' first: its destination objects win).
   for (const destination of to.routed) resolve(destination);
   for (const destination of from.routed) if (!to.routedByKey.has(destination.key)) resolve(destination);
-  return { destinations, carried };
+  return { destinations, carried, ...workloadChanges(from, to), removedSubsets: removedSubsets(from, to) };
+}
+
+/** Workloads whose pods end or start between S and S' (most are the very same object on both sides: no comparison). */
+function workloadChanges(from: PhaseState, to: PhaseState): Pick<TransitionResolution, 'ended' | 'started'> {
+  const ended: EndedWorkload[] = [];
+  const started: StartedWorkload[] = [];
+  for (const before of from.deployments.values()) {
+    const after = to.deployments.get(before.key);
+    if (after !== before && (!after || !sameTemplate(before, after))) ended.push({ before, after });
+  }
+  for (const after of to.deployments.values()) {
+    const before = from.deployments.get(after.key);
+    if (before !== after && (!before || !sameTemplate(before, after))) started.push({ after, before });
+  }
+  return { ended, started };
+}
+
+function removedSubsets(from: PhaseState, to: PhaseState): RemovedSubset[] {
+  const removed: RemovedSubset[] = [];
+  const rulesAfter = destinationRulesByIdentity(to);
+  for (const [identity, rule] of destinationRulesByIdentity(from)) {
+    const after = rulesAfter.get(identity);
+    if (after === rule) continue;
+    for (const subset of rule.subsets.keys()) if (!after?.subsets.has(subset)) removed.push({ rule, subset });
+  }
+  return removed;
+}
+
+/** DestinationRules by identity (a later copy of an object wins), per index: each state takes part in several transitions. */
+const rulesByIdentity = new WeakMap<PhaseState['destinationRules'], ReadonlyMap<string, DestinationRuleInfo>>();
+
+function destinationRulesByIdentity(state: PhaseState): ReadonlyMap<string, DestinationRuleInfo> {
+  let byIdentity = rulesByIdentity.get(state.destinationRules);
+  if (byIdentity === undefined) {
+    const rules = new Map<string, DestinationRuleInfo>();
+    for (const infos of state.destinationRules.values()) for (const rule of infos) rules.set(identityKey(rule.object), rule);
+    rulesByIdentity.set(state.destinationRules, (byIdentity = rules));
+  }
+  return byIdentity;
 }
 
 /** Adds the workloads a destination reaches through a Service and subset, in `from` then in `to`, to `carried` (first destination wins). */

@@ -1,5 +1,4 @@
 /** Runs the rule registry over a sequence of phases: pure, in memory, linear in the number of objects. */
-import type { PhaseGates } from '../plan/plan-file';
 import type { RollbackSequence } from './load';
 import { RULES } from './rules';
 import { buildState, PhaseState } from './state';
@@ -21,30 +20,16 @@ function objectsId(state: PhaseState): number {
 
 /**
  * What one verification remembers: a rollback re-applies forward phases, so the same states and transitions
- * recur within an environment. Rules decide from the objects and, for those that read them, the gates only
- * (names of phases appear in messages, never in decisions), so a clean result holds whatever the phases are
- * called. Kept per call: nothing grows from one verification to the next in a long-running process.
+ * recur within an environment. Rules that do not read gates decide from the objects only (names of phases
+ * appear in messages, never in decisions), so a clean result holds whatever the phases are called. Rules that
+ * read gates run every time: they only look at what a transition starts and ends. Kept per call: nothing grows
+ * from one verification to the next in a long-running process.
  */
 class Memo {
   /** Rules and the inputs they found clean. */
   readonly clean = new Set<string>();
   /** Resolved transitions by pair of object lists (`3>5`). */
   readonly transitions = new Map<string, TransitionResolution>();
-  /** Small ids of gates by content, so that keys stay short (a rollback step's gates list thousands of objects). */
-  private readonly gatesIds = new Map<string, number>();
-  private readonly gatesIdsByObject = new Map<PhaseGates, number>();
-
-  gatesId(gates: PhaseGates | undefined): number {
-    if (gates === undefined) return -1;
-    let id = this.gatesIdsByObject.get(gates);
-    if (id === undefined) {
-      const text = JSON.stringify(gates);
-      id = this.gatesIds.get(text);
-      if (id === undefined) this.gatesIds.set(text, (id = this.gatesIds.size));
-      this.gatesIdsByObject.set(gates, id);
-    }
-    return id;
-  }
 }
 
 /**
@@ -66,10 +51,12 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: M
     findings.push(finding);
   };
   const checkAll = rules === RULES;
-  const run = (key: string, check: () => Finding[]) => {
-    if (checkAll && memo.clean.has(key)) return;
+  /** Runs a check, or skips it when it found `key`'s inputs clean before (no key: always runs). */
+  const run = (key: string | undefined, check: () => Finding[]) => {
+    const remember = checkAll && key !== undefined;
+    if (remember && memo.clean.has(key)) return;
     const found = check();
-    if (found.length === 0 && checkAll) memo.clean.add(key);
+    if (found.length === 0 && remember) memo.clean.add(key);
     found.forEach(report);
   };
   const transitionRules = rules.filter((rule): rule is TransitionRule => rule.scope === 'transition');
@@ -78,7 +65,6 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: M
     if (index > 0) {
       const before = states[index - 1];
       const pair = `${objectsId(before)}>${objectsId(state)}`;
-      const gates = `${memo.gatesId(before.phase.gates)}|${memo.gatesId(state.phase.gates)}`;
       const resolution = () => {
         let resolved = memo.transitions.get(pair);
         if (resolved === undefined) memo.transitions.set(pair, (resolved = resolveTransition(before, state)));
@@ -91,7 +77,7 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: M
         ? (withGates ??= analyzeTransition(before, state, resolution()))
         : (blind ??= analyzeTransition(withoutGates(before), withoutGates(state), resolution())));
       for (const rule of transitionRules) {
-        run(rule.readsGates ? `${rule.id}|${pair}|${gates}` : `${rule.id}|${pair}`, () => {
+        run(rule.readsGates ? undefined : `${rule.id}|${pair}`, () => {
           const transition = contextFor(rule);
           return rule.check(transition).map((f) => ({ rule: rule.id, phase: state.label, transition: transition.label, ...f }));
         });

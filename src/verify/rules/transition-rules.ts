@@ -2,9 +2,9 @@
  * Rules about a transition S -> S': whatever order its objects are applied in and however late proxies
  * learn about them, every request must find a defined subset and ready pods (make before break).
  */
-import { identityKey, resourceName, selectorMatches } from '../../manifest';
+import { resourceName, selectorMatches } from '../../manifest';
 import { MESSAGES } from '../messages';
-import { backendsOf, DestinationRuleInfo, PhaseState, sameTemplate, workloadKey } from '../state';
+import { backendsOf, sameTemplate, workloadKey } from '../state';
 import { RuleFinding, TransitionRule } from '../types';
 
 /** A route in S' to a subset S does not define, or to pods that S's Service or subset does not select. */
@@ -93,36 +93,23 @@ export const removalWithoutGates: TransitionRule = {
   readsGates: true,
   description: 'a Deployment, its pods (by a pod template change) or a subset are removed only after a phase whose gates include propagation and drain',
   scope: 'transition',
-  check: ({ from, to }) => {
+  check: ({ from, ended, removedSubsets }) => {
     const gates = from.phase.gates;
     if (!gates) return [];
     const missing = REMOVAL_GATES.filter((gate) => !gates[gate]);
     if (missing.length === 0) return [];
-    const findings: RuleFinding[] = [];
-    for (const [key, workload] of from.deployments) {
-      if (workload.object.kind !== 'Deployment') continue;
-      const after = to.deployments.get(key);
-      if (!after) findings.push(MESSAGES.removalWithoutGates(key, key, from.label, missing));
-      else if (!sameTemplate(workload, after)) findings.push(MESSAGES.replacedWithoutGates(key, from.label, missing));
-    }
-    const rulesAfter = destinationRulesByIdentity(to);
-    for (const [identity, rule] of destinationRulesByIdentity(from)) {
-      const subsetsAfter = rulesAfter.get(identity)?.subsets;
-      for (const subset of rule.subsets.keys()) {
-        if (subsetsAfter?.has(subset)) continue;
-        const name = resourceName(rule.object);
-        findings.push(MESSAGES.removalWithoutGates(name, `subset ${subset} of ${name}`, from.label, missing));
-      }
+    const findings = ended
+      .filter(({ before }) => before.object.kind === 'Deployment')
+      .map(({ before, after }) => (after
+        ? MESSAGES.replacedWithoutGates(before.key, from.label, missing)
+        : MESSAGES.removalWithoutGates(before.key, before.key, from.label, missing)));
+    for (const { rule, subset } of removedSubsets) {
+      const name = resourceName(rule.object);
+      findings.push(MESSAGES.removalWithoutGates(name, `subset ${subset} of ${name}`, from.label, missing));
     }
     return findings;
   },
 };
-
-function destinationRulesByIdentity(state: PhaseState): Map<string, DestinationRuleInfo> {
-  const byIdentity = new Map<string, DestinationRuleInfo>();
-  for (const rules of state.destinationRules.values()) for (const rule of rules) byIdentity.set(identityKey(rule.object), rule);
-  return byIdentity;
-}
 
 /**
  * A Deployment created by a phase, or whose pod template it changes, that the phase's rollout gate does not wait
@@ -133,15 +120,13 @@ export const createdWithoutRolloutGate: TransitionRule = {
   readsGates: true,
   description: 'a Deployment created by a phase, or whose pod template it changes, is listed in that phase\'s rollout gate',
   scope: 'transition',
-  check: ({ from, to }) => {
+  check: ({ to, started }) => {
     const gates = to.phase.gates;
-    if (!gates) return [];
-    const listed = new Set((gates.rollout?.deployments ?? [])
-      .map(workloadKey));
-    return [...to.deployments.values()].flatMap((w) => {
-      const before = from.deployments.get(w.key);
-      if (w.object.kind !== 'Deployment' || listed.has(w.key) || (before && sameTemplate(before, w))) return [];
-      return [MESSAGES.createdWithoutRolloutGate(w, before !== undefined)];
-    });
+    const deployments = started.filter(({ after }) => after.object.kind === 'Deployment');
+    if (!gates || deployments.length === 0) return [];
+    const listed = new Set((gates.rollout?.deployments ?? []).map(workloadKey));
+    return deployments
+      .filter(({ after }) => !listed.has(after.key))
+      .map(({ after, before }) => MESSAGES.createdWithoutRolloutGate(after, before !== undefined));
   },
 };

@@ -1,4 +1,4 @@
-import { main } from '../../src/cli/main';
+import { main, v8FlagsFor } from '../../src/cli/main';
 
 /** Runs the command line in-process and captures what it prints. */
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -46,6 +46,15 @@ describe('phased-rollout', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('/nonexistent/matrix.yaml: cannot be read (ENOENT)');
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('V8 flags per command', () => {
+  test('the one-pass checks run without inlining; longer commands and unknown names keep V8 defaults', () => {
+    for (const command of ['verify', 'plan', 'analyze']) expect(v8FlagsFor(command)).toBe('--no-turbo-inlining');
+    for (const command of ['synth', 'simulate', 'apply', 'rollback', 'promote', 'help', 'toString', undefined]) {
+      expect(v8FlagsFor(command)).toBeUndefined();
+    }
   });
 });
 

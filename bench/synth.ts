@@ -10,7 +10,8 @@
  *   (d) `phased-rollout verify` on one environment of (a)'s output;
  *   (e) `phased-rollout analyze` of one phase folder of it (printed only: a quadratic analyzer shows here).
  * Growth is measured the same way: the two largest sizes' synthesis again, interleaved.
- * It prints wall time, peak RSS and objects per second, then one line of JSON with the ratios.
+ * It prints wall time, peak RSS, CPU time (all threads: more wall for the same CPU means a busy machine) and
+ * objects per second, then one line of JSON with the ratios.
  * Options: --quick (smaller sizes), --disk (write to the temporary folder, not to RAM).
  */
 import { spawnSync } from 'node:child_process';
@@ -44,9 +45,12 @@ function isWritableFolder(path: string): boolean {
   }
 }
 
-/** Preloaded into every measured process: reports its peak RSS on exit. */
+/**
+ * Preloaded into every measured process: reports its peak RSS and the CPU time of all its threads on exit.
+ * CPU time beside wall time tells a slow run on a busy machine (same CPU, more wall) from more work.
+ */
 const rssProbe = join(work, 'peak-rss.js');
-writeFileSync(rssProbe, "process.on('exit', () => process.stderr.write('\\nBENCH_PEAK_RSS_KB=' + process.resourceUsage().maxRSS + '\\n'));\n");
+writeFileSync(rssProbe, "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nBENCH_PEAK_RSS_KB=' + u.maxRSS + ' BENCH_CPU_US=' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });\n");
 
 /**
  * (b): a plain cdk8s app, written here: each distinct object once, as an ApiObject in one chart per
@@ -78,7 +82,14 @@ for (const [group, members] of groups) {
 /** (c): the floor. */
 const FLOOR = "require('cdk8s'); require('cdk8s-plus-27');";
 
-interface Sample { ms: number; rssKiB: number }
+interface Sample {
+  /** Wall time. */
+  ms: number;
+  /** Peak RSS of the largest measured process. */
+  rssKiB: number;
+  /** CPU time (user + system, every thread) of the measured processes. */
+  cpuMs: number;
+}
 
 function measure(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Sample {
   const start = process.hrtime.bigint();
@@ -91,12 +102,14 @@ function measure(command: string, args: string[], options: { cwd?: string; env?:
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
   const rss = [...result.stderr.matchAll(/BENCH_PEAK_RSS_KB=(\d+)/g)].map((m) => Number(m[1]));
-  return { ms, rssKiB: Math.max(0, ...rss) };
+  const cpuMs = [...result.stderr.matchAll(/BENCH_CPU_US=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]) / 1000, 0);
+  return { ms, rssKiB: Math.max(0, ...rss), cpuMs };
 }
 
 function median(samples: Sample[]): Sample {
   const byTime = [...samples].sort((a, b) => a.ms - b.ms);
-  return { ms: byTime[Math.floor(byTime.length / 2)].ms, rssKiB: Math.max(...samples.map((s) => s.rssKiB)) };
+  const { ms, cpuMs } = byTime[Math.floor(byTime.length / 2)];
+  return { ms, rssKiB: Math.max(...samples.map((s) => s.rssKiB)), cpuMs };
 }
 
 /** Runs each measurement `runs` times, interleaved (a, b, c, ... a, b, c, ...), and returns the medians. */
@@ -114,7 +127,7 @@ function documentsOf(dir: string): { total: number; distinct: unknown[] } {
 
 const cli = join(root, 'bin/phased-rollout');
 const row = (label: string, s: Sample, objects?: number) =>
-  `  ${label.padEnd(34)} ${s.ms.toFixed(0).padStart(7)} ms  ${(s.rssKiB / 1024).toFixed(0).padStart(5)} MiB` +
+  `  ${label.padEnd(34)} ${s.ms.toFixed(0).padStart(7)} ms  ${(s.rssKiB / 1024).toFixed(0).padStart(5)} MiB  ${s.cpuMs.toFixed(0).padStart(6)} ms CPU` +
   (objects ? `  ${Math.round(objects / (s.ms / 1000)).toString().padStart(8)} objects/s` : '');
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);

@@ -152,7 +152,7 @@ function removedSubsets(from: PhaseState, to: PhaseState): RemovedSubset[] {
   return removed;
 }
 
-/** DestinationRules by identity (a later copy of an object wins), per index: each state takes part in several transitions. */
+/** DestinationRules by identity, per index (each state takes part in several transitions). */
 const rulesByIdentity = new WeakMap<PhaseState['destinationRules'], ReadonlyMap<string, DestinationRuleInfo>>();
 
 function destinationRulesByIdentity(state: PhaseState): ReadonlyMap<string, DestinationRuleInfo> {

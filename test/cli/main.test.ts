@@ -35,6 +35,12 @@ describe('phased-rollout', () => {
     expect(stderr).toContain('phased-rollout: unknown command "deploy"');
   });
 
+  test('a name every object has (toString) is an unknown command too', async () => {
+    const { code, stderr } = await cli('toString');
+    expect(code).toBe(2);
+    expect(stderr).toContain('phased-rollout: unknown command "toString"');
+  });
+
   test('a usage error exits 2 with the message and the command usage, no stack trace', async () => {
     const { code, stderr } = await cli('verify');
     expect(code).toBe(2);
@@ -59,6 +65,17 @@ describe('V8 flags per command', () => {
 });
 
 describe('the phased-rollout executable', () => {
+  test('sets only V8 flags this Node knows: verify, plan and analyze print nothing on stderr', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const { resolve } = require('node:path') as typeof import('node:path');
+    const bin = resolve(__dirname, '../../bin/phased-rollout');
+    const env = resolve(__dirname, '../../dist/staging');
+    for (const args of [['verify', env], ['plan', env], ['analyze', resolve(env, '00-baseline')]]) {
+      const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      expect({ args, status: run.status, stderr: run.stderr }).toEqual({ args, status: 0, stderr: '' });
+    }
+  });
+
   test('a reader that closes the pipe early ends it quietly, without a stack trace', () => {
     // `true` exits without reading: every write of `plan` after that fails with EPIPE.
     const { execFileSync } = require('node:child_process') as typeof import('node:child_process');

@@ -1,8 +1,11 @@
 /**
  * A fast YAML emitter for rendered Kubernetes objects that produces exactly the bytes of cdk8s's
  * `Yaml.stringify` (YAML 1.1, no line folding). Stringifying dominates synthesis time, and the
- * general-purpose library spends most of it deciding how to write scalars; here each distinct
- * scalar's representation is decided once, by cdk8s's own stringifier, and cached. Anything outside
+ * general-purpose library spends most of it deciding how to write scalars. Here the strings manifests
+ * are made of (words, image references, URLs, quantities, numbers as strings, one-line JSON) are
+ * written by rules that a property test checks against cdk8s; any other scalar's representation is
+ * decided once, by cdk8s's own stringifier, and cached (its first call costs a small synthesis such as
+ * the example about 12 ms of its 250, as the library's code runs for the first time). Anything outside
  * the shapes handled here (multi-line strings, nested sequences, unusual keys or numbers) is
  * stringified by cdk8s for the whole document.
  */
@@ -12,8 +15,17 @@ import { isMapping } from '../manifest';
 /** Thrown inside the emitter when a value needs the general stringifier. */
 class NeedsGeneralStringifier extends Error {}
 
-/** Strings that every YAML 1.1 parser reads as a plain string: no indicator, no number, bool or null. */
-const PLAIN = /^[A-Za-z_/][A-Za-z0-9._/-]*$/;
+/**
+ * Strings that every YAML 1.1 parser reads as a plain string: a letter, `_` or `/` first (no indicator, no
+ * number), no space, and a colon only inside (`image:tag`, `https://host`); YAML11_KEYWORDS aside.
+ */
+const PLAIN = /^[A-Za-z_/](?:[A-Za-z0-9._/=-]|:(?!$))*$/;
+/** Quantities and durations (`250m`, `1.5Gi`, `20s`): YAML 1.1 resolves no number with letters after it but hex (`0x1F`) and exponents. */
+const QUANTITY = /^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?[A-DF-WYZa-df-wyz][A-Za-z]*$/;
+/** Decimal integers written as strings (`"20"`): cdk8s double-quotes them. */
+const DECIMAL = /^(?:0|[1-9][0-9]*)$/;
+/** A JSON object on one line (an annotation such as `proxy.istio.io/config`): printable ASCII, double quotes, no single quote. */
+const JSON_OBJECT = /^\{[\x20-\x26\x28-\x7e]*\}$/;
 /** Plain-looking words that YAML 1.1 reads as booleans, null, or (`e5`) a float with no digits before the exponent. */
 const YAML11_KEYWORDS = /^(y|n|yes|no|on|off|true|false|null|e[-+]?[0-9]+)$/i;
 /** Keys written as they are (Kubernetes field names and label keys). */
@@ -23,7 +35,10 @@ const scalarCache = new Map<string, string>();
 
 /** How cdk8s writes a one-line string as a nested mapping value (the same in any nested position). */
 function stringScalar(value: string): string {
-  if (PLAIN.test(value) && !YAML11_KEYWORDS.test(value)) return value;
+  if ((PLAIN.test(value) && !YAML11_KEYWORDS.test(value)) || QUANTITY.test(value)) return value;
+  // Quoted the way cdk8s's stringifier quotes them: double quotes unless the text holds some, then single.
+  if (DECIMAL.test(value) || value === '*') return `"${value}"`;
+  if (JSON_OBJECT.test(value) && value.includes('"')) return `'${value}'`;
   if (value.includes('\n') || value.includes('\r')) throw new NeedsGeneralStringifier();
   let written = scalarCache.get(value);
   if (written === undefined) {

@@ -9,6 +9,14 @@ const trickyString = fc.oneof(
     '1e3', '2026-11-26', '#x', 'a #b', 'a: b', ': x', 'x:', ' lead', 'trail ', "it's", 'say "hi"', '{"a":1}', '[1]', '&a', '!tag',
     '%x', '@x', '`x`', '|', '>', '?', 'a\tb', '\u0007', '\u00e9t\u00e9', '\ud83d\ude00', '\\', 'C:\\x', '1.0.0', 'v1', '0777', '+1'),
   fc.stringMatching(/^[a-z0-9.:/ #"'-]{0,12}$/),
+  // The shapes written without asking cdk8s: words with colons and `=` (`image:tag`, URLs), quantities,
+  // decimal integers, the `*` wildcard, one-line JSON objects; and their near misses.
+  fc.stringMatching(/^[A-Za-z_/][A-Za-z0-9._/:=-]{0,12}$/),
+  fc.stringMatching(/^[0-9]{1,4}(\.[0-9]{1,2})?[A-Za-z]{0,3}$/),
+  fc.stringMatching(/^[+-]?[0-9_:]{1,8}$/),
+  fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.boolean()), { maxKeys: 3 }).map((o) => JSON.stringify(o)),
+  fc.constantFrom('a:b', 'a:', 'a::', 'y:', 'on:x', 'http://x:80/y', 'PruneLast=true', 'a=', '08', '0999', '0xA', '0Xa', '0b1', '1:20',
+    '5e', '1e5', '1E5', '2d', '0.5Gi', '250m', '20', '-20', '+20', '*', '**', '{"a":"b"}', "{'a':1}", '{"a":"it\'s"}', '{}', '{"a":"\u00e9"}'),
 );
 const scalar = fc.oneof(trickyString, fc.integer(), fc.boolean(), fc.constant(null), fc.double(), fc.constantFrom(-0, 1e21, 2 ** 60));
 const key = fc.oneof(fc.stringMatching(/^[a-z][a-zA-Z0-9./-]{0,10}$/), trickyString);

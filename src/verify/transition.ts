@@ -141,6 +141,7 @@ function workloadChanges(from: PhaseState, to: PhaseState): Pick<TransitionResol
   return { ended, started };
 }
 
+/** Subsets of S's DestinationRules that S' no longer defines (a rule that is the same object on both sides keeps all of them). */
 function removedSubsets(from: PhaseState, to: PhaseState): RemovedSubset[] {
   const removed: RemovedSubset[] = [];
   const rulesAfter = destinationRulesByIdentity(to);

@@ -25,8 +25,8 @@ const WORDS: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
 ]);
 const INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/; // not `-0`, which js-yaml reads as 0
-/** Kubernetes quantities and durations (`250m`, `1.5Gi`, `20s`): a number, then letters that cannot make it a float (no `e`). */
-const NUMBER_WITH_UNIT = /^[0-9]+(?:\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
+/** Kubernetes quantities and durations (`250m`, `1.5Gi`, `20s`): a number, then letters that cannot make it a float (no `e`) or a hexadecimal integer (no `0x`). */
+const NUMBER_WITH_UNIT = /^(?!0x)[0-9]+(?:\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
 
 /**
  * The value of a block YAML document, or undefined when it is not in the subset this parser reads or

@@ -16,7 +16,7 @@ import { stringifyObject } from '../../src/synth/yaml';
 const MAX_INDENT = 128;
 
 /** Strings that YAML reads as something other than a string unless quoted, and strings that need quoting. */
-const TRICKY = ['true', 'True', 'FALSE', 'null', 'Null', '~', 'yes', 'no', 'on', 'y', '1', '-1', '-0', '0x1F', '0o17', '0b11',
+const TRICKY = ['true', 'True', 'FALSE', 'null', 'Null', '~', 'yes', 'no', 'on', 'y', '1', '-1', '-0', '0x1F', '0xA', '0xff', '0XA', '0o17', '0b11',
   '1_000', '1e3', '1E3', '1.5', '.5', '.inf', '-.inf', '.nan', '250m', '768Mi', '1.5Gi', '1Ei', '1e', '20s', '2001-12-14',
   '2001-12-14t21:59:43.10-05:00', '12:30', '1:2', '<<', 'a: b', 'a:', 'a #b', 'a#b', '#x', '- x', '-x', '? x', '|', '>', '&a',
   '*a', '!t', '%x', '@x', '`x', '{}', '[]', '{a}', '[a]', 'a,b', "'q'", '"q"', "it's", 'say "hi"', '', ' lead', 'trail ',
@@ -92,6 +92,8 @@ describe('block YAML parser', () => {
     ['a float', 'a: 1.5\n'],
     ['a timestamp', 'a: 2001-12-14\n'],
     ['a hexadecimal integer', 'a: 0x1F\n'],
+    ['a hexadecimal integer whose digits are letters', 'a: 0xA\n'],
+    ['a hexadecimal integer in lowercase', 'a: 0xff\n'],
   ])('%s: read as js-yaml reads it, or given up', (_name, text) => {
     const parsed = parseBlockYaml(text, MAX_INDENT);
     let expected: unknown;

@@ -3,9 +3,9 @@
  * `Yaml.stringify` (YAML 1.1, no line folding). Stringifying dominates synthesis time, and the
  * general-purpose library spends most of it deciding how to write scalars. Here the strings manifests
  * are made of (words, image references, URLs, quantities, numbers as strings, one-line JSON) are
- * written by rules that a property test checks against cdk8s; any other scalar's representation is
- * decided once, by cdk8s's own stringifier, and cached (its first call costs a small synthesis such as
- * the example about 12 ms of its 250, as the library's code runs for the first time). Anything outside
+ * written by rules that a property test checks against cdk8s. Any other string is written once by
+ * cdk8s's own stringifier and cached; its first call costs a small synthesis such as the example about
+ * 12 ms, because the library's code runs for the first time. Anything outside
  * the shapes handled here (multi-line strings, nested sequences, unusual keys or numbers) is
  * stringified by cdk8s for the whole document.
  */

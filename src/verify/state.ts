@@ -411,7 +411,6 @@ function selectDeployments(state: PhaseState, namespace: string, selector: Label
   return candidates.filter((d) => selectorMatches(selector, d.podLabels) && selectorMatches(subsetLabels, d.podLabels));
 }
 
-
 function exportedTo(rule: DestinationRuleInfo, namespace: string): boolean {
   return rule.exportTo.some((to) => to === '*' || to === namespace || (to === '.' && rule.namespace === namespace));
 }

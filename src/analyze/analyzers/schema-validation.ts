@@ -8,7 +8,6 @@ import { MESH_GATEWAY } from '../hosts';
 import { report, SchemaValidationError } from '../messages';
 import { destinationRuleSpec, gatewaySpec, virtualServiceSpec } from '../resources';
 
-
 export const validationAnalyzer: Analyzer = {
   name: 'schema.ValidationAnalyzer',
   description: "Checks VirtualServices, DestinationRules and Gateways against istiod's validation rules",

@@ -14,7 +14,7 @@
 # PHASED_ROLLOUT_TIME_SCALE=0 skips fixed waits (rehearsals against a test cluster only).
 set -eu
 
-PLAN_ID=sha256-8d6653c5f0a870ed1f43
+PLAN_ID=sha256-454264411912ca478a2c
 TITLE=production
 NAMESPACE=production
 RECORD=phased-rollout-production

@@ -14,7 +14,7 @@
 # PHASED_ROLLOUT_TIME_SCALE=0 skips fixed waits (rehearsals against a test cluster only).
 set -eu
 
-PLAN_ID=sha256-25805fcda0bb53f5642f
+PLAN_ID=sha256-a858dc4fcf4b53e16806
 TITLE=staging
 NAMESPACE=staging
 RECORD=phased-rollout-staging

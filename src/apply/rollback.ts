@@ -30,7 +30,7 @@ export function rollbackIdentity(planIdentity: string, from: string): string {
 /** The rollback of a plan folder from phase `from` as a run. */
 export function rollbackSequence(planDir: PlanDirectory, from: string): RunSequence {
   const steps = planDir.plan.rollbacks?.[from];
-  if (!steps) throw new InputError(`${planDir.dir}/plan.json: no rollback from ${from} (a plan.json written before rollbacks were part of it: synthesize again)`);
+  if (!steps) throw new InputError(`${planDir.dir}/plan.json: no rollback from ${from} (a hand-written plan.json without rollbacks: synthesize the environment to get them)`);
   return {
     title: rollbackTitle(planDir.plan.environment, from),
     identity: rollbackIdentity(planDir.identity, from),

@@ -3,14 +3,17 @@
  * everything that applies or checks the phases (pipelines, `phased-rollout apply|verify|plan`, Argo CD promotion).
  */
 import { readFileSync } from 'node:fs';
-import { InputError, isMapping, KubeObject, ObjectRef, refOf } from '../manifest';
+import { InputError, isMapping, KubeObject, ObjectRef } from '../manifest';
 import { Environment, isRelease } from '../matrix/model';
 import { stepsOf } from './gates';
 import { Phase } from './planner';
 import { planRollback } from './rollback';
 
-/** Version of the plan.json format; bumped on any incompatible change. */
-export const PLAN_FORMAT_VERSION = 1;
+/**
+ * Version of the plan.json format; bumped on any incompatible change. 2: phases no longer list their
+ * objects (the folders hold them; nothing read the list but the check that it matched them).
+ */
+export const PLAN_FORMAT_VERSION = 2;
 
 /** Contents of plan.json for one environment. */
 export interface PlanFile {
@@ -25,8 +28,8 @@ export interface PlanFile {
   /** Phases in apply order. */
   readonly phases: readonly PlanPhase[];
   /**
-   * For each phase after the baseline, keyed by its path: the steps back to the baseline. Absent in
-   * plan files written before rollbacks were part of plan.json (`phased-rollout rollback` then refuses).
+   * For each phase after the baseline, keyed by its path: the steps back to the baseline. Synthesis always
+   * writes it; a hand-written plan.json may leave it out (`phased-rollout rollback` then refuses).
    */
   readonly rollbacks?: { readonly [fromPath: string]: readonly PlanRollbackStep[] };
 }
@@ -63,8 +66,6 @@ export interface PlanPhase {
   readonly name: string;
   /** Folder holding the phase's YAML, relative to plan.json (`NN-name`). */
   readonly path: string;
-  /** Every object of the phase (the folder's contents). */
-  readonly objects: readonly ObjectRef[];
   /** Objects of the previous phase that this phase no longer has: delete them after applying the folder. */
   readonly removes: readonly ObjectRef[];
   /** What must hold after applying this phase and before applying the next. */
@@ -117,7 +118,6 @@ export function buildPlanFile(env: Environment, phases: readonly RenderedPhase[]
       index: i,
       name: rendered.phase.name,
       path: rendered.path,
-      objects: rendered.objects.map(refOf),
       ...steps[i],
     })),
     rollbacks: Object.fromEntries(phases.slice(1).map((rendered, i) => [rendered.path, planRollback(env, phases, i + 1)])),
@@ -126,8 +126,8 @@ export function buildPlanFile(env: Environment, phases: readonly RenderedPhase[]
 
 /**
  * plan.json's text: indented JSON with each flat object (an object reference, a gate's seconds) on one
- * line. A plan lists every object of every phase: one line per reference keeps it readable and less than
- * half the size of `JSON.stringify(plan, null, 2)`.
+ * line. A plan lists thousands of removals and gated objects: one line per reference keeps it readable and
+ * less than half the size of `JSON.stringify(plan, null, 2)`.
  */
 export function formatPlanFile(plan: PlanFile): string {
   const format = (value: unknown, indent: string): string => {
@@ -143,7 +143,7 @@ export function formatPlanFile(plan: PlanFile): string {
   return `${format(plan, '')}\n`;
 }
 
-/** Whether an object holds no objects (a reference, a gate's seconds): written on one line. Checked without building its entries: a plan has 100,000 references. */
+/** Whether an object holds no objects (a reference, a gate's seconds): written on one line. Checked without building its entries: a plan has tens of thousands of references. */
 function isFlat(value: object): boolean {
   for (const key in value) {
     const item = (value as Record<string, unknown>)[key];
@@ -183,7 +183,11 @@ function checkPlanShape(value: unknown): string | undefined {
       (isMapping(gates.propagation) ? refsProblem(gates.propagation.objects, `${path}.propagation.objects`) : undefined);
   };
   if (!isMapping(value)) return 'expected a JSON object';
-  if (value.formatVersion !== PLAN_FORMAT_VERSION) return `formatVersion: ${JSON.stringify(value.formatVersion)} is not supported (expected ${PLAN_FORMAT_VERSION})`;
+  if (value.formatVersion !== PLAN_FORMAT_VERSION) {
+    const earlier = typeof value.formatVersion === 'number' && value.formatVersion < PLAN_FORMAT_VERSION;
+    return `formatVersion: ${JSON.stringify(value.formatVersion)} is not supported (expected ${PLAN_FORMAT_VERSION})` +
+      (earlier ? ': an earlier phased-rollout wrote it; synthesize again to rewrite the environment folder' : '');
+  }
   for (const field of ['environment', 'namespace']) if (typeof value[field] !== 'string') return `${field}: expected a string`;
   if (!Array.isArray(value.phases) || value.phases.length === 0) return 'phases: expected a non-empty list';
   for (const [i, phase] of value.phases.entries()) {
@@ -193,7 +197,7 @@ function checkPlanShape(value: unknown): string | undefined {
     if (typeof phase.name !== 'string' || typeof phase.path !== 'string' || !/^\d+-[a-z0-9-]+$/.test(phase.path)) {
       return `${path}: expected a name and a path like 01-prepare`;
     }
-    const problem = refsProblem(phase.objects, `${path}.objects`) ?? refsProblem(phase.removes, `${path}.removes`) ?? gatesProblem(phase.gates, `${path}.gates`);
+    const problem = refsProblem(phase.removes, `${path}.removes`) ?? gatesProblem(phase.gates, `${path}.gates`);
     if (problem) return problem;
   }
   if (value.rollbacks === undefined) return undefined;

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { apiGroup, byIdentity, displayPath, identityKey, InputError, KubeObject, listManifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
+import { apiGroup, displayPath, identityKey, InputError, KubeObject, listManifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
 import { removals } from '../plan/gates';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
 import { shapeProblem } from './shape';
@@ -98,8 +98,8 @@ export function loadPhases(dir: string): LoadedEnvironment {
 }
 
 /**
- * plan.json must describe exactly the folders: same phases in the same order, same objects, same
- * removals, also between the steps of each rollback (what apply and rollback delete).
+ * plan.json must describe exactly the folders: same phases in the same order, same removals, also
+ * between the steps of each rollback (what apply and rollback delete).
  */
 function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planPath: string): void {
   const inconsistent = (detail: string) => new InputError(`${planPath} is inconsistent with the phase folders: ${detail}`);
@@ -122,8 +122,6 @@ function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planP
   };
   const nothing: readonly KubeObject[] = [];
   plan.phases.forEach((planPhase, i) => {
-    const refs = planPhase.objects ?? [];
-    if (!sameRefs(refs, phases[i].objects)) checkListedObjects(planPhase.path, refs, phases[i].objects);
     checkRemoves(planPhase.path, i === 0 ? nothing : phases[i - 1].objects, phases[i].objects, planPhase.removes ?? []);
   });
   for (const [from, steps] of Object.entries(plan.rollbacks ?? {})) {
@@ -131,34 +129,19 @@ function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planP
       checkRemoves(`rollback from ${from}, step ${step.name}`, i === 0 ? nothing : objectsOf(steps[i - 1].path), objectsOf(step.path), step.removes);
     });
   }
-
-  /** Lists that are not the folder's objects in order: each listed object must be in the folder and each object listed. */
-  function checkListedObjects(path: string, refs: readonly ObjectRef[], objects: readonly KubeObject[]): void {
-    const current = byIdentity(objects);
-    const keys = refs.map((ref) => identityKey(ref));
-    const missing = keys.findIndex((key) => !current.has(key));
-    if (missing >= 0) throw inconsistent(`the plan lists ${resourceName(refs[missing])} in ${path}, which the folder does not hold`);
-    if (new Set(keys).size !== current.size) {
-      const listed = new Set(keys);
-      const notListed = [...current].find(([key]) => !listed.has(key))!;
-      throw inconsistent(`${path} holds ${resourceName(notListed[1])}, which the plan does not list`);
-    }
-  }
 }
 
 /**
  * Whether references name the same objects in the same order (as synthesis writes them): the common case,
  * checked field by field without building a key per reference (plans list tens of thousands).
  */
-function sameRefs(refs: readonly ObjectRef[], objects: readonly (KubeObject | ObjectRef)[]): boolean {
-  if (refs.length !== objects.length) return false;
+function sameRefs(refs: readonly ObjectRef[], others: readonly ObjectRef[]): boolean {
+  if (refs.length !== others.length) return false;
   for (let i = 0; i < refs.length; i++) {
     const ref = refs[i];
-    const other = objects[i];
-    const { kind, apiVersion } = other;
-    const { name, namespace } = 'metadata' in other ? other.metadata : other;
-    if (ref.name !== name || ref.kind !== kind || ref.namespace !== namespace) return false;
-    if (ref.apiVersion !== apiVersion && apiGroup(ref.apiVersion) !== apiGroup(apiVersion)) return false;
+    const other = others[i];
+    if (ref.name !== other.name || ref.kind !== other.kind || ref.namespace !== other.namespace) return false;
+    if (ref.apiVersion !== other.apiVersion && apiGroup(ref.apiVersion) !== apiGroup(other.apiVersion)) return false;
   }
   return true;
 }

@@ -29,18 +29,20 @@ describe('reading plan.json', () => {
     const text = formatPlanFile(example);
     expect(JSON.parse(text)).toEqual(example);
     expect(text.endsWith('}\n')).toBe(true);
-    const ref = example.phases[1].objects[0];
-    expect(text).toContain(`\n        ${JSON.stringify(ref)},\n`);
+    const ref = example.phases[1].gates.rollout!.deployments[0];
+    expect(text).toContain(`\n            ${JSON.stringify(ref)}`);
     expect(text.split('\n').length).toBeLessThan(JSON.stringify(example, null, 2).split('\n').length / 2);
   });
 
   test.each<[string, (plan: any) => void, string]>([
-    ['another format version', (p) => { p.formatVersion = 2; }, 'not a plan file: formatVersion: 2 is not supported (expected 1)'],
+    ['another format version', (p) => { p.formatVersion = 3; }, 'not a plan file: formatVersion: 3 is not supported (expected 2)'],
+    ['format 1 (phases listed their objects)', (p) => { p.formatVersion = 1; },
+      'not a plan file: formatVersion: 1 is not supported (expected 2): an earlier phased-rollout wrote it; synthesize again to rewrite the environment folder'],
     ['no phases', (p) => { p.phases = []; }, 'not a plan file: phases: expected a non-empty list'],
     ['a null phase', (p) => { p.phases[1] = null; }, 'not a plan file: phases[1]: expected an object'],
     ['indexes out of order', (p) => { p.phases[2].index = 7; }, 'not a plan file: phases[2].index: expected 2'],
     ['a bad folder name', (p) => { p.phases[0].path = '../etc'; }, 'not a plan file: phases[0]: expected a name and a path like 01-prepare'],
-    ['a reference without name', (p) => { delete p.phases[0].objects[0].name; }, 'not a plan file: phases[0].objects[0].name: expected a non-empty string'],
+    ['a reference without name', (p) => { delete p.phases[1].gates.rollout.deployments[0].name; }, 'not a plan file: phases[1].gates.rollout.deployments[0].name: expected a non-empty string'],
     ['an unknown gate', (p) => { p.phases[1].gates.pray = {}; }, 'not a plan file: phases[1].gates.pray: unknown gate (rollout, propagation, observe, drain)'],
     ['negative seconds', (p) => { p.phases[4].gates.drain.seconds = -1; }, 'not a plan file: phases[4].gates.drain.seconds: expected a number of seconds'],
     ['rollbacks not an object', (p) => { p.rollbacks = []; }, 'not a plan file: rollbacks: expected an object keyed by phase path'],
@@ -56,7 +58,7 @@ describe('reading plan.json', () => {
     expect(problemWith(mutate)).toBe(expected);
   });
 
-  test('a plan.json without rollbacks (written before they were part of it) is still read', () => {
+  test('a plan.json without rollbacks (written by hand) is still read', () => {
     expect(() => problemWith((p) => { delete p.rollbacks; })).toThrow('expected the plan to be refused');
   });
 

@@ -53,8 +53,8 @@ const badLayout = fc.constantFrom<BadFolder>(
 );
 
 const badPlan = fc.oneof(
-  fc.constantFrom('', '{', '[]', 'null', '{"phases": 5}', '{"formatVersion": 99, "phases": []}', '{"formatVersion": 1, "phases": []}', '\u0000\u0001'),
-  fc.nat().map((cut) => `{"formatVersion": 1, "phases": [{"path": "00-baseline"}]}`.slice(0, 10 + (cut % 40))),
+  fc.constantFrom('', '{', '[]', 'null', '{"phases": 5}', '{"formatVersion": 99, "phases": []}', '{"formatVersion": 2, "phases": []}', '\u0000\u0001'),
+  fc.nat().map((cut) => `{"formatVersion": 2, "phases": [{"path": "00-baseline"}]}`.slice(0, 10 + (cut % 40))),
 ).map((content): BadFolder => ({
   category: `plan.json ${JSON.stringify(content.slice(0, 20))}`, commands: VERIFY,
   breakFolder: (env) => { writeFileSync(join(env, 'plan.json'), content); return 'plan.json'; },

@@ -110,7 +110,7 @@ describe('unusable environment folders through phased-rollout verify and analyze
 
   test('verify: a plan.json phase that is null exits 2 naming plan.json', async () => {
     const env = environmentFolder('null-phase');
-    writeFileSync(join(env, 'plan.json'), '{"formatVersion": 1, "environment": "production", "namespace": "shop", "phases": [null, null, null, null]}');
+    writeFileSync(join(env, 'plan.json'), '{"formatVersion": 2, "environment": "production", "namespace": "shop", "phases": [null, null, null, null]}');
     const { status, stderr } = await runCli(['verify', env]);
     expect({ status, stderr }).toEqual({ status: 2, stderr: expect.stringContaining('plan.json: not a plan file: phases[0]: expected an object') });
   });

@@ -81,10 +81,10 @@ describe('unusable input: exit 2 with a clear message', () => {
     expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/plan\.json is inconsistent with the phase folders: plan lists \[00-baseline/) });
   });
 
-  test('plan.json listing objects a folder does not hold', async () => {
+  test('a phase folder whose contents changed after plan.json was written', async () => {
     writeEnvironment(root, 'production', 'shop', planPhases('shop', plan, true), true);
     writeFileSync(join(root, '01-prepare', 'resources.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n');
-    expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/lists Deployment shop\/coffee-v1 in 01-prepare, which the folder does not hold/) });
+    expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/plan\.json is inconsistent with the phase folders: 01-prepare drops Deployment shop\/coffee-v1, which its removes do not list$/) });
   });
 
   // plan.json as written by hand: the same objects in another order are consistent; anything else is named.
@@ -97,14 +97,19 @@ describe('unusable input: exit 2 with a clear message', () => {
     };
     beforeEach(() => writeEnvironment(root, 'production', 'shop', planPhases('shop', plan, true), true));
 
-    test('the same objects and removals listed in another order', async () => {
-      editPlan((planFile) => planFile.phases.forEach((phase: any) => { phase.objects.reverse(); phase.removes.reverse(); }));
+    test('the same removals listed in another order', async () => {
+      editPlan((planFile) => planFile.phases.forEach((phase: any) => { phase.removes.reverse(); }));
       expect(await verify(root)).toEqual({ code: 0 });
     });
 
-    test('a folder holding an object the plan does not list', async () => {
-      editPlan((planFile) => { planFile.phases[1].objects = planFile.phases[1].objects.filter((ref: any) => ref.name !== 'coffee-v2'); });
-      expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/01-prepare holds (Deployment|PodDisruptionBudget) shop\/coffee-v2, which the plan does not list$/) });
+    test('a folder holding an object that the next phase drops without listing it in its removes', async () => {
+      writeFileSync(join(root, '01-prepare', 'extra.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: extra\n  namespace: shop\n');
+      expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/02-canary-10 drops ServiceAccount shop\/extra, which its removes do not list$/) });
+    });
+
+    test('a removal listed that the folders do not drop', async () => {
+      editPlan((planFile) => { planFile.phases[2].removes = [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'coffee-v1' }]; });
+      expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/02-canary-10 removes objects the previous phase does not hold or this one keeps$/) });
     });
 
     test('a phase dropping an object its removes do not list', async () => {

@@ -214,7 +214,7 @@ export function writeEnvironment(dir: string, environment: string, namespace: st
     const keys = new Set(p.objects.map(identityKey));
     const removes: ObjectRef[] = previous.filter((o) => !keys.has(identityKey(o))).map(refOf);
     previous = p.objects;
-    return { index, name: p.name, path: p.path, objects: p.objects.map(refOf), removes, gates: p.gates ?? {} };
+    return { index, name: p.name, path: p.path, removes, gates: p.gates ?? {} };
   });
   if (!withPlan) return;
   const plan: PlanFile = { formatVersion: PLAN_FORMAT_VERSION, environment, namespace, releases: [], phases: planPhasesList };

@@ -1,7 +1,7 @@
 /**
  * Entry point for a cdk8s app (`app:` in cdk8s.yaml): synthesizes a matrix into CDK8S_OUTDIR.
- * `cdk8s synth` empties that folder before the app runs, so the matrix is fully validated and
- * rendered before anything is written; on an error nothing is written and the exit code is 1.
+ * `cdk8s synth` empties that folder before the app runs; files go to a folder beside it and move in
+ * once every environment is rendered and verified, so on an error nothing is written there and the exit code is 1.
  */
 import { formatError } from './cli/errors';
 import { MatrixSpec } from './matrix/types';

@@ -63,47 +63,56 @@ export class UnsafePlanError extends Error {
   }
 }
 
-/**
- * Runs the verifier on each environment's phases and on each of its rollbacks (the forward phases the
- * steps apply, with the steps' gates); throws UnsafePlanError on any finding.
- */
+/** The verifier's findings on an environment's phases and on each of its rollbacks (the forward phases the steps apply, with the steps' gates). */
+function findingsOf(output: EnvironmentOutput): (Finding & { readonly environment: string })[] {
+  const env = output.environment.name;
+  const forward = output.phases.map((phase, i) => ({ name: phase.phase.name, path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates }));
+  return verifyEnvironment(forward, rollbackSequences(output.plan, forward))
+    .map((finding) => ({ environment: finding.rollback ? rollbackTitle(env, finding.rollback) : env, ...finding }));
+}
+
+/** Runs the verifier on each environment's phases and rollbacks; throws UnsafePlanError on any finding. */
 export function assertSafe(outputs: readonly EnvironmentOutput[]): void {
-  const findings = outputs.flatMap((output) => {
-    const env = output.environment.name;
-    const forward = output.phases.map((phase, i) => ({ name: phase.phase.name, path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates }));
-    return verifyEnvironment(forward, rollbackSequences(output.plan, forward))
-      .map((finding) => ({ environment: finding.rollback ? rollbackTitle(env, finding.rollback) : env, ...finding }));
-  });
+  const findings = outputs.flatMap(findingsOf);
   if (findings.length > 0) throw new UnsafePlanError(findings);
 }
 
-/** Every output file of the given environments (path relative to the output folder -> content). */
-export function outputFiles(outputs: readonly EnvironmentOutput[]): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const output of outputs) {
-    const env = output.environment.name;
-    for (const phase of output.phases) {
-      for (const file of phase.files) files.set(`${env}/${phase.path}/${file.name}`, file.yaml);
-    }
-    files.set(`${env}/plan.json`, formatPlanFile(output.plan));
-    for (const artifact of ARTIFACTS) for (const [path, content] of artifact(output)) files.set(path, content);
+/** Every output file of one environment (path relative to the output folder, content). */
+function* environmentFiles(output: EnvironmentOutput): Generator<[string, string]> {
+  const env = output.environment.name;
+  for (const phase of output.phases) {
+    for (const file of phase.files) yield [`${env}/${phase.path}/${file.name}`, file.yaml];
   }
-  return files;
+  yield [`${env}/plan.json`, formatPlanFile(output.plan)];
+  for (const artifact of ARTIFACTS) yield* artifact(output);
+}
+
+/**
+ * Every output file of the matrix, one environment at a time, each only once the verifier found it safe:
+ * an environment's objects are released before the next one is rendered, so memory follows the largest
+ * environment, not the matrix. The environments after an unsafe one are still verified (the error lists
+ * every finding) but yield nothing; the generator then throws UnsafePlanError.
+ */
+function* synthesizedFiles(matrix: Matrix): Generator<[string, string]> {
+  const findings: (Finding & { readonly environment: string })[] = [];
+  for (const environment of matrix.environments) {
+    const output = synthesizeEnvironment(environment);
+    findings.push(...findingsOf(output));
+    if (findings.length === 0) yield* environmentFiles(output);
+  }
+  if (findings.length > 0) throw new UnsafePlanError(findings);
 }
 
 /** Every output file of the matrix, verified safe, without touching the disk. */
 export function synthesizeFiles(matrix: Matrix): Map<string, string> {
-  const outputs = matrix.environments.map(synthesizeEnvironment);
-  assertSafe(outputs);
-  return outputFiles(outputs);
+  return new Map(synthesizedFiles(matrix));
 }
 
 /**
- * Synthesizes the matrix into `outDir`. Everything is rendered and verified first; the previous
- * contents are replaced in one swap, and stay as they were on any error.
+ * Synthesizes the matrix into `outDir` and returns how many files it wrote. Files are written beside
+ * `outDir` as each environment is verified, and replace its previous contents in one swap once every
+ * environment is safe; on any error `outDir` stays as it was.
  */
-export function synthesize(matrix: Matrix, outDir: string): Map<string, string> {
-  const files = synthesizeFiles(matrix);
-  writeTreeAtomically(outDir, files);
-  return files;
+export function synthesize(matrix: Matrix, outDir: string): number {
+  return writeTreeAtomically(outDir, synthesizedFiles(matrix));
 }

@@ -21,19 +21,29 @@ function tempPrefix(outDir: string): string {
 }
 
 /**
- * Replaces `outDir` with exactly `files` (relative path -> content). The new tree is complete on disk
- * before the old one is moved away, so a failure while writing leaves `outDir` as it was; a kill at
+ * Replaces `outDir` with exactly `files` (relative path, content) and returns how many it wrote. Files are
+ * written as they come, so a generator can stream them; one that throws part-way (an environment found
+ * unsafe) leaves `outDir` as it was. The new tree is complete on disk before the old one is moved away,
+ * so a failure while writing leaves `outDir` as it was; a kill at
  * any moment leaves `outDir` old or new, or (between the two renames of the swap) absent with the
  * complete new tree beside it, which the next call (or removeStaleStaging) moves in.
  */
-export function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, string>): void {
+export function writeTreeAtomically(outDir: string, files: Iterable<readonly [string, string]>): number {
   const target = resolve(outDir);
   mkdirSync(dirname(target), { recursive: true });
   removeStaleStaging(target);
   const staging = mkdtempSync(tempPrefix(target));
+  const folders = new Set<string>();
+  let written = 0;
   try {
-    for (const folder of new Set([...files.keys()].map((path) => dirname(join(staging, path))))) mkdirSync(folder, { recursive: true });
-    for (const [path, content] of files) writeFileSync(join(staging, path), content);
+    for (const [path, content] of files) {
+      const file = join(staging, path);
+      const folder = dirname(file);
+      if (!folders.has(folder)) mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+      writeFileSync(file, content);
+      written++;
+    }
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
@@ -44,6 +54,7 @@ export function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, s
   if (existsSync(target)) renameSync(target, retired);
   renameSync(ready, target);
   rmSync(retired, { recursive: true, force: true });
+  return written;
 }
 
 /** Names of the temporary folders a synthesis of `outDir` has beside it (none once it is done). */

@@ -7,6 +7,8 @@ import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
 import { PlanFile } from '../../src/plan/plan-file';
 import { assertSafe, synthesize, synthesizeEnvironment, synthesizeFiles, UnsafePlanError } from '../../src/synth';
+import { stagingLeftovers } from '../../src/synth/output';
+import { EnvironmentRenderer } from '../../src/synth/render';
 import { readTree } from '../tree';
 import { baseMatrix } from '../helpers';
 
@@ -143,5 +145,34 @@ describe('synthesis refuses unsafe plans', () => {
     expect(findings.map((f) => f.transition)).toContain('00-baseline -> 02-switch');
     expect(findings.map((f) => f.object)).toContain('VirtualService production/coffee-shop');
     expect((error as Error).message).toMatch(/^refusing to write an unsafe plan/);
+  });
+
+  // Environments are written one at a time: production is verified and staged before staging is rendered.
+  test('an unsafe environment after a safe one: the output folder stays as it was, and nothing is left beside it', () => {
+    const matrix = validateMatrix(exampleMatrix);
+    expect(matrix.environments.map((e) => e.name)).toEqual(['production', 'staging']);
+    const out = join(temp(), 'dist');
+    synthesize(validateMatrix(baseMatrix()), out);
+    const before = readTree(out);
+    // The planner never writes an unsafe plan: staging's prepare phase loses the Deployment its canary then routes to.
+    const render = EnvironmentRenderer.prototype.renderPhase;
+    const spy = jest.spyOn(EnvironmentRenderer.prototype, 'renderPhase').mockImplementation(function (this: EnvironmentRenderer, phase) {
+      const files = render.call(this, phase);
+      if ((this as any).environment.name !== 'staging' || phase.kind !== 'prepare') return files;
+      return files.map((file) => ({ ...file, objects: file.objects.filter((o) => o.metadata.name !== 'coffee-shop-v3') }));
+    });
+    let error: unknown;
+    try {
+      synthesize(matrix, out);
+    } catch (e) {
+      error = e;
+    } finally {
+      spy.mockRestore();
+    }
+    expect(error).toBeInstanceOf(UnsafePlanError);
+    const environments = new Set((error as UnsafePlanError).findings.map((f) => f.environment.split(' ')[0]));
+    expect(environments).toEqual(new Set(['staging']));
+    expect(readTree(out)).toEqual(before);
+    expect(stagingLeftovers(out)).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.matrix === undefined) throw new UsageError('--matrix FILE is required (a YAML or JSON version matrix)');
   const outDir = values.out ?? 'dist';
   const matrix = loadMatrixFile(values.matrix);
-  const files = synthesize(matrix, outDir);
-  process.stderr.write(`wrote ${files.size} files for ${matrix.environments.length} environment(s) to ${outDir}\n`);
+  const written = synthesize(matrix, outDir);
+  process.stderr.write(`wrote ${written} files for ${matrix.environments.length} environment(s) to ${outDir}\n`);
   return 0;
 }

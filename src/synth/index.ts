@@ -51,12 +51,18 @@ export function synthesizeEnvironment(environment: Environment): EnvironmentOutp
   return { environment, phases, plan: buildPlanFile(environment, phases) };
 }
 
+/** A finding with where it was found: the environment, or `<environment> rollback from <phase>`. */
+export interface EnvironmentFinding extends Finding {
+  /** The environment, or the rollback, the finding is about. */
+  readonly environment: string;
+}
+
 /** A plan that the verifier rejects: nothing is written; exit code 1. */
 export class UnsafePlanError extends Error {
   /** Exit code for the command line. */
   public readonly exitCode = 1;
 
-  constructor(public readonly findings: readonly (Finding & { readonly environment: string })[]) {
+  constructor(public readonly findings: readonly EnvironmentFinding[]) {
     super(`refusing to write an unsafe plan (${counted(findings.length, 'finding')}):\n` +
       findings.map((f) => `  ${f.environment} ${f.transition ?? f.phase}: ${f.rule}: ${f.object}: ${f.message} (fix: ${f.fix})`).join('\n'));
     this.name = 'UnsafePlanError';
@@ -64,7 +70,7 @@ export class UnsafePlanError extends Error {
 }
 
 /** The verifier's findings on an environment's phases and on each of its rollbacks (the forward phases the steps apply, with the steps' gates). */
-function findingsOf(output: EnvironmentOutput): (Finding & { readonly environment: string })[] {
+function findingsOf(output: EnvironmentOutput): EnvironmentFinding[] {
   const env = output.environment.name;
   const forward = output.phases.map((phase, i) => ({ name: phase.phase.name, path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates }));
   return verifyEnvironment(forward, rollbackSequences(output.plan, forward))
@@ -78,28 +84,36 @@ export function assertSafe(outputs: readonly EnvironmentOutput[]): void {
 }
 
 /** Every output file of one environment (path relative to the output folder, content). */
-function* environmentFiles(output: EnvironmentOutput): Generator<[string, string]> {
+function environmentFiles(output: EnvironmentOutput): [string, string][] {
   const env = output.environment.name;
+  const files: [string, string][] = [];
   for (const phase of output.phases) {
-    for (const file of phase.files) yield [`${env}/${phase.path}/${file.name}`, file.yaml];
+    for (const file of phase.files) files.push([`${env}/${phase.path}/${file.name}`, file.yaml]);
   }
-  yield [`${env}/plan.json`, formatPlanFile(output.plan)];
-  for (const artifact of ARTIFACTS) yield* artifact(output);
+  files.push([`${env}/plan.json`, formatPlanFile(output.plan)]);
+  for (const artifact of ARTIFACTS) files.push(...artifact(output));
+  return files;
 }
 
 /**
- * Every output file of the matrix, one environment at a time, each only once the verifier found it safe:
- * an environment's objects are released before the next one is rendered, so memory follows the largest
+ * One environment's output files once the verifier found it safe, none once any environment was unsafe
+ * (its findings are added to `findings`). Only the file texts leave this function: the rendered objects
+ * can be collected before the next environment is rendered.
+ */
+function verifiedFiles(environment: Environment, findings: EnvironmentFinding[]): [string, string][] {
+  const output = synthesizeEnvironment(environment);
+  findings.push(...findingsOf(output));
+  return findings.length === 0 ? environmentFiles(output) : [];
+}
+
+/**
+ * Every output file of the matrix, one environment at a time, so that memory follows the largest
  * environment, not the matrix. The environments after an unsafe one are still verified (the error lists
  * every finding) but yield nothing; the generator then throws UnsafePlanError.
  */
 function* synthesizedFiles(matrix: Matrix): Generator<[string, string]> {
-  const findings: (Finding & { readonly environment: string })[] = [];
-  for (const environment of matrix.environments) {
-    const output = synthesizeEnvironment(environment);
-    findings.push(...findingsOf(output));
-    if (findings.length === 0) yield* environmentFiles(output);
-  }
+  const findings: EnvironmentFinding[] = [];
+  for (const environment of matrix.environments) yield* verifiedFiles(environment, findings);
   if (findings.length > 0) throw new UnsafePlanError(findings);
 }
 

@@ -19,8 +19,15 @@ export function rollbackTitle(environment: string, fromPhase: string): string {
 /** Names of the rollback steps, in the order they occur. */
 export type RollbackStepName = 'reapply' | 'restore-old' | 'revert-traffic' | 'remove-new';
 
+/** Each phase's versions and routes as text, once per phase: the forward phases are compared again for every phase rolled back from. */
+const stateKeys = new WeakMap<Phase, string>();
+
 function sameState(a: Phase, b: Phase): boolean {
-  const key = (p: Phase) => JSON.stringify(p.services.map((s) => [s.versions, s.routes]));
+  const key = (p: Phase) => {
+    let text = stateKeys.get(p);
+    if (text === undefined) stateKeys.set(p, (text = JSON.stringify(p.services.map((s) => [s.versions, s.routes]))));
+    return text;
+  };
   return key(a) === key(b);
 }
 

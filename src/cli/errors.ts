@@ -38,6 +38,13 @@ export function parseCommandArgs<T extends NonNullable<Parameters<typeof parseAr
   }
 }
 
+/** The report format `-o` asks for (`text` when absent), or a UsageError. */
+export function outputFormat(value: string | undefined): 'text' | 'json' {
+  const output = value ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
+  return output;
+}
+
 /** The one environment folder a command takes (`dist/production`), or a UsageError. */
 export function environmentFolder(positionals: readonly string[]): string {
   if (positionals.length !== 1) throw new UsageError('expected one environment folder, e.g. dist/production');

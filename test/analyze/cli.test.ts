@@ -103,7 +103,7 @@ describe('phased-rollout analyze', () => {
   test('unusable usage or input is exit 2 (UsageError / InputError)', async () => {
     await expect(run([])).rejects.toThrow(UsageError);
     await expect(run([file('clean.yaml', CLEAN), '--bogus'])).rejects.toThrow(UsageError);
-    await expect(run([file('clean.yaml', CLEAN), '-o', 'yaml'])).rejects.toThrow(UsageError);
+    await expect(run([file('clean.yaml', CLEAN), '-o', 'yaml'])).rejects.toThrow(new UsageError('-o must be text or json, not "yaml"'));
     await expect(run([join(dir, 'missing.yaml')])).rejects.toThrow(InputError);
     await expect(run([file('broken.yaml', 'kind: [')])).rejects.toThrow(InputError);
   });

@@ -98,7 +98,7 @@ test('an unsafe hand-made sequence: the verifier findings replace the reasons an
   const { code, stdout } = await plan(unsafe);
   expect(code).toBe(1);
   expect(stdout).toContain('  UNSAFE: transition/new-deployment-routed: Deployment production/coffee-shop-v2');
-  expect(stdout).toContain('NOT SAFE:');
+  expect(stdout).toMatch(/\nNOT SAFE: (1 finding|\d+ findings); phased-rollout verify \S+ explains each and its fix\n$/);
 });
 
 test('traffic shares are percent of the total weight (Istio weights are relative)', () => {

@@ -56,6 +56,7 @@ test.each([
   [['simulate', PRODUCTION, '--schedule', 'worst'], /--schedule must be random or adversarial/],
   [['simulate', PRODUCTION, '--qps', '0'], /--qps must be a positive number/],
   [['simulate', PRODUCTION, '--duration', 'soon'], /--duration must look like/],
+  [['simulate', PRODUCTION, '-o', 'yaml'], /-o must be text or json, not "yaml"/],
   [['simulate', `${PRODUCTION}/missing`], /no such directory/],
 ])('unusable input %j: exit 2', async (argv, message) => {
   const { code, stderr } = await capture(argv);

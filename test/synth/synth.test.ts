@@ -77,7 +77,8 @@ describe('synthesis of the example release', () => {
   test('npx cdk8s synth and phased-rollout synth produce the same dist/ (real cdk8s CLI)', () => {
     const [viaCdk8s, viaCli] = [join(temp(), 'dist'), join(temp(), 'dist')];
     execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', viaCdk8s], { cwd: root, stdio: 'pipe' });
-    execFileSync(cli, ['synth', '--matrix', join(root, 'examples/coffee-shop.yaml'), '--out', viaCli], { stdio: 'pipe' });
+    const cliRun = spawnSync(cli, ['synth', '--matrix', join(root, 'examples/coffee-shop.yaml'), '--out', viaCli], { encoding: 'utf8' });
+    expect({ status: cliRun.status, stderr: cliRun.stderr }).toEqual({ status: 0, stderr: `wrote ${files.size} files for 2 environments to ${viaCli}\n` });
     expect(readTree(viaCdk8s)).toEqual(files);
     expect(readTree(viaCli)).toEqual(files);
   });

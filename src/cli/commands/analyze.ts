@@ -4,7 +4,7 @@
  */
 import { ANALYZERS, analyze, Finding, isProblem, unknownAnalyzers } from '../../analyze';
 import { loadManifests } from '../../manifest';
-import { parseCommandArgs, UsageError } from '../errors';
+import { outputFormat, parseCommandArgs, UsageError } from '../errors';
 
 /** One line per finding, as istioctl prints them. */
 export function formatFinding(finding: Finding): string {
@@ -18,8 +18,7 @@ export async function run(argv: string[]): Promise<number> {
     output: { type: 'string', short: 'o' },
   }, true);
   if (positionals.length === 0) throw new UsageError(`no input files or folders`);
-  const output = (values.output as string | undefined) ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`unknown output format "${output}" (valid: text, json)`);
+  const output = outputFormat(values.output);
   const analyzers = values.analyzer as string[] | undefined;
   const unknown = unknownAnalyzers(analyzers ?? []);
   if (unknown.length > 0) {

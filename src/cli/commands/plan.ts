@@ -5,6 +5,7 @@
  */
 import { formatReview, reviewPhases, reviewRollbacks } from '../../plan/review';
 import { loadPhases, verifyEnvironment } from '../../verify';
+import { counted } from '../../format';
 import { environmentFolder, parseCommandArgs } from '../errors';
 
 /** Runs the command and returns its exit code. */
@@ -16,6 +17,6 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(formatReview(environment, reviewPhases(phases), findings, reviewRollbacks(plan?.rollbacks)));
   process.stdout.write(findings.length === 0
     ? `\nverified: no phase and no transition drops a request (phased-rollout verify ${dir})\n`
-    : `\nNOT SAFE: ${findings.length} finding(s); phased-rollout verify ${dir} explains each and its fix\n`);
+    : `\nNOT SAFE: ${counted(findings.length, 'finding')}; phased-rollout verify ${dir} explains each and its fix\n`);
   return findings.length === 0 ? 0 : 1;
 }

@@ -5,7 +5,7 @@
  */
 import { PhaseTraffic, SCHEDULES, ScheduleKind, simulateRelease, SimulationResult, sumTraffic, TrafficCounts } from '../../simulate';
 import { loadPhases } from '../../verify';
-import { environmentFolder, parseCommandArgs, UsageError } from '../errors';
+import { environmentFolder, outputFormat, parseCommandArgs, UsageError } from '../errors';
 import { counted } from '../../format';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
@@ -50,8 +50,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: { type: 'string' }, schedule: { type: 'string' }, output: { type: 'string', short: 'o' },
   }, true);
   const dir = environmentFolder(positionals);
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
+  const output = outputFormat(values.output);
   const schedule = (values.schedule ?? 'random') as ScheduleKind;
   if (!SCHEDULES.includes(schedule)) throw new UsageError(`--schedule must be ${SCHEDULES.join(' or ')}, not "${values.schedule}"`);
   const seed = values.seed === undefined ? 1 : Number(values.seed);

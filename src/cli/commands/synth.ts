@@ -1,4 +1,5 @@
 /** `phased-rollout synth --matrix FILE [--out DIR]`: a YAML or JSON matrix to phase bundles. */
+import { counted } from '../../format';
 import { loadMatrixFile } from '../../matrix/load';
 import { synthesize } from '../../synth';
 import { parseCommandArgs, UsageError } from '../errors';
@@ -9,6 +10,6 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = values.out ?? 'dist';
   const matrix = loadMatrixFile(values.matrix);
   const written = synthesize(matrix, outDir);
-  process.stderr.write(`wrote ${written} files for ${matrix.environments.length} environment(s) to ${outDir}\n`);
+  process.stderr.write(`wrote ${counted(written, 'file')} for ${counted(matrix.environments.length, 'environment')} to ${outDir}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 /** `phased-rollout verify DIR [-o json]`: exit 0 when every phase and transition is safe, 1 with findings, 2 on unusable input. */
 import { Finding, loadPhases, verifyEnvironment } from '../../verify';
-import { environmentFolder, parseCommandArgs, UsageError } from '../errors';
+import { environmentFolder, outputFormat, parseCommandArgs } from '../errors';
 import { counted } from '../../format';
 
 function formatFinding(finding: Finding): string {
@@ -16,8 +16,7 @@ function formatFinding(finding: Finding): string {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' } }, true);
   const dir = environmentFolder(positionals);
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, not "${output}"`);
+  const output = outputFormat(values.output);
 
   const { environment, phases, rollbacks } = loadPhases(dir);
   const findings = verifyEnvironment(phases, rollbacks);

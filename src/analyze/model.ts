@@ -83,7 +83,7 @@ export class AnalysisContext {
   private constructor(objects: readonly KubeObject[]) {
     for (const obj of objects) {
       const kind = obj.kind as Kind;
-      if (!Object.prototype.hasOwnProperty.call(KIND_GROUPS, kind) || !isKind(obj, kind)) continue;
+      if (!Object.hasOwn(KIND_GROUPS, kind) || !isKind(obj, kind)) continue;
       const namespace = namespaceOf(obj);
       appendTo(this.byKind, kind, obj);
       appendTo(nested(this.byNamespace, kind), namespace, obj);

@@ -61,7 +61,7 @@ type Json = Record<string, unknown>;
 
 /** The value of an own field: never one inherited from Object.prototype (`constructor` is a valid name). */
 function own(obj: Json, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 /** A plain mapping, as YAML, JSON and object literals give: not a list, Date, Map, Buffer or function. */

@@ -4,9 +4,9 @@
  * changes, so a request costs a few map reads.
  */
 import { KubeObject, selectorMatches } from '../manifest';
-import { buildState, destinationRuleFor, namespaceOf, normalizeHost, PhaseState } from '../verify/state';
+import { buildState, destinationRuleFor, namespaceOf, PhaseState } from '../verify/state';
 import { Pod } from './pods';
-import { boundGateways, isMeshBound, routeFor, WeightedDestination } from './routes';
+import { boundGateways, meshVirtualServicesByHost, routeFor, WeightedDestination } from './routes';
 
 /** The proxies traffic goes through: the client's sidecar (mesh VirtualServices) and the ingress gateway. */
 export type ProxyKind = 'sidecar' | 'gateway';
@@ -124,17 +124,9 @@ export class ProxyView {
     const objects = [...this.configs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
     const state = buildState({ name: this.kind, path: this.kind, objects });
     const gateways = new Set(objects.filter((o) => o.kind === 'Gateway').map((o) => `${namespaceOf(o)}/${o.metadata.name}`));
-    const mesh = new Map<string, KubeObject>();
-    const gateway: KubeObject[] = [];
-    for (const vs of objects.filter((o) => o.kind === 'VirtualService')) {
-      if (isMeshBound(vs)) {
-        for (const host of vs.spec?.hosts ?? []) {
-          const normalized = normalizeHost(String(host), namespaceOf(vs));
-          if (!mesh.has(normalized)) mesh.set(normalized, vs);
-        }
-      }
-      if (boundGateways(vs).some((g) => gateways.has(g))) gateway.push(vs);
-    }
+    const virtualServices = objects.filter((o) => o.kind === 'VirtualService');
+    const mesh = meshVirtualServicesByHost(virtualServices);
+    const gateway = virtualServices.filter((vs) => boundGateways(vs).some((g) => gateways.has(g)));
     this.index = { state, mesh, gateway, routes: new Map() };
     return this.index;
   }

@@ -21,6 +21,19 @@ export function isMeshBound(vs: KubeObject): boolean {
   return gateways.length === 0 || gateways.includes('mesh');
 }
 
+/** Mesh-bound VirtualServices by normalized host: for each host, the first of the list that names it. */
+export function meshVirtualServicesByHost(virtualServices: readonly KubeObject[]): Map<string, KubeObject> {
+  const byHost = new Map<string, KubeObject>();
+  for (const vs of virtualServices) {
+    if (!isMeshBound(vs)) continue;
+    for (const host of vs.spec?.hosts ?? []) {
+      const normalized = normalizeHost(String(host), namespaceOf(vs));
+      if (!byHost.has(normalized)) byHost.set(normalized, vs);
+    }
+  }
+  return byHost;
+}
+
 /** Gateways a VirtualService binds to, as `namespace/name` (short names are in the VirtualService's namespace). */
 export function boundGateways(vs: KubeObject): string[] {
   const gateways: unknown[] = Array.isArray(vs.spec?.gateways) ? vs.spec.gateways : [];

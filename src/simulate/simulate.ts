@@ -7,12 +7,12 @@
 import { identityKey, KubeObject, sameContent } from '../manifest';
 import { Phase } from '../verify';
 import {
-  backendsOf, buildState, namespaceOf, normalizeHost, PhaseState, sameTemplate, subsetFor, workloadKey,
+  backendsOf, buildState, namespaceOf, PhaseState, sameTemplate, subsetFor, workloadKey,
 } from '../verify/state';
 import { EventQueue } from './events';
 import { answer, completes, Pod, podSettings, readyTime, reconcile, replicasOf, terminate, Workload } from './pods';
 import { CONFIG_KINDS, FailureCode, ProxyKind, ProxyView, Target } from './proxy';
-import { boundGateways, isMeshBound, pathOf, routedKeys } from './routes';
+import { boundGateways, meshVirtualServicesByHost, pathOf, routedKeys } from './routes';
 import { createSchedule, Exposure, Schedule, ScheduleKind } from './schedule';
 import { DEFAULT_TIMINGS, SimulationTimings } from './timings';
 
@@ -481,10 +481,10 @@ function outcomeCode(outcome: ReturnType<typeof answer>): typeof OK | FailureCod
 /** What the client calls in a phase: every Service through the sidecar, every gateway-bound route through the gateway. */
 function targetsOf(state: PhaseState): Target[] {
   const virtualServices = state.phase.objects.filter((o) => o.kind === 'VirtualService');
+  const meshByHost = meshVirtualServicesByHost(virtualServices);
   const targets = new Map<string, Target>();
   for (const host of state.services.keys()) {
-    const vs = virtualServices.find((v) => isMeshBound(v)
-      && (v.spec?.hosts ?? []).some((h: unknown) => normalizeHost(String(h), namespaceOf(v)) === host));
+    const vs = meshByHost.get(host);
     const path = vs ? pathOf(vs) : '/';
     targets.set(`sidecar ${host}${path}`, { key: `sidecar ${host}${path}`, via: 'sidecar', host, path });
   }

@@ -184,9 +184,8 @@ function checkPlanShape(value: unknown): string | undefined {
   };
   if (!isMapping(value)) return 'expected a JSON object';
   if (value.formatVersion !== PLAN_FORMAT_VERSION) {
-    const earlier = typeof value.formatVersion === 'number' && value.formatVersion < PLAN_FORMAT_VERSION;
     return `formatVersion: ${JSON.stringify(value.formatVersion)} is not supported (expected ${PLAN_FORMAT_VERSION})` +
-      (earlier ? ': an earlier phased-rollout wrote it; synthesize again to rewrite the environment folder' : '');
+      (value.formatVersion === 1 ? ': an earlier phased-rollout wrote it; synthesize again to rewrite the environment folder' : '');
   }
   for (const field of ['environment', 'namespace']) if (typeof value[field] !== 'string') return `${field}: expected a string`;
   if (!Array.isArray(value.phases) || value.phases.length === 0) return 'phases: expected a non-empty list';

@@ -16,7 +16,7 @@ export interface WeightedDestination {
 }
 
 /** Whether a VirtualService applies to mesh traffic (no gateways, or `mesh` among them). */
-export function isMeshBound(vs: KubeObject): boolean {
+function isMeshBound(vs: KubeObject): boolean {
   const gateways: unknown[] = Array.isArray(vs.spec?.gateways) ? vs.spec.gateways : [];
   return gateways.length === 0 || gateways.includes('mesh');
 }

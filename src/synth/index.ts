@@ -102,7 +102,7 @@ function environmentFiles(output: EnvironmentOutput): [string, string][] {
  */
 function verifiedFiles(environment: Environment, findings: EnvironmentFinding[]): [string, string][] {
   const output = synthesizeEnvironment(environment);
-  findings.push(...findingsOf(output));
+  for (const finding of findingsOf(output)) findings.push(finding);
   return findings.length === 0 ? environmentFiles(output) : [];
 }
 

@@ -8,7 +8,7 @@
  * can leave recoverable: the next synthesis first completes or undoes an interrupted swap.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 
 /** Suffix of a complete new tree waiting to be swapped in. */
 const READY = '-ready';
@@ -21,31 +21,49 @@ function tempPrefix(outDir: string): string {
 }
 
 /**
- * Replaces `outDir` with exactly `files` (relative path, content) and returns how many it wrote. Files are
- * written as they come, so a generator can stream them; one that throws part-way (an environment found
- * unsafe) leaves `outDir` as it was. The new tree is complete on disk before the old one is moved away,
- * so a failure while writing leaves `outDir` as it was; a kill at
- * any moment leaves `outDir` old or new, or (between the two renames of the swap) absent with the
- * complete new tree beside it, which the next call (or removeStaleStaging) moves in.
+ * The temporary folder disappeared while it was written: another synthesis of the same output folder,
+ * starting, removed it as a leftover. This one stops (exit 1) rather than swap in a partial tree.
+ */
+export class StagingRemovedError extends Error {
+  /** Exit code for the command line. */
+  public readonly exitCode = 1;
+}
+
+/**
+ * Replaces `outDir` with exactly `files` (relative paths, each once, with their contents) and returns how many
+ * it wrote. Files are written as they come, so a generator can stream them: one that throws part-way (an
+ * environment found unsafe) leaves `outDir` as it was. The new tree is complete on disk before the old one
+ * is moved away, so a failure while writing leaves `outDir` as it was; a kill at any moment leaves `outDir`
+ * old or new, or (between the two renames of the swap) absent with the complete new tree beside it, which
+ * the next call (or removeStaleStaging) moves in.
  */
 export function writeTreeAtomically(outDir: string, files: Iterable<readonly [string, string]>): number {
   const target = resolve(outDir);
   mkdirSync(dirname(target), { recursive: true });
   removeStaleStaging(target);
   const staging = mkdtempSync(tempPrefix(target));
-  const folders = new Set<string>();
+  // Folders are made one level at a time below `staging`, never `staging` itself again: if another synthesis
+  // removes it meanwhile, writing fails instead of recreating it with only the files written after.
+  const folders = new Set([staging]);
+  const makeFolder = (folder: string): void => {
+    if (folders.has(folder)) return;
+    if (!folder.startsWith(staging + sep)) throw new Error(`${folder} is outside ${staging}`);
+    makeFolder(dirname(folder));
+    mkdirSync(folder);
+    folders.add(folder);
+  };
   let written = 0;
   try {
     for (const [path, content] of files) {
       const file = join(staging, path);
-      const folder = dirname(file);
-      if (!folders.has(folder)) mkdirSync(folder, { recursive: true });
-      folders.add(folder);
+      makeFolder(dirname(file));
       writeFileSync(file, content);
       written++;
     }
   } catch (error) {
+    const removed = !existsSync(staging);
     rmSync(staging, { recursive: true, force: true });
+    if (removed) throw new StagingRemovedError(`${staging} was removed while synthesis wrote it (another synthesis of ${outDir} started?): ${outDir} is unchanged`);
     throw error;
   }
   const ready = `${staging}${READY}`;

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
 import { synthesize, synthesizeFiles } from '../../src/synth';
-import { removeStaleStaging, stagingLeftovers, writeTreeAtomically } from '../../src/synth/output';
+import { removeStaleStaging, stagingLeftovers, StagingRemovedError, writeTreeAtomically } from '../../src/synth/output';
 import { readTree } from '../tree';
 import { CLI, runCli } from './cli';
 
@@ -53,7 +53,8 @@ describe('killed synthesis', () => {
   }
 
   test(`${KILLS} kills at random moments leave the old or the new tree`, async () => {
-    // An uninterrupted run: how long it takes, and how long its temporary folder exists (writing and swap).
+    // An uninterrupted run: how long it takes, and how long its temporary folder exists (each environment
+    // rendered, verified and written into it in turn, then the swap).
     const reference = join(root, 'reference', 'dist');
     mkdirSync(dirname(reference));
     const started = performance.now();
@@ -75,8 +76,8 @@ describe('killed synthesis', () => {
       if (!existsSync(out) || !same(readTree(out), oldTree)) synthesize(oldMatrix, out);
       const child = spawn(CLI, ['synth', '--matrix', newMatrixFile, '--out', out], { stdio: 'ignore' });
       const exited = new Promise((done) => child.on('close', done));
-      // A third of the kills anywhere in the run (or after it), the others while the new tree is written or swapped
-      // in: within the write window the uninterrupted run measured, so that enough kills land mid-write.
+      // A third of the kills anywhere in the run (or after it), the others while the temporary folder exists (the new
+      // tree partly written): within the window the uninterrupted run measured, so that enough kills land mid-write.
       if (kill % 3 === 0) {
         await sleep(Math.random() * fullRun * 1.5);
       } else {
@@ -120,6 +121,31 @@ describe('killed synthesis', () => {
       }
       removeStaleStaging(out);
       expect(same(readTree(out), expected === 'old' ? oldTree : newFiles)).toBe(true);
+      expect(stagingLeftovers(out)).toEqual([]);
+    });
+
+    test('files from an iterable: their count is returned; one that throws part-way leaves the folder as it was', () => {
+      const out = join(mkdtempSync(join(tmpdir(), 'swap-')), 'dist');
+      expect(writeTreeAtomically(out, oldTree)).toBe(oldTree.size);
+      function* failing(): Generator<[string, string]> {
+        yield ['staging/plan.json', '{}\n'];
+        throw new Error('unsafe');
+      }
+      expect(() => writeTreeAtomically(out, failing())).toThrow('unsafe');
+      expect(same(readTree(out), oldTree)).toBe(true);
+      expect(stagingLeftovers(out)).toEqual([]);
+    });
+
+    test('a temporary folder removed while written (another synthesis starting): an error, not a partial tree', () => {
+      const out = join(mkdtempSync(join(tmpdir(), 'swap-')), 'dist');
+      writeTreeAtomically(out, oldTree);
+      function* files(): Generator<[string, string]> {
+        yield ['production/00-baseline/a.k8s.yaml', 'kind: Namespace\n'];
+        removeStaleStaging(out); // what a second synthesis of `out` does first
+        yield ['staging/00-baseline/b.k8s.yaml', 'kind: Namespace\n'];
+      }
+      expect(() => writeTreeAtomically(out, files())).toThrow(StagingRemovedError);
+      expect(same(readTree(out), oldTree)).toBe(true);
       expect(stagingLeftovers(out)).toEqual([]);
     });
 

@@ -10,6 +10,9 @@ import { assertSafe, synthesize, synthesizeEnvironment, synthesizeFiles, UnsafeP
 import { stagingLeftovers } from '../../src/synth/output';
 import { EnvironmentRenderer } from '../../src/synth/render';
 import { readTree } from '../tree';
+
+// The module object itself (not an import copy), so that a spy on it is what src/synth/output.ts calls.
+import fs = require('node:fs');
 import { baseMatrix } from '../helpers';
 
 const root = resolve(__dirname, '../..');
@@ -162,6 +165,12 @@ describe('synthesis refuses unsafe plans', () => {
       if ((this as any).environment.name !== 'staging' || phase.kind !== 'prepare') return files;
       return files.map((file) => ({ ...file, objects: file.objects.filter((o) => o.metadata.name !== 'coffee-shop-v3') }));
     });
+    const written: string[] = [];
+    const realWrite = fs.writeFileSync;
+    const writes = jest.spyOn(fs, 'writeFileSync').mockImplementation(((file: string, ...rest: unknown[]) => {
+      written.push(String(file));
+      return (realWrite as (...args: unknown[]) => void)(file, ...rest);
+    }) as never);
     let error: unknown;
     try {
       synthesize(matrix, out);
@@ -169,8 +178,12 @@ describe('synthesis refuses unsafe plans', () => {
       error = e;
     } finally {
       spy.mockRestore();
+      writes.mockRestore();
     }
     expect(error).toBeInstanceOf(UnsafePlanError);
+    // production was written (beside `out`) before staging was found unsafe; staging never was.
+    expect(written.some((file) => file.includes('/production/'))).toBe(true);
+    expect(written.some((file) => file.includes('/staging/'))).toBe(false);
     const environments = new Set((error as UnsafePlanError).findings.map((f) => f.environment.split(' ')[0]));
     expect(environments).toEqual(new Set(['staging']));
     expect(readTree(out)).toEqual(before);

@@ -87,7 +87,7 @@ describe('unusable input: exit 2 with a clear message', () => {
     expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/plan\.json is inconsistent with the phase folders: 01-prepare drops Deployment shop\/coffee-v1, which its removes do not list$/) });
   });
 
-  // plan.json as written by hand: the same objects in another order are consistent; anything else is named.
+  // plan.json as written by hand: the same removals in another order are consistent; anything else is named.
   describe('plan.json against the folders', () => {
     const editPlan = (edit: (planFile: any) => void) => {
       const file = join(root, 'plan.json');

@@ -78,11 +78,12 @@ function changes(previous: readonly KubeObject[], current: readonly KubeObject[]
 /**
  * Gates after moving from `previous` to `current`: `rollout` for Deployments it creates, `propagation`
  * for Istio networking objects it creates or changes, `observe` for canary steps, `drain` when the next
- * state removes something. Durations are the largest of the environment's releases.
+ * state removes something. Durations are the largest of the environment's releases (each release's own, or
+ * the defaults it was given), the defaults when nothing is released.
  */
 function gatesBetween(env: Environment, previous: readonly KubeObject[], current: readonly KubeObject[], context: GateContext): PhaseGates {
   const released = env.rollouts.filter(isRelease);
-  const maxOf = (pick: (g: Gates) => number) => Math.max(pick(DEFAULT_GATES), ...released.map((r) => pick(r.gates)));
+  const maxOf = (pick: (g: Gates) => number) => (released.length === 0 ? pick(DEFAULT_GATES) : Math.max(...released.map((r) => pick(r.gates))));
   const { newDeployments, changedIstio } = changes(previous, current);
   return {
     ...(newDeployments.length > 0 ? { rollout: { deployments: newDeployments, timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),

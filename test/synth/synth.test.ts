@@ -69,6 +69,23 @@ describe('synthesis of the example release', () => {
     for (const phase of plan.phases) expect(Object.keys(phase)).toEqual(['index', 'name', 'path', 'removes', 'gates']);
   });
 
+  test('gate durations are the largest of the environment\'s releases, even below the defaults', () => {
+    const spec = baseMatrix();
+    spec.releases.production['coffee-shop'].gates = { propagationSeconds: 1, drainSeconds: 10, rolloutTimeoutSeconds: 60 };
+    const gatesOf = (matrix: unknown) => JSON.parse(synthesizeFiles(validateMatrix(matrix)).get('production/plan.json')!).phases
+      .map((p: PlanFile['phases'][number]) => p.gates);
+    const [, prepare, switchPhase] = gatesOf(spec);
+    expect(prepare.rollout.timeoutSeconds).toBe(60);
+    expect(prepare.propagation.seconds).toBe(1);
+    expect(switchPhase.drain).toEqual({ seconds: 10 });
+    // A second release with the defaults (30 s drain, 600 s rollout): the phases wait for the longer of the two.
+    spec.releases.production.barista = { from: 'v1', to: 'v2' };
+    const [, prepareBoth, switchBoth] = gatesOf(spec);
+    expect(prepareBoth.rollout.timeoutSeconds).toBe(600);
+    expect(prepareBoth.propagation.seconds).toBe(5);
+    expect(switchBoth.drain).toEqual({ seconds: 30 });
+  });
+
   test('the same input gives byte-identical output', () => {
     const [a, b] = [temp(), temp()];
     synthesize(validateMatrix(exampleMatrix), a);

@@ -22,30 +22,54 @@ PHASES='00-baseline 01-prepare 02-canary-10 03-canary-50 04-switch 05-cleanup'
 HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 SCALE=${PHASED_ROLLOUT_TIME_SCALE:-1}
 
-MODE=apply FROM='' TO='' CONTEXT='' DRY_RUN=0 TIMEOUT=120 PASS='' METHOD='' LABEL=''
+MODE=apply FROM='' TO='' FROM_GIVEN=0 TO_GIVEN=0 CONTEXT='' DRY_RUN=0 TIMEOUT=120 TIMEOUT_GIVEN=''
+PASS='' METHOD='' LABEL=''
 
 usage() {
   echo "usage: sh $0 [--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]" >&2
   exit 2
 }
 
+# quoted WORD...: the words as a shell needs them typed, quoted as phased-rollout prints commands.
+quoted() {
+  line=''
+  for word in "$@"; do
+    case "$word" in
+      ''|*[!]A-Za-z0-9_@%+=:,./{}[-]*) word="'$(printf '%s' "$word" | sed "s/'/'\\\\''/g")'" ;;
+    esac
+    line="$line${line:+ }$word"
+  done
+  printf '%s' "$line"
+}
+
+# option NAME VALUE: one of --from, --to, --context, --timeout (written NAME VALUE or NAME=VALUE).
+option() {
+  case "$1" in
+    --from) FROM=$2; FROM_GIVEN=1; return 0 ;;
+    --to) TO=$2; TO_GIVEN=1 ;;
+    --context) CONTEXT=$2 ;;
+    --timeout) TIMEOUT=${2%s}; TIMEOUT_GIVEN=$2 ;;
+  esac
+  PASS="$PASS $(quoted "$1" "$2")"
+}
+
 while [ $# -gt 0 ]; do
   case "$1" in
-    --from|--to|--context|--timeout) [ $# -ge 2 ] || usage ;;
-  esac
-  case "$1" in
     --rollback) MODE=rollback; shift ;;
-    --from) FROM=$2; shift 2 ;;
-    --to) TO=$2; PASS="$PASS --to $2"; shift 2 ;;
-    --context) CONTEXT=$2; PASS="$PASS --context $2"; shift 2 ;;
-    --timeout) TIMEOUT=${2%s}; PASS="$PASS --timeout $2"; shift 2 ;;
+    --from|--to|--context|--timeout) [ $# -ge 2 ] || usage; option "$1" "$2"; shift 2 ;;
+    --from=*|--to=*|--context=*|--timeout=*) option "${1%%=*}" "${1#*=}"; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
     *) echo "apply.sh: unknown argument $1" >&2; usage ;;
   esac
 done
-case "$TIMEOUT" in ''|*[!0-9]*) echo "apply.sh: --timeout $TIMEOUT: expected whole seconds" >&2; exit 2 ;; esac
-if [ "$MODE" = rollback ] && [ -n "$TO" ]; then echo "apply.sh: --to does not apply to --rollback (a rollback runs to the baseline)" >&2; usage; fi
-CONTEXT_ARG=${CONTEXT:+ --context=$CONTEXT}
+case "$TIMEOUT" in
+  ''|0*|*[!0-9]*) echo "apply.sh: --timeout $TIMEOUT_GIVEN: expected whole seconds > 0, e.g. 120 or 120s" >&2; exit 2 ;;
+esac
+# Checked as phased-rollout checks it: a value awk would read as 0 must not skip the waits silently.
+case "$SCALE" in
+  ''|.|*[!0-9.]*|*.*.*) echo "apply.sh: PHASED_ROLLOUT_TIME_SCALE=$SCALE: expected a number >= 0 (1 waits as planned, 0 skips fixed waits)" >&2; exit 2 ;;
+esac
+if [ "$MODE" = rollback ] && [ "$TO_GIVEN" = 1 ]; then echo "apply.sh: --to does not apply to --rollback (a rollback runs to the baseline)" >&2; usage; fi
 
 kubectl_() {
   if [ -n "$CONTEXT" ]; then kubectl "--context=$CONTEXT" "$@"; else kubectl "$@"; fi
@@ -55,6 +79,10 @@ istioctl_() {
   if [ -n "$CONTEXT" ]; then istioctl "--context=$CONTEXT" "$@"; else istioctl "$@"; fi
 }
 
+# kubectl_line ARGS... / istioctl_line ARGS...: the command as kubectl_ or istioctl_ runs it, for messages and dry runs.
+kubectl_line() { quoted kubectl ${CONTEXT:+"--context=$CONTEXT"} "$@"; }
+istioctl_line() { quoted istioctl ${CONTEXT:+"--context=$CONTEXT"} "$@"; }
+
 elapsed() {
   echo "$(( $(date +%s) - $1 ))s"
 }
@@ -62,9 +90,9 @@ elapsed() {
 fail() { # what, exit code, command
   echo "$RUN_TITLE: $UNIT $LABEL: $1 failed (exit $2): $3" >&2
   if [ "$MODE" = rollback ]; then
-    echo "resume with: sh $0 --rollback --from $FROM$PASS" >&2
+    echo "resume with: $(quoted sh "$0" --rollback --from "$FROM")$PASS" >&2
   else
-    echo "resume with: sh $0 --from $LABEL$PASS" >&2
+    echo "resume with: $(quoted sh "$0" --from "$LABEL")$PASS" >&2
   fi
   exit 1
 }
@@ -73,9 +101,9 @@ fail() { # what, exit code, command
 step() {
   what=$1
   shift
-  if [ "$DRY_RUN" = 1 ]; then echo "kubectl $*"; return 0; fi
+  if [ "$DRY_RUN" = 1 ]; then kubectl_line "$@"; echo; return 0; fi
   started=$(date +%s)
-  kubectl_ "$@" >/dev/null || fail "$what" "$?" "kubectl$CONTEXT_ARG $*"
+  kubectl_ "$@" >/dev/null || { code=$?; fail "$what" "$code" "$(kubectl_line "$@")"; }
   echo "  $what ($(elapsed "$started"))"
 }
 
@@ -85,9 +113,9 @@ rollout() { step "gate rollout $3" "$@"; }
 write_record() { # completed, applying, finished
   # shellcheck disable=SC2059 # the format is the record's JSON with %s for its five fields
   json=$(printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"phased-rollout-staging","namespace":"staging","labels":{"app.kubernetes.io/managed-by":"phased-rollout"}},"data":{"plan":"%s","title":"%s","completed":"%s","applying":"%s","finished":"%s"}}' "$RUN_ID" "$RUN_TITLE" "$1" "$2" "$3")
-  if [ "$DRY_RUN" = 1 ]; then printf 'kubectl apply --server-side --field-manager=phased-rollout -f - <<EOF\n%s\nEOF\n' "$json"; return 0; fi
+  if [ "$DRY_RUN" = 1 ]; then printf '%s <<%s\n%s\nEOF\n' "$(kubectl_line apply --server-side --field-manager=phased-rollout -f -)" "'EOF'" "$json"; return 0; fi
   printf '%s\n' "$json" | kubectl_ apply --server-side --field-manager=phased-rollout -f - >/dev/null ||
-    fail 'record progress' "$?" "kubectl$CONTEXT_ARG apply --server-side --field-manager=phased-rollout -f -"
+    { code=$?; fail 'record progress' "$code" "$(kubectl_line apply --server-side --field-manager=phased-rollout -f -)"; }
 }
 
 pause() { # seconds, scaled by PHASED_ROLLOUT_TIME_SCALE
@@ -107,7 +135,7 @@ propagation() {
   seconds=$1
   shift
   if [ "$DRY_RUN" = 1 ]; then
-    while [ $# -gt 0 ]; do echo "kubectl wait --for=condition=Reconciled $1 -n $2 --timeout=${TIMEOUT}s"; shift 2; done
+    while [ $# -gt 0 ]; do kubectl_line wait --for=condition=Reconciled "$1" -n "$2" "--timeout=${TIMEOUT}s"; echo; shift 2; done
     echo "# (without istiod config status: istioctl x wait --for=distribution, or sleep $seconds)"
     return 0
   fi
@@ -130,10 +158,10 @@ propagation() {
     while [ $# -gt 0 ]; do
       if [ "$METHOD" = reconciled ]; then
         kubectl_ wait --for=condition=Reconciled "$1" -n "$2" "--timeout=${TIMEOUT}s" >/dev/null ||
-          fail "gate propagation $1" "$?" "kubectl$CONTEXT_ARG wait --for=condition=Reconciled $1 -n $2 --timeout=${TIMEOUT}s"
+          { code=$?; fail "gate propagation $1" "$code" "$(kubectl_line wait --for=condition=Reconciled "$1" -n "$2" "--timeout=${TIMEOUT}s")"; }
       else
         istioctl_ x wait --for=distribution "${1%%.*}" "${1#*/}.$2" "--timeout=${TIMEOUT}s" >/dev/null ||
-          fail "gate propagation $1" "$?" "istioctl$CONTEXT_ARG x wait --for=distribution ${1%%.*} ${1#*/}.$2 --timeout=${TIMEOUT}s"
+          { code=$?; fail "gate propagation $1" "$code" "$(istioctl_line x wait --for=distribution "${1%%.*}" "${1#*/}.$2" "--timeout=${TIMEOUT}s")"; }
       fi
       shift 2
     done
@@ -353,7 +381,7 @@ decide_start() { # from the record: start and reason, or exit when there is noth
 baseline=${PHASES%% *}
 if [ "$MODE" = rollback ]; then
   read_record
-  if [ -n "$FROM" ]; then
+  if [ "$FROM_GIVEN" = 1 ]; then
     FROM=$(resolve "$FROM" --from)
   elif [ -z "$rec_plan" ]; then
     echo "$TITLE: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at" >&2
@@ -395,8 +423,8 @@ else
   first=${LABELS%% *}
   last=${LABELS##* }
   end=$last
-  if [ -n "$TO" ]; then end=$(resolve "$TO" --to); fi
-  if [ -n "$FROM" ]; then
+  if [ "$TO_GIVEN" = 1 ]; then end=$(resolve "$TO" --to); fi
+  if [ "$FROM_GIVEN" = 1 ]; then
     start=$(resolve "$FROM" --from)
     reason="--from $FROM"
   else

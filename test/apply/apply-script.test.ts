@@ -162,3 +162,53 @@ test('apply.sh --rollback and phased-rollout rollback resume each other; --to is
   expect(dry.stdout).toContain('# step revert-traffic (2/3): 01-prepare');
   expect(dry.stdout).toContain('kubectl delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found');
 });
+
+/** `phased-rollout ARGS` (the executable, as a pipeline runs it) against the stand-in cluster. */
+function cli(cluster: StandInCluster, env: NodeJS.ProcessEnv, ...args: string[]) {
+  const result = spawnSync(process.execPath, [join(__dirname, '../../bin/phased-rollout'), ...args], { env: { ...cluster.env(), ...env }, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test.each<[string, string[], NodeJS.ProcessEnv, RegExp]>([
+  ['an empty --to', ['--to', ''], {}, /--to : no such phase in production \(phases: /],
+  ['an empty --from', ['--from', ''], {}, /--from : no such phase in production \(phases: /],
+  ['--timeout 0', ['--timeout', '0'], {}, /--timeout 0: expected whole seconds > 0, e.g. 120 or 120s/],
+  ['--timeout 007', ['--timeout', '007'], {}, /--timeout 007: expected whole seconds > 0/],
+  ['--timeout 1e2', ['--timeout', '1e2'], {}, /--timeout 1e2: expected whole seconds > 0/],
+  ['a time scale that is not a number', [], { PHASED_ROLLOUT_TIME_SCALE: 'abc' }, /PHASED_ROLLOUT_TIME_SCALE=abc: expected a number >= 0/],
+  ['a negative time scale', [], { PHASED_ROLLOUT_TIME_SCALE: '-1' }, /PHASED_ROLLOUT_TIME_SCALE=-1: expected a number >= 0/],
+])('apply.sh refuses what phased-rollout apply refuses: %s (exit 2, no kubectl call)', (_name, args, env, message) => {
+  for (const run of [
+    (cluster: StandInCluster) => {
+      const result = spawnSync('sh', [join(dist, 'production', 'apply.sh'), ...args], { env: { ...cluster.env(), ...env }, encoding: 'utf8' });
+      return { status: result.status, stderr: result.stderr };
+    },
+    (cluster: StandInCluster) => cli(cluster, env, 'apply', join(dist, 'production'), ...args),
+  ]) {
+    const cluster = new StandInCluster();
+    const result = run(cluster);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 2, stderr: expect.stringMatching(message) });
+    expect(cluster.calls()).toEqual([]);
+  }
+});
+
+test('a dry run of apply.sh prints what phased-rollout apply --dry-run prints, a context with a space quoted', () => {
+  const cluster = new StandInCluster();
+  for (const args of [['--from', 'prepare', '--to', 'switch', '--context', 'my ctx'], ['--from=01-prepare', '--context=my ctx', '--timeout=60s']]) {
+    const viaScript = script('production', cluster, {}, '--dry-run', ...args);
+    const viaCli = cli(cluster, {}, 'apply', join(realDist, 'production'), '--dry-run', ...args);
+    expect(viaScript.status).toBe(0);
+    expect(viaScript.stdout).toBe(viaCli.stdout);
+    expect(viaScript.stdout).toContain("kubectl '--context=my ctx' apply --server-side --field-manager=phased-rollout -f ");
+    expect(viaScript.stdout).toContain("-f - <<'EOF'\n");
+  }
+  expect(cluster.calls()).toEqual([]);
+});
+
+test('apply.sh quotes the resume command it prints, as phased-rollout apply does', () => {
+  const cluster = new StandInCluster();
+  const failed = script('production', cluster, { fail: 'deployment/coffee-shop-v2' }, '--context', 'ctx with space', '--to', 'prepare');
+  expect(failed.status).toBe(1);
+  expect(failed.stderr).toContain("kubectl '--context=ctx with space' rollout status deployment/coffee-shop-v2 -n production --timeout=600s\n");
+  expect(failed.stderr).toContain("resume with: sh DIST/production/apply.sh --from 01-prepare --context 'ctx with space' --to prepare\n");
+});

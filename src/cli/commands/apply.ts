@@ -28,8 +28,11 @@ export interface ClusterOptions {
 
 /** Checks the cluster options of parsed arguments. */
 export function clusterOptions(values: Record<string, any>): ClusterOptions {
-  const timeout = values.timeout === undefined ? DEFAULT_PROPAGATION_TIMEOUT_SECONDS : Number(String(values.timeout).replace(/s$/, ''));
-  if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`--timeout ${values.timeout}: expected whole seconds > 0, e.g. 120 or 120s`);
+  // Digits as written, as apply.sh accepts them: no `1e2`, ` 5` or `007`.
+  if (values.timeout !== undefined && !/^[1-9][0-9]*s?$/.test(values.timeout)) {
+    throw new UsageError(`--timeout ${values.timeout}: expected whole seconds > 0, e.g. 120 or 120s`);
+  }
+  const timeout = values.timeout === undefined ? DEFAULT_PROPAGATION_TIMEOUT_SECONDS : Number(values.timeout.replace(/s$/, ''));
   let timeScale: number;
   try {
     timeScale = timeScaleFrom(process.env);

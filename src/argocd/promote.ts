@@ -4,7 +4,7 @@
  * `spec.source.path` to the next phase. The file is edited, not the live object: committing and pushing
  * it is the promotion, so Git stays the source of truth (an app-of-apps or `kubectl apply` delivers it).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ApplyFailure } from '../apply/engine';
 import { PlanDirectory } from '../apply/plan-dir';
@@ -17,6 +17,8 @@ export interface PromoteOptions extends SessionOptions {
   readonly planDir: PlanDirectory;
   /** The Application file to edit (`dist/argocd/<env>.yaml`). */
   readonly appFile: string;
+  /** Where dist/ is in the repository, as synthesis wrote it into the file (PHASED_ROLLOUT_ARGOCD_DIST_PATH). */
+  readonly distPath: string;
 }
 
 /** jsonpath printing what promotion checks of the live Application: `path|sync|health`. */
@@ -28,15 +30,29 @@ function field(doc: ReturnType<typeof parseDocument>, path: string[], file: stri
   return value;
 }
 
-/** Checks the live Application and the current phase's gates, then points the file at the next phase. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/**
+ * Checks the live Application and the current phase's gates, then points the file at the next phase; at the
+ * last phase, the same checks say whether the release is complete.
+ */
 export async function promote(options: PromoteOptions, runtime: ApplyRuntime): Promise<void> {
   const { plan } = options.planDir;
   const file = options.appFile;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  const text = readText(file);
+  // Before any wait: a file that cannot be written would fail only once every gate had passed.
+  if (!options.dryRun) {
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (error) {
+      throw new InputError(`${file}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
   }
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new InputError(`${file}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
@@ -44,17 +60,15 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
   const name = field(doc, ['metadata', 'name'], file);
   const namespace = field(doc, ['metadata', 'namespace'], file);
 
-  const segments = path.split('/');
-  const index = plan.phases.findIndex((p) => segments.at(-1) === p.path && segments.at(-2) === plan.environment);
+  const folder = `${options.distPath}/${plan.environment}`;
+  const index = plan.phases.findIndex((p) => path === `${folder}/${p.path}`);
   if (index < 0) {
-    throw new InputError(`${file}: spec.source.path ${path} is not a phase folder of ${plan.environment} (phases: ${plan.phases.map((p) => p.path).join(', ')})`);
+    throw new InputError(`${file}: spec.source.path ${path} is not a phase folder of ${plan.environment}: expected ${folder}/ and one of ` +
+      `${plan.phases.map((p) => p.path).join(', ')} (dist/ as PHASED_ROLLOUT_ARGOCD_DIST_PATH names it, default dist)`);
   }
   const phase = plan.phases[index];
-  if (index === plan.phases.length - 1) {
-    runtime.print(`${name}: already at the last phase (${path}); nothing to promote`);
-    return;
-  }
-  const next = [...segments.slice(0, -1), plan.phases[index + 1].path].join('/');
+  const last = index === plan.phases.length - 1;
+  const next = last ? undefined : `${folder}/${plan.phases[index + 1].path}`;
   const fail: FailureHandler = (what, command, result) => {
     throw new ApplyFailure(`${name}: phase ${phase.path} is not ready to promote: ${what} failed (exit ${result.code}): ${command}\n  ${result.stderr.trim()}\ntry again when it holds`);
   };
@@ -72,11 +86,19 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
   }
   runtime.print(`${name}: ${phase.path} is Synced and Healthy; checking its gates`);
   await session.passGates(phase.gates, fail);
+  if (next === undefined) {
+    runtime.print(`${name}: ${phase.path}, the last phase, is Synced and Healthy and its gates hold: the release is complete`);
+    return;
+  }
   if (session.dryRun) {
     runtime.print(`would set spec.source.path of ${file}: ${path} -> ${next}`);
     return;
   }
+  // The gates can take minutes: an edit made meanwhile is not overwritten.
+  if (readText(file) !== text) throw new ApplyFailure(`${file} changed while the gates were checked; nothing was written: run promote again`);
   doc.setIn(['spec', 'source', 'path'], next);
-  writeFileSync(file, doc.toString());
+  const written = `${file}.promote-${process.pid}`;
+  writeFileSync(written, doc.toString());
+  renameSync(written, file);
   runtime.print(`${name}: promoted ${path} -> ${next} in ${file}; commit and push it to let Argo CD sync ${plan.phases[index + 1].path}`);
 }

@@ -9,9 +9,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { argoCdApplication, argoCdSettingsFrom, ARGOCD_DEFAULTS } from '../../src/argocd/application';
+import { processRuntime, readPlanDirectory } from '../../src/apply';
+import { promote as promoteWith } from '../../src/argocd/promote';
 import { run } from '../../src/cli/commands/promote';
 import { hideDist, show, StandInCluster, synthesizedExample } from '../apply/stand-in';
 import { captureStdout, CommandOutcome, runLikeMain } from '../command';
+
+// The module object itself (not an import copy), so that a spy on it is what src/argocd/promote.ts calls.
+import fs = require('node:fs');
 
 const CRD = '/work/shared/schemas/argo-cd-3.5.1/application-crd.yaml';
 const crd = parseAllDocuments(readFileSync(CRD, 'utf8')).map((d) => d.toJS()).find((d) => d?.kind === 'CustomResourceDefinition');
@@ -105,13 +110,75 @@ describe('phased-rollout promote --argocd', () => {
     expect(path()).toBe('dist/production/00-baseline');
   });
 
-  test('--dry-run changes no file; the last phase has nothing to promote; --argocd is required', async () => {
+  test('--dry-run changes no file; --argocd is required', async () => {
     expect(await promote({ application: 'dist/production/00-baseline|Synced|Healthy' }, '--dry-run')).toEqual({ code: 0 });
     expect(path()).toBe('dist/production/00-baseline');
-    writeFileSync(appFile, original.replace('00-baseline', '03-cleanup'));
-    expect(await promote({})).toEqual({ code: 0 });
-    expect(stdout()).toContain('already at the last phase');
     process.env = cluster.env();
     await expect(run([production])).rejects.toThrow('--argocd is required');
+  });
+
+  test('at the last phase the same checks say whether the release is complete; the file stays', async () => {
+    writeFileSync(appFile, original.replace('00-baseline', '03-cleanup'));
+    const degraded = await promote({ application: 'dist/production/02-switch|OutOfSync|Degraded' });
+    expect(degraded.code).toBe(1);
+    expect(degraded.error).toContain('the live Application syncs dist/production/02-switch but DIST/argocd/production.yaml says dist/production/03-cleanup');
+    expect(await promote({ application: 'dist/production/03-cleanup|Synced|Healthy', istioStatus: true })).toEqual({ code: 0 });
+    expect(stdout()).toContain('phased-rollout-production: 03-cleanup, the last phase, is Synced and Healthy and its gates hold: the release is complete');
+    expect(cluster.calls().map((c) => show(c, dist))).toContain('kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s');
+    expect(path()).toBe('dist/production/03-cleanup');
+  });
+
+  test.each([
+    ['outside the repository', '../../production/01-prepare'],
+    ['another folder of the same name', 'elsewhere/production/01-prepare'],
+    ['a dot segment', './dist/production/01-prepare'],
+    ['absolute', '/dist/production/01-prepare'],
+  ])('a path %s is not a phase folder of the environment (exit 2, no cluster call)', async (_name, given) => {
+    writeFileSync(appFile, original.replace('path: dist/production/00-baseline', `path: ${given}`));
+    const result = await promote({ application: `${given}|Synced|Healthy` });
+    expect(result).toEqual({ code: 2, error: expect.stringContaining(`spec.source.path ${given} is not a phase folder of production: expected dist/production/ and one of 00-baseline,`) });
+    expect(cluster.calls()).toEqual([]);
+  });
+
+  test('an Application file that cannot be written is refused before any wait (exit 2)', async () => {
+    // Permission bits do not stop root, which runs these tests in CI: the access check itself stands in for them.
+    const denied = jest.spyOn(fs, 'accessSync').mockImplementation(() => {
+      throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+    });
+    try {
+      const result = await promote({ application: 'dist/production/00-baseline|Synced|Healthy' });
+      expect(result).toEqual({ code: 2, error: expect.stringMatching(/argocd\/production\.yaml: cannot write: EACCES$/) });
+      expect(cluster.calls()).toEqual([]);
+    } finally {
+      denied.mockRestore();
+    }
+    expect(path()).toBe('dist/production/00-baseline');
+  });
+
+  test('the environment folder given as `.` finds its Application file beside it', async () => {
+    process.env = cluster.env({ application: 'dist/production/00-baseline|Synced|Healthy', istioStatus: true });
+    const cwd = process.cwd();
+    process.chdir(production);
+    try {
+      expect(await runLikeMain(run, ['.', '--argocd'])).toEqual({ code: 0 });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(path()).toBe('dist/production/01-prepare');
+  });
+
+  test('an edit to the file while the gates are checked is not overwritten (exit 1)', async () => {
+    const edited = original.replace('targetRevision: HEAD', 'targetRevision: main');
+    const stand = cluster.env({ application: 'dist/production/00-baseline|Synced|Healthy' });
+    process.env = stand;
+    const realRun = processRuntime(stand).run;
+    const runtime = { ...processRuntime(stand), print: () => undefined, sleep: async () => undefined,
+      run: async (program: string, args: readonly string[]) => {
+        if (args.includes('rollout')) writeFileSync(appFile, edited); // someone commits meanwhile
+        return realRun(program, args);
+      } };
+    await expect(promoteWith({ planDir: readPlanDirectory(production), appFile, distPath: 'dist', dryRun: false }, runtime))
+      .rejects.toThrow('changed while the gates were checked; nothing was written: run promote again');
+    expect(readFileSync(appFile, 'utf8')).toBe(edited);
   });
 });

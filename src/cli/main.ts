@@ -51,9 +51,13 @@ export function v8FlagsFor(command: string | undefined): string | undefined {
 /** Runs the command line and returns the exit code (0 ok, 1 findings or invalid input, 2 unusable usage). */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+  if (name === undefined) {
+    process.stderr.write(help() + '\n');
+    return 2;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(help() + '\n');
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {

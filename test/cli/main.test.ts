@@ -23,10 +23,13 @@ describe('phased-rollout', () => {
     }
   });
 
-  test('no command: help on stdout, exit 2', async () => {
-    const { code, stdout } = await cli();
-    expect(code).toBe(2);
-    expect(stdout).toContain('usage: phased-rollout <command> [options]');
+  test('no command: help on stderr (a usage error), exit 2; help asked for: on stdout, exit 0', async () => {
+    const { code, stdout, stderr } = await cli();
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toContain('usage: phased-rollout <command> [options]');
+    const asked = await cli('help');
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toContain('usage: phased-rollout <command> [options]');
   });
 
   test('an unknown command exits 2 and names it', async () => {
@@ -86,5 +89,22 @@ describe('the phased-rollout executable', () => {
     const dist = resolve(__dirname, '../../dist/staging');
     execFileSync('sh', ['-c', `"${bin}" plan "${dist}" 2>"${stderr}" | true`]);
     expect(readFileSync(stderr, 'utf8')).toBe('');
+  });
+
+  test('the exit code survives a closed pipe (findings still exit 1); a full disk is reported without a stack trace', () => {
+    const { execFileSync, spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const { cpSync, mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
+    const { join, resolve } = require('node:path') as typeof import('node:path');
+    const bin = resolve(__dirname, '../../bin/phased-rollout');
+    // production without its prepare phase: the new version is created and routed at once (findings, exit 1).
+    const unsafe = join(mkdtempSync(join(require('node:os').tmpdir(), 'epipe-')), 'production');
+    cpSync(resolve(__dirname, '../../dist/production'), unsafe, { recursive: true });
+    rmSync(join(unsafe, '01-prepare'), { recursive: true });
+    rmSync(join(unsafe, 'plan.json'));
+    // `true` reads nothing: the command's status, written outside the pipe, is what pipefail would see.
+    const piped = (command: string) => execFileSync('sh', ['-c', `{ { "${bin}" ${command} "${unsafe}" 2>/dev/null; echo $? >&3; } | true; } 3>&1`], { encoding: 'utf8' }).trim();
+    expect([piped('verify'), piped('plan')]).toEqual(['1', '1']);
+    const full = spawnSync('sh', ['-c', `"${bin}" plan "${resolve(__dirname, '../../dist/staging')}" > /dev/full`], { encoding: 'utf8' });
+    expect({ status: full.status, stderr: full.stderr }).toEqual({ status: 1, stderr: 'phased-rollout: cannot write output: ENOSPC\n' });
   });
 });

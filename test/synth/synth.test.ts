@@ -144,6 +144,33 @@ describe('failed synthesis', () => {
   });
 });
 
+describe('the output folder', () => {
+  // Synthesis replaces the folder whole: a mistyped --out must not delete what is there.
+  test.each([
+    ['the current folder', '.', 'it would replace the current folder or one above it'],
+    ['an empty name (the current folder)', '', 'it would replace the current folder or one above it'],
+    ['a folder above', '..', 'it would replace the current folder or one above it'],
+    ['a file', 'keep.txt', 'exists and is not a folder'],
+    ['a folder holding something synthesis did not write', 'docs', 'holds README.md, which synthesis did not write'],
+  ])('%s is refused (exit 2) and left as it was', (_name, out, message) => {
+    const cwd = temp();
+    writeFileSync(join(cwd, 'keep.txt'), 'keep\n');
+    mkdirSync(join(cwd, 'docs'));
+    writeFileSync(join(cwd, 'docs', 'README.md'), '# notes\n');
+    const before = readTree(cwd);
+    const run = spawnSync(cli, ['synth', '--matrix', join(root, 'examples/coffee-shop.yaml'), '--out', out], { cwd, encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 2, stderr: expect.stringContaining(message) });
+    expect(readTree(cwd)).toEqual(before);
+  });
+
+  test('an earlier output (argocd/ and environment folders with plan.json) is replaced', () => {
+    const out = join(temp(), 'dist');
+    synthesize(validateMatrix(baseMatrix()), out);
+    synthesize(validateMatrix(exampleMatrix), out);
+    expect(readTree(out)).toEqual(synthesizeFiles(validateMatrix(exampleMatrix)));
+  });
+});
+
 describe('synthesis refuses unsafe plans', () => {
   test('a plan without its prepare phase is rejected by the verifier and nothing is written', () => {
     const outputs = validateMatrix(exampleMatrix).environments.map(synthesizeEnvironment);

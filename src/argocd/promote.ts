@@ -4,12 +4,12 @@
  * `spec.source.path` to the next phase. The file is edited, not the live object: committing and pushing
  * it is the promotion, so Git stays the source of truth (an app-of-apps or `kubectl apply` delivers it).
  */
-import { accessSync, constants, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, renameSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ApplyFailure } from '../apply/engine';
 import { PlanDirectory } from '../apply/plan-dir';
 import { ApplyRuntime, ClusterSession, FailureHandler, SessionOptions } from '../apply/session';
-import { InputError } from '../manifest';
+import { InputError, readTextFile } from '../manifest';
 
 /** What to promote. */
 export interface PromoteOptions extends SessionOptions {
@@ -30,14 +30,6 @@ function field(doc: ReturnType<typeof parseDocument>, path: string[], file: stri
   return value;
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
 /**
  * Checks the live Application and the current phase's gates, then points the file at the next phase; at the
  * last phase, the same checks say whether the release is complete.
@@ -45,7 +37,7 @@ function readText(file: string): string {
 export async function promote(options: PromoteOptions, runtime: ApplyRuntime): Promise<void> {
   const { plan } = options.planDir;
   const file = options.appFile;
-  const text = readText(file);
+  const text = readTextFile(file);
   // Before any wait: a file that cannot be written would fail only once every gate had passed.
   if (!options.dryRun) {
     try {
@@ -95,7 +87,7 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
     return;
   }
   // The gates can take minutes: an edit made meanwhile is not overwritten.
-  if (readText(file) !== text) throw new ApplyFailure(`${file} changed while the gates were checked; nothing was written: run promote again`);
+  if (readTextFile(file) !== text) throw new ApplyFailure(`${file} changed while the gates were checked; nothing was written: run promote again`);
   doc.setIn(['spec', 'source', 'path'], next);
   const written = `${file}.promote-${process.pid}`;
   writeFileSync(written, doc.toString());

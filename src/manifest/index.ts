@@ -317,6 +317,14 @@ export function readManifestFile(file: string, displayRoot = process.cwd(), list
   return parseManifests(readBoundedText(file, where, listedRegular), where);
 }
 
+/**
+ * A file's text for the commands that read dist/ (plan.json, an Application file): anything but a regular file
+ * is refused before it is opened (a FIFO would block), and at most 16 MiB is read. InputError names the file.
+ */
+export function readTextFile(file: string): string {
+  return readBoundedText(file, file, false);
+}
+
 /** The read buffer, reused for every file and doubled as needed, up to one byte more than the largest file read. */
 let readBuffer: Buffer | undefined;
 

@@ -2,8 +2,7 @@
  * The format of `dist/<environment>/plan.json`: the machine-readable contract between synthesis and
  * everything that applies or checks the phases (pipelines, `phased-rollout apply|verify|plan`, Argo CD promotion).
  */
-import { readFileSync } from 'node:fs';
-import { InputError, isMapping, KubeObject, ObjectRef } from '../manifest';
+import { InputError, isMapping, KubeObject, ObjectRef, readTextFile } from '../manifest';
 import { Environment, isRelease } from '../matrix/model';
 import { stepsOf } from './gates';
 import { Phase } from './planner';
@@ -180,7 +179,9 @@ function checkPlanShape(value: unknown): string | undefined {
       if (!isMapping(entry) || !isCount(entry[seconds])) return `${path}.${gate}.${seconds}: expected a number of seconds`;
     }
     return (isMapping(gates.rollout) ? refsProblem(gates.rollout.deployments, `${path}.rollout.deployments`) : undefined) ??
-      (isMapping(gates.propagation) ? refsProblem(gates.propagation.objects, `${path}.propagation.objects`) : undefined);
+      (isMapping(gates.propagation) ? refsProblem(gates.propagation.objects, `${path}.propagation.objects`) : undefined) ??
+      // A propagation gate waits for the objects it lists: one with none is a plan written wrongly.
+      (isMapping(gates.propagation) && (gates.propagation.objects as unknown[]).length === 0 ? `${path}.propagation.objects: expected at least one object reference` : undefined);
   };
   if (!isMapping(value)) return 'expected a JSON object';
   if (value.formatVersion !== PLAN_FORMAT_VERSION) {
@@ -222,10 +223,10 @@ function checkPlanShape(value: unknown): string | undefined {
 
 /** Reads and checks a plan.json file; unusable content is an InputError (exit code 2) naming the field. */
 export function readPlanFile(path: string): PlanFile {
+  const text = readTextFile(path);
   let value: unknown;
   try {
-    // Decoding the bytes is twice as fast as readFileSync(path, 'utf8') on Node 20 (measured on an 8.5 MB plan).
-    value = JSON.parse(readFileSync(path).toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     throw new InputError(`${path}: not valid JSON: ${(error as Error).message}`);
   }

@@ -1,4 +1,5 @@
 /** `phased-rollout verify DIR [-o json]`: exit codes, output shapes, and messages for unusable input. */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,13 @@ describe('unusable input: exit 2 with a clear message', () => {
     mkdirSync(join(root, '00-baseline'));
     writeFileSync(join(root, '00-baseline', 'bad.yaml'), 'kind: [unclosed\n');
     expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/00-baseline\/bad\.yaml: invalid YAML/) });
+  });
+
+  test('plan.json that is a FIFO is refused without being opened (opening it would block)', async () => {
+    writeEnvironment(root, 'production', 'shop', planPhases('shop', plan, true), true);
+    rmSync(join(root, 'plan.json'));
+    execFileSync('mkfifo', [join(root, 'plan.json')]);
+    expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/plan\.json: not a regular file$/) });
   });
 
   test('plan.json listing other phases than the folders', async () => {

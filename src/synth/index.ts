@@ -151,7 +151,7 @@ function checkOutputFolder(outDir: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
-    throw new InputError(code === 'ENOTDIR' ? `output folder ${outDir}: exists and is not a folder` : `output folder ${outDir}: cannot read: ${code}`);
+    throw new InputError(code === 'ENOTDIR' ? `output folder ${outDir}: it, or a folder above it, is a file` : `output folder ${outDir}: cannot read: ${code}`);
   }
   const foreign = entries.find((entry) => !entry.isDirectory() || (entry.name !== 'argocd' && !existsSync(join(target, entry.name, 'plan.json'))));
   if (foreign) {

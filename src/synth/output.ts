@@ -7,8 +7,10 @@
  * dist. The new tree is renamed to `-ready` only once it is complete, which makes every state a kill
  * can leave recoverable: the next synthesis first completes or undoes an interrupted swap.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { InputError } from '../manifest';
 
 /** Suffix of a complete new tree waiting to be swapped in. */
 const READY = '-ready';
@@ -39,9 +41,15 @@ export class StagingRemovedError extends Error {
  */
 export function writeTreeAtomically(outDir: string, files: Iterable<readonly [string, string]>): number {
   const target = resolve(outDir);
-  mkdirSync(dirname(target), { recursive: true });
-  removeStaleStaging(target);
-  const staging = mkdtempSync(tempPrefix(target));
+  // mkdir, not mkdtemp: mkdtemp makes the folder 0700, and dist/ must stay readable as the umask allows.
+  const staging = `${tempPrefix(target)}${randomBytes(6).toString('hex')}`;
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+    removeStaleStaging(target);
+    mkdirSync(staging);
+  } catch (error) {
+    throw new InputError(`output folder ${outDir}: cannot create it beside ${dirname(target)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
   // Folders are made one level at a time below `staging`, never `staging` itself again: if another synthesis
   // removes it meanwhile, writing fails instead of recreating it with only the files written after.
   const folders = new Set([staging]);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { synthApp } from '../../src/app';
@@ -7,7 +7,8 @@ import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
 import { PlanFile } from '../../src/plan/plan-file';
 import { assertSafe, synthesize, synthesizeEnvironment, synthesizeFiles, UnsafePlanError } from '../../src/synth';
-import { stagingLeftovers } from '../../src/synth/output';
+import { stagingLeftovers, writeTreeAtomically } from '../../src/synth/output';
+import { InputError } from '../../src/manifest';
 import { EnvironmentRenderer } from '../../src/synth/render';
 import { readTree } from '../tree';
 
@@ -150,7 +151,8 @@ describe('the output folder', () => {
     ['the current folder', '.', 'it would replace the current folder or one above it'],
     ['an empty name (the current folder)', '', 'it would replace the current folder or one above it'],
     ['a folder above', '..', 'it would replace the current folder or one above it'],
-    ['a file', 'keep.txt', 'exists and is not a folder'],
+    ['a file', 'keep.txt', 'it, or a folder above it, is a file'],
+    ['a folder below a file', 'keep.txt/dist', 'it, or a folder above it, is a file'],
     ['a folder holding something synthesis did not write', 'docs', 'holds README.md, which synthesis did not write'],
   ])('%s is refused (exit 2) and left as it was', (_name, out, message) => {
     const cwd = temp();
@@ -161,6 +163,22 @@ describe('the output folder', () => {
     const run = spawnSync(cli, ['synth', '--matrix', join(root, 'examples/coffee-shop.yaml'), '--out', out], { cwd, encoding: 'utf8' });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 2, stderr: expect.stringContaining(message) });
     expect(readTree(cwd)).toEqual(before);
+  });
+
+  test('a folder that cannot be made is an input error naming it (exit 2), not an internal error', () => {
+    const file = join(temp(), 'file');
+    writeFileSync(file, '');
+    expect(() => writeTreeAtomically(join(file, 'dist'), new Map([['a.yaml', '']]))).toThrow(new InputError(`output folder ${join(file, 'dist')}: cannot create it beside ${file}: EEXIST`));
+  });
+
+  test('the output folder gets the mode any new folder gets (the umask\'s), not a temporary folder\'s 0700', () => {
+    const parent = temp();
+    const out = join(parent, 'dist');
+    synthesize(validateMatrix(exampleMatrix), out);
+    mkdirSync(join(parent, 'probe'));
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(out)).toBe(mode(join(parent, 'probe')));
+    expect(mode(join(out, 'production'))).toBe(mode(join(parent, 'probe')));
   });
 
   test('an earlier output (argocd/ and environment folders with plan.json) is replaced', () => {

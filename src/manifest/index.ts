@@ -2,7 +2,7 @@
  * Plain Kubernetes/Istio YAML in and out of memory: the one place that parses manifest files,
  * names objects the way kubectl and istioctl do, and reports unusable input.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, Dirent, fstatSync, openSync, readdirSync, readSync, Stats, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type * as JsYaml from 'js-yaml';
 import type * as StrictYaml from 'yaml';
@@ -414,16 +414,34 @@ export function manifestFiles(path: string): string[] {
   return listManifestFiles(path).map((file) => file.path);
 }
 
+/** Why a path cannot be read, for a message: `no such file or directory`, else `cannot read: EACCES`. */
+function unreadable(error: unknown, missing: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? missing : `cannot read: ${code ?? (error as Error).message}`;
+}
+
+/** What a path is (stat); a path that cannot be read is an InputError naming it. */
+export function pathInfo(path: string, missing = 'no such file or directory'): Stats {
+  try {
+    return statSync(path);
+  } catch (error) {
+    throw new InputError(`${path}: ${unreadable(error, missing)}`);
+  }
+}
+
+/** A folder's entries; one that cannot be listed (no permission) is an InputError naming it, not an internal error. */
+export function folderEntries(path: string): Dirent[] {
+  try {
+    return readdirSync(path, { withFileTypes: true });
+  } catch (error) {
+    throw new InputError(`${path}: ${unreadable(error, 'no such file or directory')}`);
+  }
+}
+
 /** {@link manifestFiles}, with what the folder listings said about each file. */
 export function listManifestFiles(path: string): ListedFile[] {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new InputError(`${path}: no such file or directory`);
-  }
-  if (!stat.isDirectory()) return [{ path, listedRegular: false }];
-  return readdirSync(path, { withFileTypes: true })
+  if (!pathInfo(path).isDirectory()) return [{ path, listedRegular: false }];
+  return folderEntries(path)
     .filter((entry) => entry.name !== 'plan.json')
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .flatMap((entry) => {

@@ -2,9 +2,9 @@
  * The only I/O of the verifier: turns an environment folder (`NN-name/` sub-folders of YAML, plan.json
  * optional) into phases, and refuses input it cannot use.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { apiGroup, displayPath, identityKey, InputError, KubeObject, listManifestFiles, ObjectRef, readManifestFile, resourceName } from '../manifest';
+import { apiGroup, displayPath, folderEntries, identityKey, InputError, KubeObject, listManifestFiles, ObjectRef, pathInfo, readManifestFile, resourceName } from '../manifest';
 import { removals } from '../plan/gates';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
 import { shapeProblem } from './shape';
@@ -48,15 +48,9 @@ const PHASE_FOLDER = /^(\d+)-(.+)$/;
 
 /** Reads DIR: its phase folders in numeric order, and plan.json when present (checked against the folders). */
 export function loadPhases(dir: string): LoadedEnvironment {
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(dir).isDirectory();
-  } catch {
-    throw new InputError(`${dir}: no such directory`);
-  }
-  if (!isDirectory) throw new InputError(`${dir}: not a directory (expected an environment folder with NN-phase/ sub-folders)`);
+  if (!pathInfo(dir, 'no such directory').isDirectory()) throw new InputError(`${dir}: not a directory (expected an environment folder with NN-phase/ sub-folders)`);
 
-  const folders = readdirSync(dir, { withFileTypes: true })
+  const folders = folderEntries(dir)
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
     .map((entry) => {
       const match = PHASE_FOLDER.exec(entry.name);

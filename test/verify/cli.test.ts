@@ -9,6 +9,9 @@ import { validateMatrix } from '../../src/matrix';
 import { synthesizeFiles } from '../../src/synth';
 import { writeTreeAtomically } from '../../src/synth/output';
 import { captureStdout, runLikeMain } from '../command';
+
+// The module object itself (not an import copy), so that a spy on it is what the loader calls.
+import fs = require('node:fs');
 import { planPhases, releasePlan, writeEnvironment } from './fixtures';
 
 const plan = releasePlan([{ name: 'coffee', from: 'v1', to: 'v2', strategy: 'canary', gateway: true }], [10]);
@@ -74,6 +77,22 @@ describe('unusable input: exit 2 with a clear message', () => {
     mkdirSync(join(root, '00-baseline'));
     writeFileSync(join(root, '00-baseline', 'bad.yaml'), 'kind: [unclosed\n');
     expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/00-baseline\/bad\.yaml: invalid YAML/) });
+  });
+
+  test.each(['', '01-prepare'])('a folder that cannot be listed (%s) is unusable input naming it, not an internal error', async (sub) => {
+    writeEnvironment(root, 'production', 'shop', planPhases('shop', plan, true), true);
+    // Permission bits do not stop root, which runs these tests in CI: a failing listing stands in for them.
+    const locked = join(root, sub);
+    const realReaddir = fs.readdirSync;
+    const denied = jest.spyOn(fs, 'readdirSync').mockImplementation(((path: string, ...rest: unknown[]) => {
+      if (path === locked) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+      return (realReaddir as (...args: unknown[]) => unknown)(path, ...rest);
+    }) as never);
+    try {
+      expect(await verify(root)).toEqual({ code: 2, error: `${locked}: cannot read: EACCES` });
+    } finally {
+      denied.mockRestore();
+    }
   });
 
   test('plan.json that is a FIFO is refused without being opened (opening it would block)', async () => {

@@ -380,9 +380,11 @@ decide_start() { # from the record: start and reason, or exit when there is noth
 
 baseline=${PHASES%% *}
 if [ "$MODE" = rollback ]; then
+  # A mistyped --from is a usage error before anything asks the cluster.
+  if [ "$FROM_GIVEN" = 1 ]; then FROM=$(resolve "$FROM" --from); fi
   read_record
   if [ "$FROM_GIVEN" = 1 ]; then
-    FROM=$(resolve "$FROM" --from)
+    :
   elif [ -z "$rec_plan" ]; then
     echo "$TITLE: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at" >&2
     exit 1

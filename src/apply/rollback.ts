@@ -44,11 +44,13 @@ export async function rollback(options: RollbackOptions, runtime: ApplyRuntime):
   const planDir = readPlanDirectory(options.dir);
   const { plan } = planDir;
   const session = new ClusterSession(runtime, options);
+  // A mistyped --from is a usage error before anything asks the cluster.
+  const given = options.from === undefined ? undefined : findPhase(plan, options.from, '--from').path;
   const record = await readRecord(session, plan);
 
   let from: string;
-  if (options.from !== undefined) {
-    from = findPhase(plan, options.from, '--from').path;
+  if (given !== undefined) {
+    from = given;
   } else if (!record) {
     throw new ApplyFailure(`${plan.environment}: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at`);
   } else if (record.plan === planDir.identity) {

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { run } from '../../src/cli/commands/analyze';
 import { UsageError } from '../../src/cli/errors';
 import { InputError } from '../../src/manifest';
@@ -106,5 +106,14 @@ describe('phased-rollout analyze', () => {
     await expect(run([file('clean.yaml', CLEAN), '-o', 'yaml'])).rejects.toThrow(new UsageError('-o must be text or json, not "yaml"'));
     await expect(run([join(dir, 'missing.yaml')])).rejects.toThrow(InputError);
     await expect(run([file('broken.yaml', 'kind: [')])).rejects.toThrow(InputError);
+  });
+
+  test('input with no objects, or a whole environment folder, is refused (exit 2) rather than found clean', async () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    writeFileSync(join(empty, 'notes.txt'), 'not a manifest\n');
+    await expect(run([empty])).rejects.toThrow(new InputError(`no Kubernetes objects in ${empty} (expected YAML or JSON manifests)`));
+    const environment = resolve(__dirname, '../../dist/production');
+    await expect(run([environment])).rejects.toThrow(new UsageError(`${environment} is an environment folder (it holds plan.json): analyze one phase folder of it, e.g. ${join(environment, '01-prepare')}`));
   });
 });

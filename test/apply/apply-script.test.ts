@@ -212,3 +212,13 @@ test('apply.sh quotes the resume command it prints, as phased-rollout apply does
   expect(failed.stderr).toContain("kubectl '--context=ctx with space' rollout status deployment/coffee-shop-v2 -n production --timeout=600s\n");
   expect(failed.stderr).toContain("resume with: sh DIST/production/apply.sh --from 01-prepare --context 'ctx with space' --to prepare\n");
 });
+
+test('rollback --from naming no phase is a usage error before the record is read, in both tools (exit 2, no kubectl call)', () => {
+  const cluster = new StandInCluster();
+  // The record cannot be read (no cluster): the mistyped phase is still what is reported.
+  const viaScript = script('production', cluster, { fail: 'get configmap' }, '--rollback', '--dry-run', '--from', 'nope');
+  const viaCli = cli(cluster, { STANDIN_FAIL: 'get configmap' }, 'rollback', join(dist, 'production'), '--dry-run', '--from', 'nope');
+  expect({ status: viaScript.status, stderr: viaScript.stderr }).toEqual({ status: 2, stderr: expect.stringContaining('--from nope: no such phase in production') });
+  expect({ status: viaCli.status, stderr: viaCli.stderr }).toEqual({ status: 2, stderr: expect.stringContaining('--from nope: no such phase in production') });
+  expect(cluster.calls()).toEqual([]);
+});

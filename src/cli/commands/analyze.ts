@@ -3,7 +3,9 @@
  * findings for one state. Exit code 0 without Error/Warning findings, 1 with some, 2 for unusable input.
  */
 import { ANALYZERS, analyze, Finding, isProblem, unknownAnalyzers } from '../../analyze';
-import { loadManifests } from '../../manifest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, loadManifests } from '../../manifest';
 import { outputFormat, parseCommandArgs, UsageError } from '../errors';
 
 /** One line per finding, as istioctl prints them. */
@@ -24,7 +26,14 @@ export async function run(argv: string[]): Promise<number> {
   if (unknown.length > 0) {
     throw new UsageError(`unknown analyzer ${unknown.map((name) => `"${name}"`).join(', ')}; valid analyzers:\n  ${Object.keys(ANALYZERS).join('\n  ')}`);
   }
-  const findings = analyze(loadManifests(positionals), { analyzers });
+  for (const path of positionals) {
+    if (existsSync(join(path, 'plan.json'))) {
+      throw new UsageError(`${path} is an environment folder (it holds plan.json): analyze one phase folder of it, e.g. ${join(path, '01-prepare')}`);
+    }
+  }
+  const objects = loadManifests(positionals);
+  if (objects.length === 0) throw new InputError(`no Kubernetes objects in ${positionals.join(', ')} (expected YAML or JSON manifests)`);
+  const findings = analyze(objects, { analyzers });
   if (output === 'json') {
     process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
   } else {

@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import { ApplyFailure } from '../apply/engine';
 import { PlanDirectory } from '../apply/plan-dir';
 import { ApplyRuntime, ClusterSession, FailureHandler, SessionOptions } from '../apply/session';
+import { errorCode } from '../format';
 import { InputError, readTextFile } from '../manifest';
 
 /** What to promote. */
@@ -43,7 +44,7 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
     try {
       accessSync(file, constants.W_OK);
     } catch (error) {
-      throw new InputError(`${file}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new InputError(`${file}: cannot write: ${errorCode(error)}`);
     }
   }
   const doc = parseDocument(text);

@@ -6,6 +6,7 @@ import { closeSync, constants, Dirent, fstatSync, openSync, readdirSync, readSyn
 import { join, relative, sep } from 'node:path';
 import type * as JsYaml from 'js-yaml';
 import type * as StrictYaml from 'yaml';
+import { errorCode } from '../format';
 import { parseBlockYaml } from './block-yaml';
 
 // The parsers load on first use: synthesis imports this module but never parses YAML.
@@ -335,7 +336,7 @@ let readBuffer: Buffer | undefined;
  * and asked again when reading gives nothing, too much or an error.
  */
 function readBoundedText(file: string, where: string, listedRegular: boolean): string {
-  const cannotRead = (error: unknown) => new InputError(`${where}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  const cannotRead = (error: unknown) => new InputError(`${where}: cannot read: ${errorCode(error)}`);
   const notRegular = () => new InputError(`${where}: not a regular file`);
   const tooLarge = () => new InputError(`${where}: larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB`);
   const checkType = (stat: () => { isFile(): boolean; size: number }) => {
@@ -416,8 +417,8 @@ export function manifestFiles(path: string): string[] {
 
 /** Why a path cannot be read, for a message: `no such file or directory`, else `cannot read: EACCES`. */
 function unreadable(error: unknown, missing: string): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? missing : `cannot read: ${code ?? (error as Error).message}`;
+  const code = errorCode(error);
+  return code === 'ENOENT' ? missing : `cannot read: ${code}`;
 }
 
 /** What a path is (stat); a path that cannot be read is an InputError naming it. */

@@ -1,6 +1,7 @@
 /** Reading a matrix from a YAML or JSON file, with the same validation as a TypeScript matrix. */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Composer, CST, Document, isCollection, isMap, isPair, isScalar, Lexer, Node, Parser, YAMLError } from 'yaml';
+import { errorCode } from '../format';
 import { Matrix } from './model';
 import { fieldPath, MatrixError, validateMatrix } from './validate';
 
@@ -162,7 +163,7 @@ export function loadMatrixFile(file: string): Matrix {
   try {
     bytes = readBounded(file);
   } catch (err) {
-    return fail(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    return fail(file, `cannot be read (${errorCode(err)})`);
   }
   if (bytes.length > MAX_FILE_BYTES) fail(file, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
   let text: string;

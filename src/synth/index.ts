@@ -2,8 +2,6 @@
  * Synthesis: validated matrix -> plan per environment -> rendered phase folders and plan.json,
  * plus the artifacts derived from them, written to the output folder in one swap.
  */
-import { Dirent, existsSync, readdirSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
 import { applyScriptArtifact } from '../artifacts/apply-script';
 import { argoCdApplicationArtifact } from '../argocd/application';
 import { planMarkdownArtifact } from '../artifacts/plan-markdown';
@@ -12,10 +10,9 @@ import { buildPlanFile, formatPlanFile, PlanFile, RenderedPhase } from '../plan/
 import { planEnvironment } from '../plan/planner';
 import { rollbackTitle } from '../plan/rollback';
 import { Finding, rollbackSequences, verifyEnvironment } from '../verify';
-import { writeTreeAtomically } from './output';
+import { checkOutputFolder, writeTreeAtomically } from './output';
 import { EnvironmentRenderer, RenderedFile } from './render';
 import { counted } from '../format';
-import { InputError } from '../manifest';
 
 /** `NN-name`: the folder of the phase at `index`. */
 export function phaseFolder(index: number, name: string): string {
@@ -133,28 +130,4 @@ export function synthesizeFiles(matrix: Matrix): Map<string, string> {
 export function synthesize(matrix: Matrix, outDir: string): number {
   checkOutputFolder(outDir);
   return writeTreeAtomically(outDir, synthesizedFiles(matrix));
-}
-
-/**
- * Synthesis replaces its output folder whole: refuse one that holds more than an earlier synthesis wrote
- * (`argocd/` and environment folders with plan.json), a file, and the current folder or one above it.
- */
-function checkOutputFolder(outDir: string): void {
-  const target = resolve(outDir);
-  const cwd = process.cwd();
-  if (target === cwd || cwd.startsWith(target.endsWith(sep) ? target : target + sep)) {
-    throw new InputError(`output folder "${outDir}": it would replace the current folder or one above it; name a folder of its own, e.g. dist`);
-  }
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(target, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    throw new InputError(code === 'ENOTDIR' ? `output folder ${outDir}: it, or a folder above it, is a file` : `output folder ${outDir}: cannot read: ${code}`);
-  }
-  const foreign = entries.find((entry) => !entry.isDirectory() || (entry.name !== 'argocd' && !existsSync(join(target, entry.name, 'plan.json'))));
-  if (foreign) {
-    throw new InputError(`output folder ${outDir} holds ${foreign.name}, which synthesis did not write, and synthesis replaces the whole folder: move it, or name another folder`);
-  }
 }

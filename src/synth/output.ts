@@ -8,8 +8,9 @@
  * can leave recoverable: the next synthesis first completes or undoes an interrupted swap.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { Dirent, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { errorCode } from '../format';
 import { InputError } from '../manifest';
 
 /** Suffix of a complete new tree waiting to be swapped in. */
@@ -48,7 +49,7 @@ export function writeTreeAtomically(outDir: string, files: Iterable<readonly [st
     removeStaleStaging(target);
     mkdirSync(staging);
   } catch (error) {
-    throw new InputError(`output folder ${outDir}: cannot create it beside ${dirname(target)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new InputError(`output folder ${outDir}: cannot create it beside ${dirname(target)}: ${errorCode(error)}`);
   }
   // Folders are made one level at a time below `staging`, never `staging` itself again: if another synthesis
   // removes it meanwhile, writing fails instead of recreating it with only the files written after.
@@ -81,6 +82,30 @@ export function writeTreeAtomically(outDir: string, files: Iterable<readonly [st
   renameSync(ready, target);
   rmSync(retired, { recursive: true, force: true });
   return written;
+}
+
+/**
+ * Synthesis replaces its output folder whole: refuse one that holds more than an earlier synthesis wrote
+ * (`argocd/` and environment folders with plan.json), a file, and the current folder or one above it.
+ */
+export function checkOutputFolder(outDir: string): void {
+  const target = resolve(outDir);
+  const cwd = process.cwd();
+  if (target === cwd || cwd.startsWith(target.endsWith(sep) ? target : target + sep)) {
+    throw new InputError(`output folder "${outDir}": it would replace the current folder or one above it; name a folder of its own, e.g. dist`);
+  }
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(target, { withFileTypes: true });
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') return;
+    throw new InputError(code === 'ENOTDIR' ? `output folder ${outDir}: it, or a folder above it, is a file` : `output folder ${outDir}: cannot read: ${code}`);
+  }
+  const foreign = entries.find((entry) => !entry.isDirectory() || (entry.name !== 'argocd' && !existsSync(join(target, entry.name, 'plan.json'))));
+  if (foreign) {
+    throw new InputError(`output folder ${outDir} holds ${foreign.name}, which synthesis did not write, and synthesis replaces the whole folder: move it, or name another folder`);
+  }
 }
 
 /** Names of the temporary folders a synthesis of `outDir` has beside it (none once it is done). */

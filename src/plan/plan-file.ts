@@ -178,10 +178,11 @@ function checkPlanShape(value: unknown): string | undefined {
       if (entry === undefined) continue;
       if (!isMapping(entry) || !isCount(entry[seconds])) return `${path}.${gate}.${seconds}: expected a number of seconds`;
     }
+    const propagation = isMapping(gates.propagation) ? gates.propagation : undefined;
     return (isMapping(gates.rollout) ? refsProblem(gates.rollout.deployments, `${path}.rollout.deployments`) : undefined) ??
-      (isMapping(gates.propagation) ? refsProblem(gates.propagation.objects, `${path}.propagation.objects`) : undefined) ??
-      // A propagation gate waits for the objects it lists: one with none is a plan written wrongly.
-      (isMapping(gates.propagation) && (gates.propagation.objects as unknown[]).length === 0 ? `${path}.propagation.objects: expected at least one object reference` : undefined);
+      (propagation === undefined ? undefined : refsProblem(propagation.objects, `${path}.propagation.objects`) ??
+        // A propagation gate waits for the objects it lists: one with none is a plan written wrongly.
+        ((propagation.objects as unknown[]).length === 0 ? `${path}.propagation.objects: expected at least one object reference` : undefined));
   };
   if (!isMapping(value)) return 'expected a JSON object';
   if (value.formatVersion !== PLAN_FORMAT_VERSION) {

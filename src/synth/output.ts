@@ -8,7 +8,8 @@
  * can leave recoverable: the next synthesis first completes or undoes an interrupted swap.
  */
 import { randomBytes } from 'node:crypto';
-import { Dirent, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, Dirent, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { errorCode } from '../format';
 import { InputError } from '../manifest';
@@ -40,16 +41,32 @@ export class StagingRemovedError extends Error {
  * old or new, or (between the two renames of the swap) absent with the complete new tree beside it, which
  * the next call (or removeStaleStaging) moves in.
  */
-export function writeTreeAtomically(outDir: string, files: Iterable<readonly [string, string]>): number {
+export function writeTreeAtomically(outDir: string, files: Iterable<readonly [string, string]>, options: OutputLockOptions = {}): number {
   const target = resolve(outDir);
+  const cannotCreate = (error: unknown) => new InputError(`output folder ${outDir}: cannot create it beside ${dirname(target)}: ${errorCode(error)}`);
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+  } catch (error) {
+    throw cannotCreate(error);
+  }
+  // One synthesis of a folder at a time: a second one removing the first one's temporary folders as leftovers,
+  // or swapping between its two renames, would leave a tree mixed from both.
+  const release = lockOutput(target, outDir, options);
+  try {
+    return writeLocked(target, outDir, files, cannotCreate);
+  } finally {
+    release();
+  }
+}
+
+function writeLocked(target: string, outDir: string, files: Iterable<readonly [string, string]>, cannotCreate: (error: unknown) => InputError): number {
   // mkdir, not mkdtemp: mkdtemp makes the folder 0700, and dist/ must stay readable as the umask allows.
   const staging = `${tempPrefix(target)}${randomBytes(6).toString('hex')}`;
   try {
-    mkdirSync(dirname(target), { recursive: true });
     removeStaleStaging(target);
     mkdirSync(staging);
   } catch (error) {
-    throw new InputError(`output folder ${outDir}: cannot create it beside ${dirname(target)}: ${errorCode(error)}`);
+    throw cannotCreate(error);
   }
   // Folders are made one level at a time below `staging`, never `staging` itself again: if another synthesis
   // removes it meanwhile, writing fails instead of recreating it with only the files written after.
@@ -82,6 +99,104 @@ export function writeTreeAtomically(outDir: string, files: Iterable<readonly [st
   renameSync(ready, target);
   rmSync(retired, { recursive: true, force: true });
   return written;
+}
+
+/** How long a synthesis waits for another one of the same output folder. */
+export interface OutputLockOptions {
+  /** Milliseconds to wait for the lock before giving up; default 120000. */
+  readonly waitMs?: number;
+}
+
+/** Another synthesis of the same output folder held its lock for longer than this one waits (exit 1). */
+export class OutputLockedError extends Error {
+  /** Exit code for the command line. */
+  public readonly exitCode = 1;
+}
+
+/** The lock file beside the output folder: it names its holder (`pid host`); its name is not a temporary folder's. */
+export function outputLockPath(outDir: string): string {
+  const target = resolve(outDir);
+  return join(dirname(target), `.${basename(target)}.synth.lock`);
+}
+
+/** Sleeps synchronously (synthesis is synchronous from the first file to the swap). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Whether the process named by a lock's text is gone: only a holder on this host can be known dead. */
+function holderIsGone(holder: string): boolean {
+  const [pid, host] = holder.split(' ');
+  if (host !== hostname() || !/^[1-9][0-9]*$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return errorCode(error) === 'ESRCH';
+  }
+}
+
+/**
+ * Takes the output folder's lock (a file created exclusively), waiting while another synthesis holds it.
+ * A lock whose holder died (killed on this host) is taken over; the takeover itself is guarded by a second
+ * exclusive file, so that two waiters cannot both remove a dead holder's lock and one of them a live one.
+ * Returns the function that releases the lock.
+ */
+function lockOutput(target: string, outDir: string, options: OutputLockOptions): () => void {
+  const lock = outputLockPath(target);
+  const me = `${process.pid} ${hostname()}`;
+  const deadline = Date.now() + (options.waitMs ?? 120_000);
+  const readHolder = (path: string): string | undefined => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw new InputError(`output folder ${outDir}: cannot read its lock ${lock}: ${errorCode(error)}`);
+    }
+  };
+  for (let pause = 5; ; pause = Math.min(2 * pause, 200)) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(lock, 'wx');
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') throw new InputError(`output folder ${outDir}: cannot create its lock ${lock}: ${errorCode(error)}`);
+    }
+    if (fd !== undefined) {
+      try {
+        writeSync(fd, me);
+      } finally {
+        closeSync(fd);
+      }
+      return () => rmSync(lock, { force: true });
+    }
+    const holder = readHolder(lock);
+    if (holder !== undefined && holderIsGone(holder)) takeOver(lock, holder, readHolder);
+    else if (Date.now() > deadline) {
+      throw new OutputLockedError(`output folder ${outDir}: another synthesis (process ${holder ?? 'unknown'}) is writing it and held ${lock} ` +
+        `for more than ${Math.round((options.waitMs ?? 120_000) / 1000)}s; if no synthesis is running, remove that file`);
+    } else sleepSync(pause);
+  }
+}
+
+/** Removes a dead holder's lock, unless it changed meanwhile; one waiter at a time (a dead takeover is taken over too). */
+function takeOver(lock: string, deadHolder: string, readHolder: (path: string) => string | undefined): void {
+  const guard = `${lock}.takeover`;
+  let fd: number;
+  try {
+    fd = openSync(guard, 'wx');
+  } catch {
+    // Another waiter is taking over; its guard is removed only when its holder is known dead (empty: being written).
+    const guardHolder = readHolder(guard);
+    if (guardHolder !== undefined && guardHolder !== '' && holderIsGone(guardHolder)) rmSync(guard, { force: true });
+    return;
+  }
+  try {
+    writeSync(fd, `${process.pid} ${hostname()}`);
+    closeSync(fd);
+    if (readHolder(lock) === deadHolder) unlinkSync(lock);
+  } finally {
+    rmSync(guard, { force: true });
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * environment variables at synthesis time, with defaults that keep the output deterministic.
  */
 import { stringifyObject } from '../synth/yaml';
-import type { EnvironmentOutput } from '../synth';
+import type { EnvironmentOutput } from '../synth/environment';
 
 /** Where Argo CD finds the repository and where the Application lives. */
 export interface ArgoCdSettings {

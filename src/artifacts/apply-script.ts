@@ -13,7 +13,7 @@ import { rollbackTitle } from '../plan/rollback';
 import { TIME_SCALE_VARIABLE } from '../apply/runtime';
 import { ObjectRef } from '../manifest';
 import { PlanFile, PlanPhase } from '../plan/plan-file';
-import type { EnvironmentOutput } from '../synth';
+import type { EnvironmentOutput } from '../synth/environment';
 
 /** Identity of a synthesized plan, as `phased-rollout apply` computes it from the written files. */
 function outputIdentity(output: Pick<EnvironmentOutput, 'plan' | 'phases'>): string {

@@ -4,7 +4,7 @@
  * then per phase what changes, why it is safe, and its gates; then the steps of each rollback.
  */
 import { PhaseReview, reviewPhases, ReviewedPhase, RollbackReview, reviewRollbacks, rollbackStepLine, trafficSeries, TrafficSeries } from '../plan/review';
-import type { EnvironmentOutput } from '../synth';
+import type { EnvironmentOutput } from '../synth/environment';
 
 function chart(series: TrafficSeries, phases: readonly string[]): string[] {
   const versions = [...series.shares.keys()];

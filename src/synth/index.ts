@@ -6,50 +6,20 @@ import { applyScriptArtifact } from '../artifacts/apply-script';
 import { argoCdApplicationArtifact } from '../argocd/application';
 import { planMarkdownArtifact } from '../artifacts/plan-markdown';
 import { Environment, Matrix } from '../matrix/model';
-import { buildPlanFile, formatPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
-import { planEnvironment } from '../plan/planner';
+import { formatPlanFile } from '../plan/plan-file';
 import { rollbackTitle } from '../plan/rollback';
 import { Finding, rollbackSequences, verifyEnvironment } from '../verify';
 import { checkOutputFolder, writeTreeAtomically } from './output';
-import { EnvironmentRenderer, RenderedFile } from './render';
+
+export { Artifact, EnvironmentOutput, phaseFolder, synthesizeEnvironment } from './environment';
+import { Artifact, EnvironmentOutput, synthesizeEnvironment } from './environment';
 import { counted } from '../format';
-
-/** `NN-name`: the folder of the phase at `index`. */
-export function phaseFolder(index: number, name: string): string {
-  return `${String(index).padStart(2, '0')}-${name}`;
-}
-
-/** Everything synthesized for one environment, before it is written. */
-export interface EnvironmentOutput {
-  /** The environment. */
-  readonly environment: Environment;
-  /** Its phases with their rendered objects, in apply order. */
-  readonly phases: readonly (RenderedPhase & { readonly files: readonly RenderedFile[] })[];
-  /** Its plan.json contents. */
-  readonly plan: PlanFile;
-}
-
-/**
- * Derives further files from an environment's output (paths relative to the output folder).
- * Each artifact is one entry of ARTIFACTS.
- */
-export type Artifact = (output: EnvironmentOutput) => ReadonlyMap<string, string>;
 
 const ARTIFACTS: readonly Artifact[] = [
   applyScriptArtifact,
   planMarkdownArtifact,
   argoCdApplicationArtifact,
 ];
-
-/** Plans and renders one environment (pure: no I/O). */
-export function synthesizeEnvironment(environment: Environment): EnvironmentOutput {
-  const renderer = new EnvironmentRenderer(environment);
-  const phases = planEnvironment(environment).map((phase, index) => {
-    const files = renderer.renderPhase(phase);
-    return { phase, path: phaseFolder(index, phase.name), objects: files.flatMap((f) => f.objects), files };
-  });
-  return { environment, phases, plan: buildPlanFile(environment, phases) };
-}
 
 /** A finding with where it was found: the environment, or `<environment> rollback from <phase>`. */
 export interface EnvironmentFinding extends Finding {

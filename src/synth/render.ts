@@ -15,7 +15,7 @@ import { VersionWorkload } from '../constructs/version-workload';
 import { KubeObject } from '../manifest';
 import { Environment, isExposed } from '../matrix/model';
 import { Phase, ServiceState } from '../plan/planner';
-import { stringifyObject } from './yaml';
+import { ScalarMemo, stringifyObject } from './yaml';
 
 /** One file of a phase folder. */
 export interface RenderedFile {
@@ -47,6 +47,8 @@ interface UnitRequest {
 /** Renders the phases of one environment, each distinct object once. */
 export class EnvironmentRenderer {
   private readonly units = new Map<string, RenderedUnit>();
+  /** Unusual strings already written by cdk8s's stringifier, for this environment's objects. */
+  private readonly scalars: ScalarMemo = new Map();
   private readonly files = new Map<string, RenderedFile>();
 
   constructor(private readonly environment: Environment) {}
@@ -119,7 +121,7 @@ export class EnvironmentRenderer {
     let next = 0;
     for (const [key, scope] of pending) {
       const own = objects.slice(next, (next += scope.node.findAll().filter((c) => ApiObject.isApiObject(c)).length));
-      this.units.set(key, { objects: own, documents: own.map((o) => stringifyObject(o)) });
+      this.units.set(key, { objects: own, documents: own.map((o) => stringifyObject(o, this.scalars)) });
     }
   }
 }

@@ -4,7 +4,7 @@
  * general-purpose library spends most of it deciding how to write scalars. Here the strings manifests
  * are made of (words, image references, URLs, quantities, numbers as strings, one-line JSON) are
  * written by rules that a property test checks against cdk8s. Any other string is written once by
- * cdk8s's own stringifier and cached; its first call costs a small synthesis such as the example about
+ * cdk8s's own stringifier and remembered for the caller's run (a {@link ScalarMemo}); its first call costs a small synthesis such as the example about
  * 12 ms, because the library's code runs for the first time. Anything outside
  * the shapes handled here (multi-line strings, nested sequences, unusual keys or numbers) is
  * stringified by cdk8s for the whole document.
@@ -31,16 +31,17 @@ const YAML11_KEYWORDS = /^(y|n|yes|no|on|off|true|false|null|e[-+]?[0-9]+)$/i;
 /** Keys written as they are (Kubernetes field names and label keys). */
 const PLAIN_KEY = /^[A-Za-z][A-Za-z0-9._/-]*$/;
 
-const scalarCache = new Map<string, string>();
+/** Strings already written by cdk8s's stringifier, for one run (a renderer's lifetime): the value -> how it is written. */
+export type ScalarMemo = Map<string, string>;
 
 /** How cdk8s writes a one-line string as a nested mapping value (the same in any nested position). */
-function stringScalar(value: string): string {
+function stringScalar(value: string, memo: ScalarMemo): string {
   if ((PLAIN.test(value) && !YAML11_KEYWORDS.test(value)) || QUANTITY.test(value)) return value;
   // Quoted the way cdk8s's stringifier quotes them: double quotes unless the text holds some, then single.
   if (DECIMAL.test(value) || value === '*') return `"${value}"`;
   if (JSON_OBJECT.test(value) && value.includes('"')) return `'${value}'`;
   if (value.includes('\n') || value.includes('\r')) throw new NeedsGeneralStringifier();
-  let written = scalarCache.get(value);
+  let written = memo.get(value);
   if (written === undefined) {
     const text = Yaml.stringify({ a: { b: value } });
     const prefix = 'a:\n  b: ';
@@ -48,13 +49,13 @@ function stringScalar(value: string): string {
       throw new NeedsGeneralStringifier();
     }
     written = text.slice(prefix.length, -1);
-    scalarCache.set(value, written);
+    memo.set(value, written);
   }
   return written;
 }
 
-function scalar(value: unknown): string {
-  if (typeof value === 'string') return stringScalar(value);
+function scalar(value: unknown, memo: ScalarMemo): string {
+  if (typeof value === 'string') return stringScalar(value, memo);
   if (typeof value === 'number' && Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
   if (typeof value === 'boolean') return String(value);
   if (value === null) return 'null';
@@ -67,45 +68,48 @@ function key(name: string): string {
 }
 
 /** `key: value` lines of a mapping; the first line starts with `firstPrefix` (a sequence item's `- `). */
-function mapping(map: Record<string, unknown>, indent: string, out: string[], firstPrefix = indent): void {
+function mapping(map: Record<string, unknown>, indent: string, out: string[], memo: ScalarMemo, firstPrefix = indent): void {
   Object.entries(map).forEach(([name, value], index) => {
     const line = `${index === 0 ? firstPrefix : indent}${key(name)}:`;
     if (Array.isArray(value)) {
       if (value.length === 0) out.push(`${line} []`);
       else {
         out.push(line);
-        sequence(value, `${indent}  `, out);
+        sequence(value, `${indent}  `, out, memo);
       }
     } else if (isMapping(value)) {
       if (Object.keys(value).length === 0) out.push(`${line} {}`);
       else {
         out.push(line);
-        mapping(value, `${indent}  `, out);
+        mapping(value, `${indent}  `, out, memo);
       }
     } else {
-      out.push(`${line} ${scalar(value)}`);
+      out.push(`${line} ${scalar(value, memo)}`);
     }
   });
 }
 
-function sequence(items: readonly unknown[], indent: string, out: string[]): void {
+function sequence(items: readonly unknown[], indent: string, out: string[], memo: ScalarMemo): void {
   for (const item of items) {
     if (Array.isArray(item)) throw new NeedsGeneralStringifier();
     if (isMapping(item)) {
       if (Object.keys(item).length === 0) out.push(`${indent}- {}`);
-      else mapping(item, `${indent}  `, out, `${indent}- `);
+      else mapping(item, `${indent}  `, out, memo, `${indent}- `);
     } else {
-      out.push(`${indent}- ${scalar(item)}`);
+      out.push(`${indent}- ${scalar(item, memo)}`);
     }
   }
 }
 
-/** One YAML document for a rendered object: byte-identical to cdk8s `Yaml.stringify(object)`. */
-export function stringifyObject(object: Record<string, unknown>): string {
+/**
+ * One YAML document for a rendered object: byte-identical to cdk8s `Yaml.stringify(object)`. A renderer
+ * passes one `memo` for all its objects, so that each unusual string goes through cdk8s once per run.
+ */
+export function stringifyObject(object: Record<string, unknown>, memo: ScalarMemo = new Map()): string {
   try {
     if (Object.keys(object).length === 0) throw new NeedsGeneralStringifier();
     const lines: string[] = [];
-    mapping(object, '', lines);
+    mapping(object, '', lines, memo);
     return `${lines.join('\n')}\n`;
   } catch (error) {
     if (error instanceof NeedsGeneralStringifier) return Yaml.stringify(object);

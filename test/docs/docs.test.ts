@@ -93,6 +93,12 @@ describe('links', () => {
     expect(brokenLinks(page, readFileSync(join(ROOT, page), 'utf8'))).toEqual([]);
   });
 
+  test('the index of docs/ links every page of docs/', () => {
+    const index = readFileSync(join(ROOT, 'docs', 'README.md'), 'utf8');
+    const linked = new Set([...prose(index).matchAll(/\]\(([^)#\s]+)/g)].map(([, path]) => `docs/${path}`));
+    expect(pages().filter((page) => page.startsWith('docs/') && page !== 'docs/README.md' && !linked.has(page))).toEqual([]);
+  });
+
   test('a missing file and a missing anchor are reported', () => {
     const text = '# Here\n[a](nowhere.md) [b](rules.md#no-such-rule) [c](#elsewhere) [d](#here) [e](rules.md) [f](https://istio.io/x.md)\n'
       + '`[g](x.md)`\n```\n[h](y.md)\n```\n';

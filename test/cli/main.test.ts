@@ -1,3 +1,7 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { main, v8FlagsFor } from '../../src/cli/main';
 
 /** Runs the command line in-process and captures what it prints. */
@@ -69,8 +73,6 @@ describe('V8 flags per command', () => {
 
 describe('the phased-rollout executable', () => {
   test('sets only V8 flags this Node knows: verify, plan and analyze print nothing on stderr', () => {
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    const { resolve } = require('node:path') as typeof import('node:path');
     const bin = resolve(__dirname, '../../bin/phased-rollout');
     const env = resolve(__dirname, '../../dist/staging');
     for (const args of [['verify', env], ['plan', env], ['analyze', resolve(env, '00-baseline')]]) {
@@ -81,10 +83,7 @@ describe('the phased-rollout executable', () => {
 
   test('a reader that closes the pipe early ends it quietly, without a stack trace', () => {
     // `true` exits without reading: every write of `plan` after that fails with EPIPE.
-    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
-    const { mkdtempSync, readFileSync } = require('node:fs') as typeof import('node:fs');
-    const { join, resolve } = require('node:path') as typeof import('node:path');
-    const stderr = join(mkdtempSync(join(require('node:os').tmpdir(), 'epipe-')), 'stderr');
+    const stderr = join(mkdtempSync(join(tmpdir(), 'epipe-')), 'stderr');
     const bin = resolve(__dirname, '../../bin/phased-rollout');
     const dist = resolve(__dirname, '../../dist/staging');
     execFileSync('sh', ['-c', `"${bin}" plan "${dist}" 2>"${stderr}" | true`]);
@@ -92,12 +91,9 @@ describe('the phased-rollout executable', () => {
   });
 
   test('the exit code survives a closed pipe (findings still exit 1); a full disk is reported without a stack trace', () => {
-    const { execFileSync, spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    const { cpSync, mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
-    const { join, resolve } = require('node:path') as typeof import('node:path');
     const bin = resolve(__dirname, '../../bin/phased-rollout');
     // production without its prepare phase: the new version is created and routed at once (findings, exit 1).
-    const unsafe = join(mkdtempSync(join(require('node:os').tmpdir(), 'epipe-')), 'production');
+    const unsafe = join(mkdtempSync(join(tmpdir(), 'epipe-')), 'production');
     cpSync(resolve(__dirname, '../../dist/production'), unsafe, { recursive: true });
     rmSync(join(unsafe, '01-prepare'), { recursive: true });
     rmSync(join(unsafe, 'plan.json'));

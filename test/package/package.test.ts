@@ -6,7 +6,7 @@ const root = resolve(__dirname, '../..');
 describe('the npm package', () => {
   test('the compiled entry point exports the construct library', () => {
     // lib/ is what users install (npm test builds it first).
-    const api = require(join(root, 'lib/src/index.js'));
+    const api = require(join(root, 'lib/src/index.js')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-require-imports -- the compiled package, loaded at run time
     for (const name of ['defineMatrix', 'Strategy', 'validateMatrix', 'loadMatrixFile', 'planEnvironment', 'synthApp', 'synthesize',
       'VersionWorkload', 'MeshService', 'VersionSubsets', 'TrafficSplit', 'EnvironmentBase', 'buildPlanFile']) {
       expect(api[name]).toBeDefined();

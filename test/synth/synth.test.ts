@@ -13,7 +13,7 @@ import { EnvironmentRenderer } from '../../src/synth/render';
 import { readTree } from '../tree';
 
 // The module object itself (not an import copy), so that a spy on it is what src/synth/output.ts calls.
-import fs = require('node:fs');
+import fs = require('node:fs'); // eslint-disable-line @typescript-eslint/no-require-imports -- see above
 import { baseMatrix } from '../helpers';
 
 const root = resolve(__dirname, '../..');
@@ -221,7 +221,7 @@ describe('synthesis refuses unsafe plans', () => {
     synthesize(validateMatrix(baseMatrix()), out);
     const before = readTree(out);
     // The planner never writes an unsafe plan: staging's prepare phase loses the Deployment its canary then routes to.
-    const render = EnvironmentRenderer.prototype.renderPhase;
+    const render = EnvironmentRenderer.prototype.renderPhase; // eslint-disable-line @typescript-eslint/unbound-method -- called with its renderer below
     const spy = jest.spyOn(EnvironmentRenderer.prototype, 'renderPhase').mockImplementation(function (this: EnvironmentRenderer, phase) {
       const files = render.call(this, phase);
       if ((this as any).environment.name !== 'staging' || phase.kind !== 'prepare') return files;

@@ -10,7 +10,7 @@ export interface CommandOutcome {
 }
 
 /** Runs a command module's `run(argv)`; a thrown error becomes its exit code and message, as in main(). */
-export async function runLikeMain(run: (argv: string[]) => Promise<number>, argv: string[]): Promise<CommandOutcome> {
+export async function runLikeMain(run: (argv: string[]) => number | Promise<number>, argv: string[]): Promise<CommandOutcome> {
   try {
     return { code: await run(argv) };
   } catch (error) {

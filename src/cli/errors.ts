@@ -1,5 +1,5 @@
 /** Errors the command line turns into a message and an exit code instead of a stack trace. */
-import { parseArgs } from 'node:util';
+import { parseArgs, ParseArgsConfig } from 'node:util';
 import { InputError } from '../manifest';
 
 /** Wrong command-line usage: exit code 2. */
@@ -16,23 +16,24 @@ export class UsageError extends Error {
  */
 export function formatError(error: unknown): { message: string; exitCode: number } {
   if (error instanceof UsageError || error instanceof InputError) return { message: error.message, exitCode: 2 };
-  if (error instanceof Error && 'exitCode' in error && typeof (error as any).exitCode === 'number') {
-    return { message: error.message, exitCode: (error as any).exitCode };
+  if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
+    return { message: error.message, exitCode: error.exitCode };
   }
   const message = error instanceof Error ? error.message : String(error);
   if (process.env.PHASED_ROLLOUT_DEBUG && error instanceof Error) return { message: error.stack ?? message, exitCode: 1 };
   return { message: `internal error: ${message}`, exitCode: 1 };
 }
 
-/** node:util parseArgs, strict, with its errors turned into UsageError. */
-export function parseCommandArgs<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
-  argv: string[],
-  options: T,
-  allowPositionals = false,
-): { values: Record<string, any>; positionals: string[] } {
+/** The options a command declares for {@link parseCommandArgs}. */
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** What parseArgs returns for a command's options: each value typed by its declaration. */
+export type ParsedCommandArgs<T extends CommandOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
+
+/** node:util parseArgs, strict, with its errors turned into UsageError; the values are typed by the declared options. */
+export function parseCommandArgs<const T extends CommandOptions>(argv: string[], options: T, allowPositionals = false): ParsedCommandArgs<T> {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals, strict: true });
-    return { values: values as Record<string, any>, positionals };
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

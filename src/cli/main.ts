@@ -65,7 +65,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const command = require(entry.module) as { run(argv: string[]): Promise<number> };
+    // Loaded on use: a command's start-up pays only for the modules it needs.
+    const command = await import(entry.module) as { run(argv: string[]): number | Promise<number> };
     return await command.run(rest);
   } catch (error) {
     const { message, exitCode } = formatError(error);

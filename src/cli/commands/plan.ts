@@ -9,7 +9,7 @@ import { counted } from '../../format';
 import { environmentFolder, parseCommandArgs } from '../errors';
 
 /** Runs the command and returns its exit code. */
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): number {
   const { positionals } = parseCommandArgs(argv, {}, true);
   const dir = environmentFolder(positionals);
   const { environment, phases, plan, rollbacks } = loadPhases(dir);

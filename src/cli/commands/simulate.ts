@@ -44,7 +44,7 @@ function phasesOfRuns(results: readonly SimulationResult[]): { phase: string; tr
 }
 
 /** Runs the command and returns its exit code. */
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): number {
   const { values, positionals } = parseCommandArgs(argv, {
     qps: { type: 'string' }, connections: { type: 'string' }, duration: { type: 'string' }, runs: { type: 'string' },
     seed: { type: 'string' }, schedule: { type: 'string' }, output: { type: 'string', short: 'o' },

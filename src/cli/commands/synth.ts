@@ -4,7 +4,7 @@ import { loadMatrixFile } from '../../matrix/load';
 import { synthesize } from '../../synth';
 import { parseCommandArgs, UsageError } from '../errors';
 
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): number {
   const { values } = parseCommandArgs(argv, { matrix: { type: 'string' }, out: { type: 'string' } });
   if (values.matrix === undefined) throw new UsageError('--matrix FILE is required (a YAML or JSON version matrix)');
   const outDir = values.out ?? 'dist';

@@ -13,7 +13,7 @@ function formatFinding(finding: Finding): string {
 }
 
 /** Runs the command and returns its exit code. */
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): number {
   const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' } }, true);
   const dir = environmentFolder(positionals);
   const output = outputFormat(values.output);

@@ -49,9 +49,9 @@ export const ANALYZERS: Readonly<Record<string, Analyzer>> = Object.fromEntries(
   validationAnalyzer,
 ].map((analyzer) => [analyzer.name, analyzer]));
 
-/** Names given in `names` that are not analyzers. */
+/** Names given in `names` that are not analyzers (own keys only: `toString` or `constructor` is no analyzer). */
 export function unknownAnalyzers(names: readonly string[]): string[] {
-  return names.filter((name) => !(name in ANALYZERS));
+  return names.filter((name) => !Object.hasOwn(ANALYZERS, name));
 }
 
 /** Runs the selected analyzers on one state; findings come in analyzer order, then in input order. */

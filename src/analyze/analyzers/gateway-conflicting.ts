@@ -7,7 +7,7 @@ import { appendTo } from '../../collections';
 import { KubeObject } from '../../manifest';
 import { Analyzer } from '../analyzer';
 import { hostMatches } from '../hosts';
-import { ConflictingGateways, Diagnostic, ReferencedResourceNotFound, report } from '../messages';
+import { ConflictingGateways, Diagnostic, listing, LISTED_OBJECTS, ReferencedResourceNotFound, report } from '../messages';
 import { AnalysisContext, fullName, selectorMatches, selectorString } from '../model';
 import { gatewaySpec, Labels } from '../resources';
 
@@ -29,7 +29,8 @@ export const conflictingGatewayAnalyzer: Analyzer = {
       }
     }
     const sameWorkloads = sameWorkloadListeners(listeners, context);
-    return gateways.flatMap((gateway) => conflicts(gateway, sameWorkloads));
+    const conflictList = conflictLists();
+    return gateways.flatMap((gateway) => conflicts(gateway, sameWorkloads, conflictList));
   },
 };
 
@@ -79,7 +80,66 @@ function sameWorkloadListeners(listeners: ReadonlyMap<string, Listener>, context
   };
 }
 
-function conflicts(gateway: KubeObject, sameWorkloads: (selector: Labels) => [string, Listener][]): Diagnostic[] {
+/**
+ * For a server of a gateway, every (gateway, host of the server that matches one of its hosts) on the listeners of
+ * the gateways that select the same pods, as sorted names: the gateway itself among them. Computed once per
+ * selector, port and hosts, with the hosts of each listener indexed, so that thousands of gateways stay fast.
+ */
+function conflictLists(): (selector: string, same: readonly [string, Listener][], port: string, hosts: readonly string[]) => string[] {
+  type HostIndex = { readonly exact: Map<string, Set<string>>; readonly wildcard: [string, readonly string[]][]; readonly all: [string, readonly string[]][] };
+  const indexes = new Map<Listener, HostIndex>();
+  const indexOf = (listener: Listener): HostIndex => {
+    let index = indexes.get(listener);
+    if (index === undefined) {
+      index = { exact: new Map(), wildcard: [], all: [...listener] };
+      for (const [name, hosts] of listener) {
+        for (const host of hosts.filter((other) => !other.startsWith('*'))) index.exact.set(host, (index.exact.get(host) ?? new Set<string>()).add(name));
+        if (hosts.some((host) => host.startsWith('*'))) index.wildcard.push([name, hosts]);
+      }
+      indexes.set(listener, index);
+    }
+    return index;
+  };
+  /** The gateways of a listener with a host that matches `host` (wildcards either side), each once. */
+  const matching = (listener: Listener, host: string): string[] => {
+    const index = indexOf(listener);
+    if (host.startsWith('*')) return index.all.filter(([, hosts]) => hosts.some((other) => hostMatches(host, other))).map(([name]) => name);
+    const names = new Set(index.exact.get(host));
+    for (const [name, hosts] of index.wildcard) if (hosts.some((other) => hostMatches(host, other))) names.add(name);
+    return [...names];
+  };
+  const memo = new Map<string, string[]>();
+  return (selector, same, port, hosts) => {
+    const key = [selector, port, ...hosts].join('\n');
+    let list = memo.get(key);
+    if (list === undefined) {
+      list = same.filter(([listenerKey]) => parseKey(listenerKey)[1] === port)
+        .flatMap(([, listener]) => hosts.flatMap((host) => matching(listener, host))).sort();
+      memo.set(key, list);
+    }
+    return list;
+  };
+}
+
+/** The index range [from, to) of `name` in a sorted list. */
+function rangeOf(sorted: readonly string[], name: string): [from: number, to: number] {
+  const bound = (above: (entry: string) => boolean): number => {
+    let [low, high] = [0, sorted.length];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (above(sorted[middle])) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  };
+  return [bound((entry) => entry >= name), bound((entry) => entry > name)];
+}
+
+function conflicts(
+  gateway: KubeObject,
+  sameWorkloads: (selector: Labels) => [string, Listener][],
+  conflictList: ReturnType<typeof conflictLists>,
+): Diagnostic[] {
   const spec = gatewaySpec(gateway);
   const selector = selectorString(spec.selector);
   const same = sameWorkloads(spec.selector);
@@ -87,12 +147,12 @@ function conflicts(gateway: KubeObject, sameWorkloads: (selector: Labels) => [st
   const name = fullName(gateway);
   return spec.servers.flatMap((server) => {
     const port = String(server.port ?? 0);
-    // One entry per (other gateway, host of this server that matches one of its hosts), as Istio lists them.
-    const others = same.filter(([key]) => parseKey(key)[1] === port)
-      .flatMap(([, listener]) => [...listener].filter(([other]) => other !== name)
-        .flatMap(([other, hosts]) => server.hosts.filter((host) => hosts.some((otherHost) => hostMatches(host, otherHost))).map(() => other)))
-      .sort();
-    if (others.length === 0) return [];
-    return [report(ConflictingGateways, gateway, others.join(','), selector, port, server.hosts.join(','))];
+    // The message names the other gateways: the shared list without this gateway's own entries.
+    const all = conflictList(selector, same, port, server.hosts);
+    const [from, to] = rangeOf(all, name);
+    const count = all.length - (to - from);
+    if (count === 0) return [];
+    const first = [...all.slice(0, Math.min(from, LISTED_OBJECTS)), ...all.slice(to, to + LISTED_OBJECTS)].slice(0, LISTED_OBJECTS);
+    return [listing(report(ConflictingGateways, gateway, first, count, selector, port, server.hosts), all, count)];
   });
 }

@@ -110,8 +110,8 @@ export const DeploymentConflictingPorts = define('DeploymentConflictingPorts', '
     + `but different ports: [${listed(ports, ' ')}].`);
 
 export const IngressRouteRulesNotAffected = define('IngressRouteRulesNotAffected', 'IST0140', 'Warning',
-  (virtualServiceWithSubset: string, virtualService: string) =>
-    `Subset in virtual service ${virtualServiceWithSubset} has no effect on ingress gateway ${virtualService} requests`);
+  (virtualServicesWithSubset: readonly string[], virtualService: string) =>
+    `Subset in virtual service ${listed(virtualServicesWithSubset, ',')} has no effect on ingress gateway ${virtualService} requests`);
 
 export const ConflictingGateways = define('ConflictingGateways', 'IST0145', 'Error',
   (gateways: readonly string[], gatewayCount: number, selector: string, portNumber: string, hosts: readonly string[]) =>

@@ -169,4 +169,53 @@ spec:
     expect(lines[0]).toContain(`exposes multiple ports [${range(LISTED_OBJECTS).map((index) => 10000 + index).join(' ')} and ${count - LISTED_OBJECTS} more].`);
     expect(text.output.length).toBeLessThan(4 * inputBytes);
   });
+
+  test('1,000 gateway routes to a host that 1,000 VirtualServices route by subset: one capped IST0140 per route, not a million', async () => {
+    const count = 1000;
+    const virtualService = (name: string, spec: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: default}
+spec:
+${spec}
+`;
+    const documents = [reviewsService,
+      ...range(count).map((index) => virtualService(`ingress-${index}`,
+        `  hosts: [shop-${index}.example.com]\n  gateways: [istio-system/gw]\n  http: [{route: [{destination: {host: reviews}}]}]`)),
+      ...range(count).map((index) => virtualService(`subset-${String(index).padStart(3, '0')}`,
+        '  hosts: [reviews]\n  http: [{route: [{destination: {host: reviews, subset: v1}}]}]'))];
+    const inputBytes = documents.join('---\n').length;
+    const analyzer = ['--analyzer', 'virtualservice.DestinationHostAnalyzer'];
+    const text = await analyzeDocuments(documents, ...analyzer);
+    const lines = text.output.trimEnd().split('\n');
+    expect(lines).toHaveLength(count);
+    const first = range(LISTED_OBJECTS).map((index) => `default/subset-${String(index).padStart(3, '0')}`).join(',');
+    expect(lines[0]).toBe(`Warning [IST0140] (VirtualService default/ingress-0) Subset in virtual service ${first} and ${count - LISTED_OBJECTS} more `
+      + 'has no effect on ingress gateway default/ingress-0 requests');
+    expect(text.output.length).toBeLessThan(4 * inputBytes);
+
+    const json = await analyzeDocuments(documents, ...analyzer, '-o', 'json');
+    const findings = JSON.parse(json.output) as Finding[];
+    expectOneGroup(findings, 'IST0140', range(count).map((index) => `default/subset-${String(index).padStart(3, '0')}`));
+    expect(json.output.length).toBeLessThan(5 * inputBytes);
+  });
+
+  test('up to LISTED_OBJECTS subset routes, IST0140 stays one message per route, as istioctl prints it', async () => {
+    const documents = [reviewsService, `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ingress, namespace: default}
+spec:
+  hosts: [shop.example.com]
+  gateways: [istio-system/gw]
+  http: [{route: [{destination: {host: reviews}}]}]
+`, ...['a', 'b'].map((name) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: default}
+spec:
+  hosts: [reviews]
+  http: [{route: [{destination: {host: reviews, subset: v1}}]}]
+`)];
+    const text = await analyzeDocuments(documents, '--analyzer', 'virtualservice.DestinationHostAnalyzer');
+    expect(text.output).toBe(['a', 'b'].map((name) => `Warning [IST0140] (VirtualService default/ingress) Subset in virtual service default/${name} `
+      + 'has no effect on ingress gateway default/ingress requests\n').join(''));
+  });
 });

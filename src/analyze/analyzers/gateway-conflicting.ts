@@ -48,32 +48,59 @@ function parseSelector(selector: string): Labels {
 
 /**
  * For a gateway's selector, the listeners (key and servers) of the gateways that select the same pods, in key order.
- * Computed once per distinct selector, and the pods are looked up through their label pairs, so that thousands of
- * gateways and pods stay fast.
+ * The candidates come from the pods: those with the selector's labels, then the listeners whose selector those
+ * pods have (each listener found through the rarest pair of its selector). Computed once per distinct selector
+ * and per pod, so that thousands of gateways with distinct selectors stay linear.
  */
 function sameWorkloadListeners(listeners: ReadonlyMap<string, Listener>, context: AnalysisContext): (selector: Labels) => [string, Listener][] {
-  const entries = [...listeners].map(([key, listener]) => {
-    const [selector, port] = parseKey(key);
-    return { key, listener, selector, labels: parseSelector(selector), port };
+  type Entry = { readonly key: string; readonly listener: Listener; readonly selector: string; readonly labels: Labels; readonly order: number };
+  const entries: Entry[] = [...listeners].map(([key, listener], order) => {
+    const selector = parseKey(key)[0];
+    return { key, listener, selector, labels: parseSelector(selector), order };
   });
+  const bySelector = new Map<string, Entry[]>();
+  for (const entry of entries) appendTo(bySelector, entry.selector, entry);
+  const pairsOf = (labels: Labels): string[] => Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+  // Each listener is indexed under the pair of its selector that the fewest listeners share; an empty selector matches every pod.
+  const pairCounts = new Map<string, number>();
+  for (const entry of entries) for (const pair of pairsOf(entry.labels)) pairCounts.set(pair, (pairCounts.get(pair) ?? 0) + 1);
+  const byRarestPair = new Map<string, Entry[]>();
+  const matchingEveryPod: Entry[] = [];
+  for (const entry of entries) {
+    const pairs = pairsOf(entry.labels);
+    if (pairs.length === 0) matchingEveryPod.push(entry);
+    else appendTo(byRarestPair, pairs.reduce((rarest, pair) => ((pairCounts.get(pair) ?? 0) < (pairCounts.get(rarest) ?? 0) ? pair : rarest)), entry);
+  }
   const pods = context.workloads.map((workload) => workload.labels);
   const podsByPair = new Map<string, Labels[]>();
-  for (const labels of pods) for (const [key, value] of Object.entries(labels)) appendTo(podsByPair, `${key}=${value}`, labels);
-  /** True when some pod has the labels of both selectors (searched among the pods with the rarest of their pairs). */
-  const shareAPod = (a: Labels, b: Labels): boolean => {
-    const candidates = [...Object.entries(a), ...Object.entries(b)]
-      .map(([key, value]) => podsByPair.get(`${key}=${value}`) ?? [])
-      .reduce((fewest, list) => (list.length < fewest.length ? list : fewest), pods);
-    return candidates.some((labels) => selectorMatches(a, labels) && selectorMatches(b, labels));
+  for (const labels of pods) for (const pair of pairsOf(labels)) appendTo(podsByPair, pair, labels);
+  /** The pods with a selector's labels, searched among the pods with the rarest of its pairs. */
+  const podsSelectedBy = (selector: Labels): Labels[] => pairsOf(selector)
+    .map((pair) => podsByPair.get(pair) ?? [])
+    .reduce((fewest, list) => (list.length < fewest.length ? list : fewest), pods)
+    .filter((labels) => selectorMatches(selector, labels));
+  const listenersOfPod = new Map<Labels, Entry[]>();
+  const listenersSelecting = (pod: Labels): Entry[] => {
+    let found = listenersOfPod.get(pod);
+    if (found === undefined) {
+      found = [...matchingEveryPod, ...pairsOf(pod).flatMap((pair) => byRarestPair.get(pair) ?? [])].filter((entry) => selectorMatches(entry.labels, pod));
+      listenersOfPod.set(pod, found);
+    }
+    return found;
   };
   const memo = new Map<string, [string, Listener][]>();
   return (labels) => {
     const selector = selectorString(labels);
     let same = memo.get(selector);
     if (same === undefined) {
-      same = entries.filter((entry) => entry.selector === selector
-        || ((entry.selector.includes(selector) || selector.includes(entry.selector)) && shareAPod(labels, entry.labels)))
-        .map((entry) => [entry.key, entry.listener]);
+      // Istio's rule: the same selector, or one selector's string form containing the other's with a pod of both.
+      const found = new Set(bySelector.get(selector));
+      for (const pod of podsSelectedBy(labels)) {
+        for (const entry of listenersSelecting(pod)) {
+          if (entry.selector.includes(selector) || selector.includes(entry.selector)) found.add(entry);
+        }
+      }
+      same = [...found].sort((a, b) => a.order - b.order).map((entry) => [entry.key, entry.listener]);
       memo.set(selector, same);
     }
     return same;

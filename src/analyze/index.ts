@@ -18,12 +18,19 @@ import { Diagnostic, Level } from './messages';
 import { AnalysisContext } from './model';
 
 export { Analyzer } from './analyzer';
-export { Diagnostic, Level } from './messages';
+export { Diagnostic, Level, LISTED_OBJECTS } from './messages';
 
 /** One message of one analyzer about one resource. */
-export interface Finding extends Diagnostic {
+export interface Finding extends Omit<Diagnostic, 'objects'> {
   /** Name of the analyzer that reported it. */
   readonly analyzer: string;
+  /**
+   * Only when the message names just the first `LISTED_OBJECTS` of a longer list of objects: the number of
+   * that list in this run (1, 2, ...); the findings of one conflict share the list and its number.
+   */
+  readonly group?: number;
+  /** The whole list of a group, on the first finding of the group only, so that output holds each list once. */
+  readonly members?: readonly string[];
 }
 
 /** Options of {@link analyze}. */
@@ -49,9 +56,9 @@ export const ANALYZERS: Readonly<Record<string, Analyzer>> = Object.fromEntries(
   validationAnalyzer,
 ].map((analyzer) => [analyzer.name, analyzer]));
 
-/** Names given in `names` that are not analyzers. */
+/** Names given in `names` that are not analyzers (own keys only: `toString` or `constructor` is no analyzer). */
 export function unknownAnalyzers(names: readonly string[]): string[] {
-  return names.filter((name) => !(name in ANALYZERS));
+  return names.filter((name) => !Object.hasOwn(ANALYZERS, name));
 }
 
 /** Runs the selected analyzers on one state; findings come in analyzer order, then in input order. */
@@ -60,7 +67,14 @@ export function analyze(objects: readonly KubeObject[], options: AnalyzeOptions 
   if (unknown.length > 0) throw new Error(`unknown analyzer ${unknown.join(', ')}`);
   const context = AnalysisContext.of(objects);
   const selected = options.analyzers ? Object.values(ANALYZERS).filter((analyzer) => options.analyzers?.includes(analyzer.name)) : Object.values(ANALYZERS);
-  return selected.flatMap((analyzer) => analyzer.analyze(context).map((diagnostic) => ({ ...diagnostic, analyzer: analyzer.name })));
+  const groups = new Map<readonly string[], number>();
+  return selected.flatMap((analyzer) => analyzer.analyze(context).map(({ objects, ...diagnostic }): Finding => {
+    if (objects === undefined) return { ...diagnostic, analyzer: analyzer.name };
+    const group = groups.get(objects);
+    if (group !== undefined) return { ...diagnostic, analyzer: analyzer.name, group };
+    groups.set(objects, groups.size + 1);
+    return { ...diagnostic, analyzer: analyzer.name, group: groups.size, members: objects };
+  }));
 }
 
 /** True when a finding should fail a check (Error or Warning; Info is advice). */

@@ -17,6 +17,11 @@ export interface Diagnostic {
   readonly resource: string;
   /** The rendered message text. */
   readonly message: string;
+  /**
+   * Every object of the list the message names, when that list is longer than {@link LISTED_OBJECTS} (the message
+   * names only the first ones). The findings of one conflict share one array: output prints each array once.
+   */
+  readonly objects?: readonly string[];
 }
 
 /** One message type: its identity and how its arguments become text. */
@@ -40,6 +45,21 @@ export function quote(value: string): string {
   return JSON.stringify(value);
 }
 
+/**
+ * How many entries of a list a message names before "and N more": istioctl names them all, so that a host shared
+ * by thousands of VirtualServices made every one of their messages list all the others (output quadratic in the input).
+ */
+export const LISTED_OBJECTS = 10;
+
+/**
+ * A list in a message: its first {@link LISTED_OBJECTS} entries joined by `separator`, then `and N more`. `values`
+ * may hold only the first entries of a list of `count`.
+ */
+export function listed(values: readonly (string | number)[], separator: string, count = values.length): string {
+  if (count <= LISTED_OBJECTS) return values.join(separator);
+  return `${values.slice(0, LISTED_OBJECTS).join(separator)} and ${count - LISTED_OBJECTS} more`;
+}
+
 /** Go's `%v` for a slice: `[a b c]`. */
 export function goList(values: readonly (string | number)[]): string {
   return `[${values.join(' ')}]`;
@@ -50,6 +70,14 @@ export function report<Args extends unknown[]>(type: MessageType<Args>, resource
   return { code: type.code, level: type.level, resource: resourceName(resource), message: type.template(...args) };
 }
 
+/**
+ * The diagnostic with the whole list of the objects its message names, when the message names only the first ones
+ * (of `named` entries: the list's length, unless the message names the list without some of it).
+ */
+export function listing(diagnostic: Diagnostic, objects: readonly string[], named = objects.length): Diagnostic {
+  return named > LISTED_OBJECTS ? { ...diagnostic, objects } : diagnostic;
+}
+
 export const ReferencedResourceNotFound = define('ReferencedResourceNotFound', 'IST0101', 'Error',
   (refType: string, refValue: string) => `Referenced ${refType} not found: ${quote(refValue)}`);
 
@@ -57,16 +85,16 @@ export const SchemaValidationError = define('SchemaValidationError', 'IST0106', 
   (error: string) => `Schema validation error: ${error}`);
 
 export const ConflictingMeshGatewayVirtualServiceHosts = define('ConflictingMeshGatewayVirtualServiceHosts', 'IST0109', 'Error',
-  (virtualServices: string, host: string) => `The VirtualServices ${virtualServices} associated with mesh gateway define the same host ${host} `
+  (virtualServices: readonly string[], host: string) => `The VirtualServices ${listed(virtualServices, ',')} associated with mesh gateway define the same host ${host} `
     + 'which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.');
 
 export const VirtualServiceDestinationPortSelectorRequired = define('VirtualServiceDestinationPortSelectorRequired', 'IST0112', 'Error',
   (destinationHost: string, destinationPorts: readonly number[]) => `This VirtualService routes to a service ${quote(destinationHost)} `
-    + `that exposes multiple ports ${goList(destinationPorts)}. Specifying a port in the destination is required to disambiguate.`);
+    + `that exposes multiple ports [${listed(destinationPorts, ' ')}]. Specifying a port in the destination is required to disambiguate.`);
 
 export const DeploymentAssociatedToMultipleServices = define('DeploymentAssociatedToMultipleServices', 'IST0116', 'Warning',
   (deployment: string, port: number, services: readonly string[]) =>
-    `This deployment ${deployment} is associated with multiple services using port ${port} but different protocols: ${goList(services)}`);
+    `This deployment ${deployment} is associated with multiple services using port ${port} but different protocols: [${listed(services, ' ')}]`);
 
 export const PortNameIsNotUnderNamingConvention = define('PortNameIsNotUnderNamingConvention', 'IST0118', 'Info',
   (portName: string, port: number, targetPort: string) =>
@@ -78,16 +106,16 @@ export const VirtualServiceHostNotFoundInGateway = define('VirtualServiceHostNot
 
 export const DeploymentConflictingPorts = define('DeploymentConflictingPorts', 'IST0137', 'Warning',
   (deployment: string, services: readonly string[], targetPort: string, ports: readonly number[]) =>
-    `This deployment ${deployment} is associated with multiple services ${goList(services)} using targetPort ${quote(targetPort)} `
-    + `but different ports: ${goList(ports)}.`);
+    `This deployment ${deployment} is associated with multiple services [${listed(services, ' ')}] using targetPort ${quote(targetPort)} `
+    + `but different ports: [${listed(ports, ' ')}].`);
 
 export const IngressRouteRulesNotAffected = define('IngressRouteRulesNotAffected', 'IST0140', 'Warning',
-  (virtualServiceWithSubset: string, virtualService: string) =>
-    `Subset in virtual service ${virtualServiceWithSubset} has no effect on ingress gateway ${virtualService} requests`);
+  (virtualServicesWithSubset: readonly string[], virtualService: string) =>
+    `Subset in virtual service ${listed(virtualServicesWithSubset, ',')} has no effect on ingress gateway ${virtualService} requests`);
 
 export const ConflictingGateways = define('ConflictingGateways', 'IST0145', 'Error',
-  (gateways: string, selector: string, portNumber: string, hosts: string) =>
-    `Conflict with gateways ${gateways} (workload selector ${selector}, port ${portNumber}, hosts ${hosts}).`);
+  (gateways: readonly string[], gatewayCount: number, selector: string, portNumber: string, hosts: readonly string[]) =>
+    `Conflict with gateways ${listed(gateways, ',', gatewayCount)} (workload selector ${selector}, port ${portNumber}, hosts ${hosts.join(',')}).`);
 
 export const ExternalNameServiceTypeInvalidPortName = define('ExternalNameServiceTypeInvalidPortName', 'IST0150', 'Warning',
   () => 'Port name for ExternalName service is invalid. Proxy may prevent tcp named ports and unmatched traffic for ports '

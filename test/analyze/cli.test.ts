@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { run } from '../../src/cli/commands/analyze';
 import { UsageError } from '../../src/cli/errors';
 import { InputError } from '../../src/manifest';
-import { captureStdout } from '../command';
+import { analyze, unknownAnalyzers } from '../../src/analyze';
+import { captureStdout, runLikeMain } from '../command';
 
 const CLEAN = `
 apiVersion: v1
@@ -98,6 +99,21 @@ describe('phased-rollout analyze', () => {
     const attempt = run([file('clean.yaml', CLEAN), '--analyzer', 'virtualservice.Nope']);
     await expect(attempt).rejects.toThrow(UsageError);
     await expect(attempt).rejects.toThrow(/unknown analyzer "virtualservice.Nope".*\n.*virtualservice.DestinationRuleAnalyzer/);
+  });
+
+  test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
+    'a name inherited from Object (%s) is an unknown analyzer too: exit 2 naming the valid ones, never "no issues"',
+    async (name) => {
+      const outcome = await runLikeMain(run, [file('bad.yaml', MISSING_HOST), '--analyzer', name]);
+      expect(outcome.code).toBe(2);
+      expect(outcome.error).toContain(`unknown analyzer "${name}"; valid analyzers:\n  virtualservice.DestinationRuleAnalyzer\n`);
+      expect(stdout()).toBe('');
+    },
+  );
+
+  test('the library refuses an inherited name as well', () => {
+    expect(unknownAnalyzers(['toString', 'service.PortNameAnalyzer'])).toEqual(['toString']);
+    expect(() => analyze([], { analyzers: ['constructor'] })).toThrow('unknown analyzer constructor');
   });
 
   test('unusable usage or input is exit 2 (UsageError / InputError)', async () => {

@@ -78,3 +78,76 @@ metadata: {name: node-a, labels: {topology.kubernetes.io/zone: zone-a}}
       .join('\n---\n'))).toEqual(['IST0173 DestinationRule default/shop']);
   });
 });
+
+/**
+ * Istio's own cases for the topology labels (pkg/config/analysis/analyzers/analyzers_test.go:
+ * DestinationRuleSubsetsWithTopologyLabels, DestinationRuleEmptyTopologyLabels), written out here.
+ */
+describe('destinationrule.PodNotSelectedAnalyzer: node topology labels, as Istio tests them', () => {
+  const httpbin = (nodeLabels: string) => `
+apiVersion: v1
+kind: Service
+metadata: {name: httpbin, namespace: default}
+spec:
+  selector: {app: httpbin}
+  ports: [{name: http, port: 8000}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: httpbin-pod, namespace: default, labels: {app: httpbin, version: v1}}
+spec: {nodeName: test-node, containers: [{name: httpbin, image: httpbin}]}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: test-node, labels: ${nodeLabels}}
+`;
+  const httpbinRule = (name: string, subsets: string) => `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: ${name}, namespace: default}
+spec:
+  host: httpbin.default.svc.cluster.local
+  subsets: ${subsets}
+`;
+
+  test('region, zone, and the node name as kubernetes.io/hostname select the pod, alone or with its own labels', () => {
+    const input = [httpbin('{kubernetes.io/hostname: test-node, topology.kubernetes.io/region: us-west-1, topology.kubernetes.io/zone: us-west-1a}'),
+      httpbinRule('subsets-with-topology-labels', `[
+        {name: region-us-west, labels: {topology.kubernetes.io/region: us-west-1}},
+        {name: zone-us-west-1a, labels: {topology.kubernetes.io/zone: us-west-1a}},
+        {name: app-v1, labels: {version: v1}},
+        {name: mixed-labels, labels: {version: v1, topology.kubernetes.io/region: us-west-1}},
+        {name: on-node, labels: {kubernetes.io/hostname: test-node}}]`)].join('\n---\n');
+    expect(codesOf(analyzer, input)).toEqual([]);
+  });
+
+  test('a node label with an empty value is no locality: a subset selecting it by "" selects no pod', () => {
+    const findings = findingsOf(analyzer, [httpbin('{topology.kubernetes.io/region: ""}'),
+      httpbinRule('empty-topology-labels', '[{name: empty-region, labels: {topology.kubernetes.io/region: ""}}, {name: app-v1, labels: {version: v1}}]')]
+      .join('\n---\n'));
+    expect(findings.map((f) => `${f.code} ${f.resource} ${f.message}`)).toEqual([
+      'IST0173 DestinationRule default/empty-topology-labels The Subset empty-region defined in the DestinationRule does not select any pods. '
+      + 'Which may lead to 503 UH (NoHealthyUpstream).',
+    ]);
+  });
+
+  test('only region, zone and subzone come from the node: other node labels do not select its pods', () => {
+    const input = [httpbin('{topology.istio.io/subzone: rack-1, node.kubernetes.io/instance-type: m5, topology.istio.io/network: net-1}'),
+      httpbinRule('node-labels', `[
+        {name: subzone, labels: {topology.istio.io/subzone: rack-1}},
+        {name: instance-type, labels: {node.kubernetes.io/instance-type: m5}},
+        {name: network, labels: {topology.istio.io/network: net-1}},
+        {name: other-node, labels: {kubernetes.io/hostname: node-b}}]`)].join('\n---\n');
+    expect(findingsOf(analyzer, input).map((f) => f.message.split(' ')[2])).toEqual(['instance-type', 'network', 'other-node']);
+  });
+
+  test('a pod on a node the input does not hold gets no node labels, not even its hostname', () => {
+    const input = [httpbin('{}').replace('name: test-node', 'name: another-node'),
+      httpbinRule('missing-node', '[{name: on-node, labels: {kubernetes.io/hostname: test-node}}]')].join('\n---\n');
+    expect(codesOf(analyzer, input)).toEqual(['IST0173 DestinationRule default/missing-node']);
+  });
+
+  test("a subset with no labels selects every pod: istioctl's default ingress gateway pod is always one", () => {
+    expect(codesOf(analyzer, [SERVICE, rule('shop', '[{name: all}, {name: empty, labels: {}}]')].join('\n---\n'))).toEqual([]);
+  });
+});

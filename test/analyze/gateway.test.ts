@@ -78,4 +78,89 @@ describe('gateway.ConflictingGatewayAnalyzer', () => {
       gateway('d', '{istio: other}', server(80, 'a.example.com')),
     ].join('\n---\n'))).toEqual([]);
   });
+
+  test('the conflicting gateways are named in sorted order, as Istio sorts them', () => {
+    const findings = findingsOf(analyzer, ['c', 'a', 'b'].map((name) => gateway(name, '{istio: ingressgateway}', server(80, 'shop.example.com'))).join('\n---\n'));
+    expect(findings.map((f) => `${f.resource}: ${f.message}`)).toEqual([
+      'Gateway default/c: Conflict with gateways default/a,default/b (workload selector istio=ingressgateway, port 80, hosts shop.example.com).',
+      'Gateway default/a: Conflict with gateways default/b,default/c (workload selector istio=ingressgateway, port 80, hosts shop.example.com).',
+      'Gateway default/b: Conflict with gateways default/a,default/c (workload selector istio=ingressgateway, port 80, hosts shop.example.com).',
+    ]);
+  });
+});
+
+/**
+ * Istio's case "conflicting gateways detect by sub selector" (testdata/conflicting-gateways-subSelector.yaml) and
+ * the bounds of its rule: two different selectors conflict when one's string form contains the other's and a
+ * gateway pod (a Pod, or a Deployment's pod template) has the labels of both.
+ */
+describe('gateway.ConflictingGatewayAnalyzer: selectors that select the same gateway pods', () => {
+  const analyzer = 'gateway.ConflictingGatewayAnalyzer';
+  const named = (name: string, selector: string, protocol: string) => `
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: ${name}}
+spec:
+  selector: ${selector}
+  servers: [{port: {number: 80, name: ${protocol.toLowerCase()}, protocol: ${protocol}}, hosts: [foo.bar]}]
+`;
+  const pod = (name: string, labels: string) => `
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, labels: ${labels}}
+spec: {containers: [{name: istio-proxy}]}
+`;
+  const gatewayPodLabels = '{istio: ingressgateway, app: istio-ingressgateway, cusKey: cusValue}';
+
+  test("Istio's case: a selector that is a subset of the other, both selecting the same pods, conflicts both ways", () => {
+    const findings = findingsOf(analyzer, [
+      named('beta', '{istio: ingressgateway, app: istio-ingressgateway, cusKey: cusValue}', 'TCP'),
+      named('alpha', '{istio: ingressgateway, cusKey: cusValue}', 'HTTP'),
+      pod('my-ingressgateway-1', gatewayPodLabels),
+      pod('my-ingressgateway-2', gatewayPodLabels),
+    ].join('\n---\n'));
+    expect(findings.map((f) => `${f.code} ${f.resource}: ${f.message}`)).toEqual([
+      'IST0145 Gateway beta: Conflict with gateways alpha (workload selector app=istio-ingressgateway,cusKey=cusValue,istio=ingressgateway, port 80, hosts foo.bar).',
+      'IST0145 Gateway alpha: Conflict with gateways beta (workload selector cusKey=cusValue,istio=ingressgateway, port 80, hosts foo.bar).',
+    ]);
+  });
+
+  test("a Deployment's pod template counts as gateway pods", () => {
+    const deployment = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: my-ingressgateway, namespace: istio-system}
+spec:
+  selector: {matchLabels: {app: istio-ingressgateway}}
+  template:
+    metadata: {labels: ${gatewayPodLabels}}
+    spec: {containers: [{name: istio-proxy, image: proxyv2}]}
+`;
+    expect(codesOf(analyzer, [named('beta', '{istio: ingressgateway, cusKey: cusValue}', 'TCP'), named('alpha', '{cusKey: cusValue}', 'HTTP'), deployment]
+      .join('\n---\n'))).toEqual(['IST0145 Gateway beta', 'IST0145 Gateway alpha']);
+  });
+
+  test('no pod with the labels of both selectors: no conflict (the default ingress gateway pod has only istio=ingressgateway)', () => {
+    expect(codesOf(analyzer, [named('beta', '{istio: ingressgateway, cusKey: cusValue}', 'TCP'), named('alpha', '{istio: ingressgateway}', 'HTTP'),
+      pod('other', '{cusKey: cusValue}')].join('\n---\n'))).toEqual([]);
+  });
+
+  test("Istio compares the selectors' string forms: a subset whose string is not part of the other's does not conflict", () => {
+    // app=gw,istio=ingressgateway is not a substring of app=gw,cusKey=cusValue,istio=ingressgateway, though the pod has both.
+    expect(codesOf(analyzer, [named('beta', '{app: gw, cusKey: cusValue, istio: ingressgateway}', 'TCP'), named('alpha', '{app: gw, istio: ingressgateway}', 'HTTP'),
+      pod('gw', '{app: gw, cusKey: cusValue, istio: ingressgateway}')].join('\n---\n'))).toEqual([]);
+  });
+
+  test('a gateway without servers whose selector selects the pods of another gateway is no missing selector', () => {
+    const noServers = `
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: idle}
+spec: {selector: {cusKey: cusValue}}
+`;
+    expect(codesOf(analyzer, [named('beta', '{istio: ingressgateway, cusKey: cusValue}', 'TCP'), noServers, pod('gw', gatewayPodLabels)].join('\n---\n')))
+      .toEqual([]);
+    expect(codesOf(analyzer, [named('beta', '{istio: ingressgateway, cusKey: cusValue}', 'TCP'), noServers].join('\n---\n')))
+      .toEqual(['IST0101 Gateway idle']);
+  });
 });

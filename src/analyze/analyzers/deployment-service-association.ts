@@ -5,7 +5,7 @@
 import { appendTo, nested } from '../../collections';
 import { KubeObject } from '../../manifest';
 import { Analyzer } from '../analyzer';
-import { DeploymentAssociatedToMultipleServices, DeploymentConflictingPorts, Diagnostic, report } from '../messages';
+import { DeploymentAssociatedToMultipleServices, DeploymentConflictingPorts, listing, report } from '../messages';
 import { AnalysisContext, fullName, namespaceOf, selectorMatches } from '../model';
 import { labelsOf, podTemplate, ServiceSpec, serviceSpec } from '../resources';
 
@@ -17,14 +17,37 @@ export const serviceAssociationAnalyzer: Analyzer = {
   kinds: ['Service', 'Deployment', 'Namespace'],
   analyze(context) {
     const selecting = selectingServices(context);
+    // Deployments with the same namespace and pod labels are selected by the same Services: their conflicts (and
+    // the lists the messages name) are computed once and shared, so that output holds each list once.
+    const conflictsByPods = new Map<string, Conflicts>();
     return context.ofKind('Deployment')
       .filter((deployment) => !isWaypoint(deployment) && inMesh(deployment, context))
       .flatMap((deployment) => {
-        const services = selecting(deployment);
-        return [...protocolConflicts(deployment, services), ...targetPortConflicts(deployment, services)];
+        const podsKey = JSON.stringify([namespaceOf(deployment), Object.entries(podTemplate(deployment).labels).sort()]);
+        let conflicts = conflictsByPods.get(podsKey);
+        if (conflicts === undefined) {
+          const services = selecting(deployment);
+          conflicts = { protocols: protocolConflicts(services), targetPorts: targetPortConflicts(services) };
+          conflictsByPods.set(podsKey, conflicts);
+        }
+        const name = deployment.metadata.name;
+        return [
+          ...conflicts.protocols.map(({ port, services }) =>
+            listing(report(DeploymentAssociatedToMultipleServices, deployment, name, port, services), services)),
+          ...conflicts.targetPorts.map(({ targetPort, services, ports }) =>
+            listing(report(DeploymentConflictingPorts, deployment, name, services, targetPort, ports), services)),
+        ];
       });
   },
 };
+
+/** The conflicts among the Services that select one set of pods. */
+interface Conflicts {
+  /** A port that the Services use with different protocols, and those Services (sorted). */
+  readonly protocols: readonly { readonly port: number; readonly services: readonly string[] }[];
+  /** A targetPort behind different ports: the Services (sorted) and the ports (ascending). */
+  readonly targetPorts: readonly { readonly targetPort: string; readonly services: readonly string[]; readonly ports: readonly number[] }[];
+}
 
 interface NamedService {
   /** `namespace/name` of the Service. */
@@ -72,31 +95,25 @@ function selectingServices(context: AnalysisContext): (deployment: KubeObject) =
   };
 }
 
-function protocolConflicts(deployment: KubeObject, services: readonly NamedService[]): Diagnostic[] {
+function protocolConflicts(services: readonly NamedService[]): Conflicts['protocols'] {
   // port -> protocol -> service names
   const byPort = new Map<number, Map<string, string[]>>();
   for (const service of services) {
-    for (const port of service.spec.ports) {
-      const protocols = byPort.get(port.port) ?? new Map<string, string[]>();
-      protocols.set(port.protocol, [...(protocols.get(port.protocol) ?? []), service.name]);
-      byPort.set(port.port, protocols);
-    }
+    for (const port of service.spec.ports) appendTo(nested(byPort, port.port), port.protocol, service.name);
   }
-  return [...byPort].filter(([, protocols]) => protocols.size > 1).map(([port, protocols]) =>
-    report(DeploymentAssociatedToMultipleServices, deployment, deployment.metadata.name, port, [...protocols.values()].flat().sort()));
+  return [...byPort].filter(([, protocols]) => protocols.size > 1).map(([port, protocols]) => ({ port, services: [...protocols.values()].flat().sort() }));
 }
 
-function targetPortConflicts(deployment: KubeObject, services: readonly NamedService[]): Diagnostic[] {
+function targetPortConflicts(services: readonly NamedService[]): Conflicts['targetPorts'] {
   // targetPort -> port -> service name (the last one wins, as in Istio)
   const byTargetPort = new Map<string, Map<number, string>>();
   for (const service of services) {
     for (const port of service.spec.ports) {
       // An unset targetPort defaults to the port.
       const targetPort = port.targetPort === undefined || port.targetPort === 0 || port.targetPort === '' ? String(port.port) : String(port.targetPort);
-      byTargetPort.set(targetPort, (byTargetPort.get(targetPort) ?? new Map<number, string>()).set(port.port, service.name));
+      nested(byTargetPort, targetPort).set(port.port, service.name);
     }
   }
   return [...byTargetPort].filter(([, ports]) => ports.size > 1).map(([targetPort, ports]) =>
-    report(DeploymentConflictingPorts, deployment, deployment.metadata.name, [...ports.values()].sort(), targetPort,
-      [...ports.keys()].sort((a, b) => a - b)));
+    ({ targetPort, services: [...ports.values()].sort(), ports: [...ports.keys()].sort((a, b) => a - b) }));
 }

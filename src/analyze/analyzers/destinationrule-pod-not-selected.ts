@@ -8,7 +8,10 @@ import { DestinationRuleSubsetNotSelectPods, report, UnknownDestinationRuleHost 
 import { AnalysisContext, namespaceOf, selectorMatches, Workload } from '../model';
 import { destinationRuleSpec, Labels, labelsOf } from '../resources';
 
-/** Node labels that Istio's service registry copies onto endpoints, so subsets may select by them. */
+/**
+ * Node labels that Istio's service registry copies onto endpoints (its AugmentLabels), so subsets may select
+ * by them; an empty value is no locality and is not copied. Every other node label stays on the node.
+ */
 const TOPOLOGY_LABELS = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'];
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
@@ -31,12 +34,15 @@ export const podNotSelectedAnalyzer: Analyzer = {
   },
 };
 
-/** A workload's labels plus the topology labels of its node, as the registry gives them to endpoints. */
+/**
+ * A workload's labels plus the topology labels of its node and the node name as `kubernetes.io/hostname`, as
+ * the registry gives them to endpoints; a pod on a node the input does not hold gets none of them.
+ */
 function withNodeTopology(workload: Workload, context: AnalysisContext): Labels {
   if (workload.nodeName === undefined) return workload.labels;
   const node = context.find('Node', '', workload.nodeName);
   if (node === undefined) return workload.labels;
   const nodeLabels = labelsOf(node);
-  const topology = Object.fromEntries(TOPOLOGY_LABELS.filter((key) => key in nodeLabels).map((key) => [key, nodeLabels[key]]));
+  const topology = Object.fromEntries(TOPOLOGY_LABELS.filter((key) => (nodeLabels[key] ?? '') !== '').map((key) => [key, nodeLabels[key]]));
   return { ...workload.labels, ...topology, [HOSTNAME_LABEL]: workload.nodeName };
 }

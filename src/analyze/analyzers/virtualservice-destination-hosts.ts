@@ -3,11 +3,12 @@
  * ServiceEntries visible from the VirtualService), with a port the host exposes, and gateway routes that
  * omit a subset are pointed out when the mesh routes the same host by subsets.
  */
+import { appendTo } from '../../collections';
 import { KubeObject } from '../../manifest';
 import { Analyzer } from '../analyzer';
 import { lookupHost, ServiceRegistry, serviceRegistry } from '../hosts';
 import {
-  Diagnostic, IngressRouteRulesNotAffected, ReferencedResourceNotFound, report, VirtualServiceDestinationPortSelectorRequired,
+  Diagnostic, IngressRouteRulesNotAffected, listing, LISTED_OBJECTS, ReferencedResourceNotFound, report, VirtualServiceDestinationPortSelectorRequired,
 } from '../messages';
 import { fullName, namespaceOf } from '../model';
 import { Destination, virtualServiceSpec } from '../resources';
@@ -42,31 +43,33 @@ function missingHosts(vs: KubeObject, registry: ServiceRegistry): Diagnostic[] {
   ];
 }
 
-/** A VirtualService's http route to a subset of one of its own hosts. */
-interface SubsetRoute {
-  readonly virtualService: KubeObject;
-  readonly host: string;
-}
-
-/** The routes to subsets, once for all VirtualServices (every gateway-bound one is compared with them). */
-function subsetRoutes(virtualServices: readonly KubeObject[]): SubsetRoute[] {
-  return virtualServices.flatMap((virtualService) => {
+/**
+ * For each host, the VirtualServices that route it by subset (one entry per such route, in input order): the
+ * VirtualServices routing one of their own hosts to a subset of it, once for all VirtualServices.
+ */
+function subsetRoutes(virtualServices: readonly KubeObject[]): ReadonlyMap<string, readonly string[]> {
+  const byHost = new Map<string, string[]>();
+  for (const virtualService of virtualServices) {
     const hosts = virtualServiceSpec(virtualService).hosts;
-    return httpDestinations(virtualService)
-      .filter((destination) => destination.subset !== '' && hosts.includes(destination.host))
-      .map((destination) => ({ virtualService, host: destination.host }));
-  });
+    for (const destination of httpDestinations(virtualService)) {
+      if (destination.subset !== '' && hosts.includes(destination.host)) appendTo(byHost, destination.host, fullName(virtualService));
+    }
+  }
+  return byHost;
 }
 
 /**
- * A gateway-bound route without a subset, to a host that a VirtualService routes by subset: the subset
- * routing does not apply to requests coming through the ingress gateway (one message per such route).
+ * A gateway-bound route without a subset, to a host that a VirtualService routes by subset: the subset routing
+ * does not apply to requests coming through the ingress gateway. One message per such subset route, as Istio
+ * reports them; beyond LISTED_OBJECTS of them, one message per gateway route that names the first ones.
  */
-function subsetsIgnoredOnIngress(vs: KubeObject, routes: readonly SubsetRoute[]): Diagnostic[] {
+function subsetsIgnoredOnIngress(vs: KubeObject, routes: ReadonlyMap<string, readonly string[]>): Diagnostic[] {
   if (virtualServiceSpec(vs).gateways.length === 0) return [];
-  return httpDestinations(vs).filter((destination) => destination.subset === '').flatMap((destination) =>
-    routes.filter((route) => route.host === destination.host)
-      .map((route) => report(IngressRouteRulesNotAffected, vs, fullName(route.virtualService), fullName(vs))));
+  return httpDestinations(vs).filter((destination) => destination.subset === '').flatMap((destination) => {
+    const withSubsets = routes.get(destination.host) ?? [];
+    if (withSubsets.length <= LISTED_OBJECTS) return withSubsets.map((name) => report(IngressRouteRulesNotAffected, vs, [name], fullName(vs)));
+    return [listing(report(IngressRouteRulesNotAffected, vs, withSubsets, fullName(vs)), withSubsets)];
+  });
 }
 
 /** The destinations of a VirtualService's http routes. */

@@ -14,14 +14,14 @@ export function formatFinding(finding: Finding): string {
 }
 
 /** Runs the command and returns its exit code. */
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): number {
   const { values, positionals } = parseCommandArgs(argv, {
     analyzer: { type: 'string', multiple: true },
     output: { type: 'string', short: 'o' },
   }, true);
   if (positionals.length === 0) throw new UsageError(`no input files or folders`);
   const output = outputFormat(values.output);
-  const analyzers = values.analyzer as string[] | undefined;
+  const analyzers = values.analyzer;
   const unknown = unknownAnalyzers(analyzers ?? []);
   if (unknown.length > 0) {
     throw new UsageError(`unknown analyzer ${unknown.map((name) => `"${name}"`).join(', ')}; valid analyzers:\n  ${Object.keys(ANALYZERS).join('\n  ')}`);

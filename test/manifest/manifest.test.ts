@@ -32,17 +32,17 @@ describe('parsing manifests', () => {
   test('an alias bomb is refused', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) =>
       `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
-    expect(inputError(() => parseManifests(bomb, 'bomb.yaml'))).toMatch(/^bomb\.yaml: invalid YAML: /);
+    expect(inputError(() => parseManifests(bomb, 'bomb.yaml'))).toMatch(/^bomb\.yaml:1: invalid YAML: aliases expand to more than/);
   });
 
   test('duplicate keys are refused', () => {
-    expect(inputError(() => parseManifests(`${SERVICE}kind: Pod\n`, 'dup.yaml'))).toMatch(/^dup\.yaml: invalid YAML: .*[Uu]nique|dup\.yaml: invalid YAML: .*duplicate/);
+    expect(inputError(() => parseManifests(`${SERVICE}kind: Pod\n`, 'dup.yaml'))).toBe('dup.yaml:9: the key kind appears twice in one mapping: remove one');
   });
 
   test('deep nesting is refused before parsing, in flow and in block style', () => {
-    expect(inputError(() => parseManifests('['.repeat(100_000), 'flow.yaml'))).toBe('flow.yaml: nested more than 64 levels deep');
+    expect(inputError(() => parseManifests('['.repeat(100_000), 'flow.yaml'))).toBe('flow.yaml:1: nested more than 64 levels deep');
     const block = Array.from({ length: 70 }, (_, i) => `${' '.repeat(2 * i)}a:`).join('\n');
-    expect(inputError(() => parseManifests(block, 'block.yaml'))).toBe('block.yaml: nested more than 64 levels deep');
+    expect(inputError(() => parseManifests(block, 'block.yaml'))).toBe('block.yaml:1: nested more than 64 levels deep');
     expect(parseManifests(`${SERVICE}  note: "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["\n`, 'quoted.yaml')).toHaveLength(1);
   });
 
@@ -73,7 +73,7 @@ describe('parsing manifests', () => {
   });
 
   test('an object without kind or name is refused, naming the document', () => {
-    expect(inputError(() => parseManifests(`${SERVICE}---\napiVersion: v1\nkind: Pod\n`, 'p.yaml'))).toBe('p.yaml (document 2): object without metadata.name');
+    expect(inputError(() => parseManifests(`${SERVICE}---\napiVersion: v1\nkind: Pod\n`, 'p.yaml'))).toBe('p.yaml:10: object without metadata.name');
   });
 });
 

@@ -20,7 +20,10 @@ const PLAIN_KEY = /^(?:[A-Za-z_/][A-Za-z0-9_./-]*|0|[1-9][0-9]{0,14})$/;
  * Strings that start with a letter, `_` or `/`: YAML reads them as strings unless listed in WORDS (the caller
  * refuses `: ` and ` #` inside and `:` at the end, which would start a mapping or a comment).
  */
-const PLAIN_STRING = /^[A-Za-z_/][^\t\r]*$/;
+// eslint-disable-next-line no-control-regex
+const PLAIN_STRING = /^[A-Za-z_/][^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*$/;
+/** Characters go-yaml refuses or reads as line breaks (and JSON.parse takes): the kubectl reader refuses them naming the line. */
+const REFUSED_CHARACTER = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 const WORDS: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ['null', null], ['Null', null], ['NULL', null],
   ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
@@ -176,7 +179,7 @@ function scalar(text: string): unknown {
   }
   if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
     // JSON's escapes mean the same in YAML, but for two; YAML's others (\x, \e, \N, ...) make JSON.parse fail.
-    if (NOT_YAML11_ESCAPE.test(text)) throw new Unsupported();
+    if (NOT_YAML11_ESCAPE.test(text) || REFUSED_CHARACTER.test(text)) throw new Unsupported();
     try {
       return JSON.parse(text);
     } catch {
@@ -186,7 +189,8 @@ function scalar(text: string): unknown {
   if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) {
     const inner = text.slice(1, -1);
     // A carriage return is a line break to YAML, which folds it.
-    if (inner.replace(/''/g, '').includes("'") || inner.includes('\r')) throw new Unsupported();
+    // eslint-disable-next-line no-control-regex
+    if (inner.replace(/''/g, '').includes("'") || /[\x00-\x1f]/.test(inner) || REFUSED_CHARACTER.test(inner)) throw new Unsupported();
     return inner.replace(/''/g, "'");
   }
   throw new Unsupported();

@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { errorCode } from '../format';
 import { parseBlockYaml } from './block-yaml';
 import { InputError } from './errors';
-import { isJsonStream, normalizeText, parseJsonStream, parseYamlDocument, splitDocuments } from './kubectl-yaml';
+import { DocumentText, isJsonStream, lineAt, normalizeText, parseJsonStream, parseYamlDocument, splitDocuments } from './kubectl-yaml';
 
 export { InputError };
 
@@ -143,8 +143,6 @@ export function sameContent(a: unknown, b: unknown): boolean {
 interface ParsedDocument {
   readonly text: string;
   readonly value: unknown;
-  /** Its first line in the file. */
-  readonly line: number;
 }
 
 /**
@@ -152,8 +150,9 @@ interface ParsedDocument {
  * its text is there (comparing strings is far cheaper than hashing them for a lookup), else with the
  * block YAML parser when the document is in its subset (plain cdk8s output), else the way kubectl reads
  * it ({@link parseYamlDocument}), which refuses what kubectl would read differently from its text.
+ * `offsets` receives where each document starts, for messages.
  */
-function parseDocuments(text: string, file: string, previous: readonly ParsedDocument[]): ParsedDocument[] {
+function parseDocuments(documents: readonly DocumentText[], file: string, previous: readonly ParsedDocument[]): ParsedDocument[] {
   let previousByText: Map<string, ParsedDocument> | undefined;
   const known = (doc: string, index: number): ParsedDocument | undefined => {
     if (previous[index]?.text === doc) return previous[index]; // most documents keep their place
@@ -162,15 +161,15 @@ function parseDocuments(text: string, file: string, previous: readonly ParsedDoc
     previousByText ??= new Map(previous.map((document) => [document.text, document]));
     return previousByText.get(doc);
   };
-  return splitDocuments(text, file).map((document, index) => {
+  return documents.map((document, index) => {
     const found = known(document.text, index);
-    if (found !== undefined) return found.line === document.line ? found : { ...found, line: document.line };
+    if (found !== undefined) return found;
     let value = parseBlockYaml(document.text, 2 * MAX_NESTING);
     if (value === undefined) {
-      checkNesting(document.text, `${file}:${document.line}`);
+      checkNesting(document.text, `${file}:${lineAt(document.source, document.offset)}`);
       value = parseYamlDocument(document, file);
     }
-    return { text: document.text, value, line: document.line };
+    return { text: document.text, value };
   });
 }
 
@@ -224,18 +223,24 @@ export function parseManifests(text: string, file: string): KubeObject[] {
   if (last?.text === text) return [...last.objects];
   const source = normalizeText(text, file);
   let documents: readonly ParsedDocument[] = [];
-  let values: readonly { readonly value: unknown; readonly line: number }[];
+  let values: readonly unknown[];
+  /** Where document `index` starts: computed for a message only. */
+  let where: (index: number) => string;
   if (isJsonStream(source)) {
     checkNesting(source, file);
-    values = parseJsonStream(source, file).map((value) => ({ value, line: 1 }));
+    const stream = parseJsonStream(source, file);
+    values = stream.map((item) => item.value);
+    where = (index) => `${file}:${lineAt(source, stream[index].offset)}`;
   } else {
-    documents = parseDocuments(source, file, last?.documents ?? []);
-    values = documents;
+    const split = splitDocuments(source, file);
+    documents = parseDocuments(split, file, last?.documents ?? []);
+    values = documents.map((document) => document.value);
+    where = (index) => `${file}:${lineAt(source, split[index].offset)}`;
   }
   const objects: KubeObject[] = [];
-  for (const { value, line } of values) {
-    if (value !== null && value !== undefined) collect(value, `${file}:${line}`, objects, true);
-  }
+  values.forEach((value, index) => {
+    if (value !== null && value !== undefined) collect(value, () => where(index), objects, true);
+  });
   lastByName.set(name, { text, documents, objects });
   return [...objects];
 }
@@ -245,9 +250,9 @@ export function parseManifests(text: string, file: string): KubeObject[] {
  * them instead of the object (and refuses nested lists): only `v1` `List` is read as a list, and any other
  * object with `items` is refused.
  */
-function collect(value: unknown, where: string, into: KubeObject[], top: boolean): void {
+function collect(value: unknown, where: () => string, into: KubeObject[], top: boolean): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InputError(`${where}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
+    throw new InputError(`${where()}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
   }
   const obj = value as Record<string, any>;
   if (Object.prototype.hasOwnProperty.call(obj, 'items')) {
@@ -256,11 +261,11 @@ function collect(value: unknown, where: string, into: KubeObject[], top: boolean
       return;
     }
     const what = top ? `${typeof obj.kind === 'string' ? obj.kind : 'an object'} with an items field` : 'a list inside a List';
-    throw new InputError(`${where}: ${what}: kubectl applies what items holds instead of the object${top ? '' : ', and refuses a list in a list'}; for a list write apiVersion: v1, kind: List and items: [...], else remove items`);
+    throw new InputError(`${where()}: ${what}: kubectl applies what items holds instead of the object${top ? '' : ', and refuses a list in a list'}; for a list write apiVersion: v1, kind: List and items: [...], else remove items`);
   }
   const missing = ['apiVersion', 'kind'].filter((f) => typeof obj[f] !== 'string' || obj[f] === '');
   if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') missing.push('metadata.name');
-  if (missing.length > 0) throw new InputError(`${where}: object without ${missing.join(', ')}`);
+  if (missing.length > 0) throw new InputError(`${where()}: object without ${missing.join(', ')}`);
   into.push(obj as KubeObject);
 }
 

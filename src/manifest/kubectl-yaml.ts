@@ -12,16 +12,19 @@ import { InputError } from './errors';
 // The parser loads on first use: synthesis imports this module but never parses YAML.
 const yaml = (): typeof Yaml => require('yaml');
 
-/** One document of a YAML stream as kubectl's reader splits it: its text and its first line in the file. */
+/** One document of a YAML stream as kubectl's reader splits it: its text, where it starts in `source`. */
 export interface DocumentText {
   readonly text: string;
-  readonly line: number;
+  readonly offset: number;
+  /** The whole (normalized) text of the file, for line numbers in messages. */
+  readonly source: string;
 }
 
 /**
  * Characters go-yaml refuses ("control characters are not allowed"), or reads as line breaks where the
  * splitter and the block parser do not (NEL, LS, PS), and byte order marks after the start.
  */
+// eslint-disable-next-line no-control-regex
 const REFUSED_CHARACTER = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
 
 /** The line (1-based) of `offset` in `text`. */
@@ -33,8 +36,9 @@ export function lineAt(text: string, offset: number): number {
 
 /**
  * The text kubectl's reader sees: a byte order mark at the start dropped, CRLF line ends read as LF
- * (kubectl reads lines). A lone carriage return (a line break to YAML, not to kubectl's splitter) and
- * the characters go-yaml refuses are InputErrors naming the line.
+ * (kubectl reads lines). A lone carriage return (a line break to YAML, not to kubectl's splitter) is an
+ * InputError naming the line. The characters go-yaml refuses are refused by each parser (see
+ * {@link refuseCharacters}): a scan of its own would cost more than the block parser's whole read.
  */
 export function normalizeText(text: string, file: string): string {
   let normalized = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -45,12 +49,16 @@ export function normalizeText(text: string, file: string): string {
       throw new InputError(`${file}:${lineAt(normalized, lone)}: a carriage return without a line feed: YAML reads it as a line break, kubectl's document splitter does not; end lines with LF or CRLF`);
     }
   }
-  const refused = REFUSED_CHARACTER.exec(normalized);
+  return normalized;
+}
+
+/** Refuses the first character of `text` go-yaml refuses; `offset` is where `text` starts in `source`. */
+export function refuseCharacters(text: string, source: string, offset: number, file: string): void {
+  const refused = REFUSED_CHARACTER.exec(text);
   if (refused) {
     const code = refused[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw new InputError(`${file}:${lineAt(normalized, refused.index)}: character U+${code} is refused (kubectl refuses control characters; NEL, LS and PS are line breaks to YAML only): write it as an escape in a double-quoted string ("\\u${code}")`);
+    throw new InputError(`${file}:${lineAt(source, offset + refused.index)}: character U+${code} is refused (kubectl refuses control characters; NEL, LS and PS are line breaks to YAML only): write it as an escape in a double-quoted string ("\\u${code}")`);
   }
-  return normalized;
 }
 
 /** A JSON stream to kubectl: the first character other than white space is `{`. */
@@ -58,31 +66,30 @@ export function isJsonStream(text: string): boolean {
   return /^[ \t\n]*\{/.test(text);
 }
 
+/** Lines that start with `---`: document separators to kubectl, or lines it refuses. */
+const SEPARATOR_LINE = /^---([^\n]*)/gm;
+
 /**
  * The documents of a YAML stream, split as kubectl's reader splits them: at lines that start with `---`
  * followed by nothing but white space or a comment. kubectl refuses any other line starting with `---`.
  */
-export function splitDocuments(text: string, file: string): DocumentText[] {
+export function splitDocuments(source: string, file: string): DocumentText[] {
   const documents: DocumentText[] = [];
   let start = 0;
-  let startLine = 1;
-  let line = 1;
-  for (let at = 0; at <= text.length; line++) {
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    if (text.startsWith('---', at)) {
-      const rest = text.slice(at + 3, end).trim();
-      if (rest !== '' && !rest.startsWith('#')) {
-        throw new InputError(`${file}:${line}: \`---\` followed by \`${rest.slice(0, 20)}\`: kubectl refuses it as an invalid document separator; put the content on the next line`);
-      }
-      documents.push({ text: text.slice(start, at), line: startLine });
-      start = end + 1;
-      startLine = line + 1;
+  const add = (end: number) => {
+    const text = source.slice(start, end);
+    if (text.trim() !== '') documents.push({ text, offset: start, source });
+  };
+  for (const separator of source.matchAll(SEPARATOR_LINE)) {
+    const rest = separator[1].trim();
+    if (rest !== '' && !rest.startsWith('#')) {
+      throw new InputError(`${file}:${lineAt(source, separator.index)}: \`---\` followed by \`${rest.slice(0, 20)}\`: kubectl refuses it as an invalid document separator; put the content on the next line`);
     }
-    at = end + 1;
+    add(separator.index);
+    start = separator.index + separator[0].length + 1;
   }
-  if (start < text.length) documents.push({ text: text.slice(start), line: startLine });
-  return documents.filter((document) => document.text.trim() !== '');
+  if (start < source.length) add(source.length);
+  return documents;
 }
 
 /** The YAML 1.1 booleans that are not `true`/`false`: go-yaml reads them as booleans, YAML 1.2 as strings. */
@@ -161,7 +168,8 @@ const MAX_EXPANDED_NODES = 1_000_000;
  */
 export function parseYamlDocument(document: DocumentText, file: string): unknown {
   const { text } = document;
-  const lineOf = (offset: number) => document.line + lineAt(text, offset) - 1;
+  refuseCharacters(text, document.source, document.offset, file);
+  const lineOf = (offset: number) => lineAt(document.source, document.offset + offset);
   const refuseAt = (offset: number) => (message: string): never => {
     throw new InputError(`${file}:${lineOf(offset)}: ${message}`);
   };
@@ -169,10 +177,10 @@ export function parseYamlDocument(document: DocumentText, file: string): unknown
   if (directive) refuseAt(directive.index)('a directive (%YAML, %TAG): kubectl splits documents at `---` before reading them and then refuses it; remove the line');
   const Y = yaml();
   const parsed = Y.parseAllDocuments(text, { version: '1.1', schema: 'failsafe', merge: false, uniqueKeys: false });
-  if (!Array.isArray(parsed)) return null; // an empty stream
+  if (!Array.isArray(parsed) || parsed.length === 0) return null; // comments only
   const [doc, ...more] = parsed;
   const problem = doc.errors[0] ?? more.find((d) => d.errors.length > 0)?.errors[0];
-  if (problem) refuseAt(problem.pos[0])(`invalid YAML: ${problem.message.split('\n')[0]}`);
+  if (problem) refuseAt(problem.pos[0])(`invalid YAML: ${problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
   const after = more.find((d) => d.contents !== null);
   if (after) {
     refuseAt(offsetOf(after.contents))('content after a `...` line: kubectl ignores everything after `...` up to the next `---`; remove the `...` line or put `---` before the next object');
@@ -225,7 +233,7 @@ export function parseYamlDocument(document: DocumentText, file: string): unknown
     const key = scalarValue(node as Yaml.Scalar);
     if (typeof key === 'string') return key;
     if (typeof key === 'number' && Number.isInteger(key)) return String(key);
-    return refuseAt(offsetOf(node))(`the key ${String((node as Yaml.Scalar).value)}: kubectl makes ${key === null ? 'no key of null' : `the key "${String(key)}" of it`}; quote the key`);
+    return refuseAt(offsetOf(node))(`the key ${String((node as Yaml.Scalar).value)}: kubectl makes ${key === null ? 'no key of null' : `the key "${key === true ? 'true' : key === false ? 'false' : String(key)}" of it`}; quote the key`);
   };
 
   const setField = (map: Record<string, unknown>, key: string, value: unknown) => {
@@ -277,8 +285,9 @@ export function parseYamlDocument(document: DocumentText, file: string): unknown
  * The objects of a JSON stream as kubectl reads it (values one after another; `null` skipped), or an
  * InputError naming the line. Numbers JavaScript cannot hold exactly are refused.
  */
-export function parseJsonStream(text: string, file: string): unknown[] {
-  const values: unknown[] = [];
+export function parseJsonStream(text: string, file: string): { readonly value: unknown; readonly offset: number }[] {
+  refuseCharacters(text, text, 0, file);
+  const values: { value: unknown; offset: number }[] = [];
   for (let at = skipSpace(text, 0); at < text.length; at = skipSpace(text, at)) {
     const end = jsonValueEnd(text, at);
     const where = `${file}:${lineAt(text, at)}`;
@@ -290,7 +299,7 @@ export function parseJsonStream(text: string, file: string): unknown[] {
     }
     checkJsonNumbers(text.slice(at, end), where);
     checkJsonValue(value, where);
-    values.push(value);
+    values.push({ value, offset: at });
     at = end;
   }
   return values;

@@ -233,7 +233,7 @@ export function parseYamlDocument(document: DocumentText, file: string): unknown
     const key = scalarValue(node as Yaml.Scalar);
     if (typeof key === 'string') return key;
     if (typeof key === 'number' && Number.isInteger(key)) return String(key);
-    return refuseAt(offsetOf(node))(`the key ${String((node as Yaml.Scalar).value)}: kubectl makes ${key === null ? 'no key of null' : `the key "${key === true ? 'true' : key === false ? 'false' : String(key)}" of it`}; quote the key`);
+    return refuseAt(offsetOf(node))(`the key ${String((node as Yaml.Scalar).value)}: kubectl makes ${key === null ? 'no key of null' : `the key ${JSON.stringify(JSON.stringify(key))} of it`}; quote the key`);
   };
 
   const setField = (map: Record<string, unknown>, key: string, value: unknown) => {

@@ -8,7 +8,8 @@
  *
  * Cases: hand-written edge cases (each with the verdict we expect, so that a change of reading shows),
  * and a seeded generated corpus (anchors, merge keys, tags, multi-document files, List kinds, YAML 1.1
- * scalars, CRLF, BOM, comments, JSON). `KUBECTL_DIFFERENTIAL_RUNS=N` sets the corpus size (default 150).
+ * scalars, CRLF, BOM, comments, JSON). `KUBECTL_DIFFERENTIAL_RUNS=N` sets the corpus size (default 150,
+ * about a second), `KUBECTL_DIFFERENTIAL_SEED=S` its seed; `KUBECTL_DIFFERENTIAL_REFUSALS=1` prints why files were refused.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,8 @@ const Service = (name: string, rest = '') => `apiVersion: v1\nkind: Service\nmet
 const EDGE_CASES: Record<string, { files: Files; expect: 'read' | RegExp }> = {
   'merge key before the keys': { files: { 'a.yaml': Service('merge', 'spec:\n  base: &b\n    weight: 100\n    host: a\n  route:\n  - <<: *b\n    weight: 50\n  - <<: [*b, {host: c, z: 1}]\n') }, expect: 'read' },
   'merge key after a key it also holds (kubectl: the merged value wins)': { files: { 'a.yaml': Service('merge2', 'spec:\n  base: &b\n    weight: 100\n  route:\n  - weight: 50\n    <<: *b\n') }, expect: /a\.yaml:10: `<<` after the key weight/ },
+  'a quoted "<<" is a plain key': { files: { 'a.yaml': Service('quoted-merge', 'spec:\n  "<<": {a: 1}\n') }, expect: 'read' },
+  'a YAML flow mapping document (kubectl reads it as JSON)': { files: { 'a.yaml': '{apiVersion: v1, kind: Service, metadata: {name: flow}}\n' }, expect: /a\.yaml:1: invalid JSON/ },
   'merge of a scalar': { files: { 'a.yaml': Service('merge3', 'spec:\n  <<: 5\n') }, expect: /a\.yaml:6: `<<` merges only a mapping/ },
   'items in an object that is not a List (kubectl applies the items)': { files: { 'a.yaml': `${Service('outer')}items:\n- ${Service('hidden').replace(/\n(?=.)/g, '\n  ')}` }, expect: /a\.yaml:1: Service with an items field: kubectl applies what items holds/ },
   'a v1 List': { files: { 'a.yaml': `apiVersion: v1\nkind: List\nitems:\n- ${Service('l1').replace(/\n(?=.)/g, '\n  ')}- ${Service('l2').replace(/\n(?=.)/g, '\n  ')}` }, expect: 'read' },

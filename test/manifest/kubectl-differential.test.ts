@@ -191,6 +191,30 @@ describe('the reader reads phase folders as kubectl applies them, or refuses the
     // Not vacuous: most generated files are read (the rest are refused, which the property allows).
     expect(read).toBeGreaterThan(runs / 3);
   }, 120_000);
+
+  test('generated folder layouts: kubectl applies the files directly in the folder, which the reader reads, or the reader refused the folder', async () => {
+    const random = seeded(Number(process.env.KUBECTL_DIFFERENTIAL_SEED ?? 20261207));
+    const names = ['a.yaml', 'b.yml', 'c.json', '.h.yaml', 'Z.yaml', 'd.YAML', 'e.txt', '\u00e9.yaml', '\uff5e.yml', '\u{1f600}.json', 'plan.yaml'];
+    const layouts = Math.max(6, Math.round(Number(process.env.KUBECTL_DIFFERENTIAL_RUNS ?? 150) / 15));
+    let read = 0;
+    for (let i = 0; i < layouts; i++) {
+      const files: Files = {};
+      const nested = random() < 0.3;
+      names.forEach((name, n) => {
+        if (random() < 0.5) files[name] = random() < 0.8 ? Service(`l${i}f${n}`) : generateFile(random, `l${i}f${n}`).text;
+      });
+      if (nested) files[`sub${i}/x.yaml`] = Service(`l${i}-nested`);
+      if (Object.keys(files).length === 0) files['a.yaml'] = Service(`l${i}-only`);
+      const folder = join(root, 'layouts', String(i));
+      writeCase(folder, files);
+      const ours = readOurs(folder);
+      if ('objects' in ours) read++;
+      if (nested) expect(ours).toEqual({ refused: expect.stringMatching(new RegExp(`^sub${i}: a sub-folder in a phase folder`)) as unknown });
+      expect(disagreement(ours, await standIn.apply(folder))).toBeUndefined();
+    }
+    if (process.env.KUBECTL_DIFFERENTIAL_REFUSALS) process.stderr.write(`layouts read: ${read} of ${layouts}\n`);
+    expect(read).toBeGreaterThan(layouts / 10); // not vacuous: many layouts are read
+  }, 120_000);
 });
 
 /** A seeded pseudo-random generator (mulberry32): the same corpus on every run. */

@@ -3,11 +3,12 @@
  * `- ` sequences, plain and quoted one-line scalars, empty `{}` and `[]`. It reads such documents several
  * times faster than a general parser (reading thousands of phase files is most of `verify`'s time).
  *
- * It gives up (undefined) on anything outside that subset, which then goes to js-yaml: comments, blank
- * lines, block and multi-line scalars, flow collections, anchors, unusual keys, and every plain scalar
- * whose type it cannot tell with certainty (it resolves only null, booleans, simple integers, quantities
- * like `250m`, and strings that start with a letter, `_` or `/`, as YAML 1.2's core schema and js-yaml
- * do). A property test compares it with js-yaml on generated documents.
+ * It gives up (undefined) on anything outside that subset, which then goes to the kubectl reader
+ * (kubectl-yaml.ts): comments, blank lines, block and multi-line scalars, flow collections, anchors,
+ * unusual keys, and every plain scalar whose type it cannot tell with certainty (it resolves only null,
+ * `true`/`false`, plain decimal integers, quantities like `250m`, and strings that start with a letter, `_`
+ * or `/`, where YAML 1.1 as kubectl reads it and YAML 1.2 agree: never `on`, `yes` or `010`). A property
+ * test compares it with the kubectl reader on generated documents, and a differential test with kubectl.
  */
 
 /** Thrown inside the parser for input outside the subset. */
@@ -19,14 +20,21 @@ const PLAIN_KEY = /^(?:[A-Za-z_/][A-Za-z0-9_./-]*|0|[1-9][0-9]{0,14})$/;
  * Strings that start with a letter, `_` or `/`: YAML reads them as strings unless listed in WORDS (the caller
  * refuses `: ` and ` #` inside and `:` at the end, which would start a mapping or a comment).
  */
-const PLAIN_STRING = /^[A-Za-z_/][^\t\r]*$/;
+// eslint-disable-next-line no-control-regex
+const PLAIN_STRING = /^[A-Za-z_/][^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*$/;
+/** Characters go-yaml refuses or reads as line breaks (and JSON.parse takes): the kubectl reader refuses them naming the line. */
+const REFUSED_CHARACTER = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 const WORDS: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ['null', null], ['Null', null], ['NULL', null],
   ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
 ]);
-const INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/; // not `-0`, which js-yaml reads as 0
-/** Kubernetes quantities and durations (`250m`, `1.5Gi`, `20s`): a number, then letters that cannot make it a float (no `e`) or a hexadecimal integer (no `0x`). */
-const NUMBER_WITH_UNIT = /^(?!0x)[0-9]+(?:\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
+const INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/; // not `-0`
+/** Kubernetes quantities and durations (`250m`, `1.5Gi`, `20s`): a number, then letters that cannot make it a float (no `e`) or a hexadecimal integer (no `0x`, `0X`). */
+const NUMBER_WITH_UNIT = /^(?!0[xX])[0-9]+(?:\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
+/** Words YAML 1.1 (kubectl) reads as booleans and YAML 1.2 as strings: left to the kubectl reader, which refuses them. */
+const YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+/** Double-quoted escapes JSON reads and go-yaml refuses: `\/`, and UTF-16 surrogates (which JSON pairs). */
+const NOT_YAML11_ESCAPE = /\\(?:\/|u[dD][89a-fA-F])/;
 
 /**
  * The value of a block YAML document, or undefined when it is not in the subset this parser reads or
@@ -98,7 +106,7 @@ class Parser {
       const key = text.slice(0, colon);
       // `__proto__` would set the prototype here; js-yaml makes it a field. A key already set is a duplicate,
       // and so is one that names an inherited member (`toString`): js-yaml reads those rare keys.
-      if (colon < 0 || !PLAIN_KEY.test(key) || key === '__proto__' || map[key] !== undefined) throw new Unsupported();
+      if (colon < 0 || !PLAIN_KEY.test(key) || key === '__proto__' || map[key] !== undefined || WORDS.has(key) || YAML11_WORDS.test(key)) throw new Unsupported();
       this.next++;
       if (colon === text.length - 1) map[key] = this.nested(indent);
       else if (text[colon + 1] === ' ') map[key] = scalar(text.slice(colon + 2));
@@ -166,11 +174,12 @@ function scalar(text: string): unknown {
   else if (text === '[]') return [];
   else if (text.length <= 5 && WORDS.has(text)) return WORDS.get(text);
   if (PLAIN_STRING.test(text)) {
-    if (text.includes(': ') || text.includes(' #') || text.endsWith(':')) throw new Unsupported();
+    if (text.includes(': ') || text.includes(' #') || text.endsWith(':') || (text.length <= 3 && YAML11_WORDS.test(text))) throw new Unsupported();
     return text;
   }
   if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
-    // JSON's escapes mean the same in YAML; YAML's others (\x, \e, \N, ...) make JSON.parse fail.
+    // JSON's escapes mean the same in YAML, but for two; YAML's others (\x, \e, \N, ...) make JSON.parse fail.
+    if (NOT_YAML11_ESCAPE.test(text) || REFUSED_CHARACTER.test(text)) throw new Unsupported();
     try {
       return JSON.parse(text);
     } catch {
@@ -180,7 +189,8 @@ function scalar(text: string): unknown {
   if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) {
     const inner = text.slice(1, -1);
     // A carriage return is a line break to YAML, which folds it.
-    if (inner.replace(/''/g, '').includes("'") || inner.includes('\r')) throw new Unsupported();
+    // eslint-disable-next-line no-control-regex
+    if (inner.replace(/''/g, '').includes("'") || /[\x00-\x1f]/.test(inner) || REFUSED_CHARACTER.test(inner)) throw new Unsupported();
     return inner.replace(/''/g, "'");
   }
   throw new Unsupported();

@@ -4,14 +4,12 @@
  */
 import { closeSync, constants, Dirent, fstatSync, openSync, readdirSync, readSync, Stats, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type * as JsYaml from 'js-yaml';
-import type * as StrictYaml from 'yaml';
 import { errorCode } from '../format';
 import { parseBlockYaml } from './block-yaml';
+import { InputError } from './errors';
+import { DocumentText, isJsonStream, lineAt, normalizeText, parseJsonStream, parseYamlDocument, splitDocuments } from './kubectl-yaml';
 
-// The parsers load on first use: synthesis imports this module but never parses YAML.
-const jsYaml = (): typeof JsYaml => require('js-yaml');
-const strictYaml = (): typeof StrictYaml => require('yaml');
+export { InputError };
 
 /** A Kubernetes object as it appears in YAML: only the fields every kind has are typed. */
 export interface KubeObject {
@@ -60,14 +58,6 @@ export interface ObjectRef {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
-}
-
-/** Input that cannot be used at all (unreadable file, invalid YAML, object without kind): exit code 2. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
 }
 
 /** `Kind namespace/name`, or `Kind name` when the object has no namespace (istioctl's resource naming). */
@@ -149,14 +139,6 @@ export function sameContent(a: unknown, b: unknown): boolean {
   return a === b || (a !== undefined && b !== undefined && contentOf(a) === contentOf(b));
 }
 
-/**
- * Anchors, aliases, tags and directives: YAML features that plain manifests (and ours) do not use.
- * Text that has them goes through the strict parser, which bounds alias expansion.
- */
-const ADVANCED_YAML = /(^|[\s[{,:-])[&*!%]|^(%|\.\.\.)/m;
-/** Document separator lines: every phase folder repeats most documents of the previous phase. */
-const SEPARATOR = /^---$/m;
-
 /** A document's text and its value. */
 interface ParsedDocument {
   readonly text: string;
@@ -164,17 +146,13 @@ interface ParsedDocument {
 }
 
 /**
- * Parses plain YAML fast: each document (split at `---` lines) taken from `previous` when its text is
- * there (comparing strings is far cheaper than hashing them for a lookup), else with the block YAML
- * parser when the document is in its subset, else with js-yaml (YAML 1.2 core schema, duplicate keys
- * rejected). Returns undefined when the text needs the strict parser.
+ * Parses the documents of a YAML stream as kubectl splits it: each document taken from `previous` when
+ * its text is there (comparing strings is far cheaper than hashing them for a lookup), else with the
+ * block YAML parser when the document is in its subset (plain cdk8s output), else the way kubectl reads
+ * it ({@link parseYamlDocument}), which refuses what kubectl would read differently from its text.
+ * `offsets` receives where each document starts, for messages.
  */
-function parsePlainDocuments(text: string, file: string, previous: readonly ParsedDocument[]): ParsedDocument[] | undefined {
-  if (text.includes('\r')) return undefined;
-  const docs = text.split(SEPARATOR);
-  // A leading `---` opens the first document rather than ending an empty one.
-  if (docs.length > 1 && docs[0].trim() === '') docs.shift();
-  const parsed: ParsedDocument[] = [];
+function parseDocuments(documents: readonly DocumentText[], file: string, previous: readonly ParsedDocument[]): ParsedDocument[] {
   let previousByText: Map<string, ParsedDocument> | undefined;
   const known = (doc: string, index: number): ParsedDocument | undefined => {
     if (previous[index]?.text === doc) return previous[index]; // most documents keep their place
@@ -183,47 +161,15 @@ function parsePlainDocuments(text: string, file: string, previous: readonly Pars
     previousByText ??= new Map(previous.map((document) => [document.text, document]));
     return previousByText.get(doc);
   };
-  for (const [index, doc] of docs.entries()) {
-    let found = known(doc, index);
-    if (found === undefined) {
-      let value = parseBlockYaml(doc, 2 * MAX_NESTING);
-      if (value === undefined) value = parseWithJsYaml(doc, file);
-      if (value === undefined) return undefined;
-      found = { text: doc, value };
+  return documents.map((document, index) => {
+    const found = known(document.text, index);
+    if (found !== undefined) return found;
+    let value = parseBlockYaml(document.text, 2 * MAX_NESTING);
+    if (value === undefined) {
+      checkNesting(document.text, `${file}:${lineAt(document.source, document.offset)}`);
+      value = parseYamlDocument(document, file);
     }
-    parsed.push(found);
-  }
-  return parsed;
-}
-
-/** One document with js-yaml, or undefined when it needs the strict parser (YAML features, errors, several documents). */
-function parseWithJsYaml(doc: string, file: string): unknown {
-  // The block parser reads none of these features, and bounds its own nesting.
-  if (ADVANCED_YAML.test(doc)) return undefined;
-  checkNesting(doc, file);
-  let parsed: unknown[];
-  try {
-    parsed = jsYaml().loadAll(doc);
-  } catch {
-    return undefined; // the strict parser reports the error with its position
-  }
-  if (parsed.length > 1) return undefined; // a document marker the split did not see
-  return parsed[0] ?? null;
-}
-
-/** Every document of a YAML stream with the strict parser (alias expansion bounded). */
-function parseStrictDocuments(text: string, file: string): unknown[] {
-  checkNesting(text, file);
-  const docs = strictYaml().parseAllDocuments(text);
-  if (!Array.isArray(docs)) throw new InputError(`${file}: not a YAML stream`);
-  return docs.map((doc, index) => {
-    const where = docs.length > 1 ? `${file} (document ${index + 1})` : file;
-    if (doc.errors.length > 0) throw new InputError(`${where}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-    try {
-      return doc.toJS({ maxAliasCount: 100 });
-    } catch (error) {
-      throw new InputError(`${where}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
-    }
+    return { text: document.text, value };
   });
 }
 
@@ -266,34 +212,60 @@ interface ParsedFile {
  */
 const lastByName = new Map<string, ParsedFile>();
 
-/** Parses every YAML document of a file; `List` objects are expanded into their items, empty documents skipped. */
+/**
+ * Parses a manifest file as kubectl reads it (YAML 1.1 documents split at `---` lines, or a JSON stream when
+ * it starts with `{`); `List` objects are expanded into their items, empty documents skipped. What kubectl
+ * would read differently is an InputError naming the file and line.
+ */
 export function parseManifests(text: string, file: string): KubeObject[] {
   const name = file.slice(file.search(/[\\/]/) + 1);
   const last = lastByName.get(name);
   if (last?.text === text) return [...last.objects];
-  const documents = parsePlainDocuments(text, file, last?.documents ?? []);
-  const values = documents?.map((document) => document.value) ?? parseStrictDocuments(text, file);
+  const source = normalizeText(text, file);
+  let documents: readonly ParsedDocument[] = [];
+  let values: readonly unknown[];
+  /** Where document `index` starts: computed for a message only. */
+  let where: (index: number) => string;
+  if (isJsonStream(source)) {
+    checkNesting(source, file);
+    const stream = parseJsonStream(source, file);
+    values = stream.map((item) => item.value);
+    where = (index) => `${file}:${lineAt(source, stream[index].offset)}`;
+  } else {
+    const split = splitDocuments(source, file);
+    documents = parseDocuments(split, file, last?.documents ?? []);
+    values = documents.map((document) => document.value);
+    where = (index) => `${file}:${lineAt(source, split[index].offset)}`;
+  }
   const objects: KubeObject[] = [];
   values.forEach((value, index) => {
-    if (value === null || value === undefined) return;
-    collect(value, values.length > 1 ? `${file} (document ${index + 1})` : file, objects);
+    if (value !== null && value !== undefined) collect(value, () => where(index), objects, true);
   });
-  lastByName.set(name, { text, documents: documents ?? [], objects });
+  lastByName.set(name, { text, documents, objects });
   return [...objects];
 }
 
-function collect(value: unknown, where: string, into: KubeObject[]): void {
+/**
+ * Adds an object, or the items of a List, to `into`. kubectl applies the `items` of any object that has
+ * them instead of the object (and refuses nested lists): only `v1` `List` is read as a list, and any other
+ * object with `items` is refused.
+ */
+function collect(value: unknown, where: () => string, into: KubeObject[], top: boolean): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InputError(`${where}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
+    throw new InputError(`${where()}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
   }
   const obj = value as Record<string, any>;
-  if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
-    obj.items.forEach((item: unknown) => collect(item, where, into));
-    return;
+  if (Object.prototype.hasOwnProperty.call(obj, 'items')) {
+    if (top && obj.kind === 'List' && obj.apiVersion === 'v1' && Array.isArray(obj.items)) {
+      obj.items.forEach((item: unknown) => collect(item, where, into, false));
+      return;
+    }
+    const what = top ? `${typeof obj.kind === 'string' ? obj.kind : 'an object'} with an items field` : 'a list inside a List';
+    throw new InputError(`${where()}: ${what}: kubectl applies what items holds instead of the object${top ? '' : ', and refuses a list in a list'}; for a list write apiVersion: v1, kind: List and items: [...], else remove items`);
   }
   const missing = ['apiVersion', 'kind'].filter((f) => typeof obj[f] !== 'string' || obj[f] === '');
   if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') missing.push('metadata.name');
-  if (missing.length > 0) throw new InputError(`${where}: object without ${missing.join(', ')}`);
+  if (missing.length > 0) throw new InputError(`${where()}: object without ${missing.join(', ')}`);
   into.push(obj as KubeObject);
 }
 
@@ -449,6 +421,34 @@ export function listManifestFiles(path: string): ListedFile[] {
       const full = join(path, entry.name);
       if (entry.isDirectory()) return listManifestFiles(full);
       return MANIFEST_FILE.test(entry.name) && !entry.isFIFO() && !entry.isSocket() ? [{ path: full, listedRegular: entry.isFile() }] : [];
+    });
+}
+
+/** Names in the order Go's filepath.Walk (kubectl) visits them: by their UTF-8 bytes. */
+function byteOrder(a: string, b: string): number {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(a + b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * The manifest files of a phase folder, exactly those `kubectl apply -f <folder>` (no `-R`) reads, in its
+ * order: `.yaml`, `.yml` and `.json` files directly in the folder (plan.json too). A sub-folder is
+ * refused: kubectl would skip it, so what it holds would be verified but never applied. A FIFO or
+ * socket with such a name is refused (kubectl would block on it or fail).
+ */
+export function listPhaseFolder(path: string, displayRoot = process.cwd()): ListedFile[] {
+  return folderEntries(path)
+    .sort((a, b) => byteOrder(a.name, b.name))
+    .flatMap((entry) => {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) {
+        const folder = displayPath(path, displayRoot);
+        throw new InputError(`${displayPath(full, displayRoot)}: a sub-folder in a phase folder: kubectl apply -f ${folder} reads no sub-folders (no -R), so its objects would never be applied; move its files into ${folder}`);
+      }
+      if (!MANIFEST_FILE.test(entry.name)) return [];
+      if (entry.isFIFO() || entry.isSocket()) throw new InputError(`${displayPath(full, displayRoot)}: not a regular file`);
+      return [{ path: full, listedRegular: entry.isFile() }];
     });
 }
 

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { apiGroup, displayPath, folderEntries, identityKey, InputError, KubeObject, listManifestFiles, ObjectRef, pathInfo, readManifestFile, resourceName } from '../manifest';
+import { apiGroup, displayPath, folderEntries, identityKey, InputError, KubeObject, listPhaseFolder, ObjectRef, pathInfo, readManifestFile, resourceName } from '../manifest';
 import { removals } from '../plan/gates';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
 import { shapeProblem } from './shape';
@@ -71,7 +71,8 @@ export function loadPhases(dir: string): LoadedEnvironment {
   const loaded = folders.map(({ folder, name }) => {
     const path = join(dir, folder);
     // Absolute paths under root: each file's display name is then a slice, not a path.relative per file.
-    const objects = listManifestFiles(join(root, folder)).flatMap(({ path: file, listedRegular }) => {
+    // The files kubectl applies from the folder, and no others.
+    const objects = listPhaseFolder(join(root, folder), root).flatMap(({ path: file, listedRegular }) => {
       const read = readManifestFile(file, root, listedRegular);
       for (const object of read) {
         const problem = shapeProblem(object);

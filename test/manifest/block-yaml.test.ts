@@ -1,5 +1,7 @@
 /**
- * The block YAML parser either reads a document exactly as js-yaml does, or gives up. Checked on
+ * The block YAML parser either reads a document exactly as the kubectl reader (kubectl-yaml.ts, checked
+ * against the real kubectl in kubectl-differential.test.ts) reads it, and as js-yaml (YAML 1.2) does, or
+ * gives up: it reads only where YAML 1.1 and 1.2 agree. Checked on
  * documents generated from values built to hit YAML's type rules (words that are booleans or null,
  * numbers, quantities, timestamps, quotes, indicators), written in three styles, and on hand-written
  * edge cases.
@@ -11,9 +13,19 @@ import { Yaml } from 'cdk8s';
 import * as jsYaml from 'js-yaml';
 import { stringify } from 'yaml';
 import { parseBlockYaml } from '../../src/manifest/block-yaml';
+import { parseYamlDocument } from '../../src/manifest/kubectl-yaml';
 import { stringifyObject } from '../../src/synth/yaml';
 
 const MAX_INDENT = 128;
+
+/** The kubectl reader's value of a one-document text, or its refusal's message. */
+function readLikeKubectl(text: string): unknown {
+  try {
+    return parseYamlDocument({ text, offset: 0, source: text }, 'doc.yaml');
+  } catch (error) {
+    return `refused: ${(error as Error).message}`;
+  }
+}
 
 /** Strings that YAML reads as something other than a string unless quoted, and strings that need quoting. */
 const TRICKY = ['true', 'True', 'FALSE', 'null', 'Null', '~', 'yes', 'no', 'on', 'y', '1', '-1', '-0', '0x1F', '0xA', '0xff', '0XA', '0o17', '0b11',
@@ -54,6 +66,7 @@ describe('block YAML parser', () => {
       if (parsed === undefined) return;
       read++;
       expect(parsed).toEqual(jsYaml.load(text));
+      expect(parsed).toEqual(readLikeKubectl(text));
     }), { numRuns: 1500 });
     // Not vacuous: many generated documents are in the subset (about 28% of them; the bound is far below, so
     // that no seed fails it).
@@ -94,8 +107,20 @@ describe('block YAML parser', () => {
     ['a hexadecimal integer', 'a: 0x1F\n'],
     ['a hexadecimal integer whose digits are letters', 'a: 0xA\n'],
     ['a hexadecimal integer in lowercase', 'a: 0xff\n'],
-  ])('%s: read as js-yaml reads it, or given up', (_name, text) => {
+    ['a hexadecimal integer with 0X', 'a: 0X1F\n'],
+    ['a YAML 1.1 boolean', 'a: on\n'],
+    ['a YAML 1.1 boolean of one letter', 'a: y\n'],
+    ['a YAML 1.1 boolean key', 'on: 1\n'],
+    ['a boolean key', 'true: 1\n'],
+    ['a null key', 'null: 1\n'],
+    ['an octal integer', 'a: 010\n'],
+    ['the escape \\/ (JSON reads it, go-yaml refuses it)', 'a: "\\/"\n'],
+    ['a surrogate pair escape', 'a: "\\ud83d\\ude00"\n'],
+    ['a NEL (a line break to YAML 1.1)', 'a: b\u0085c\n'],
+    ['a DEL', "a: 'b\u007fc'\n"],
+  ])('%s: read as js-yaml and the kubectl reader read it, or given up', (_name, text) => {
     const parsed = parseBlockYaml(text, MAX_INDENT);
+    if (parsed !== undefined) expect(parsed).toEqual(readLikeKubectl(text));
     let expected: unknown;
     try {
       expected = jsYaml.load(text);
@@ -118,7 +143,10 @@ describe('block YAML parser', () => {
     };
     walk(dist);
     expect(documents.length).toBeGreaterThan(50);
-    for (const doc of documents) expect(parseBlockYaml(doc, MAX_INDENT)).toEqual(jsYaml.load(doc));
+    for (const doc of documents) {
+      expect(parseBlockYaml(doc, MAX_INDENT)).toEqual(jsYaml.load(doc));
+      expect(parseBlockYaml(doc, MAX_INDENT)).toEqual(readLikeKubectl(doc));
+    }
   });
 
   test('gives up beyond the indentation bound, however deep the document (no stack overflow)', () => {

@@ -3,7 +3,8 @@ import { closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync, symlink
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { InputError, listManifestFiles, loadManifests, manifestFiles, parseManifests, readManifestFile, resourceName } from '../../src/manifest';
+import { InputError, listManifestFiles, listPhaseFolder, loadManifests, manifestFiles, parseManifests, readManifestFile, resourceName } from '../../src/manifest';
+import { loadPhases } from '../../src/verify/load';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n  namespace: prod\nspec:\n  selector:\n    app: shop\n';
 const dir = () => mkdtempSync(join(tmpdir(), 'manifest-'));
@@ -32,17 +33,17 @@ describe('parsing manifests', () => {
   test('an alias bomb is refused', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) =>
       `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
-    expect(inputError(() => parseManifests(bomb, 'bomb.yaml'))).toMatch(/^bomb\.yaml: invalid YAML: /);
+    expect(inputError(() => parseManifests(bomb, 'bomb.yaml'))).toMatch(/^bomb\.yaml:1: invalid YAML: aliases expand to more than/);
   });
 
   test('duplicate keys are refused', () => {
-    expect(inputError(() => parseManifests(`${SERVICE}kind: Pod\n`, 'dup.yaml'))).toMatch(/^dup\.yaml: invalid YAML: .*[Uu]nique|dup\.yaml: invalid YAML: .*duplicate/);
+    expect(inputError(() => parseManifests(`${SERVICE}kind: Pod\n`, 'dup.yaml'))).toBe('dup.yaml:9: the key kind appears twice in one mapping: remove one');
   });
 
   test('deep nesting is refused before parsing, in flow and in block style', () => {
-    expect(inputError(() => parseManifests('['.repeat(100_000), 'flow.yaml'))).toBe('flow.yaml: nested more than 64 levels deep');
+    expect(inputError(() => parseManifests('['.repeat(100_000), 'flow.yaml'))).toBe('flow.yaml:1: nested more than 64 levels deep');
     const block = Array.from({ length: 70 }, (_, i) => `${' '.repeat(2 * i)}a:`).join('\n');
-    expect(inputError(() => parseManifests(block, 'block.yaml'))).toBe('block.yaml: nested more than 64 levels deep');
+    expect(inputError(() => parseManifests(block, 'block.yaml'))).toBe('block.yaml:1: nested more than 64 levels deep');
     expect(parseManifests(`${SERVICE}  note: "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["\n`, 'quoted.yaml')).toHaveLength(1);
   });
 
@@ -73,7 +74,7 @@ describe('parsing manifests', () => {
   });
 
   test('an object without kind or name is refused, naming the document', () => {
-    expect(inputError(() => parseManifests(`${SERVICE}---\napiVersion: v1\nkind: Pod\n`, 'p.yaml'))).toBe('p.yaml (document 2): object without metadata.name');
+    expect(inputError(() => parseManifests(`${SERVICE}---\napiVersion: v1\nkind: Pod\n`, 'p.yaml'))).toBe('p.yaml:10: object without metadata.name');
   });
 });
 
@@ -148,5 +149,38 @@ describe('reading manifest files and folders', () => {
 
   test('a missing path', () => {
     expect(inputError(() => manifestFiles('/nonexistent/folder'))).toBe('/nonexistent/folder: no such file or directory');
+  });
+});
+
+describe('phase folders are read as `kubectl apply -f <folder>` (no -R) reads them', () => {
+  const environment = () => {
+    const root = dir();
+    mkdirSync(join(root, '00-baseline'));
+    writeFileSync(join(root, '00-baseline', 'shop.yaml'), SERVICE);
+    return root;
+  };
+
+  test('a sub-folder in a phase folder is refused, naming it: kubectl would not apply what it holds', () => {
+    const root = environment();
+    mkdirSync(join(root, '00-baseline', 'switch'));
+    writeFileSync(join(root, '00-baseline', 'switch', 'route.yaml'), SERVICE.replace('shop', 'route'));
+    expect(inputError(() => loadPhases(root))).toBe(
+      '00-baseline/switch: a sub-folder in a phase folder: kubectl apply -f 00-baseline reads no sub-folders (no -R), so its objects would never be applied; move its files into 00-baseline');
+    // analyze reads any folder recursively, as before.
+    expect(loadManifests([join(root, '00-baseline')]).map(resourceName)).toEqual(['Service prod/shop', 'Service prod/route']);
+  });
+
+  test('files directly in the folder, in byte order, plan.json included (kubectl applies it); other names skipped; a FIFO refused', () => {
+    const root = environment();
+    const phase = join(root, '00-baseline');
+    for (const name of ['\u{1f600}.yaml', '\uff5e.yaml', '.hidden.yml']) writeFileSync(join(phase, name), SERVICE);
+    writeFileSync(join(phase, 'notes.txt'), 'x');
+    writeFileSync(join(phase, 'upper.YAML'), 'x');
+    expect(listPhaseFolder(phase, root).map((file) => file.path.slice(phase.length + 1))).toEqual(['.hidden.yml', 'shop.yaml', '\uff5e.yaml', '\u{1f600}.yaml']);
+    writeFileSync(join(phase, 'plan.json'), '{"environment": "x"}');
+    expect(inputError(() => loadPhases(root))).toBe('00-baseline/plan.json:1: object without apiVersion, kind, metadata.name');
+    rmSync(join(phase, 'plan.json'));
+    execFileSync('mkfifo', [join(phase, 'pipe.yaml')]);
+    expect(inputError(() => loadPhases(root))).toBe('00-baseline/pipe.yaml: not a regular file');
   });
 });

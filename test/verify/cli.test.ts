@@ -76,7 +76,7 @@ describe('unusable input: exit 2 with a clear message', () => {
   test('unparsable YAML', async () => {
     mkdirSync(join(root, '00-baseline'));
     writeFileSync(join(root, '00-baseline', 'bad.yaml'), 'kind: [unclosed\n');
-    expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/00-baseline\/bad\.yaml: invalid YAML/) });
+    expect(await verify(root)).toEqual({ code: 2, error: expect.stringMatching(/00-baseline\/bad\.yaml:\d+: invalid YAML: /) });
   });
 
   test.each(['', '01-prepare'])('a folder that cannot be listed (%s) is unusable input naming it, not an internal error', async (sub) => {

@@ -265,6 +265,10 @@ function collect(value: unknown, where: () => string, into: KubeObject[], top: b
   }
   const missing = ['apiVersion', 'kind'].filter((f) => typeof obj[f] !== 'string' || obj[f] === '');
   if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') missing.push('metadata.name');
+  if (obj.kind === 'Kustomization' && typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith('kustomize.config.k8s.io/')) {
+    // `kubectl apply -f` sends it to the API server as an object (no such kind); only `-k` reads it.
+    throw new InputError(`${where()}: a Kustomization, which kubectl apply -f does not build: a phase folder holds the rendered manifests (write the output of kustomize build into it)`);
+  }
   if (missing.length > 0) throw new InputError(`${where()}: object without ${missing.join(', ')}`);
   into.push(obj as KubeObject);
 }

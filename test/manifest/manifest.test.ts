@@ -73,6 +73,11 @@ describe('parsing manifests', () => {
     expect((second[14] as any).data.v).toBe('b');
   });
 
+  test('a Kustomization is refused as such, not as an object without a name', () => {
+    expect(inputError(() => parseManifests('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- app.yaml\n', 'kustomization.yaml')))
+      .toBe('kustomization.yaml:1: a Kustomization, which kubectl apply -f does not build: a phase folder holds the rendered manifests (write the output of kustomize build into it)');
+  });
+
   test('an object without kind or name is refused, naming the document', () => {
     expect(inputError(() => parseManifests(`${SERVICE}---\napiVersion: v1\nkind: Pod\n`, 'p.yaml'))).toBe('p.yaml:10: object without metadata.name');
   });

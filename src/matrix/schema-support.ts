@@ -1,0 +1,116 @@
+/**
+ * What every input schema of the project shares (the matrix, plan.json, Argo CD Application files):
+ * strict mappings whose unknown fields are named with the valid ones, messages that show the offending
+ * value, and zod's issues turned into a field path and a message.
+ */
+import { z } from 'zod';
+
+/** One problem in an input file: where, as path segments (keys and list indices), and what. */
+export interface InputProblem {
+  /** Keys and list indices from the root to the offending field. */
+  readonly segments: readonly (string | number)[];
+  /** What is wrong and what would be valid. */
+  readonly message: string;
+}
+
+/** The message of a required field that is absent. */
+export const REQUIRED_MESSAGE = 'required field is missing';
+
+/** A plain mapping, as YAML, JSON and object literals give: not a list, Date, Map, Buffer or function. */
+export function isPlainMapping(value: unknown): value is Record<string, unknown> {
+  return Object.prototype.toString.call(value) === '[object Object]';
+}
+
+/** A short, single-line rendering of an offending value (JSON escapes newlines and quotes). */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (isPlainMapping(value)) return 'a mapping';
+  if (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol') {
+    return `a ${Object.prototype.toString.call(value).slice('[object '.length, -1)}`;
+  }
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The error of a value that is not what `valid` describes: `"8080" is not an integer from 1 to 65535`. */
+export function invalid(valid: string): (issue: { readonly input?: unknown }) => string {
+  return (issue) => `${describeValue(issue.input)} is not ${valid}`;
+}
+
+/**
+ * A mapping with exactly these fields. Its unknown-field issue carries the valid fields as its message,
+ * which {@link problemsOf} turns into one problem per unknown field.
+ */
+export function fieldsOf<Shape extends z.core.$ZodLooseShape>(shape: Shape, what = 'a mapping') {
+  const fields = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? fields : `expected ${what}, got ${describeValue(issue.input)}`),
+  });
+}
+
+/** Edit distance of two short strings (for "did you mean"). */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** ` (did you mean X?)` for the valid name closest to `name` when it is a likely typo of it, else ''. */
+export function didYouMean(name: string, valid: readonly string[]): string {
+  if (name.length > 100) return '';
+  const lower = name.toLowerCase();
+  const scored = valid.map((candidate) => ({ candidate, score: candidate.toLowerCase() === lower ? 0 : distance(lower, candidate.toLowerCase()) }));
+  const best = scored.reduce<{ candidate: string; score: number } | undefined>((a, b) => (a === undefined || b.score < a.score ? b : a), undefined);
+  return best !== undefined && best.score <= Math.max(1, Math.floor(Math.min(name.length, best.candidate.length) / 3))
+    ? ` (did you mean ${best.candidate}?)` : '';
+}
+
+/** The message of an unknown field: the valid ones, and the closest when it looks like a typo. */
+export function unknownFieldMessage(name: string, valid: readonly string[]): string {
+  return `unknown field${didYouMean(name, valid)} (valid fields: ${valid.join(', ')})`;
+}
+
+/**
+ * zod's issues as problems, their paths after `prefix`: one problem per unknown field, "required" for an
+ * absent one; none for an issue about the value `reported` (one that was reported already).
+ */
+export function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[] = [], reported?: unknown): InputProblem[] {
+  return issues.flatMap((issue): InputProblem[] => {
+    if (reported !== undefined && issue.input === reported) return [];
+    const segments = [...prefix, ...issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)))];
+    if (issue.code === 'unrecognized_keys') {
+      const valid = issue.message.split(', ');
+      return issue.keys.map((key) => ({ segments: [...segments, key], message: unknownFieldMessage(key, valid) }));
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined && typeof segments[segments.length - 1] === 'string') {
+      return [{ segments, message: REQUIRED_MESSAGE }];
+    }
+    return [{ segments, message: issue.message }];
+  });
+}
+
+/** Parses `value` with `schema`: the data, or the problems (paths after `prefix`; see {@link problemsOf} for `reported`). */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix: readonly (string | number)[] = [], reported?: unknown):
+  { readonly data: z.output<T>; readonly problems?: undefined } | { readonly data?: undefined; readonly problems: InputProblem[] } {
+  const result = schema.safeParse(value, { reportInput: true });
+  return result.success ? { data: result.data } : { problems: problemsOf(result.error.issues, prefix, reported) };
+}
+
+/** `a.b`, or `a["odd key"]` when the key is not a plain name. */
+export function fieldPath(path: string, key: string): string {
+  const segment = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key).slice(0, 80);
+  return path === '' ? segment : `${path}.${segment}`;
+}
+
+/** The printed form of a path: `a.b[0]`, `a["odd key"]`. */
+export function printPath(segments: readonly (string | number)[]): string {
+  return segments.reduce<string>((path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : fieldPath(path, segment)), '');
+}

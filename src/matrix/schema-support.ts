@@ -34,9 +34,28 @@ export function describeValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** The error of a value that is not what `valid` describes: `"8080" is not an integer from 1 to 65535`. */
-export function invalid(valid: string): (issue: { readonly input?: unknown }) => string {
-  return (issue) => `${describeValue(issue.input)} is not ${valid}`;
+/** Stands in for a value that was reported already (a Date, a cycle): zod's issues about it are dropped. */
+export const NOT_DATA = Symbol('not JSON data');
+/** The message of an issue to drop. */
+const DROPPED = '';
+
+/**
+ * A schema's message for a wrong value, which leaves an absent value ("required field is missing") and
+ * NOT_DATA to {@link parseWith}'s fallback.
+ */
+export function messageFor(message: (issue: { readonly input?: unknown }) => string): (issue: { readonly input?: unknown }) => string | undefined {
+  return (issue) => (issue.input === undefined || issue.input === NOT_DATA ? undefined : message(issue));
+}
+
+/** The message of a value that is not what `valid` describes: `"8080" is not an integer from 1 to 65535`. */
+export function invalid(valid: string): (issue: { readonly input?: unknown }) => string | undefined {
+  return messageFor((issue) => `${describeValue(issue.input)} is not ${valid}`);
+}
+
+/** The message of an issue no schema-specific message took: absent values and NOT_DATA. */
+function fallbackMessage(issue: { readonly input?: unknown }): string | undefined {
+  if (issue.input === NOT_DATA) return DROPPED;
+  return issue.input === undefined ? REQUIRED_MESSAGE : undefined;
 }
 
 /**
@@ -46,7 +65,7 @@ export function invalid(valid: string): (issue: { readonly input?: unknown }) =>
 export function fieldsOf<Shape extends z.core.$ZodLooseShape>(shape: Shape, what = 'a mapping') {
   const fields = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? fields : `expected ${what}, got ${describeValue(issue.input)}`),
+    error: (issue) => (issue.code === 'unrecognized_keys' ? fields : messageFor((i) => `expected ${what}, got ${describeValue(i.input)}`)(issue)),
   });
 }
 
@@ -78,30 +97,27 @@ export function unknownFieldMessage(name: string, valid: readonly string[]): str
   return `unknown field${didYouMean(name, valid)} (valid fields: ${valid.join(', ')})`;
 }
 
-/**
- * zod's issues as problems, their paths after `prefix`: one problem per unknown field, "required" for an
- * absent one; none for an issue about the value `reported` (one that was reported already).
- */
-export function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[] = [], reported?: unknown): InputProblem[] {
+/** zod's issues as problems, their paths after `prefix`: one problem per unknown field, none for NOT_DATA. */
+export function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[] = []): InputProblem[] {
   return issues.flatMap((issue): InputProblem[] => {
-    if (reported !== undefined && issue.input === reported) return [];
+    if (issue.message === DROPPED) return [];
     const segments = [...prefix, ...issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)))];
     if (issue.code === 'unrecognized_keys') {
       const valid = issue.message.split(', ');
       return issue.keys.map((key) => ({ segments: [...segments, key], message: unknownFieldMessage(key, valid) }));
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined && typeof segments[segments.length - 1] === 'string') {
-      return [{ segments, message: REQUIRED_MESSAGE }];
+    if (issue.message === REQUIRED_MESSAGE && typeof segments[segments.length - 1] === 'number') {
+      return [{ segments, message: 'expected a value, got nothing (a hole in the list)' }];
     }
     return [{ segments, message: issue.message }];
   });
 }
 
-/** Parses `value` with `schema`: the data, or the problems (paths after `prefix`; see {@link problemsOf} for `reported`). */
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix: readonly (string | number)[] = [], reported?: unknown):
+/** Parses `value` with `schema`: the data, or the problems (paths after `prefix`). */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix: readonly (string | number)[] = []):
   { readonly data: z.output<T>; readonly problems?: undefined } | { readonly data?: undefined; readonly problems: InputProblem[] } {
-  const result = schema.safeParse(value, { reportInput: true });
-  return result.success ? { data: result.data } : { problems: problemsOf(result.error.issues, prefix, reported) };
+  const result = schema.safeParse(value, { error: fallbackMessage });
+  return result.success ? { data: result.data } : { problems: problemsOf(result.error.issues, prefix) };
 }
 
 /** `a.b`, or `a["odd key"]` when the key is not a plain name. */

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
-import { describeValue, fieldsOf, invalid } from './schema-support';
+import { describeValue, fieldsOf, invalid, isPlainMapping, messageFor } from './schema-support';
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IMAGE_REPOSITORY =
@@ -60,16 +60,16 @@ const httpPath = () => text(HTTP_PATH, 'an HTTP path starting with / (at most 10
 
 export const EnvironmentSchema = fieldsOf({
   namespace: text(DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)')
-    .max(DNS1123_LABEL_MAX_LENGTH, { error: (iss) => `${describeValue(iss.input)} is longer than ${DNS1123_LABEL_MAX_LENGTH} characters` })
+    .max(DNS1123_LABEL_MAX_LENGTH, { error: messageFor((iss) => `${describeValue(iss.input)} is longer than ${DNS1123_LABEL_MAX_LENGTH} characters`) })
     .describe('Namespace that holds every object of this environment (DNS-1123 label); each environment needs its own.'),
   replicas: integer(1, 1000).default(2).describe('Pods per Deployment.'),
   ingressHosts: z.array(
     z.string({ error: invalid('a host name ("*", "*.example.com" or "shop.example.com")') })
       .max(MAX_HOST_LENGTH, { error: invalid('a host name ("*", "*.example.com" or "shop.example.com")') })
       .regex(HOSTNAME, { error: invalid('a host name ("*", "*.example.com" or "shop.example.com")') }),
-    { error: (iss) => `expected a non-empty list of hosts, got ${describeValue(iss.input)}` })
-    .min(1, { error: (iss) => `expected a non-empty list of hosts, got ${describeValue(iss.input)}` })
-    .max(MAX_ENTRIES.ingressHosts, { error: (iss) => `lists ${(iss.input as unknown[]).length} hosts (at most ${MAX_ENTRIES.ingressHosts})` })
+    { error: messageFor((iss) => `expected a non-empty list of hosts, got ${describeValue(iss.input)}`) })
+    .min(1, { error: messageFor((iss) => `expected a non-empty list of hosts, got ${describeValue(iss.input)}`) })
+    .max(MAX_ENTRIES.ingressHosts, { error: messageFor((iss) => `lists ${(iss.input as unknown[]).length} hosts (at most ${MAX_ENTRIES.ingressHosts})`) })
     .check((ctx) => {
       const hosts = ctx.value;
       hosts.forEach((host, index) => {
@@ -94,7 +94,7 @@ export const ResourcesSchema = fieldsOf({
 
 export const ServiceSchema = fieldsOf({
   image: text(IMAGE_REPOSITORY, 'an image repository without tag or digest (e.g. registry.example.com/team/app)')
-    .max(MAX_IMAGE_LENGTH, { error: (iss) => `"${String(iss.input).slice(0, 40)}..." is longer than ${MAX_IMAGE_LENGTH} characters (the limit of image references)` })
+    .max(MAX_IMAGE_LENGTH, { error: messageFor((iss) => `"${String(iss.input).slice(0, 40)}..." is longer than ${MAX_IMAGE_LENGTH} characters (the limit of image references)`) })
     .describe('Image repository without tag, e.g. `sdaschner/coffee-shop`.'),
   versions: z.record(NAMES.version,
     text(IMAGE_REFERENCE, 'an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]*, at most 128 characters) or digest (sha256:<64 hex digits>)'))
@@ -119,7 +119,7 @@ const weight = z.number({ error: invalid('a weight from 1 to 99 (percent of traf
   .int({ error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') })
   .min(1, { error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') })
   .max(99, { error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') });
-const stepsError = (iss: { input?: unknown }) => `expected a list of 1 to ${MAX_ENTRIES.canarySteps} weights (e.g. [10, 50]), got ${describeValue(iss.input)}`;
+const stepsError = messageFor((iss) => `expected a list of 1 to ${MAX_ENTRIES.canarySteps} weights (e.g. [10, 50]), got ${describeValue(iss.input)}`);
 
 export const StrategySchema = z.discriminatedUnion('type', [
   fieldsOf({ type: z.literal('blueGreen').describe('Route all traffic from the old version to the new one in one phase.') }),
@@ -138,9 +138,9 @@ export const StrategySchema = z.discriminatedUnion('type', [
       .describe('Weights of the new version in percent, strictly ascending, each 1..99.'),
   }),
 ], {
-  error: (iss) => (iss.code === 'invalid_union'
-    ? `${describeValue((iss.input as Record<string, unknown>).type)} is not a strategy (blueGreen, canary)`
-    : `expected { type: blueGreen } or { type: canary, steps: [...] }, got ${describeValue(iss.input)}`),
+  error: messageFor((iss) => (isPlainMapping(iss.input)
+    ? `${describeValue(iss.input.type)} is not a strategy (blueGreen, canary)`
+    : `expected { type: blueGreen } or { type: canary, steps: [...] }, got ${describeValue(iss.input)}`)),
 });
 
 export const GatesSchema = fieldsOf({

@@ -10,7 +10,7 @@ import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from
 import {
   EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema,
 } from './schema';
-import { describeValue, InputProblem, isPlainMapping, parseWith, printPath, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
+import { describeValue, InputProblem, isPlainMapping, NOT_DATA, parseWith, printPath, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
 import { counted } from '../format';
 import { DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 
@@ -67,9 +67,6 @@ const MAX_LISTED_ISSUES = 100;
 type Segments = readonly (string | number)[];
 type Json = Record<string, unknown>;
 
-/** Stands in for a value that is no JSON data (a Date, Map, class instance): reported once, where it is. */
-const NOT_DATA = Symbol('not JSON data');
-
 /** Collects issues while walking the input; every check reports and goes on, so that all problems are listed. */
 class Checker {
   public readonly issues: MatrixIssue[] = [];
@@ -87,7 +84,7 @@ class Checker {
 
   /** `value` parsed with `schema`, or undefined after reporting its problems (those about values that are no data were reported already). */
   parse<T extends z.ZodType>(schema: T, value: unknown, at: Segments): z.output<T> | undefined {
-    const result = parseWith(schema, value, at, NOT_DATA);
+    const result = parseWith(schema, value, at);
     result.problems?.forEach((problem: InputProblem) => this.report(problem.segments, problem.message));
     return result.data;
   }
@@ -115,20 +112,54 @@ class Checker {
   }
 }
 
+/** Bounds of the copy of a TypeScript matrix: far above any matrix within MAX_ENTRIES, low enough to bound time and stack. */
+const MAX_COPIED_VALUES = 2_000_000;
+const MAX_COPIED_DEPTH = 64;
+
 /**
- * A copy of the input made of JSON data only, read once (a getter cannot answer differently later): a value
- * that is an object but no mapping or list (Date, Map, Buffer) is reported and replaced by NOT_DATA; -0 becomes 0
- * (YAML would write "-0"); holes of a sparse list become undefined.
+ * A copy of the input made of JSON data only, each value read once (a getter cannot answer differently
+ * later): an object that is no mapping or list (Date, Map, Buffer), a cycle or a value nested deeper than any
+ * matrix is reported and replaced by NOT_DATA; -0 becomes 0 (YAML would write "-0"); holes of a sparse list
+ * become undefined. Throws when the input holds more values than MAX_COPIED_VALUES.
  */
-function plainCopy(value: unknown, at: Segments, check: Checker): unknown {
-  if (typeof value === 'number') return value + 0;
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return Array.from(value as unknown[], (item, index) => plainCopy(item, [...at, index], check));
-  if (!isPlainMapping(value)) {
-    check.report(at, `${describeValue(value)} is not JSON data (a mapping, list, string, number, true or false)`);
-    return NOT_DATA;
-  }
-  return Object.fromEntries(Object.keys(value).map((key) => [key, plainCopy(value[key], [...at, key], check)]));
+function plainCopy(input: unknown, check: Checker): unknown {
+  let copied = 0;
+  const ancestors = new Set<object>();
+  // The path of a value as a chain to its parent: segments are only built for a problem.
+  type Place = { readonly parent: Place; readonly key: string | number } | undefined;
+  const segmentsOf = (place: Place): (string | number)[] => (place === undefined ? [] : [...segmentsOf(place.parent), place.key]);
+  const copy = (value: unknown, place: Place, depth: number): unknown => {
+    if (++copied > MAX_COPIED_VALUES) {
+      throw new MatrixError([{ path: '(matrix)', message: `holds more than ${MAX_COPIED_VALUES} values (a matrix within its limits holds far fewer)`, segments: [] }]);
+    }
+    if (typeof value === 'number') return value + 0;
+    if (typeof value !== 'object' || value === null) return value;
+    let problem: string | undefined;
+    if (!Array.isArray(value) && !isPlainMapping(value)) problem = `${describeValue(value)} is not JSON data (a mapping, list, string, number, true or false)`;
+    else if (ancestors.has(value)) problem = `${describeValue(value)} contains itself (a cycle)`;
+    else if (depth > MAX_COPIED_DEPTH) problem = `is nested more than ${MAX_COPIED_DEPTH} levels deep`;
+    if (problem !== undefined) {
+      check.report(segmentsOf(place), problem);
+      return NOT_DATA;
+    }
+    ancestors.add(value);
+    let result: unknown;
+    if (Array.isArray(value)) {
+      result = Array.from(value as unknown[], (item, index) => copy(item, { parent: place, key: index }, depth + 1));
+    } else {
+      const mapping: Json = {};
+      for (const key of Object.keys(value)) {
+        const item = copy((value as Json)[key], { parent: place, key }, depth + 1);
+        // `__proto__` stays an own field (to be reported as unknown): assigning it would set the prototype.
+        if (key === '__proto__') Object.defineProperty(mapping, key, { value: item, enumerable: true, writable: true, configurable: true });
+        else mapping[key] = item;
+      }
+      result = mapping;
+    }
+    ancestors.delete(value);
+    return result;
+  };
+  return copy(input, undefined, 0);
 }
 
 /** The value of an own field: never one inherited from Object.prototype (`constructor` is a valid name). */
@@ -146,7 +177,12 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     const message = `expected a mapping with environments, services and releases, got ${describeValue(input)}`;
     throw new MatrixError([{ path: '(matrix)', message, segments: [] }], source);
   }
-  const root = plainCopy(input, [], check) as Json;
+  let root: Json;
+  try {
+    root = plainCopy(input, check) as Json;
+  } catch (error) {
+    throw error instanceof MatrixError ? new MatrixError(error.issues, source) : error;
+  }
   const rootFields = Object.keys(MatrixSchema.shape);
   for (const key of Object.keys(root)) if (!rootFields.includes(key)) check.report([key], unknownFieldMessage(key, rootFields));
   for (const key of rootFields) if (own(root, key) === undefined) check.report([key], REQUIRED_MESSAGE);

@@ -31,6 +31,13 @@ export const MAX_ENTRIES = { environments: 100, services: 1000, versions: 100, i
 /** Seconds the termination grace period exceeds preStopSeconds when it is not given. */
 export const GRACE_PERIOD_MARGIN_SECONDS = 30;
 
+/**
+ * For a refinement of a list that runs even when an item has the wrong type (zod skips it then by
+ * default): every problem is reported, also those of the other items.
+ */
+const ALWAYS = { when: () => true };
+// (The refinement then also sees a value that is no list at all: it checks.)
+
 /** A whole number in [min, max]. */
 function integer(min: number, max: number) {
   const error = invalid(`an integer from ${min} to ${max}`);
@@ -44,16 +51,16 @@ function text(pattern: RegExp, valid: string) {
 }
 
 /** The key of a mapping of names (environments, services, versions). */
-function name(pattern: RegExp, valid: string) {
+function name(title: string, pattern: RegExp, valid: string) {
   return z.string().regex(pattern).max(DNS1123_LABEL_MAX_LENGTH)
-    .meta({ description: `${valid}, at most ${DNS1123_LABEL_MAX_LENGTH} characters` });
+    .meta({ title, description: `${valid}, at most ${DNS1123_LABEL_MAX_LENGTH} characters` });
 }
 
 /** Names of environments (folders under dist/), services (Kubernetes Service names) and versions. */
 export const NAMES = {
-  environment: name(DNS1123_LABEL, 'a DNS-1123 label: lowercase letters, digits and -'),
-  service: name(DNS1035_LABEL, 'a DNS-1035 label: lowercase letters, digits and -, starting with a letter'),
-  version: name(DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)'),
+  environment: name('environment', DNS1123_LABEL, 'a DNS-1123 label: lowercase letters, digits and -'),
+  service: name('service', DNS1035_LABEL, 'a DNS-1035 label: lowercase letters, digits and -, starting with a letter'),
+  version: name('version', DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)'),
 } as const;
 
 const httpPath = () => text(HTTP_PATH, 'an HTTP path starting with / (at most 1024 URL characters)');
@@ -70,16 +77,15 @@ export const EnvironmentSchema = fieldsOf({
     { error: messageFor((iss) => `expected a non-empty list of hosts, got ${describeValue(iss.input)}`) })
     .min(1, { error: messageFor((iss) => `expected a non-empty list of hosts, got ${describeValue(iss.input)}`) })
     .max(MAX_ENTRIES.ingressHosts, { error: messageFor((iss) => `lists ${(iss.input as unknown[]).length} hosts (at most ${MAX_ENTRIES.ingressHosts})`) })
-    .check((ctx) => {
-      const hosts = ctx.value;
-      hosts.forEach((host, index) => {
-        if (hosts.indexOf(host) < index) ctx.issues.push({ code: 'custom', input: host, path: [index], message: `"${host}" is listed twice` });
+    .superRefine((hosts, ctx) => {
+      if (Array.isArray(hosts)) hosts.forEach((host, index) => {
+        if (typeof host === 'string' && hosts.indexOf(host) < index) ctx.addIssue({ code: 'custom', input: host, path: [index], message: `"${host}" is listed twice` });
       });
-    })
+    }, ALWAYS)
     .optional()
     .describe('Hosts served by an Istio ingress Gateway (`*`, `*.example.com`, `shop.example.com`). Only services with an `ingressPath` ' +
       'are routed through it. Default: none (no Gateway, nothing exposed).'),
-});
+}).describe('One environment (a namespace of one cluster).');
 
 const quantity = () => text(QUANTITY, 'a Kubernetes quantity (e.g. 250m, 0.5, 128Mi, 1Gi)');
 const amounts = (what: string) => fieldsOf({
@@ -97,7 +103,8 @@ export const ServiceSchema = fieldsOf({
     .max(MAX_IMAGE_LENGTH, { error: messageFor((iss) => `"${String(iss.input).slice(0, 40)}..." is longer than ${MAX_IMAGE_LENGTH} characters (the limit of image references)`) })
     .describe('Image repository without tag, e.g. `sdaschner/coffee-shop`.'),
   versions: z.record(NAMES.version,
-    text(IMAGE_REFERENCE, 'an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]*, at most 128 characters) or digest (sha256:<64 hex digits>)'))
+    text(IMAGE_REFERENCE, 'an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]*, at most 128 characters) or digest (sha256:<64 hex digits>)')
+      .describe('Image tag or `sha256:` digest of the version (not `latest` unless allowMutableTags).'))
     .describe('Versions of the service: version name (DNS-1123 label) -> image tag or `sha256:` digest; each version its own image, ' +
       `at least one and at most ${MAX_ENTRIES.versions}.`),
   port: integer(1, 65535).describe('Container port, also the Service port.'),
@@ -113,7 +120,7 @@ export const ServiceSchema = fieldsOf({
   ingressPath: httpPath().optional()
     .describe('URI prefix under which environments with ingress hosts expose this service. Default: not exposed.'),
   allowMutableTags: z.boolean({ error: invalid('true or false') }).default(false).describe('Allow the mutable tag `latest` as a version\'s image.'),
-});
+}).describe('One service: what is common to all its versions.');
 
 const weight = z.number({ error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') })
   .int({ error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') })
@@ -121,20 +128,22 @@ const weight = z.number({ error: invalid('a weight from 1 to 99 (percent of traf
   .max(99, { error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') });
 const stepsError = messageFor((iss) => `expected a list of 1 to ${MAX_ENTRIES.canarySteps} weights (e.g. [10, 50]), got ${describeValue(iss.input)}`);
 
+const STRATEGY_TYPE = '`blueGreen`: all traffic moves from the old version to the new one in one phase; ' +
+  '`canary`: `steps` percent to the new version, one phase per step, then all of it.';
+
 export const StrategySchema = z.discriminatedUnion('type', [
-  fieldsOf({ type: z.literal('blueGreen').describe('Route all traffic from the old version to the new one in one phase.') }),
+  fieldsOf({ type: z.literal('blueGreen').describe(STRATEGY_TYPE) }),
   fieldsOf({
-    type: z.literal('canary').describe('Route `steps` percent to the new version, one phase per step, then all of it.'),
+    type: z.literal('canary').describe(STRATEGY_TYPE),
     steps: z.array(weight, { error: stepsError }).min(1, { error: stepsError }).max(MAX_ENTRIES.canarySteps, { error: stepsError })
-      .check((ctx) => {
-        const steps = ctx.value;
-        steps.forEach((step, index) => {
+      .superRefine((steps, ctx) => {
+        if (Array.isArray(steps)) steps.forEach((step, index) => {
           const previous = steps[index - 1];
           if (index > 0 && typeof step === 'number' && typeof previous === 'number' && step <= previous) {
-            ctx.issues.push({ code: 'custom', input: step, path: [index], message: `${step} does not exceed the previous step ${previous} (steps must be strictly ascending)` });
+            ctx.addIssue({ code: 'custom', input: step, path: [index], message: `${step} does not exceed the previous step ${previous} (steps must be strictly ascending)` });
           }
         });
-      })
+      }, ALWAYS)
       .describe('Weights of the new version in percent, strictly ascending, each 1..99.'),
   }),
 ], {
@@ -169,7 +178,9 @@ export const MatrixSchema = fieldsOf({
     .describe(`Environments by name (DNS-1123 label, used as the folder name under dist/; not \`argocd\`), at most ${MAX_ENTRIES.environments}.`),
   services: z.record(NAMES.service, ServiceSchema)
     .describe(`Services by name (DNS-1035 label, used as the Kubernetes Service name), at most ${MAX_ENTRIES.services}.`),
-  releases: z.record(NAMES.environment, z.record(NAMES.service, z.union([SteadySchema, ReleaseSchema])))
+  releases: z.record(NAMES.environment, z.record(NAMES.service, z.union([SteadySchema, ReleaseSchema])
+    .describe('Either `version` (the service stays at it), or `from` and `to` (with optional `strategy` and `gates`): a release.'))
+    .describe('The services deployed in this environment.'))
     .describe('Per environment, per service: the version that runs, or a release. A service absent here is not deployed there.'),
 }).meta({
   title: 'cdk8s-phased-rollout version matrix',

@@ -136,11 +136,15 @@ function plainCopy(input: unknown, check: Checker): unknown {
     if (typeof value !== 'object' || value === null) return value;
     let problem: string | undefined;
     if (!Array.isArray(value) && !isPlainMapping(value)) problem = `${describeValue(value)} is not JSON data (a mapping, list, string, number, true or false)`;
-    else if (ancestors.has(value)) problem = `${describeValue(value)} contains itself (a cycle)`;
     else if (depth > MAX_COPIED_DEPTH) problem = `is nested more than ${MAX_COPIED_DEPTH} levels deep`;
     if (problem !== undefined) {
       check.report(segmentsOf(place), problem);
       return NOT_DATA;
+    }
+    if (ancestors.has(value)) {
+      // An empty one in its place: what it lacks is reported too, as where the cycle is.
+      check.report(segmentsOf(place), `${describeValue(value)} contains itself (a cycle, e.g. a YAML alias inside its anchor)`);
+      return Array.isArray(value) ? [] : {};
     }
     ancestors.add(value);
     let result: unknown;

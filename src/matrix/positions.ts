@@ -3,7 +3,7 @@
  * keys and list indices leads to, for messages like `matrix.yaml:12:7: services.barista.port: ...`.
  * Only computed when there is a problem to report.
  */
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 
 /** Line and column, from 1. */
 export interface SourcePosition {
@@ -11,7 +11,7 @@ export interface SourcePosition {
   readonly column: number;
 }
 
-/** Finds the position of a path in one file; undefined when not even its first segment is there. */
+/** Finds the position of a path in one file: of its field, or of the deepest mapping or list on the way to it that is there. */
 export type Locator = (segments: readonly (string | number)[]) => SourcePosition | undefined;
 
 /** The JavaScript key a scalar mapping key becomes, as the YAML library converts it (null -> ''). */
@@ -22,12 +22,13 @@ export function keyOf(key: unknown): string | undefined {
 
 /**
  * A locator over a parsed document: a mapping entry is found at its key (the field's name), a list item at
- * the item; a path that goes on past what the file has (a missing field) ends at the deepest node found.
+ * the item; a path that goes on past what the file has (a missing field) ends at the deepest node found
+ * (the root for a missing top-level field).
  */
 export function locatorOf(doc: Document, lineCounter: LineCounter): Locator {
   return (segments) => {
     let node: unknown = doc.contents;
-    let found: Node | undefined;
+    let found: Node | undefined = isNode(node) ? node : undefined;
     for (const segment of segments) {
       if (isAlias(node)) node = node.resolve(doc);
       let next: { at: Node; value: unknown } | undefined;

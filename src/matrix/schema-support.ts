@@ -100,8 +100,10 @@ export function unknownFieldMessage(name: string, valid: readonly string[]): str
 
 /** zod's issues as problems, their paths after `prefix`: one problem per unknown field, none for NOT_DATA. */
 export function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[] = []): InputProblem[] {
-  return issues.flatMap((issue): InputProblem[] => {
-    if (issue.message === DROPPED) return [];
+  return issues.flatMap((issue, index): InputProblem[] => {
+    // Several checks of one value may fail with one message (a number that is too large for both of its bounds).
+    const repeated = issues.slice(0, index).some((other) => other.message === issue.message && other.path.join('\0') === issue.path.join('\0'));
+    if (issue.message === DROPPED || repeated) return [];
     const segments = [...prefix, ...issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)))];
     if (issue.code === 'unrecognized_keys') {
       const valid = issue.message.split(', ');

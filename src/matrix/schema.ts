@@ -122,7 +122,8 @@ export const ServiceSchema = fieldsOf({
   allowMutableTags: z.boolean({ error: invalid('true or false') }).default(false).describe('Allow the mutable tag `latest` as a version\'s image.'),
 }).describe('One service: what is common to all its versions.');
 
-const weight = z.number({ error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') })
+/** A canary weight: percent of traffic to the new version. */
+export const WEIGHT = z.number({ error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') })
   .int({ error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') })
   .min(1, { error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') })
   .max(99, { error: invalid('a weight from 1 to 99 (percent of traffic to the new version)') });
@@ -135,15 +136,7 @@ export const StrategySchema = z.discriminatedUnion('type', [
   fieldsOf({ type: z.literal('blueGreen').describe(STRATEGY_TYPE) }),
   fieldsOf({
     type: z.literal('canary').describe(STRATEGY_TYPE),
-    steps: z.array(weight, { error: stepsError }).min(1, { error: stepsError }).max(MAX_ENTRIES.canarySteps, { error: stepsError })
-      .superRefine((steps, ctx) => {
-        if (Array.isArray(steps)) steps.forEach((step, index) => {
-          const previous = steps[index - 1];
-          if (index > 0 && typeof step === 'number' && typeof previous === 'number' && step <= previous) {
-            ctx.addIssue({ code: 'custom', input: step, path: [index], message: `${step} does not exceed the previous step ${previous} (steps must be strictly ascending)` });
-          }
-        });
-      }, ALWAYS)
+    steps: z.array(WEIGHT, { error: stepsError }).min(1, { error: stepsError }).max(MAX_ENTRIES.canarySteps, { error: stepsError })
       .describe('Weights of the new version in percent, strictly ascending, each 1..99.'),
   }),
 ], {

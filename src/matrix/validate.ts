@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DEFAULT_GATES, Environment, isExposed, Matrix, Service, ServiceRollout } from './model';
 import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
 import {
-  EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema,
+  EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, WEIGHT,
 } from './schema';
 import { describeValue, InputProblem, isPlainMapping, NOT_DATA, parseWith, printPath, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
 import { counted } from '../format';
@@ -332,6 +332,7 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
     return declared('version') && steady ? { service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES } : undefined;
   }
   const release = check.parse(ReleaseSchema, value, at);
+  if (isPlainMapping(value.strategy)) checkAscending(check, value.strategy.steps, [...at, 'strategy', 'steps']);
   const known = [declared('from'), declared('to')].every(Boolean);
   if (known && typeof value.from === 'string' && value.from === value.to) {
     check.report([...at, 'to'], `"${value.to}" is also the from version (a release needs two different versions; use { version: "${value.to}" } for a service that stays)`);
@@ -339,6 +340,21 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
   }
   if (!release || !known) return undefined;
   return { service, from: release.from, to: release.to, canarySteps: release.strategy.type === 'canary' ? release.strategy.steps : [], gates: release.gates };
+}
+
+/**
+ * Canary steps must ascend: reported for each weight not above the number before it, also when other steps
+ * are not weights at all (which the schema reports).
+ */
+function checkAscending(check: Checker, steps: unknown, at: Segments): void {
+  if (!Array.isArray(steps)) return;
+  steps.forEach((step: unknown, index) => {
+    const previous: unknown = steps[index - 1];
+    // A step that is no weight is reported as such (by the schema), and only so.
+    if (index > 0 && WEIGHT.safeParse(step).success && typeof previous === 'number' && (step as number) <= previous) {
+      check.report([...at, index], `${step} does not exceed the previous step ${previous} (steps must be strictly ascending)`);
+    }
+  });
 }
 
 /**

@@ -38,9 +38,9 @@ export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
     target: 'draft-7',
     io: 'input',
     override: (ctx) => {
-      delete (ctx.jsonSchema as Record<string, unknown>).readOnly;
+      delete ctx.jsonSchema.readOnly;
     },
-  }) as Record<string, unknown>;
+  });
 }
 
 /** The JSON Schema as a file: two-space indented JSON and a final newline. */

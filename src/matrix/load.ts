@@ -14,6 +14,7 @@ const MAX_ALIAS_COUNT = 1000;
 /** A matrix is 6 levels deep; the bound keeps the recursive YAML composer far from the stack limit. */
 const MAX_NESTING = 64;
 /** YAML forbids these C0 controls and DEL unescaped (tab, LF and CR are allowed): their presence means binary content. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 function fail(file: string, message: string, segments: readonly (string | number)[] = []): never {

@@ -17,7 +17,9 @@ export type Locator = (segments: readonly (string | number)[]) => SourcePosition
 /** The JavaScript key a scalar mapping key becomes, as the YAML library converts it (null -> ''). */
 export function keyOf(key: unknown): string | undefined {
   if (!isScalar(key)) return undefined;
-  return key.value === null ? '' : String(key.value);
+  const value: unknown = key.value;
+  if (value === null) return '';
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : undefined;
 }
 
 /**

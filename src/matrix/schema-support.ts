@@ -30,7 +30,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol') {
     return `a ${Object.prototype.toString.call(value).slice('[object '.length, -1)}`;
   }
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value)
+    : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : typeof value;
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -251,7 +251,7 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
   return {
     name, image, versions, port, protocol, readinessPath, livenessPath, preStopSeconds,
     terminationGracePeriodSeconds: terminationGracePeriodSeconds ?? preStopSeconds + GRACE_PERIOD_MARGIN_SECONDS,
-    resources: resources as Service['resources'], ...(ingressPath === undefined ? {} : { ingressPath }),
+    resources, ...(ingressPath === undefined ? {} : { ingressPath }),
   };
 }
 
@@ -352,7 +352,7 @@ function checkAscending(check: Checker, steps: unknown, at: Segments): void {
     const previous: unknown = steps[index - 1];
     // A step that is no weight is reported as such (by the schema), and only so.
     if (index > 0 && WEIGHT.safeParse(step).success && typeof previous === 'number' && (step as number) <= previous) {
-      check.report([...at, index], `${step} does not exceed the previous step ${previous} (steps must be strictly ascending)`);
+      check.report([...at, index], `${step as number} does not exceed the previous step ${previous} (steps must be strictly ascending)`);
     }
   });
 }

@@ -15,7 +15,7 @@ describe('files generated from the input schemas', () => {
   });
 
   test('the package ships the schemas', () => {
-    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
     expect(manifest.files).toContain('schemas');
   });
 
@@ -25,7 +25,7 @@ describe('files generated from the input schemas', () => {
     const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(files.get('schemas/matrix.schema.json')!));
     expect(validate(parse(text))).toBe(true);
     // An editor flags a misspelled field and a port out of range.
-    const broken = parse(text);
+    const broken = parse(text) as { services: Record<string, Record<string, unknown>> };
     broken.services['coffee-shop'].prot = 8080;
     broken.services.barista.port = 0;
     expect(validate(broken)).toBe(false);

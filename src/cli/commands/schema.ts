@@ -13,11 +13,11 @@ export const INPUT_SCHEMAS = {
 } as const;
 
 /** Runs the command and returns its exit code. */
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): Promise<number> {
   const names = Object.keys(INPUT_SCHEMAS);
   if (argv.length !== 1 || !Object.hasOwn(INPUT_SCHEMAS, argv[0])) {
     throw new UsageError(`expected one schema name (${names.join(', ')})${argv.length === 1 ? `, not "${argv[0]}"` : ''}`);
   }
   process.stdout.write(jsonSchemaText(INPUT_SCHEMAS[argv[0] as keyof typeof INPUT_SCHEMAS]));
-  return 0;
+  return Promise.resolve(0);
 }

@@ -65,15 +65,16 @@ export const NAMES = {
 
 const httpPath = () => text(HTTP_PATH, 'an HTTP path starting with / (at most 1024 URL characters)');
 
+const hostName = invalid('a host name ("*", "*.example.com" or "shop.example.com")');
+
+/** One environment (a namespace of one cluster). */
 export const EnvironmentSchema = fieldsOf({
   namespace: text(DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)')
     .max(DNS1123_LABEL_MAX_LENGTH, { error: messageFor((iss) => `${describeValue(iss.input)} is longer than ${DNS1123_LABEL_MAX_LENGTH} characters`) })
     .describe('Namespace that holds every object of this environment (DNS-1123 label); each environment needs its own.'),
   replicas: integer(1, 1000).default(2).describe('Pods per Deployment.'),
   ingressHosts: z.array(
-    z.string({ error: invalid('a host name ("*", "*.example.com" or "shop.example.com")') })
-      .max(MAX_HOST_LENGTH, { error: invalid('a host name ("*", "*.example.com" or "shop.example.com")') })
-      .regex(HOSTNAME, { error: invalid('a host name ("*", "*.example.com" or "shop.example.com")') }),
+    z.string({ error: hostName }).max(MAX_HOST_LENGTH, { error: hostName }).regex(HOSTNAME, { error: hostName }),
     { error: messageFor((iss) => `expected a non-empty list of hosts, got ${describeValue(iss.input)}`) })
     .min(1, { error: messageFor((iss) => `expected a non-empty list of hosts, got ${describeValue(iss.input)}`) })
     .max(MAX_ENTRIES.ingressHosts, { error: messageFor((iss) => `lists ${(iss.input as unknown[]).length} hosts (at most ${MAX_ENTRIES.ingressHosts})`) })
@@ -93,11 +94,13 @@ const amounts = (what: string) => fieldsOf({
   memory: quantity().optional().describe(`Memory ${what} (e.g. 128Mi, 1Gi).`),
 });
 
+/** CPU and memory of one container, as Kubernetes quantities. */
 export const ResourcesSchema = fieldsOf({
   requests: amounts('requested').default({ cpu: '100m', memory: '128Mi' }).describe('Requested CPU and memory.'),
   limits: amounts('limit').default({ memory: '256Mi' }).describe('CPU and memory limits (by default no CPU limit, to avoid throttling).'),
 });
 
+/** One service: what is common to all its versions. */
 export const ServiceSchema = fieldsOf({
   image: text(IMAGE_REPOSITORY, 'an image repository without tag or digest (e.g. registry.example.com/team/app)')
     .max(MAX_IMAGE_LENGTH, { error: messageFor((iss) => `"${String(iss.input).slice(0, 40)}..." is longer than ${MAX_IMAGE_LENGTH} characters (the limit of image references)`) })
@@ -132,6 +135,7 @@ const stepsError = messageFor((iss) => `expected a list of 1 to ${MAX_ENTRIES.ca
 const STRATEGY_TYPE = '`blueGreen`: all traffic moves from the old version to the new one in one phase; ' +
   '`canary`: `steps` percent to the new version, one phase per step, then all of it.';
 
+/** How traffic moves from the old version to the new one. */
 export const StrategySchema = z.discriminatedUnion('type', [
   fieldsOf({ type: z.literal('blueGreen').describe(STRATEGY_TYPE) }),
   fieldsOf({
@@ -145,6 +149,7 @@ export const StrategySchema = z.discriminatedUnion('type', [
     : `expected { type: blueGreen } or { type: canary, steps: [...] }, got ${describeValue(iss.input)}`)),
 });
 
+/** Waiting times between phases. */
 export const GatesSchema = fieldsOf({
   propagationSeconds: integer(0, 3600).default(5)
     .describe('Minimum seconds for Istio config to reach every proxy (used when istiod does not report status).'),
@@ -155,10 +160,12 @@ export const GatesSchema = fieldsOf({
 
 const versionReference = (meaning: string) => z.string({ error: invalid('a version name (one of the service\'s versions)') }).describe(meaning);
 
+/** A service running one version in an environment. */
 export const SteadySchema = fieldsOf({
   version: versionReference('The version that runs (one of the service\'s versions).'),
 }).describe('A service running one version, unchanged by this release.');
 
+/** A service moving from one version to another in an environment. */
 export const ReleaseSchema = fieldsOf({
   from: versionReference('The version live before the release.'),
   to: versionReference('The version live after the release (another than from).'),
@@ -166,6 +173,7 @@ export const ReleaseSchema = fieldsOf({
   gates: GatesSchema.prefault({}).describe('Waiting times between phases.'),
 }).describe('A service moving from one version to another.');
 
+/** The whole matrix: what a matrix file holds. */
 export const MatrixSchema = fieldsOf({
   environments: z.record(NAMES.environment, EnvironmentSchema)
     .describe(`Environments by name (DNS-1123 label, used as the folder name under dist/; not \`argocd\`), at most ${MAX_ENTRIES.environments}.`),

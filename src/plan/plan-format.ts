@@ -30,6 +30,7 @@ const refs = (meaning: string) => z.array(ObjectRefSchema, { error: messageFor((
 const seconds = (meaning: string) => z.number({ error: () => 'expected a number of seconds' })
   .min(0, { error: () => 'expected a number of seconds' }).describe(meaning);
 
+/** The gates of a phase or rollback step. */
 export const PhaseGatesSchema = fieldsOf({
   rollout: fieldsOf({
     deployments: refs('Deployments that must be rolled out and ready.'),
@@ -52,6 +53,7 @@ export const PhaseGatesSchema = fieldsOf({
 /** Gates of a phase, checked in this order: rollout, propagation, observe, drain. Absent keys do not apply. */
 export type PhaseGates = z.infer<typeof PhaseGatesSchema>;
 
+/** One phase of plan.json. */
 export const PlanPhaseSchema = fieldsOf({
   index: z.number({ error: () => 'expected a position from 0' }).int({ error: () => 'expected a position from 0' })
     .min(0, { error: () => 'expected a position from 0' }).describe('Position in apply order, from 0.'),
@@ -66,6 +68,7 @@ export const PlanPhaseSchema = fieldsOf({
 /** One phase: a complete desired state of the environment. */
 export type PlanPhase = z.infer<typeof PlanPhaseSchema>;
 
+/** One step of a rollback in plan.json. */
 export const PlanRollbackStepSchema = fieldsOf({
   name: z.string({ error: () => 'expected a step name like revert-traffic' })
     .regex(/^[a-z0-9-]+$/, { error: () => 'expected a step name like revert-traffic' })
@@ -78,6 +81,7 @@ export const PlanRollbackStepSchema = fieldsOf({
 /** One step of a rollback: a forward phase folder applied again, then its deletions and gates. */
 export type PlanRollbackStep = z.infer<typeof PlanRollbackStepSchema>;
 
+/** One release in plan.json. */
 export const PlanReleaseSchema = fieldsOf({
   service: z.string().describe('Service name.'),
   from: z.string().describe('Version live before the release.'),
@@ -91,6 +95,7 @@ export const PlanReleaseSchema = fieldsOf({
 /** One service's release in an environment. */
 export type PlanRelease = z.infer<typeof PlanReleaseSchema>;
 
+/** The whole plan.json. */
 export const PlanFileSchema = fieldsOf({
   formatVersion: z.literal(PLAN_FORMAT_VERSION, {
     error: (iss) => `${JSON.stringify(iss.input)} is not supported (expected ${PLAN_FORMAT_VERSION})` +

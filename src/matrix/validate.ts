@@ -237,7 +237,8 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
   if (spec === NOT_DATA) return undefined;
   // The versions are checked below, with the names they generate; the schema's own check of them would repeat it.
   const parsed = check.parse(SERVICE_WITHOUT_VERSIONS, spec, at);
-  const versions = validateVersions(check, name, isPlainMapping(spec) ? spec : {}, [...at, 'versions']);
+  // (A service that is no mapping is reported as such by the schema, and only so.)
+  const versions = isPlainMapping(spec) ? validateVersions(check, name, spec, [...at, 'versions']) : undefined;
   if (isPlainMapping(spec) && typeof spec.preStopSeconds === 'number') {
     const preStop = spec.preStopSeconds;
     const grace = spec.terminationGracePeriodSeconds;

@@ -144,6 +144,11 @@ describe('matrix validation', () => {
       'invalid version matrix matrix.yaml (1 problem):\n  matrix.yaml: services.barista.port: 0 is not an integer from 1 to 65535');
   });
 
+  test('a service that is no mapping is one problem', () => {
+    expect(messagesFor((m) => { m.services.barista = null; m.releases.production.barista = undefined; }))
+      .toEqual(['services.barista: expected a mapping, got null']);
+  });
+
   test('rejects a matrix that is not a mapping', () => {
     expect(() => validateMatrix([1])).toThrow('(matrix): expected a mapping with environments, services and releases, got a list');
   });

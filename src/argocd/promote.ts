@@ -5,8 +5,8 @@
  * it is the promotion, so Git stays the source of truth (an app-of-apps or `kubectl apply` delivers it).
  */
 import { accessSync, constants, renameSync, writeFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { ApplyFailure } from '../apply/engine';
+import { readApplicationFile } from './application';
 import { PlanDirectory } from '../apply/plan-dir';
 import { ApplyRuntime, ClusterSession, FailureHandler, SessionOptions } from '../apply/session';
 import { errorCode } from '../format';
@@ -25,12 +25,6 @@ export interface PromoteOptions extends SessionOptions {
 /** jsonpath printing what promotion checks of the live Application: `path|sync|health`. */
 export const APPLICATION_JSONPATH = 'jsonpath={.spec.source.path}|{.status.sync.status}|{.status.health.status}';
 
-function field(doc: ReturnType<typeof parseDocument>, path: string[], file: string): string {
-  const value = doc.getIn(path);
-  if (typeof value !== 'string' || value === '') throw new InputError(`${file}: ${path.join('.')} is missing (expected an Argo CD Application)`);
-  return value;
-}
-
 /**
  * Checks the live Application and the current phase's gates, then points the file at the next phase; at the
  * last phase, the same checks say whether the release is complete.
@@ -47,11 +41,7 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
       throw new InputError(`${file}: cannot write: ${errorCode(error)}`);
     }
   }
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new InputError(`${file}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  const path = field(doc, ['spec', 'source', 'path'], file);
-  const name = field(doc, ['metadata', 'name'], file);
-  const namespace = field(doc, ['metadata', 'namespace'], file);
+  const { doc, path, name, namespace } = readApplicationFile(text, file);
 
   const folder = `${options.distPath}/${plan.environment}`;
   const index = plan.phases.findIndex((p) => path === `${folder}/${p.path}`);

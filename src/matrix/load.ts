@@ -1,9 +1,11 @@
 /** Reading a matrix from a YAML or JSON file, with the same validation as a TypeScript matrix. */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Composer, CST, Document, isCollection, isMap, isPair, isScalar, Lexer, Node, Parser, YAMLError } from 'yaml';
+import { Composer, CST, Document, isCollection, isMap, isPair, LineCounter, Lexer, Node, Parser, YAMLError } from 'yaml';
 import { errorCode } from '../format';
 import { Matrix } from './model';
-import { fieldPath, MatrixError, validateMatrix } from './validate';
+import { keyOf, Locator, locatorOf, locatorOfText } from './positions';
+import { printPath } from './schema-support';
+import { MatrixError, validateMatrix } from './validate';
 
 /** Larger matrix files are refused before parsing: a bound on time and memory for hostile input. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -12,10 +14,11 @@ const MAX_ALIAS_COUNT = 1000;
 /** A matrix is 6 levels deep; the bound keeps the recursive YAML composer far from the stack limit. */
 const MAX_NESTING = 64;
 /** YAML forbids these C0 controls and DEL unescaped (tab, LF and CR are allowed): their presence means binary content. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
-function fail(file: string, message: string, path = ''): never {
-  throw new MatrixError([{ path, message }], file);
+function fail(file: string, message: string, segments: readonly (string | number)[] = []): never {
+  throw new MatrixError([{ path: printPath(segments), message, segments }], file);
 }
 
 /** `line L, column C` of an offset in the text (only computed for an error). */
@@ -31,8 +34,9 @@ function position(text: string, offset: number): string {
  * process (V8 fails fatally when the stack ends inside its regexp compiler). Stopping early also bounds
  * the time a file of 16 MiB of `[` takes.
  */
-function syntaxTree(text: string, file: string): CST.Token[] {
-  const parser = new Parser();
+function syntaxTree(text: string, file: string, lineCounter: LineCounter): CST.Token[] {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0); // the first line, which Parser.parse would add (next() does not)
   const tokens: CST.Token[] = [];
   for (const lexeme of new Lexer().lex(text)) {
     tokens.push(...parser.next(lexeme));
@@ -43,29 +47,23 @@ function syntaxTree(text: string, file: string): CST.Token[] {
   return tokens;
 }
 
-/** The JavaScript key a scalar mapping key becomes, as the YAML library converts it (null -> ''). */
-function keyOf(key: unknown): string | undefined {
-  if (!isScalar(key)) return undefined;
-  return key.value === null ? '' : String(key.value);
-}
-
 /**
  * Refuses duplicate keys, naming the field. The YAML library's own check is quadratic in the number of
  * keys of a mapping, which a 16 MiB file turns into hours.
  */
 function checkDuplicateKeys(doc: Document, text: string, file: string): void {
-  const pending: { node: unknown; path: string }[] = [{ node: doc.contents, path: '' }];
+  const pending: { node: unknown; path: readonly (string | number)[] }[] = [{ node: doc.contents, path: [] }];
   while (pending.length > 0) {
     const { node, path } = pending.pop()!;
     if (!isCollection(node)) continue;
     const keys = new Map<string, Node>();
     node.items.forEach((item: unknown, index) => {
       if (!isPair(item)) {
-        pending.push({ node: item, path: `${path}[${index}]` });
+        pending.push({ node: item, path: [...path, index] });
         return;
       }
       const key = keyOf(item.key);
-      const itemPath = key === undefined ? path : fieldPath(path, key);
+      const itemPath = key === undefined ? path : [...path, key];
       const first = key === undefined ? undefined : keys.get(key);
       if (first) {
         fail(file, `invalid YAML: duplicate key ${JSON.stringify(key).slice(0, 80)} at ${position(text, (item.key as Node).range![0])}` +
@@ -110,6 +108,11 @@ function parseStrictJson(text: string): unknown {
 
 /** Parses matrix text (YAML 1.2, of which JSON is a subset): exactly one document, no custom tags. */
 export function parseMatrixText(text: string, file: string): unknown {
+  return parseMatrixSource(text, file).value;
+}
+
+/** The parsed matrix text and how to find a field's position in it (for messages). */
+function parseMatrixSource(text: string, file: string): { value: unknown; locate: () => Locator } {
   if (text.length > MAX_FILE_BYTES) fail(file, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
   const control = CONTROL_CHARACTER.exec(text);
   if (control) {
@@ -117,10 +120,11 @@ export function parseMatrixText(text: string, file: string): unknown {
     fail(file, `is not UTF-8 text (binary content: control character U+${code} at ${position(text, control.index)})`);
   }
   const json = parseStrictJson(text);
-  if (json !== undefined) return json;
+  if (json !== undefined) return { value: json, locate: () => locatorOfText(text) };
+  const lineCounter = new LineCounter();
   // What parseAllDocuments does, with the nesting bounded before the composer runs; duplicate keys are
   // found by checkDuplicateKeys (in linear time).
-  const docs = Array.from(new Composer({ uniqueKeys: false, customTags: [], strict: true }).compose(syntaxTree(text, file)));
+  const docs = Array.from(new Composer({ uniqueKeys: false, customTags: [], strict: true }).compose(syntaxTree(text, file, lineCounter)));
   const nonEmpty = docs.filter((doc) => doc.contents !== null || doc.errors.length > 0);
   if (nonEmpty.length === 0) fail(file, 'is empty (expected a mapping with environments, services and releases)');
   if (nonEmpty.length > 1) fail(file, `holds ${nonEmpty.length} YAML documents (a matrix is exactly one)`);
@@ -129,7 +133,7 @@ export function parseMatrixText(text: string, file: string): unknown {
   if (error) fail(file, `invalid YAML: ${error.message.split('\n')[0].replace(/[.:]$/, '')} at ${position(text, error.pos[0])}`);
   checkDuplicateKeys(doc, text, file);
   try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), locate: () => locatorOf(doc, lineCounter) };
   } catch (err) {
     // Aliases can nest deeper than the document shows; the stack may still run out here (a RangeError).
     return fail(file, `invalid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
@@ -157,7 +161,7 @@ function readBounded(file: string): Buffer {
   return Buffer.concat(chunks);
 }
 
-/** Reads, parses and validates a matrix file. Throws MatrixError (exit code 1) naming the file and field. */
+/** Reads, parses and validates a matrix file. Throws MatrixError (exit code 1) naming the file, the field and its line and column. */
 export function loadMatrixFile(file: string): Matrix {
   let bytes: Buffer;
   try {
@@ -173,5 +177,10 @@ export function loadMatrixFile(file: string): Matrix {
   } catch {
     return fail(file, 'is not UTF-8 text (binary content)');
   }
-  return validateMatrix(parseMatrixText(text, file), file);
+  const { value, locate } = parseMatrixSource(text, file);
+  try {
+    return validateMatrix(value, file);
+  } catch (error) {
+    throw error instanceof MatrixError ? error.withPositions(locate()) : error;
+  }
 }

@@ -1,4 +1,5 @@
 /** The validated matrix with every default applied: what the planner and the constructs read. */
+import { GatesSchema } from './schema';
 
 /** A validated environment. */
 export interface Environment {
@@ -87,5 +88,5 @@ export function isExposed(environment: Environment, service: Service): boolean {
   return environment.ingressHosts.length > 0 && service.ingressPath !== undefined;
 }
 
-/** Default gate timings (see GateSpec). */
-export const DEFAULT_GATES: Gates = { propagationSeconds: 5, drainSeconds: 30, rolloutTimeoutSeconds: 600, observeSeconds: 0 };
+/** The gate timings of a release that gives none (the defaults of GatesSchema). */
+export const DEFAULT_GATES: Gates = GatesSchema.parse({});

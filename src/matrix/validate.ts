@@ -1,11 +1,20 @@
 /**
  * Load-time validation of a matrix, whatever it came from (TypeScript, YAML, JSON): every problem is
- * reported with the path of the offending field and what would be valid, all at once.
+ * reported with the path of the offending field and what would be valid, all at once. The fields, their
+ * values and defaults are those of ./schema; this module adds what refers across entries (declared
+ * environments, services and versions, generated names that must not collide, overlapping ingress paths).
  */
-import { DEFAULT_GATES, Environment, Gates, isExposed, Matrix, Service, ServiceRollout } from './model';
+import { z } from 'zod';
+import { DEFAULT_GATES, Environment, isExposed, Matrix, Service, ServiceRollout } from './model';
 import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
+import {
+  EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, WEIGHT,
+} from './schema';
+import { describeValue, InputProblem, isPlainMapping, NOT_DATA, parseWith, printPath, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
 import { counted } from '../format';
-import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
+import { DNS1123_LABEL_MAX_LENGTH } from '../manifest';
+
+export { fieldPath } from './schema-support';
 
 /** One problem in a matrix. */
 export interface MatrixIssue {
@@ -13,6 +22,10 @@ export interface MatrixIssue {
   readonly path: string;
   /** What is wrong and what would be valid. */
   readonly message: string;
+  /** The path as keys and list indices (empty for the file as a whole). */
+  readonly segments: readonly (string | number)[];
+  /** Line and column (from 1) of the field in the file, when the matrix came from a file and the field is in it. */
+  readonly position?: { readonly line: number; readonly column: number };
 }
 
 /** A matrix that failed validation; exit code 1. */
@@ -29,45 +42,30 @@ export class MatrixError extends Error {
     public readonly unlisted = 0,
   ) {
     const total = issues.length + unlisted;
+    const where = (issue: MatrixIssue) => (source === undefined ? ''
+      : issue.position ? `${source}:${issue.position.line}:${issue.position.column}: ` : `${source}: `);
     super(
       `invalid version matrix${source ? ` ${source}` : ''} (${counted(total, 'problem')}` +
         `${unlisted > 0 ? `, the first ${issues.length} listed` : ''}):\n` +
-        issues.map((i) => `  ${source ? `${source}: ` : ''}${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'),
+        issues.map((i) => `  ${where(i)}${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'),
     );
     this.name = 'MatrixError';
   }
+
+  /** The same error with each issue's position in the file, where `locate` finds its field. */
+  withPositions(locate: (segments: readonly (string | number)[]) => { line: number; column: number } | undefined): MatrixError {
+    return new MatrixError(this.issues.map((issue) => {
+      const position = issue.segments.length > 0 ? locate(issue.segments) : undefined;
+      return position ? { ...issue, position } : issue;
+    }), this.source, this.unlisted);
+  }
 }
 
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const IMAGE_REPOSITORY =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
-const HTTP_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]{0,1023}$/;
-const HOSTNAME = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const MAX_NAME_LENGTH = DNS1123_LABEL_MAX_LENGTH;
-/** Longest image repository name a registry accepts (Docker reference grammar). */
-const MAX_IMAGE_LENGTH = 255;
 /** A longer list of problems would bury the first ones (and cost unbounded memory on hostile input). */
 const MAX_LISTED_ISSUES = 100;
-/**
- * Bounds on the size of the matrix, far above real releases: validation and synthesis work grows with
- * environments x services x versions, which must stay bounded for hostile input.
- */
-const MAX_ENTRIES = { environments: 100, services: 1000, versions: 100, ingressHosts: 100 } as const;
 
+type Segments = readonly (string | number)[];
 type Json = Record<string, unknown>;
-
-/** The value of an own field: never one inherited from Object.prototype (`constructor` is a valid name). */
-function own(obj: Json, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
-}
-
-/** A plain mapping, as YAML, JSON and object literals give: not a list, Date, Map, Buffer or function. */
-function isPlainMapping(value: unknown): value is Json {
-  return Object.prototype.toString.call(value) === '[object Object]';
-}
 
 /** Collects issues while walking the input; every check reports and goes on, so that all problems are listed. */
 class Checker {
@@ -75,8 +73,8 @@ class Checker {
   /** Problems found after MAX_LISTED_ISSUES. */
   public unlisted = 0;
 
-  report(path: string, message: string): void {
-    if (this.issues.length < MAX_LISTED_ISSUES) this.issues.push({ path, message });
+  report(segments: Segments, message: string): void {
+    if (this.issues.length < MAX_LISTED_ISSUES) this.issues.push({ path: printPath(segments), message, segments });
     else this.unlisted++;
   }
 
@@ -84,85 +82,93 @@ class Checker {
     return new MatrixError(this.issues, source, this.unlisted);
   }
 
-  object(value: unknown, path: string, what = 'a mapping'): Json | undefined {
-    if (isPlainMapping(value)) return value;
-    this.report(path, `expected ${what}, got ${describe(value)}`);
-    return undefined;
-  }
-
-  /** Reports fields that are not in `allowed`, and missing `required` ones. */
-  fields(obj: Json, path: string, allowed: readonly string[], required: readonly string[] = []): void {
-    for (const key of Object.keys(obj)) {
-      if (!allowed.includes(key)) this.report(fieldPath(path, key), `unknown field (valid fields: ${allowed.join(', ')})`);
-    }
-    for (const key of required) {
-      if (own(obj, key) === undefined) this.report(fieldPath(path, key), 'required field is missing');
-    }
-  }
-
-  string(obj: Json, key: string, path: string, pattern: RegExp, valid: string, fallback?: string): string | undefined {
-    const value = own(obj, key);
-    if (value === undefined) return fallback;
-    if (typeof value === 'string' && pattern.test(value)) return value;
-    this.report(fieldPath(path, key), `${describe(value)} is not ${valid}`);
-    return undefined;
-  }
-
-  integer(obj: Json, key: string, path: string, min: number, max: number, fallback?: number): number | undefined {
-    const value = own(obj, key);
-    if (value === undefined) return fallback;
-    // `+ 0` turns -0 into 0, which would otherwise be written as "-0" to YAML.
-    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value + 0;
-    this.report(fieldPath(path, key), `${describe(value)} is not an integer from ${min} to ${max}`);
-    return undefined;
-  }
-
-  boolean(obj: Json, key: string, path: string, fallback: boolean): boolean {
-    const value = own(obj, key);
-    if (value === undefined) return fallback;
-    if (typeof value === 'boolean') return value;
-    this.report(fieldPath(path, key), `${describe(value)} is not true or false`);
-    return fallback;
+  /** `value` parsed with `schema`, or undefined after reporting its problems (those about values that are no data were reported already). */
+  parse<T extends z.ZodType>(schema: T, value: unknown, at: Segments): z.output<T> | undefined {
+    const result = parseWith(schema, value, at);
+    result.problems?.forEach((problem: InputProblem) => this.report(problem.segments, problem.message));
+    return result.data;
   }
 
   /**
-   * A mapping of at most MAX_ENTRIES[key] entries whose keys are names matching `pattern`; returns its
-   * valid entries in declaration order.
+   * A mapping of at most MAX_ENTRIES[key] entries whose keys are valid names: its entries in declaration
+   * order, those with an invalid name reported and left out.
    */
-  named(obj: Json, key: keyof typeof MAX_ENTRIES, path: string, pattern: RegExp, valid: string, maxLength = MAX_NAME_LENGTH): [string, unknown][] {
-    const value = own(obj, key);
-    const map = value === undefined ? undefined : this.object(value, fieldPath(path, key), `a mapping of ${valid}s`);
-    if (!map) return [];
-    const entries = Object.entries(map);
+  named(value: unknown, at: Segments, key: keyof typeof MAX_ENTRIES, names: z.ZodString): [string, unknown][] {
+    if (value === undefined || value === NOT_DATA) return [];
+    if (!isPlainMapping(value)) {
+      this.report(at, `expected a mapping of ${key} by name, got ${describeValue(value)}`);
+      return [];
+    }
+    const entries = Object.entries(value);
     if (entries.length > MAX_ENTRIES[key]) {
-      this.report(fieldPath(path, key), `declares ${entries.length} entries (at most ${MAX_ENTRIES[key]})`);
+      this.report(at, `declares ${entries.length} entries (at most ${MAX_ENTRIES[key]})`);
       return [];
     }
     return entries.filter(([name]) => {
-      if (pattern.test(name) && name.length <= maxLength) return true;
-      this.report(fieldPath(fieldPath(path, key), name), `${describe(name)} is not a valid name (${valid}, at most ${maxLength} characters)`);
+      if (names.safeParse(name).success) return true;
+      this.report([...at, name], `${describeValue(name)} is not a valid name (${names.meta()?.description})`);
       return false;
     });
   }
 }
 
-/** `a.b`, or `a["odd key"]` when the key is not a plain name. */
-export function fieldPath(path: string, key: string): string {
-  const segment = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key).slice(0, 80);
-  return path === '' ? segment : `${path}.${segment}`;
+/** Bounds of the copy of a TypeScript matrix: far above any matrix within MAX_ENTRIES, low enough to bound time and stack. */
+const MAX_COPIED_VALUES = 2_000_000;
+const MAX_COPIED_DEPTH = 64;
+
+/**
+ * A copy of the input made of JSON data only, each value read once (a getter cannot answer differently
+ * later): an object that is no mapping or list (Date, Map, Buffer), a cycle or a value nested deeper than any
+ * matrix is reported and replaced by NOT_DATA; -0 becomes 0 (YAML would write "-0"); holes of a sparse list
+ * become undefined. Throws when the input holds more values than MAX_COPIED_VALUES.
+ */
+function plainCopy(input: unknown, check: Checker): unknown {
+  let copied = 0;
+  const ancestors = new Set<object>();
+  // The path of a value as a chain to its parent: segments are only built for a problem.
+  type Place = { readonly parent: Place; readonly key: string | number } | undefined;
+  const segmentsOf = (place: Place): (string | number)[] => (place === undefined ? [] : [...segmentsOf(place.parent), place.key]);
+  const copy = (value: unknown, place: Place, depth: number): unknown => {
+    if (++copied > MAX_COPIED_VALUES) {
+      throw new MatrixError([{ path: '(matrix)', message: `holds more than ${MAX_COPIED_VALUES} values (a matrix within its limits holds far fewer)`, segments: [] }]);
+    }
+    if (typeof value === 'number') return value + 0;
+    if (typeof value !== 'object' || value === null) return value;
+    let problem: string | undefined;
+    if (!Array.isArray(value) && !isPlainMapping(value)) problem = `${describeValue(value)} is not JSON data (a mapping, list, string, number, true or false)`;
+    else if (depth > MAX_COPIED_DEPTH) problem = `is nested more than ${MAX_COPIED_DEPTH} levels deep`;
+    if (problem !== undefined) {
+      check.report(segmentsOf(place), problem);
+      return NOT_DATA;
+    }
+    if (ancestors.has(value)) {
+      // An empty one in its place: what it lacks is reported too, as where the cycle is.
+      check.report(segmentsOf(place), `${describeValue(value)} contains itself (a cycle, e.g. a YAML alias inside its anchor)`);
+      return Array.isArray(value) ? [] : {};
+    }
+    ancestors.add(value);
+    let result: unknown;
+    if (Array.isArray(value)) {
+      result = Array.from(value as unknown[], (item, index) => copy(item, { parent: place, key: index }, depth + 1));
+    } else {
+      const mapping: Json = {};
+      for (const key of Object.keys(value)) {
+        const item = copy((value as Json)[key], { parent: place, key }, depth + 1);
+        // `__proto__` stays an own field (to be reported as unknown): assigning it would set the prototype.
+        if (key === '__proto__') Object.defineProperty(mapping, key, { value: item, enumerable: true, writable: true, configurable: true });
+        else mapping[key] = item;
+      }
+      result = mapping;
+    }
+    ancestors.delete(value);
+    return result;
+  };
+  return copy(input, undefined, 0);
 }
 
-/** A short, single-line rendering of an offending value (JSON escapes newlines and quotes). */
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (isPlainMapping(value)) return 'a mapping';
-  if (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol') {
-    return `a ${Object.prototype.toString.call(value).slice('[object '.length, -1)}`;
-  }
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+/** The value of an own field: never one inherited from Object.prototype (`constructor` is a valid name). */
+function own(obj: Json, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 /**
@@ -171,261 +177,185 @@ function describe(value: unknown): string {
  */
 export function validateMatrix(input: unknown, source?: string): Matrix {
   const check = new Checker();
-  const root = check.object(input, '(matrix)', 'a mapping with environments, services and releases');
-  if (!root) throw check.fail(source);
-  check.fields(root, '', ['environments', 'services', 'releases'], ['environments', 'services', 'releases']);
+  if (!isPlainMapping(input)) {
+    const message = `expected a mapping with environments, services and releases, got ${describeValue(input)}`;
+    throw new MatrixError([{ path: '(matrix)', message, segments: [] }], source);
+  }
+  let root: Json;
+  try {
+    root = plainCopy(input, check) as Json;
+  } catch (error) {
+    throw error instanceof MatrixError ? new MatrixError(error.issues, source) : error;
+  }
+  const rootFields = Object.keys(MatrixSchema.shape);
+  for (const key of Object.keys(root)) if (!rootFields.includes(key)) check.report([key], unknownFieldMessage(key, rootFields));
+  for (const key of rootFields) if (own(root, key) === undefined) check.report([key], REQUIRED_MESSAGE);
 
-  const serviceEntries = check.named(root, 'services', '', DNS1035_LABEL, 'a DNS-1035 label: lowercase letters, digits and -, starting with a letter');
+  const serviceEntries = check.named(root.services, ['services'], 'services', NAMES.service);
   const declaredServices = new Set(serviceEntries.map(([name]) => name));
   const services = serviceEntries
     .map(([name, spec]) => validateService(check, name, spec))
     .filter((s): s is Service => s !== undefined);
   const byName = new Map(services.map((s) => [s.name, s]));
 
+  const releases = root.releases === undefined || root.releases === NOT_DATA ? {} : isPlainMapping(root.releases) ? root.releases : undefined;
+  if (!releases) check.report(['releases'], `expected a mapping of environments by name, got ${describeValue(root.releases)}`);
   const namespaces = new Map<string, string>();
   const environments: Environment[] = [];
-  const releases = root.releases === undefined ? {} : check.object(root.releases, 'releases') ?? {};
   const sharedDeploymentNames = deploymentNamesOfSeveralVersions(services);
-  const environmentEntries = check.named(root, 'environments', '', DNS1123_LABEL, 'a DNS-1123 label: lowercase letters, digits and -');
+  const environmentEntries = check.named(root.environments, ['environments'], 'environments', NAMES.environment);
   for (const [name, spec] of environmentEntries) {
-    const path = fieldPath('environments', name);
+    const at = ['environments', name];
     if (RESERVED_FOLDER_NAMES.includes(name)) {
-      check.report(path, `"${name}" is reserved for another folder of dist/ (choose another environment name)`);
+      check.report(at, `"${name}" is reserved for another folder of dist/ (choose another environment name)`);
     }
-    const env = check.object(spec, path);
+    const namespace = isPlainMapping(spec) ? spec.namespace : undefined;
+    if (typeof namespace === 'string' && namespaces.has(namespace)) {
+      check.report([...at, 'namespace'], `"${namespace}" is already the namespace of environments.${namespaces.get(namespace)} (each environment needs its own)`);
+    }
+    if (typeof namespace === 'string' && !namespaces.has(namespace)) namespaces.set(namespace, name);
+    const env = spec === NOT_DATA ? undefined : check.parse(EnvironmentSchema, spec, at);
+    const rollouts = validateReleases(check, name, own(releases ?? {}, name), declaredServices, byName);
     if (!env) continue;
-    check.fields(env, path, ['namespace', 'replicas', 'ingressHosts'], ['namespace']);
-    const namespace = check.string(env, 'namespace', path, DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)');
-    if (namespace !== undefined && namespace.length > MAX_NAME_LENGTH) {
-      check.report(fieldPath(path, 'namespace'), `"${namespace}" is longer than ${MAX_NAME_LENGTH} characters`);
-    }
-    if (namespace !== undefined && namespaces.has(namespace)) {
-      check.report(fieldPath(path, 'namespace'), `"${namespace}" is already the namespace of environments.${namespaces.get(namespace)} (each environment needs its own)`);
-    }
-    if (namespace !== undefined) namespaces.set(namespace, name);
-    const replicas = check.integer(env, 'replicas', path, 1, 1000, 2);
-    const ingressHosts = validateHosts(check, env.ingressHosts, fieldPath(path, 'ingressHosts'));
-    const rollouts = validateReleases(check, name, own(releases, name), declaredServices, byName);
-    if (namespace === undefined || replicas === undefined) continue;
-    environments.push({ name, namespace, replicas, ingressHosts, rollouts });
+    environments.push({ name, namespace: env.namespace, replicas: env.replicas, ingressHosts: env.ingressHosts ?? [], rollouts });
   }
   const declaredEnvironments = new Set(environmentEntries.map(([name]) => name));
   const environmentList = [...declaredEnvironments].join(', ') || 'none declared';
-  for (const name of Object.keys(releases)) {
-    if (!declaredEnvironments.has(name)) check.report(fieldPath('releases', name), `"${name}" is not a declared environment (${environmentList})`);
+  for (const name of Object.keys(releases ?? {})) {
+    if (!declaredEnvironments.has(name)) check.report(['releases', name], `"${name}" is not a declared environment (${environmentList})`);
   }
   environments.forEach((env) => checkEnvironmentNames(check, env, sharedDeploymentNames));
   if (check.issues.length > 0) throw check.fail(source);
   return { services, environments };
 }
 
+/** The service's fields but its versions, which are checked with the Deployment names they make. */
+const SERVICE_WITHOUT_VERSIONS = ServiceSchema.extend({ versions: z.unknown() });
+
 function validateService(check: Checker, name: string, spec: unknown): Service | undefined {
-  const path = fieldPath('services', name);
-  const svc = check.object(spec, path);
-  if (!svc) return undefined;
-  check.fields(svc, path, ['image', 'versions', 'port', 'protocol', 'readinessPath', 'livenessPath', 'preStopSeconds',
-    'terminationGracePeriodSeconds', 'resources', 'ingressPath', 'allowMutableTags'],
-  ['image', 'versions', 'port', 'readinessPath', 'livenessPath']);
-  const image = check.string(svc, 'image', path, IMAGE_REPOSITORY, 'an image repository without tag or digest (e.g. registry.example.com/team/app)');
-  if (image !== undefined && image.length > MAX_IMAGE_LENGTH) {
-    check.report(fieldPath(path, 'image'), `"${image.slice(0, 40)}..." is longer than ${MAX_IMAGE_LENGTH} characters (the limit of image references)`);
+  const at = ['services', name];
+  if (spec === NOT_DATA) return undefined;
+  // The versions are checked below, with the names they generate; the schema's own check of them would repeat it.
+  const parsed = check.parse(SERVICE_WITHOUT_VERSIONS, spec, at);
+  // (A service that is no mapping is reported as such by the schema, and only so.)
+  const versions = isPlainMapping(spec) ? validateVersions(check, name, spec, [...at, 'versions']) : undefined;
+  if (isPlainMapping(spec) && typeof spec.preStopSeconds === 'number') {
+    const preStop = spec.preStopSeconds;
+    const grace = spec.terminationGracePeriodSeconds;
+    if (typeof grace === 'number' && grace <= preStop) {
+      check.report([...at, 'terminationGracePeriodSeconds'],
+        `${grace} must be longer than preStopSeconds (${preStop}), or the pod is killed before it can shut down gracefully`);
+    }
   }
-  const allowMutableTags = check.boolean(svc, 'allowMutableTags', path, false);
+  if (!parsed || !versions) return undefined;
+  const { image, port, protocol, readinessPath, livenessPath, preStopSeconds, terminationGracePeriodSeconds, resources, ingressPath } = parsed;
+  return {
+    name, image, versions, port, protocol, readinessPath, livenessPath, preStopSeconds,
+    terminationGracePeriodSeconds: terminationGracePeriodSeconds ?? preStopSeconds + GRACE_PERIOD_MARGIN_SECONDS,
+    resources, ...(ingressPath === undefined ? {} : { ingressPath }),
+  };
+}
+
+/** The versions of a service: names that make valid Deployment names, each its own pinned image. */
+function validateVersions(check: Checker, service: string, spec: Json, at: Segments): Map<string, string> | undefined {
+  const value = own(spec, 'versions');
+  if (value === undefined) {
+    check.report(at, REQUIRED_MESSAGE);
+    return undefined;
+  }
+  const entries = check.named(value, at, 'versions', NAMES.version);
+  if (isPlainMapping(value) && Object.keys(value).length === 0) check.report(at, 'declares no version (at least one is needed)');
+  const reference = ServiceSchema.shape.versions.valueType;
   const versions = new Map<string, string>();
   const seenTags = new Map<string, string>();
-  const versionEntries = check.named(svc, 'versions', path, DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)');
-  if (isPlainMapping(svc.versions) && Object.keys(svc.versions).length === 0) {
-    check.report(fieldPath(path, 'versions'), 'declares no version (at least one is needed)');
-  }
-  for (const [version, ref] of versionEntries) {
-    const versionPath = fieldPath(fieldPath(path, 'versions'), version);
-    if (deploymentName(name, version).length > MAX_NAME_LENGTH) {
-      check.report(versionPath, `Deployment name "${deploymentName(name, version)}" would be longer than ${MAX_NAME_LENGTH} characters`);
+  for (const [version, ref] of entries) {
+    const versionAt = [...at, version];
+    if (deploymentName(service, version).length > DNS1123_LABEL_MAX_LENGTH) {
+      check.report(versionAt, `Deployment name "${deploymentName(service, version)}" would be longer than ${DNS1123_LABEL_MAX_LENGTH} characters`);
       continue;
     }
     if (version in Object.prototype) {
       // Versions name constructs, and the construct library takes a child named like a field of Object.prototype for a duplicate.
-      check.report(versionPath, `"${version}" cannot name a version (the cdk8s construct library reserves it; choose another name)`);
+      check.report(versionAt, `"${version}" cannot name a version (the cdk8s construct library reserves it; choose another name)`);
       continue;
     }
-    if (typeof ref !== 'string' || !(IMAGE_TAG.test(ref) || IMAGE_DIGEST.test(ref))) {
-      check.report(versionPath, `${describe(ref)} is not an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]*, at most 128 characters) or digest (sha256:<64 hex digits>)`);
+    const tag = ref === NOT_DATA ? undefined : check.parse(reference, ref, versionAt);
+    if (tag === undefined) continue;
+    if (tag === 'latest' && spec.allowMutableTags !== true) {
+      check.report(versionAt, '"latest" is a mutable tag: pin a version tag or a sha256 digest (or set allowMutableTags: true)');
       continue;
     }
-    if (ref === 'latest' && !allowMutableTags) {
-      check.report(versionPath, '"latest" is a mutable tag: pin a version tag or a sha256 digest (or set allowMutableTags: true)');
+    if (seenTags.has(tag)) {
+      check.report(versionAt, `image "${tag}" is already version ${seenTags.get(tag)} (each version needs its own image)`);
       continue;
     }
-    if (seenTags.has(ref)) {
-      check.report(versionPath, `image "${ref}" is already version ${seenTags.get(ref)} (each version needs its own image)`);
-      continue;
-    }
-    seenTags.set(ref, version);
-    versions.set(version, ref);
+    seenTags.set(tag, version);
+    versions.set(version, tag);
   }
-  const port = check.integer(svc, 'port', path, 1, 65535);
-  const protocol = svc.protocol === undefined ? 'http' : svc.protocol;
-  if (protocol !== 'http' && protocol !== 'http2' && protocol !== 'grpc') {
-    check.report(fieldPath(path, 'protocol'), `${describe(protocol)} is not a supported protocol (http, http2, grpc)`);
-  }
-  const pathValid = 'an HTTP path starting with / (at most 1024 URL characters)';
-  const readinessPath = check.string(svc, 'readinessPath', path, HTTP_PATH, pathValid);
-  const livenessPath = check.string(svc, 'livenessPath', path, HTTP_PATH, pathValid);
-  const ingressPath = check.string(svc, 'ingressPath', path, HTTP_PATH, pathValid);
-  const preStopSeconds = check.integer(svc, 'preStopSeconds', path, 0, 3600, 20);
-  const terminationGracePeriodSeconds = check.integer(svc, 'terminationGracePeriodSeconds', path, 1, 7200,
-    preStopSeconds === undefined ? undefined : preStopSeconds + 30);
-  if (preStopSeconds !== undefined && terminationGracePeriodSeconds !== undefined && terminationGracePeriodSeconds <= preStopSeconds) {
-    check.report(fieldPath(path, 'terminationGracePeriodSeconds'),
-      `${terminationGracePeriodSeconds} must be longer than preStopSeconds (${preStopSeconds}), or the pod is killed before it can shut down gracefully`);
-  }
-  const resources = validateResources(check, svc.resources, fieldPath(path, 'resources'));
-  if (image === undefined || port === undefined || readinessPath === undefined || livenessPath === undefined ||
-      preStopSeconds === undefined || terminationGracePeriodSeconds === undefined || !resources) {
-    return undefined;
-  }
-  return {
-    name, image, versions, port, protocol: protocol as Service['protocol'], readinessPath, livenessPath, preStopSeconds,
-    terminationGracePeriodSeconds, resources, ...(ingressPath === undefined ? {} : { ingressPath }),
-  };
-}
-
-function validateResources(check: Checker, value: unknown, path: string): Service['resources'] | undefined {
-  const defaults = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } };
-  if (value === undefined) return defaults;
-  const spec = check.object(value, path);
-  if (!spec) return undefined;
-  check.fields(spec, path, ['requests', 'limits']);
-  const result: Record<'requests' | 'limits', Record<string, string>> = { requests: {}, limits: {} };
-  for (const group of ['requests', 'limits'] as const) {
-    if (spec[group] === undefined) {
-      result[group] = defaults[group];
-      continue;
-    }
-    const amounts = check.object(spec[group], fieldPath(path, group));
-    if (!amounts) return undefined;
-    check.fields(amounts, fieldPath(path, group), ['cpu', 'memory']);
-    for (const resource of ['cpu', 'memory'] as const) {
-      const quantity = check.string(amounts, resource, fieldPath(path, group), QUANTITY, 'a Kubernetes quantity (e.g. 250m, 0.5, 128Mi, 1Gi)');
-      if (quantity !== undefined) result[group][resource] = quantity;
-    }
-  }
-  return result;
-}
-
-function validateHosts(check: Checker, value: unknown, path: string): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.length === 0) {
-    check.report(path, `expected a non-empty list of hosts, got ${describe(value)}`);
-    return [];
-  }
-  if (value.length > MAX_ENTRIES.ingressHosts) {
-    check.report(path, `lists ${value.length} hosts (at most ${MAX_ENTRIES.ingressHosts})`);
-    return [];
-  }
-  const hosts = new Set<string>();
-  Array.from(value as unknown[]).forEach((host, index) => {
-    const hostPath = `${path}[${index}]`;
-    if (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host)) {
-      check.report(hostPath, `${describe(host)} is not a host name ("*", "*.example.com" or "shop.example.com")`);
-    } else if (hosts.has(host)) {
-      check.report(hostPath, `"${host}" is listed twice`);
-    } else {
-      hosts.add(host);
-    }
-  });
-  return [...hosts];
+  return versions.size === entries.length && entries.length > 0 ? versions : undefined;
 }
 
 /** Releases of one environment; those of declared services that failed validation are skipped (already reported). */
 function validateReleases(check: Checker, environment: string, value: unknown, declared: ReadonlySet<string>,
   services: ReadonlyMap<string, Service>): ServiceRollout[] {
-  const path = fieldPath('releases', environment);
-  if (value === undefined) return [];
-  const entries = check.object(value, path, 'a mapping of service name to release');
-  if (!entries) return [];
-  const undeclared = Object.keys(entries).filter((name) => !declared.has(name));
+  const at = ['releases', environment];
+  if (value === undefined || value === NOT_DATA) return [];
+  if (!isPlainMapping(value)) {
+    check.report(at, `expected a mapping of service name to release, got ${describeValue(value)}`);
+    return [];
+  }
   const declaredList = [...declared].join(', ') || 'none declared';
-  for (const name of undeclared) check.report(fieldPath(path, name), `"${name}" is not a declared service (${declaredList})`);
+  for (const name of Object.keys(value)) {
+    if (!declared.has(name)) check.report([...at, name], `"${name}" is not a declared service (${declaredList})`);
+  }
   // Service declaration order, so that output does not depend on the order of the releases mapping.
   return [...services.values()]
-    .filter((service) => own(entries, service.name) !== undefined)
-    .map((service) => validateRollout(check, fieldPath(path, service.name), service, own(entries, service.name)))
+    .filter((service) => own(value, service.name) !== undefined)
+    .map((service) => validateRollout(check, [...at, service.name], service, own(value, service.name)))
     .filter((r): r is ServiceRollout => r !== undefined);
 }
 
-function validateRollout(check: Checker, path: string, service: Service, value: unknown): ServiceRollout | undefined {
-  const spec = check.object(value, path, 'a mapping with either version, or from and to');
-  if (!spec) return undefined;
-  const versionNames = [...service.versions.keys()];
-  const version = (key: string): string | undefined => {
-    const name = spec[key];
-    if (typeof name === 'string' && service.versions.has(name)) return name;
-    check.report(fieldPath(path, key), `${describe(name)} is not a declared version of ${service.name} (${versionNames.join(', ')})`);
+function validateRollout(check: Checker, at: Segments, service: Service, value: unknown): ServiceRollout | undefined {
+  if (value === NOT_DATA) return undefined;
+  if (!isPlainMapping(value)) {
+    check.report(at, `expected a mapping with either version, or from and to, got ${describeValue(value)}`);
     return undefined;
+  }
+  const versionNames = [...service.versions.keys()];
+  const declared = (key: string): boolean => {
+    const name = value[key];
+    if (typeof name !== 'string' || service.versions.has(name)) return true; // not a string: the schema says so
+    check.report([...at, key], `${describeValue(name)} is not a declared version of ${service.name} (${versionNames.join(', ')})`);
+    return false;
   };
-  if (spec.version !== undefined || (spec.from === undefined && spec.to === undefined)) {
-    check.fields(spec, path, ['version'], ['version']);
-    const steady = version('version');
-    return steady === undefined ? undefined : { service, from: steady, to: steady, canarySteps: [], gates: DEFAULT_GATES };
+  if (value.version !== undefined || (value.from === undefined && value.to === undefined)) {
+    const steady = check.parse(SteadySchema, value, at);
+    return declared('version') && steady ? { service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES } : undefined;
   }
-  check.fields(spec, path, ['from', 'to', 'strategy', 'gates'], ['from', 'to']);
-  const from = version('from');
-  const to = version('to');
-  if (from !== undefined && from === to) {
-    check.report(fieldPath(path, 'to'), `"${to}" is also the from version (a release needs two different versions; use { version: "${to}" } for a service that stays)`);
+  const release = check.parse(ReleaseSchema, value, at);
+  if (isPlainMapping(value.strategy)) checkAscending(check, value.strategy.steps, [...at, 'strategy', 'steps']);
+  const known = [declared('from'), declared('to')].every(Boolean);
+  if (known && typeof value.from === 'string' && value.from === value.to) {
+    check.report([...at, 'to'], `"${value.to}" is also the from version (a release needs two different versions; use { version: "${value.to}" } for a service that stays)`);
+    return undefined;
   }
-  const canarySteps = validateStrategy(check, spec.strategy, fieldPath(path, 'strategy'));
-  const gates = validateGates(check, spec.gates, fieldPath(path, 'gates'));
-  if (from === undefined || to === undefined || from === to || !canarySteps || !gates) return undefined;
-  return { service, from, to, canarySteps, gates };
+  if (!release || !known) return undefined;
+  return { service, from: release.from, to: release.to, canarySteps: release.strategy.type === 'canary' ? release.strategy.steps : [], gates: release.gates };
 }
 
-function validateStrategy(check: Checker, value: unknown, path: string): number[] | undefined {
-  if (value === undefined) return [];
-  const spec = check.object(value, path, '{ type: blueGreen } or { type: canary, steps: [...] }');
-  if (!spec) return undefined;
-  if (spec.type === 'blueGreen') {
-    check.fields(spec, path, ['type']);
-    return [];
-  }
-  if (spec.type !== 'canary') {
-    check.report(fieldPath(path, 'type'), `${describe(spec.type)} is not a strategy (blueGreen, canary)`);
-    return undefined;
-  }
-  check.fields(spec, path, ['type', 'steps'], ['steps']);
-  const steps = spec.steps;
-  if (!Array.isArray(steps) || steps.length === 0 || steps.length > 20) {
-    if (steps !== undefined) check.report(fieldPath(path, 'steps'), `expected a list of 1 to 20 weights (e.g. [10, 50]), got ${describe(steps)}`);
-    return undefined;
-  }
-  let valid = true;
-  // Array.from turns holes of a sparse array into undefined, which is reported (forEach would skip them).
-  Array.from(steps as unknown[]).forEach((step, index) => {
-    if (typeof step !== 'number' || !Number.isInteger(step) || step < 1 || step > 99) {
-      check.report(`${fieldPath(path, 'steps')}[${index}]`, `${describe(step)} is not a weight from 1 to 99 (percent of traffic to the new version)`);
-      valid = false;
-    } else if (index > 0 && typeof steps[index - 1] === 'number' && step <= steps[index - 1]) {
-      check.report(`${fieldPath(path, 'steps')}[${index}]`, `${step} does not exceed the previous step ${steps[index - 1]} (steps must be strictly ascending)`);
-      valid = false;
+/**
+ * Canary steps must ascend: reported for each weight not above the number before it, also when other steps
+ * are not weights at all (which the schema reports).
+ */
+function checkAscending(check: Checker, steps: unknown, at: Segments): void {
+  if (!Array.isArray(steps)) return;
+  steps.forEach((step: unknown, index) => {
+    const previous: unknown = steps[index - 1];
+    // A step that is no weight is reported as such (by the schema), and only so.
+    if (index > 0 && WEIGHT.safeParse(step).success && typeof previous === 'number' && (step as number) <= previous) {
+      check.report([...at, index], `${step as number} does not exceed the previous step ${previous} (steps must be strictly ascending)`);
     }
   });
-  return valid ? [...(steps as number[])] : undefined;
-}
-
-function validateGates(check: Checker, value: unknown, path: string): Gates | undefined {
-  if (value === undefined) return DEFAULT_GATES;
-  const spec = check.object(value, path);
-  if (!spec) return undefined;
-  check.fields(spec, path, Object.keys(DEFAULT_GATES));
-  const propagationSeconds = check.integer(spec, 'propagationSeconds', path, 0, 3600, DEFAULT_GATES.propagationSeconds);
-  const drainSeconds = check.integer(spec, 'drainSeconds', path, 0, 3600, DEFAULT_GATES.drainSeconds);
-  const rolloutTimeoutSeconds = check.integer(spec, 'rolloutTimeoutSeconds', path, 1, 86400, DEFAULT_GATES.rolloutTimeoutSeconds);
-  const observeSeconds = check.integer(spec, 'observeSeconds', path, 0, 86400, DEFAULT_GATES.observeSeconds);
-  if (propagationSeconds === undefined || drainSeconds === undefined || rolloutTimeoutSeconds === undefined || observeSeconds === undefined) {
-    return undefined;
-  }
-  return { propagationSeconds, drainSeconds, rolloutTimeoutSeconds, observeSeconds };
 }
 
 /**
@@ -447,22 +377,22 @@ function deploymentNamesOfSeveralVersions(services: readonly Service[]): Map<Ser
 /** Names that must not collide within an environment (per kind), and ingress paths that must not overlap. */
 function checkEnvironmentNames(check: Checker, env: Environment, sharedDeploymentNames: ReadonlyMap<Service, readonly string[]>): void {
   const owners = new Map<string, string>();
-  const claim = (kind: string, name: string, owner: string, path: string) => {
+  const claim = (kind: string, name: string, owner: string, at: Segments) => {
     const previous = owners.get(`${kind}/${name}`);
-    if (previous !== undefined) check.report(path, `${kind} "${name}" of ${owner} is also the ${kind} of ${previous} (rename a service or version)`);
+    if (previous !== undefined) check.report(at, `${kind} "${name}" of ${owner} is also the ${kind} of ${previous} (rename a service or version)`);
     else owners.set(`${kind}/${name}`, owner);
   };
   const exposed = env.rollouts.filter((r) => isExposed(env, r.service));
   for (const { service } of env.rollouts) {
-    const path = fieldPath(fieldPath('releases', env.name), service.name);
-    claim('VirtualService', service.name, service.name, path);
-    for (const version of sharedDeploymentNames.get(service) ?? []) claim('Deployment', deploymentName(service.name, version), `${service.name} ${version}`, path);
-    if (isExposed(env, service)) claim('VirtualService', gatewayVirtualServiceName(service.name), `${service.name} (gateway)`, path);
+    const at = ['releases', env.name, service.name];
+    claim('VirtualService', service.name, service.name, at);
+    for (const version of sharedDeploymentNames.get(service) ?? []) claim('Deployment', deploymentName(service.name, version), `${service.name} ${version}`, at);
+    if (isExposed(env, service)) claim('VirtualService', gatewayVirtualServiceName(service.name), `${service.name} (gateway)`, at);
   }
   exposed.forEach((a, i) => exposed.slice(i + 1).forEach((b) => {
     const [pa, pb] = [a.service.ingressPath!, b.service.ingressPath!];
     if (pa.startsWith(pb) || pb.startsWith(pa)) {
-      check.report(fieldPath(fieldPath('services', b.service.name), 'ingressPath'),
+      check.report(['services', b.service.name, 'ingressPath'],
         `"${pb}" overlaps ingressPath "${pa}" of ${a.service.name}, exposed through the same Gateway in environment ${env.name} (use disjoint prefixes)`);
     }
   }));

@@ -4,7 +4,7 @@
  */
 import { byIdentity, identityKey, KubeObject, ObjectRef, refOf, sameContent } from '../manifest';
 import { DEFAULT_GATES, Environment, Gates, isRelease } from '../matrix/model';
-import type { PhaseGates } from './plan-file';
+import type { PhaseGates } from './plan-format';
 
 const ISTIO_NETWORKING = 'networking.istio.io/';
 

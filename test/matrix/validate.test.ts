@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMatrixFile, MatrixError, parseMatrixText, validateMatrix } from '../../src/matrix';
@@ -98,6 +98,12 @@ describe('matrix validation', () => {
       'services.barista.resources.requests.cpu: "lots" is not a Kubernetes quantity (e.g. 250m, 0.5, 128Mi, 1Gi)'],
     ['unknown field', (m) => { m.services.barista.replicas = 3; },
       'services.barista.replicas: unknown field (valid fields: image, versions, port, protocol, readinessPath, livenessPath, preStopSeconds, terminationGracePeriodSeconds, resources, ingressPath, allowMutableTags)'],
+    ['unknown field close to a valid one', (m) => { m.services.barista.ingresPath = '/b'; },
+      'services.barista.ingresPath: unknown field (did you mean ingressPath?) (valid fields: image, versions, port, protocol, readinessPath, livenessPath, preStopSeconds, terminationGracePeriodSeconds, resources, ingressPath, allowMutableTags)'],
+    ['unknown gate field, another case', (m) => { m.releases.production['coffee-shop'].gates = { DrainSeconds: 5 }; },
+      'releases.production.coffee-shop.gates.DrainSeconds: unknown field (did you mean drainSeconds?) (valid fields: propagationSeconds, drainSeconds, rolloutTimeoutSeconds, observeSeconds)'],
+    ['a value that is no JSON data', (m) => { m.releases.production['coffee-shop'].gates = new Date(0); },
+      'releases.production.coffee-shop.gates: a Date is not JSON data (a mapping, list, string, number, true or false)'],
     ['missing field', (m) => { delete m.services.barista.port; },
       'services.barista.port: required field is missing'],
     ['weights not ascending', (m) => { m.releases.production['coffee-shop'].strategy = { type: 'canary', steps: [50, 10] }; },
@@ -138,6 +144,11 @@ describe('matrix validation', () => {
       'invalid version matrix matrix.yaml (1 problem):\n  matrix.yaml: services.barista.port: 0 is not an integer from 1 to 65535');
   });
 
+  test('a service that is no mapping is one problem', () => {
+    expect(messagesFor((m) => { m.services.barista = null; m.releases.production.barista = undefined; }))
+      .toEqual(['services.barista: expected a mapping, got null']);
+  });
+
   test('rejects a matrix that is not a mapping', () => {
     expect(() => validateMatrix([1])).toThrow('(matrix): expected a mapping with environments, services and releases, got a list');
   });
@@ -166,9 +177,37 @@ describe('matrix files', () => {
     expect(loadMatrixFile(join(__dirname, '../../examples/coffee-shop.yaml'))).toEqual(validateMatrix(exampleMatrix));
   });
 
-  test('names the file and the field', () => {
+  test('names the file, the line and column, and the field', () => {
     const file = write('bad.yaml', 'environments: {}\nservices: {}\nreleases: { prod: {} }\n');
-    expect(errorOf(file)).toContain(`${file}: releases.prod: "prod" is not a declared environment (none declared)`);
+    expect(errorOf(file)).toContain(`${file}:3:13: releases.prod: "prod" is not a declared environment (none declared)`);
+  });
+
+  test('every problem of a YAML file gives the line and column of its field', () => {
+    const yaml = readFileSync(join(__dirname, '../../examples/coffee-shop.yaml'), 'utf8');
+    const lines = yaml.split('\n');
+    const at = (pattern: RegExp, from = 0) => {
+      const line = lines.findIndex((text, index) => index >= from && pattern.test(text));
+      return { line: line + 1, column: lines[line].search(/\S/) + 1 };
+    };
+    const broken = yaml.replace(/^(\s+)port: 8080$/m, '$1port: 0').replace(/^(\s+)readinessPath: /m, '$1readinesPath: ');
+    const file = write('positions.yaml', broken);
+    const port = at(/^\s+port: 8080$/);
+    const readiness = at(/^\s+readinessPath: /);
+    const service = at(/^  [a-z-]+:$/, lines.findIndex((text) => text === 'services:'));
+    const message = errorOf(file);
+    expect(message).toContain(`${file}:${port.line}:${port.column}: services.coffee-shop.port: 0 is not an integer from 1 to 65535`);
+    expect(message).toContain(`${file}:${readiness.line}:${readiness.column}: services.coffee-shop.readinesPath: unknown field (did you mean readinessPath?)`);
+    // A missing field is not in the file: the position is that of the mapping that lacks it.
+    expect(message).toContain(`${file}:${service.line}:${service.column}: services.coffee-shop.readinessPath: required field is missing`);
+  });
+
+  test('JSON problems give the line and column too', () => {
+    const spec = JSON.parse(JSON.stringify(exampleMatrix));
+    spec.environments.production.replicas = 0;
+    const file = write('positions.json', JSON.stringify(spec, null, 2));
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const line = lines.findIndex((text) => text.includes('"replicas": 0'));
+    expect(errorOf(file)).toContain(`${file}:${line + 1}:${lines[line].indexOf('"replicas"') + 1}: environments.production.replicas: 0 is not an integer from 1 to 1000`);
   });
 
   test('invalid YAML names the line', () => {

@@ -20,7 +20,9 @@ describe('the npm package', () => {
     const files: string[] = pack.files.map((f: { path: string }) => f.path);
     expect(pack.name).toBe('cdk8s-phased-rollout');
     expect(files).toEqual(expect.arrayContaining(['bin/phased-rollout', 'lib/src/index.js', 'lib/src/index.d.ts',
-      'lib/src/cli/main.js', 'lib/imports/istio-networking.istio.io.js', 'package.json', 'README.md']));
+      'lib/src/cli/main.js', 'lib/imports/istio-networking.istio.io.js', 'package.json', 'README.md',
+      // The JSON Schemas that editors read (examples/coffee-shop.yaml names the matrix one).
+      'schemas/matrix.schema.json', 'schemas/plan.schema.json']));
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || f.startsWith('dist/'))).toEqual([]);
   });
 });

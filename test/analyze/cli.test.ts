@@ -55,25 +55,25 @@ function file(name: string, yaml: string): string {
 }
 
 describe('phased-rollout analyze', () => {
-  test('no findings: exit 0', async () => {
-    expect(await run([file('clean.yaml', CLEAN)])).toBe(0);
+  test('no findings: exit 0', () => {
+    expect(run([file('clean.yaml', CLEAN)])).toBe(0);
     expect(stdout()).toBe('No validation issues found.\n');
   });
 
-  test('an Error finding: exit 1, one istioctl-style line per finding', async () => {
-    expect(await run([file('bad.yaml', MISSING_HOST), '--analyzer', 'virtualservice.DestinationHostAnalyzer'])).toBe(1);
+  test('an Error finding: exit 1, one istioctl-style line per finding', () => {
+    expect(run([file('bad.yaml', MISSING_HOST), '--analyzer', 'virtualservice.DestinationHostAnalyzer'])).toBe(1);
     expect(stdout()).toBe('Error [IST0101] (VirtualService default/reviews) Referenced host not found: "reviews"\n');
   });
 
-  test('Info findings only: exit 0', async () => {
-    expect(await run([file('info.yaml', INFO_ONLY)])).toBe(0);
+  test('Info findings only: exit 0', () => {
+    expect(run([file('info.yaml', INFO_ONLY)])).toBe(0);
     expect(stdout()).toMatch(/^Info \[IST0118\] \(Service default\/shop\) Port name {2}\(port: 8080/);
   });
 
-  test('a folder is read recursively and -o json prints an array of findings', async () => {
+  test('a folder is read recursively and -o json prints an array of findings', () => {
     file('a.yaml', CLEAN);
     file('b.yaml', MISSING_HOST);
-    expect(await run([dir, '-o', 'json'])).toBe(1);
+    expect(run([dir, '-o', 'json'])).toBe(1);
     const findings = JSON.parse(stdout()) as Record<string, string>[];
     expect(findings).toContainEqual({
       code: 'IST0101',
@@ -85,20 +85,20 @@ describe('phased-rollout analyze', () => {
     expect(findings.every((finding) => Object.keys(finding).sort().join() === 'analyzer,code,level,message,resource')).toBe(true);
   });
 
-  test('--analyzer limits the run to the named analyzers', async () => {
+  test('--analyzer limits the run to the named analyzers', () => {
     const path = file('bad.yaml', MISSING_HOST);
-    expect(await run([path, '--analyzer', 'service.PortNameAnalyzer', '-o', 'json'])).toBe(0);
+    expect(run([path, '--analyzer', 'service.PortNameAnalyzer', '-o', 'json'])).toBe(0);
     expect(JSON.parse(stdout())).toEqual([]);
     stdout.reset();
-    expect(await run([path, '--analyzer', 'service.PortNameAnalyzer', '--analyzer', 'virtualservice.DestinationRuleAnalyzer',
+    expect(run([path, '--analyzer', 'service.PortNameAnalyzer', '--analyzer', 'virtualservice.DestinationRuleAnalyzer',
       '--analyzer', 'virtualservice.DestinationHostAnalyzer', '-o', 'json'])).toBe(1);
     expect((JSON.parse(stdout()) as { analyzer: string }[]).map((f) => f.analyzer)).toEqual(['virtualservice.DestinationHostAnalyzer']);
   });
 
-  test('an unknown analyzer is a usage error (exit 2) naming the valid ones', async () => {
-    const attempt = run([file('clean.yaml', CLEAN), '--analyzer', 'virtualservice.Nope']);
-    await expect(attempt).rejects.toThrow(UsageError);
-    await expect(attempt).rejects.toThrow(/unknown analyzer "virtualservice.Nope".*\n.*virtualservice.DestinationRuleAnalyzer/);
+  test('an unknown analyzer is a usage error (exit 2) naming the valid ones', () => {
+    const attempt = () => run([file('clean.yaml', CLEAN), '--analyzer', 'virtualservice.Nope']);
+    expect(attempt).toThrow(UsageError);
+    expect(attempt).toThrow(/unknown analyzer "virtualservice.Nope".*\n.*virtualservice.DestinationRuleAnalyzer/);
   });
 
   test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
@@ -116,20 +116,20 @@ describe('phased-rollout analyze', () => {
     expect(() => analyze([], { analyzers: ['constructor'] })).toThrow('unknown analyzer constructor');
   });
 
-  test('unusable usage or input is exit 2 (UsageError / InputError)', async () => {
-    await expect(run([])).rejects.toThrow(UsageError);
-    await expect(run([file('clean.yaml', CLEAN), '--bogus'])).rejects.toThrow(UsageError);
-    await expect(run([file('clean.yaml', CLEAN), '-o', 'yaml'])).rejects.toThrow(new UsageError('-o must be text or json, not "yaml"'));
-    await expect(run([join(dir, 'missing.yaml')])).rejects.toThrow(InputError);
-    await expect(run([file('broken.yaml', 'kind: [')])).rejects.toThrow(InputError);
+  test('unusable usage or input is exit 2 (UsageError / InputError)', () => {
+    expect(() => run([])).toThrow(UsageError);
+    expect(() => run([file('clean.yaml', CLEAN), '--bogus'])).toThrow(UsageError);
+    expect(() => run([file('clean.yaml', CLEAN), '-o', 'yaml'])).toThrow(new UsageError('-o must be text or json, not "yaml"'));
+    expect(() => run([join(dir, 'missing.yaml')])).toThrow(InputError);
+    expect(() => run([file('broken.yaml', 'kind: [')])).toThrow(InputError);
   });
 
-  test('input with no objects, or a whole environment folder, is refused (exit 2) rather than found clean', async () => {
+  test('input with no objects, or a whole environment folder, is refused (exit 2) rather than found clean', () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     writeFileSync(join(empty, 'notes.txt'), 'not a manifest\n');
-    await expect(run([empty])).rejects.toThrow(new InputError(`no Kubernetes objects in ${empty} (expected YAML or JSON manifests)`));
+    expect(() => run([empty])).toThrow(new InputError(`no Kubernetes objects in ${empty} (expected YAML or JSON manifests)`));
     const environment = resolve(__dirname, '../../dist/production');
-    await expect(run([environment])).rejects.toThrow(new UsageError(`${environment} is an environment folder (it holds plan.json): analyze one phase folder of it, e.g. ${join(environment, '01-prepare')}`));
+    expect(() => run([environment])).toThrow(new UsageError(`${environment} is an environment folder (it holds plan.json): analyze one phase folder of it, e.g. ${join(environment, '01-prepare')}`));
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { load } from 'js-yaml';
-import { PhasedRollout, PhasedRolloutProps } from '../../src/app';
+import { PhasedRollout, PhasedRolloutProps, synthApp } from '../../src/app';
 import { k8s } from '../../src/constructs/k8s';
 import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
@@ -142,6 +142,15 @@ describe('PhasedRollout in a cdk8s App', () => {
       new k8s.KubeService(scope, 'Barista', { metadata: { name: 'barista', namespace: environment.namespace }, spec: { selector: { app: 'barista' }, ports: [{ port: 80 }] } });
     });
     expect(() => app.synth()).toThrow(/state\/duplicate-object: Service production\/barista/);
+  });
+
+  test('synthApp takes the same extensions as its optional third argument', () => {
+    const outdir = join(temp(), 'dist');
+    const status = synthApp(baseMatrix(), outdir, {
+      environmentObjects: (scope, environment) => new k8s.KubeConfigMap(scope, 'Menu', { metadata: { name: 'menu', namespace: environment.namespace } }),
+    });
+    expect(status).toBe(0);
+    expect(readTree(outdir).get('production/02-switch/00-environment.k8s.yaml')).toContain('name: menu');
   });
 
   test('addToEnvironment names the environments of the matrix when given another one', () => {

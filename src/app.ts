@@ -5,6 +5,7 @@
  * folder beside it and move in once every environment is rendered and verified, so on an error nothing
  * is written there.
  */
+import { resolve } from 'node:path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { formatError } from './cli/errors';
@@ -49,8 +50,8 @@ export interface PhasedRolloutProps {
  * after the verifier found every phase and rollback safe; on a finding it throws UnsafePlanError and
  * writes nothing. The objects it creates are given to the hooks (props) as typed constructs, and the
  * app's own objects join an environment through addToEnvironment; both are rendered into the files the
- * verifier checks. It creates no object in the app's own charts: keep the app's objects in environments,
- * since the output folder holds only what synthesis writes.
+ * verifier checks. It creates no object in the app's own charts, and refuses charts of the App that
+ * app.synth() would write into its output folder (which holds only what synthesis writes).
  */
 export class PhasedRollout extends Construct {
   /** The validated matrix. */
@@ -63,7 +64,7 @@ export class PhasedRollout extends Construct {
     this.props = props;
     this.matrix = validateMatrix(props.matrix);
     // cdk8s' App.synth() validates every construct before it writes the charts: the bundles are written then.
-    this.node.addValidation({ validate: () => { this.synth(); return []; } });
+    this.node.addValidation({ validate: () => this.synthWithApp() });
   }
 
   /**
@@ -82,10 +83,32 @@ export class PhasedRollout extends Construct {
 
   /** Writes the phase bundles to the output folder and returns how many files it wrote (app.synth() calls it). */
   public synth(): number {
+    return synthesize(this.matrix, this.outdir(), this.extensions());
+  }
+
+  private outdir(): string {
+    return this.props.outdir ?? App.of(this).outdir;
+  }
+
+  /**
+   * The validation app.synth() runs: writes the bundles, unless the App's charts would be written into the
+   * same folder (beside the phases, unverified, and refused by the next synthesis as files it did not write).
+   */
+  private synthWithApp(): string[] {
+    const app = App.of(this);
+    if (resolve(this.outdir()) === resolve(app.outdir) && app.charts.length > 0) {
+      return [`app.synth() would also write the charts of the App (${app.charts.map((c) => c.node.path).join(', ')}) into ${this.outdir()}, ` +
+        'outside every phase and unverified: add your objects with addToEnvironment or a version hook, or give the PhasedRollout an outdir of its own'];
+    }
+    this.synth();
+    return [];
+  }
+
+  private extensions(): RenderExtensions {
     const { onVersion, onPhaseVersion } = this.props;
     const environmentObjects: EnvironmentObjects | undefined = this.environmentObjects.size === 0 ? undefined : (scope, environment) => {
       (this.environmentObjects.get(environment.name) ?? []).forEach((build, i) => build(new Construct(scope, `objects${i}`), environment));
     };
-    return synthesize(this.matrix, this.props.outdir ?? App.of(this).outdir, { environmentObjects, onVersion, onPhaseVersion });
+    return { environmentObjects, onVersion, onPhaseVersion };
   }
 }

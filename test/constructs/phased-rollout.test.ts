@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ApiObject, App, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { load } from 'js-yaml';
 import { PhasedRollout, PhasedRolloutProps, synthApp } from '../../src/app';
 import { k8s } from '../../src/constructs/k8s';
@@ -151,6 +151,26 @@ describe('PhasedRollout in a cdk8s App', () => {
     });
     expect(status).toBe(0);
     expect(readTree(outdir).get('production/02-switch/00-environment.k8s.yaml')).toContain('name: menu');
+  });
+
+  test('charts of the App are refused when they would be written into the same folder, outside every phase', () => {
+    const outdir = join(temp(), 'dist');
+    const app = new App({ outdir });
+    new PhasedRollout(new Chart(app, 'user-chart'), 'rollout', { matrix: baseMatrix() });
+    expect(() => app.synth()).toThrow('[user-chart/rollout] app.synth() would also write the charts of the App (user-chart) into ' +
+      `${outdir}, outside every phase and unverified: add your objects with addToEnvironment or a version hook, or give the PhasedRollout an outdir of its own`);
+    expect(existsSync(outdir) ? readTree(outdir).size : 0).toBe(0);
+  });
+
+  test('inside a chart, with an outdir of its own, the phases go there and the chart to the App\'s outdir', () => {
+    const [appOut, rolloutOut] = [join(temp(), 'app'), join(temp(), 'dist')];
+    const app = new App({ outdir: appOut });
+    const chart = new Chart(app, 'user-chart');
+    new ApiObject(chart, 'quota', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'quota' } });
+    new PhasedRollout(chart, 'rollout', { matrix: baseMatrix(), outdir: rolloutOut });
+    app.synth();
+    expect([...readTree(appOut).keys()]).toEqual(['user-chart.k8s.yaml']);
+    expect(readTree(rolloutOut)).toEqual(synthesizeFiles(validateMatrix(baseMatrix())));
   });
 
   test('addToEnvironment names the environments of the matrix when given another one', () => {

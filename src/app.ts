@@ -13,7 +13,7 @@ import { Environment, Matrix } from './matrix/model';
 import { MatrixSpec } from './matrix/types';
 import { validateMatrix } from './matrix/validate';
 import { synthesize } from './synth';
-import { PhaseVersionContext, RenderExtensions, VersionContext } from './synth/render';
+import { PhaseVersionContext, RenderExtensions, ServiceContext, ServiceTraffic, VersionContext } from './synth/render';
 import { VersionWorkload } from './constructs/version-workload';
 
 /** Validates and synthesizes `spec` into CDK8S_OUTDIR (default `dist`), with what the app adds to the objects; returns the exit code. */
@@ -38,6 +38,8 @@ export interface PhasedRolloutProps {
   readonly matrix: MatrixSpec;
   /** Folder the phase bundles are written to. @default the App's outdir (CDK8S_OUTDIR under `cdk8s synth`, else `dist`) */
   readonly outdir?: string;
+  /** Called on each traffic construct of a service as it is built (`kind` 'service', 'subsets' or 'split'): the Service once, the DestinationRule once per set of subsets, the VirtualServices once per split; the result is in every phase that has the object. @default no hook */
+  readonly onTraffic?: (traffic: ServiceTraffic, context: ServiceContext) => void;
   /** Called on each version's workload, once per environment, service and version (once per phase with onPhaseVersion); the result is in every phase where the version runs. @default no hook */
   readonly onVersion?: (workload: VersionWorkload, context: VersionContext) => void;
   /** Called on each version's workload in each phase, for changes that differ from phase to phase; with it, workloads are rendered once per phase instead of once. @default no hook */
@@ -105,10 +107,10 @@ export class PhasedRollout extends Construct {
   }
 
   private extensions(): RenderExtensions {
-    const { onVersion, onPhaseVersion } = this.props;
+    const { onTraffic, onVersion, onPhaseVersion } = this.props;
     const environmentObjects: EnvironmentObjects | undefined = this.environmentObjects.size === 0 ? undefined : (scope, environment) => {
       (this.environmentObjects.get(environment.name) ?? []).forEach((build, i) => build(new Construct(scope, `objects${i}`), environment));
     };
-    return { environmentObjects, onVersion, onPhaseVersion };
+    return { environmentObjects, onTraffic, onVersion, onPhaseVersion };
   }
 }

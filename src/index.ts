@@ -10,7 +10,7 @@ export * from './constructs';
 export { synthesize, synthesizeEnvironment, synthesizeExtendedEnvironment, synthesizeFiles, assertSafe, UnsafePlanError, phaseFolder } from './synth';
 export type { EnvironmentOutput } from './synth';
 export { EnvironmentRenderer } from './synth/render';
-export type { RenderedFile, RenderExtensions, VersionContext, PhaseVersionContext } from './synth/render';
+export type { RenderedFile, RenderExtensions, ServiceContext, ServiceTraffic, VersionContext, PhaseVersionContext } from './synth/render';
 export { synthApp, PhasedRollout } from './app';
 export type { PhasedRolloutProps, EnvironmentObjects } from './app';
 export * as verify from './verify';

@@ -15,7 +15,7 @@ import { MeshService, TrafficSplit, VersionSubsets } from '../constructs/service
 import { VersionWorkload } from '../constructs/version-workload';
 import { KubeObject } from '../manifest';
 import { Environment, isExposed, Service } from '../matrix/model';
-import { Phase, ServiceState } from '../plan/planner';
+import { Phase, ServiceState, WeightedVersion } from '../plan/planner';
 import { ScalarMemo, stringifyObject } from './yaml';
 
 /** One file of a phase folder. */
@@ -39,15 +39,25 @@ export function exposesServices(environment: Environment): boolean {
   return environment.rollouts.some((r) => isExposed(environment, r.service));
 }
 
-/** What a version hook is told: which workload it is given. */
-export interface VersionContext {
+/** What a traffic hook is told: whose objects it is given. */
+export interface ServiceContext {
   /** The environment. */
   readonly environment: Environment;
   /** The service. */
   readonly service: Service;
+}
+
+/** What a version hook is told: which workload it is given. */
+export interface VersionContext extends ServiceContext {
   /** The version (a key of service.versions). */
   readonly version: string;
 }
+
+/** One traffic construct of a service, as a traffic hook is given it. */
+export type ServiceTraffic =
+  | { readonly kind: 'service'; readonly construct: MeshService }
+  | { readonly kind: 'subsets'; readonly construct: VersionSubsets; readonly versions: readonly string[] }
+  | { readonly kind: 'split'; readonly construct: TrafficSplit; readonly routes: readonly WeightedVersion[] };
 
 /** What a per-phase version hook is told: the workload, and the phase it is rendered for. */
 export interface PhaseVersionContext extends VersionContext {
@@ -63,6 +73,8 @@ export interface PhaseVersionContext extends VersionContext {
 export interface RenderExtensions {
   /** Builds the app's own objects of an environment into `scope`, called once per environment; they are written to every phase's `00-environment.k8s.yaml`, after the Namespace and Gateway. @default no objects */
   readonly environmentObjects?: (scope: Construct, environment: Environment) => void;
+  /** Called on each traffic construct of a service as it is built: the Service once, the DestinationRule once per set of subsets, the VirtualServices once per split; the result is in every phase that has the object. @default no hook */
+  readonly onTraffic?: (traffic: ServiceTraffic, context: ServiceContext) => void;
   /** Called on each version's workload, once per environment, service and version (once per phase with onPhaseVersion); the result is in every phase where the version runs. @default no hook */
   readonly onVersion?: (workload: VersionWorkload, context: VersionContext) => void;
   /** Called on each version's workload in each phase, for changes that differ from phase to phase; with it, workloads are rendered once per phase instead of once. @default no hook */
@@ -104,16 +116,25 @@ export class EnvironmentRenderer {
   /** Routing first (Service, DestinationRule, VirtualServices), then one workload per live version. */
   private serviceUnits(phase: Phase, state: ServiceState): UnitRequest[] {
     const { environment } = this;
-    const { onVersion, onPhaseVersion } = this.extensions;
+    const { onTraffic, onVersion, onPhaseVersion } = this.extensions;
     // A per-phase hook may change a workload from one phase to the next: then it is a unit per phase.
     const phaseKey = onPhaseVersion ? `@${phase.name}` : '';
     const { service } = state.rollout;
     const props = { service, environment };
     const routes = state.routes.map((r) => `${r.version}=${r.weight}`).join(',');
+    const { versions } = state;
+    // The construct is built whether or not there is a hook (`hook?.(arg)` would skip building `arg`).
+    const traffic = (built: ServiceTraffic) => onTraffic?.(built, props);
     return [
-      { key: `service/${service.name}`, build: (scope) => new MeshService(scope, 'Service', props) },
-      { key: `subsets/${service.name}/${state.versions.join(',')}`, build: (scope) => new VersionSubsets(scope, 'Subsets', { ...props, versions: state.versions }) },
-      { key: `split/${service.name}/${routes}`, build: (scope) => new TrafficSplit(scope, 'Split', { ...props, routes: state.routes }) },
+      { key: `service/${service.name}`, build: (scope) => traffic({ kind: 'service', construct: new MeshService(scope, 'Service', props) }) },
+      {
+        key: `subsets/${service.name}/${versions.join(',')}`,
+        build: (scope) => traffic({ kind: 'subsets', construct: new VersionSubsets(scope, 'Subsets', { ...props, versions }), versions }),
+      },
+      {
+        key: `split/${service.name}/${routes}`,
+        build: (scope) => traffic({ kind: 'split', construct: new TrafficSplit(scope, 'Split', { ...props, routes: state.routes }), routes: state.routes }),
+      },
       ...state.versions.map((version): UnitRequest => ({
         key: `workload/${service.name}/${version}${phaseKey}`,
         build: (scope) => {

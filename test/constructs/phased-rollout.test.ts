@@ -102,6 +102,35 @@ describe('PhasedRollout in a cdk8s App', () => {
     }
   });
 
+  test('a traffic hook\'s patch (retries on each VirtualService) is in every phase folder, on every VirtualService', () => {
+    const files = synthInApp({
+      matrix: exampleMatrix,
+      onTraffic: (traffic) => {
+        if (traffic.kind !== 'split') return;
+        for (const virtualService of [traffic.construct.virtualService, traffic.construct.gatewayVirtualService]) {
+          if (virtualService) ApiObject.of(virtualService).addJsonPatch(JsonPatch.add('/spec/http/0/retries', { attempts: 3, retryOn: 'connect-failure' }));
+        }
+      },
+    });
+    const virtualServices = [...phaseFolders(files, 'production'), ...phaseFolders(files, 'staging')]
+      .flatMap((folder) => documentsOf(files, folder).filter((o) => o.kind === 'VirtualService'));
+    expect(virtualServices.length).toBeGreaterThanOrEqual(12);
+    for (const virtualService of virtualServices) expect(virtualService.spec.http[0].retries).toEqual({ attempts: 3, retryOn: 'connect-failure' });
+  });
+
+  test('a traffic hook that routes to a subset no DestinationRule defines fails synthesis with the verifier\'s finding', () => {
+    const app = new App({ outdir: join(temp(), 'dist') });
+    new PhasedRollout(app, 'rollout', {
+      matrix: baseMatrix(),
+      onTraffic: (traffic, { service }) => {
+        if (traffic.kind === 'split' && service.name === 'barista') {
+          ApiObject.of(traffic.construct.virtualService).addJsonPatch(JsonPatch.replace('/spec/http/0/route/0/destination/subset', 'v9'));
+        }
+      },
+    });
+    expect(() => app.synth()).toThrow(/production 00-baseline: state\/subset-undefined: VirtualService production\/barista/);
+  });
+
   test('an object the version hook adds to the workload belongs to the version: only in the phases where the version runs', () => {
     const files = synthInApp({
       matrix: baseMatrix(),

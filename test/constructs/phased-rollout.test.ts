@@ -12,7 +12,9 @@ import { PhasedRollout, PhasedRolloutProps, synthApp } from '../../src/app';
 import { k8s } from '../../src/constructs/k8s';
 import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
+import { planEnvironment } from '../../src/plan/planner';
 import { synthesizeFiles, UnsafePlanError } from '../../src/synth';
+import { EnvironmentRenderer, RenderExtensions } from '../../src/synth/render';
 import { baseMatrix } from '../helpers';
 import { readTree } from '../tree';
 
@@ -171,6 +173,26 @@ describe('PhasedRollout in a cdk8s App', () => {
       new k8s.KubeService(scope, 'Barista', { metadata: { name: 'barista', namespace: environment.namespace }, spec: { selector: { app: 'barista' }, ports: [{ port: 80 }] } });
     });
     expect(() => app.synth()).toThrow(/state\/duplicate-object: Service production\/barista/);
+  });
+
+  test('with every hook, rendering each distinct object once is byte-identical to rendering each phase on its own', () => {
+    const annotate = (object: ApiObject, key: string, value: string) => object.addJsonPatch(JsonPatch.add(`/metadata/annotations`, { [key]: value }));
+    const extensions: RenderExtensions = {
+      environmentObjects: (scope, environment) => new k8s.KubeConfigMap(scope, 'Menu', { metadata: { name: 'menu', namespace: environment.namespace } }),
+      onTraffic: (traffic) => annotate(traffic.kind === 'split' ? traffic.construct.virtualService : traffic.kind === 'subsets' ? traffic.construct.destinationRule : traffic.construct.service, 'example.com/kind', traffic.kind),
+      onVersion: (workload, { version }) => annotate(workload.deployment, 'example.com/version', version),
+      onPhaseVersion: (workload, { phase }) => annotate(workload.podDisruptionBudget, 'example.com/phase', phase.name),
+    };
+    let compared = 0;
+    for (const environment of validateMatrix(exampleMatrix).environments) {
+      const shared = new EnvironmentRenderer(environment, extensions);
+      for (const phase of planEnvironment(environment)) {
+        const alone = new EnvironmentRenderer(environment, extensions).renderPhase(phase);
+        expect(shared.renderPhase(phase).map((f) => [f.name, f.yaml])).toEqual(alone.map((f) => [f.name, f.yaml]));
+        compared += alone.length;
+      }
+    }
+    expect(compared).toBe(30);
   });
 
   test('synthApp takes the same extensions as its optional third argument', () => {

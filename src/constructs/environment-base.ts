@@ -19,10 +19,15 @@ export interface EnvironmentBaseProps {
  * environment's ingress Gateway (port 80, the environment's hosts) when a service is exposed.
  */
 export class EnvironmentBase extends Construct {
+  /** The environment's Namespace. */
+  public readonly namespace: k8s.KubeNamespace;
+  /** The ingress Gateway, when a service is exposed. */
+  public readonly gateway?: Gateway;
+
   constructor(scope: Construct, id: string, props: EnvironmentBaseProps) {
     super(scope, id);
     const { environment } = props;
-    new k8s.KubeNamespace(this, 'Namespace', {
+    this.namespace = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: environment.namespace,
         labels: {
@@ -34,7 +39,7 @@ export class EnvironmentBase extends Construct {
       },
     });
     if (props.exposesServices) {
-      new Gateway(this, 'Gateway', {
+      this.gateway = new Gateway(this, 'Gateway', {
         metadata: { name: gatewayName(environment.name), namespace: environment.namespace, labels: { ...MANAGED_BY } },
         spec: {
           selector: { istio: 'ingressgateway' },

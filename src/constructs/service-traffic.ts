@@ -25,10 +25,13 @@ function metadata(props: ServiceTrafficProps, name: string) {
 
 /** Service `<service>` selecting every version by `app`, its port named by Istio's protocol convention. */
 export class MeshService extends Construct {
+  /** The Service `<service>`. */
+  public readonly service: k8s.KubeService;
+
   constructor(scope: Construct, id: string, props: ServiceTrafficProps) {
     super(scope, id);
     const { service } = props;
-    new k8s.KubeService(this, 'Service', {
+    this.service = new k8s.KubeService(this, 'Service', {
       metadata: metadata(props, service.name),
       spec: {
         selector: { app: service.name },
@@ -46,9 +49,12 @@ export interface VersionSubsetsProps extends ServiceTrafficProps {
 
 /** DestinationRule `<service>` with one subset per live version, selected by the `version` label. */
 export class VersionSubsets extends Construct {
+  /** The DestinationRule `<service>`. */
+  public readonly destinationRule: DestinationRule;
+
   constructor(scope: Construct, id: string, props: VersionSubsetsProps) {
     super(scope, id);
-    new DestinationRule(this, 'DestinationRule', {
+    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
       metadata: metadata(props, props.service.name),
       spec: {
         host: props.service.name,
@@ -69,6 +75,11 @@ export interface TrafficSplitProps extends ServiceTrafficProps {
  * service an ingress path, VirtualService `<service>-gateway` with the same split (lockstep).
  */
 export class TrafficSplit extends Construct {
+  /** The mesh VirtualService `<service>`. */
+  public readonly virtualService: VirtualService;
+  /** The VirtualService `<service>-gateway`, when the service is exposed through the environment's Gateway. */
+  public readonly gatewayVirtualService?: VirtualService;
+
   constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
     const { service, environment } = props;
@@ -76,12 +87,12 @@ export class TrafficSplit extends Construct {
       destination: { host: service.name, subset: version, port: { number: service.port } },
       weight,
     }));
-    new VirtualService(this, 'VirtualService', {
+    this.virtualService = new VirtualService(this, 'VirtualService', {
       metadata: metadata(props, service.name),
       spec: { hosts: [service.name], http: [{ route }] },
     });
     if (isExposed(environment, service)) {
-      new VirtualService(this, 'GatewayVirtualService', {
+      this.gatewayVirtualService = new VirtualService(this, 'GatewayVirtualService', {
         metadata: metadata(props, gatewayVirtualServiceName(service.name)),
         spec: {
           hosts: [...environment.ingressHosts],

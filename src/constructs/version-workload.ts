@@ -34,6 +34,11 @@ export function imageReference(service: Service, version: string): string {
  * security context, and a PodDisruptionBudget of the same name.
  */
 export class VersionWorkload extends Construct {
+  /** The Deployment `<service>-<version>`. */
+  public readonly deployment: k8s.KubeDeployment;
+  /** The PodDisruptionBudget of the same name. */
+  public readonly podDisruptionBudget: k8s.KubePodDisruptionBudget;
+
   constructor(scope: Construct, id: string, props: VersionWorkloadProps) {
     super(scope, id);
     const { service, version, environment } = props;
@@ -42,7 +47,7 @@ export class VersionWorkload extends Construct {
     const metadata = { name, namespace: environment.namespace, labels: { ...labels, ...MANAGED_BY } };
     const port = k8s.IntOrString.fromNumber(service.port);
 
-    new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata,
       spec: {
         replicas: environment.replicas,
@@ -93,7 +98,7 @@ export class VersionWorkload extends Construct {
       },
     });
 
-    new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+    this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
       metadata,
       spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: labels } },
     });

@@ -6,7 +6,7 @@
 import { Environment } from '../matrix/model';
 import { buildPlanFile, PlanFile, RenderedPhase } from '../plan/plan-file';
 import { planEnvironment } from '../plan/planner';
-import { EnvironmentRenderer, RenderedFile } from './render';
+import { EnvironmentRenderer, RenderedFile, RenderExtensions } from './render';
 
 /** `NN-name`: the folder of the phase at `index`. */
 export function phaseFolder(index: number, name: string): string {
@@ -31,7 +31,15 @@ export type Artifact = (output: EnvironmentOutput) => ReadonlyMap<string, string
 
 /** Plans and renders one environment (pure: no I/O). */
 export function synthesizeEnvironment(environment: Environment): EnvironmentOutput {
-  const renderer = new EnvironmentRenderer(environment);
+  return synthesizeExtendedEnvironment(environment, {});
+}
+
+/**
+ * Plans and renders one environment with what a cdk8s app adds to its objects (apart from
+ * synthesizeEnvironment, whose one parameter lets it be given to `environments.map`).
+ */
+export function synthesizeExtendedEnvironment(environment: Environment, extensions: RenderExtensions): EnvironmentOutput {
+  const renderer = new EnvironmentRenderer(environment, extensions);
   const phases = planEnvironment(environment).map((phase, index) => {
     const files = renderer.renderPhase(phase);
     return { phase, path: phaseFolder(index, phase.name), objects: files.flatMap((f) => f.objects), files };

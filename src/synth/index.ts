@@ -11,9 +11,10 @@ import { rollbackTitle } from '../plan/rollback';
 import { Finding, rollbackSequences, verifyEnvironment } from '../verify';
 import { checkOutputFolder, writeTreeAtomically } from './output';
 
-export { Artifact, EnvironmentOutput, phaseFolder, synthesizeEnvironment } from './environment';
-import { Artifact, EnvironmentOutput, synthesizeEnvironment } from './environment';
+export { Artifact, EnvironmentOutput, phaseFolder, synthesizeEnvironment, synthesizeExtendedEnvironment } from './environment';
+import { Artifact, EnvironmentOutput, synthesizeExtendedEnvironment } from './environment';
 import { counted } from '../format';
+import { RenderExtensions } from './render';
 
 const ARTIFACTS: readonly Artifact[] = [
   applyScriptArtifact,
@@ -70,8 +71,8 @@ function environmentFiles(output: EnvironmentOutput): [string, string][] {
  * (its findings are added to `findings`). Only the file texts leave this function: the rendered objects
  * can be collected before the next environment is rendered.
  */
-function verifiedFiles(environment: Environment, findings: EnvironmentFinding[]): [string, string][] {
-  const output = synthesizeEnvironment(environment);
+function verifiedFiles(environment: Environment, extensions: RenderExtensions, findings: EnvironmentFinding[]): [string, string][] {
+  const output = synthesizeExtendedEnvironment(environment, extensions);
   for (const finding of findingsOf(output)) findings.push(finding);
   return findings.length === 0 ? environmentFiles(output) : [];
 }
@@ -81,23 +82,23 @@ function verifiedFiles(environment: Environment, findings: EnvironmentFinding[])
  * environment, not the matrix. The environments after an unsafe one are still verified (the error lists
  * every finding) but yield nothing; the generator then throws UnsafePlanError.
  */
-function* synthesizedFiles(matrix: Matrix): Generator<[string, string]> {
+function* synthesizedFiles(matrix: Matrix, extensions: RenderExtensions): Generator<[string, string]> {
   const findings: EnvironmentFinding[] = [];
-  for (const environment of matrix.environments) yield* verifiedFiles(environment, findings);
+  for (const environment of matrix.environments) yield* verifiedFiles(environment, extensions, findings);
   if (findings.length > 0) throw new UnsafePlanError(findings);
 }
 
 /** Every output file of the matrix, verified safe, without touching the disk. */
-export function synthesizeFiles(matrix: Matrix): Map<string, string> {
-  return new Map(synthesizedFiles(matrix));
+export function synthesizeFiles(matrix: Matrix, extensions: RenderExtensions = {}): Map<string, string> {
+  return new Map(synthesizedFiles(matrix, extensions));
 }
 
 /**
  * Synthesizes the matrix into `outDir` and returns how many files it wrote. Files are written beside
  * `outDir` as each environment is verified, and replace its previous contents in one swap once every
- * environment is safe; on any error `outDir` stays as it was.
+ * environment is safe; on any error `outDir` stays as it was. `extensions` are what a cdk8s app adds to the objects.
  */
-export function synthesize(matrix: Matrix, outDir: string): number {
+export function synthesize(matrix: Matrix, outDir: string, extensions: RenderExtensions = {}): number {
   checkOutputFolder(outDir);
-  return writeTreeAtomically(outDir, synthesizedFiles(matrix));
+  return writeTreeAtomically(outDir, synthesizedFiles(matrix, extensions));
 }

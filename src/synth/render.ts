@@ -5,7 +5,8 @@
  * Most objects are the same from one phase to the next, so each distinct object (a construct and
  * the props it depends on) is rendered and stringified once per environment and reused: the cost
  * follows the distinct objects, not the number of phases. The output is byte-identical to rendering
- * every phase from scratch (a test compares them).
+ * every phase from scratch (a test compares them). What a cdk8s app adds (RenderExtensions) is rendered
+ * the same way: its environment objects once, its version hook's result once per version.
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -13,8 +14,8 @@ import { EnvironmentBase } from '../constructs/environment-base';
 import { MeshService, TrafficSplit, VersionSubsets } from '../constructs/service-traffic';
 import { VersionWorkload } from '../constructs/version-workload';
 import { KubeObject } from '../manifest';
-import { Environment, isExposed } from '../matrix/model';
-import { Phase, ServiceState } from '../plan/planner';
+import { Environment, isExposed, Service } from '../matrix/model';
+import { Phase, ServiceState, WeightedVersion } from '../plan/planner';
 import { ScalarMemo, stringifyObject } from './yaml';
 
 /** One file of a phase folder. */
@@ -38,6 +39,48 @@ export function exposesServices(environment: Environment): boolean {
   return environment.rollouts.some((r) => isExposed(environment, r.service));
 }
 
+/** What a traffic hook is told: whose objects it is given. */
+export interface ServiceContext {
+  /** The environment. */
+  readonly environment: Environment;
+  /** The service. */
+  readonly service: Service;
+}
+
+/** What a version hook is told: which workload it is given. */
+export interface VersionContext extends ServiceContext {
+  /** The version (a key of service.versions). */
+  readonly version: string;
+}
+
+/** One traffic construct of a service, as a traffic hook is given it. */
+export type ServiceTraffic =
+  | { readonly kind: 'service'; readonly construct: MeshService }
+  | { readonly kind: 'subsets'; readonly construct: VersionSubsets; readonly versions: readonly string[] }
+  | { readonly kind: 'split'; readonly construct: TrafficSplit; readonly routes: readonly WeightedVersion[] };
+
+/** What a per-phase version hook is told: the workload, and the phase it is rendered for. */
+export interface PhaseVersionContext extends VersionContext {
+  /** The phase being rendered (its name is unique in the environment). */
+  readonly phase: Phase;
+}
+
+/**
+ * What a cdk8s app adds to the rendered objects. Hooks run on the constructs before they are rendered,
+ * so cdk8s escape hatches (`ApiObject.of(workload.deployment).addJsonPatch(...)`) and child constructs
+ * added to the workload end up in the written YAML, which is what the verifier checks.
+ */
+export interface RenderExtensions {
+  /** Builds the app's own objects of an environment into `scope`, called once per environment; they are written to every phase's `00-environment.k8s.yaml`, after the Namespace and Gateway. @default no objects */
+  readonly environmentObjects?: (scope: Construct, environment: Environment) => void;
+  /** Called on each traffic construct of a service as it is built: the Service once, the DestinationRule once per set of subsets, the VirtualServices once per split; the result is in every phase that has the object. @default no hook */
+  readonly onTraffic?: (traffic: ServiceTraffic, context: ServiceContext) => void;
+  /** Called on each version's workload, once per environment, service and version (once per phase with onPhaseVersion); the result is in every phase where the version runs. @default no hook */
+  readonly onVersion?: (workload: VersionWorkload, context: VersionContext) => void;
+  /** Called on each version's workload in each phase, for changes that differ from phase to phase; with it, workloads are rendered once per phase instead of once. @default no hook */
+  readonly onPhaseVersion?: (workload: VersionWorkload, context: PhaseVersionContext) => void;
+}
+
 /** A construct to render under `key` (the construct and the props it depends on), unless it already was. */
 interface UnitRequest {
   readonly key: string;
@@ -51,7 +94,7 @@ export class EnvironmentRenderer {
   private readonly scalars: ScalarMemo = new Map();
   private readonly files = new Map<string, RenderedFile>();
 
-  constructor(private readonly environment: Environment) {}
+  constructor(private readonly environment: Environment, private readonly extensions: RenderExtensions = {}) {}
 
   /** Every file of one phase folder, sorted by name (the order kubectl applies a folder in). */
   public renderPhase(phase: Phase): RenderedFile[] {
@@ -60,27 +103,45 @@ export class EnvironmentRenderer {
       key: 'environment',
       build: (scope) => new EnvironmentBase(scope, 'Base', { environment, exposesServices: exposesServices(environment) }),
     };
+    const { environmentObjects } = this.extensions;
+    const own: UnitRequest[] = environmentObjects ? [{ key: 'environment/objects', build: (scope) => environmentObjects(scope, environment) }] : [];
     const files = [
-      { name: '00-environment', units: [base] },
-      ...phase.services.map((state) => ({ name: state.rollout.service.name, units: this.serviceUnits(state) })),
+      { name: '00-environment', units: [base, ...own] },
+      ...phase.services.map((state) => ({ name: state.rollout.service.name, units: this.serviceUnits(phase, state) })),
     ];
     this.renderMissing(files.flatMap((f) => f.units));
     return files.map((f) => this.file(f.name, f.units)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** Routing first (Service, DestinationRule, VirtualServices), then one workload per live version. */
-  private serviceUnits(state: ServiceState): UnitRequest[] {
+  private serviceUnits(phase: Phase, state: ServiceState): UnitRequest[] {
     const { environment } = this;
+    const { onTraffic, onVersion, onPhaseVersion } = this.extensions;
+    // A per-phase hook may change a workload from one phase to the next: then it is a unit per phase.
+    const phaseKey = onPhaseVersion ? `@${phase.name}` : '';
     const { service } = state.rollout;
     const props = { service, environment };
     const routes = state.routes.map((r) => `${r.version}=${r.weight}`).join(',');
+    const { versions } = state;
+    // The construct is built whether or not there is a hook (`hook?.(arg)` would skip building `arg`).
+    const traffic = (built: ServiceTraffic) => onTraffic?.(built, props);
     return [
-      { key: `service/${service.name}`, build: (scope) => new MeshService(scope, 'Service', props) },
-      { key: `subsets/${service.name}/${state.versions.join(',')}`, build: (scope) => new VersionSubsets(scope, 'Subsets', { ...props, versions: state.versions }) },
-      { key: `split/${service.name}/${routes}`, build: (scope) => new TrafficSplit(scope, 'Split', { ...props, routes: state.routes }) },
+      { key: `service/${service.name}`, build: (scope) => traffic({ kind: 'service', construct: new MeshService(scope, 'Service', props) }) },
+      {
+        key: `subsets/${service.name}/${versions.join(',')}`,
+        build: (scope) => traffic({ kind: 'subsets', construct: new VersionSubsets(scope, 'Subsets', { ...props, versions }), versions }),
+      },
+      {
+        key: `split/${service.name}/${routes}`,
+        build: (scope) => traffic({ kind: 'split', construct: new TrafficSplit(scope, 'Split', { ...props, routes: state.routes }), routes: state.routes }),
+      },
       ...state.versions.map((version): UnitRequest => ({
-        key: `workload/${service.name}/${version}`,
-        build: (scope) => new VersionWorkload(scope, version, { service, version, environment }),
+        key: `workload/${service.name}/${version}${phaseKey}`,
+        build: (scope) => {
+          const workload = new VersionWorkload(scope, version, { service, version, environment });
+          onVersion?.(workload, { environment, service, version });
+          onPhaseVersion?.(workload, { environment, service, version, phase });
+        },
       })),
     ];
   }

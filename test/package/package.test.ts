@@ -8,7 +8,7 @@ describe('the npm package', () => {
     // lib/ is what users install (npm test builds it first).
     const api = require(join(root, 'lib/src/index.js')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-require-imports -- the compiled package, loaded at run time
     for (const name of ['defineMatrix', 'Strategy', 'validateMatrix', 'loadMatrixFile', 'planEnvironment', 'synthApp', 'synthesize',
-      'VersionWorkload', 'MeshService', 'VersionSubsets', 'TrafficSplit', 'EnvironmentBase', 'buildPlanFile']) {
+      'VersionWorkload', 'MeshService', 'VersionSubsets', 'TrafficSplit', 'EnvironmentBase', 'buildPlanFile', 'PhasedRollout', 'synthesizeExtendedEnvironment']) {
       expect(api[name]).toBeDefined();
     }
     expect(typeof api.verify.verifyPhases).toBe('function');

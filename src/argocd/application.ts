@@ -7,7 +7,8 @@ import { Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../manifest';
 import { locatorOf, placeOf } from '../matrix/positions';
-import { parseWith, printPath } from '../matrix/schema-support';
+import { printPath } from '../matrix/field-path';
+import { parseWith } from '../matrix/schema-support';
 import { stringifyObject } from '../synth/yaml';
 import type { EnvironmentOutput } from '../synth/environment';
 

@@ -3,4 +3,3 @@ export * from './model';
 export * from './naming';
 export * from './validate';
 export * from './load';
-export { MatrixSchema } from './schema';

@@ -4,7 +4,7 @@ import { Composer, CST, Document, isCollection, isMap, isPair, LineCounter, Lexe
 import { errorCode } from '../format';
 import { Matrix } from './model';
 import { keyOf, Locator, locatorOf, locatorOfText } from './positions';
-import { printPath } from './schema-support';
+import { printPath } from './field-path';
 import { MatrixError, validateMatrix } from './validate';
 
 /** Larger matrix files are refused before parsing: a bound on time and memory for hostile input. */

@@ -124,13 +124,3 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix
   return result.success ? { data: result.data } : { problems: problemsOf(result.error.issues, prefix) };
 }
 
-/** `a.b`, or `a["odd key"]` when the key is not a plain name. */
-export function fieldPath(path: string, key: string): string {
-  const segment = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key).slice(0, 80);
-  return path === '' ? segment : `${path}.${segment}`;
-}
-
-/** The printed form of a path: `a.b[0]`, `a["odd key"]`. */
-export function printPath(segments: readonly (string | number)[]): string {
-  return segments.reduce<string>((path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : fieldPath(path, segment)), '');
-}

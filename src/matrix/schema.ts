@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 import { describeValue, fieldsOf, invalid, isPlainMapping, messageFor } from './schema-support';
+import type { EnvironmentSpec, GateSpec, ReleaseSpec, ResourceSpec, ServiceSpec, SteadySpec, StrategySpec } from './types';
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IMAGE_REPOSITORY =
@@ -187,3 +188,21 @@ export const MatrixSchema = fieldsOf({
   title: 'cdk8s-phased-rollout version matrix',
   description: 'Services x versions x environments, and per environment which version of each service runs or is being released.',
 });
+
+/** `T` with every field and list read-only, as the spec types are. */
+type DeepReadonly<T> = T extends readonly (infer E)[] ? readonly DeepReadonly<E>[]
+  : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/** Whether two types are identical (the same fields, optionality and read-only modifiers), not only assignable. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+
+/** What a user writes for a schema: its input, read-only. */
+type Input<S extends z.ZodType> = DeepReadonly<z.input<S>>;
+
+// The schema accepts exactly the types users write (./types): a field added to one and not the other fails here.
+const schemaMatchesTypes: [
+  Same<Input<typeof EnvironmentSchema>, EnvironmentSpec>, Same<Input<typeof ResourcesSchema>, ResourceSpec>,
+  Same<Input<typeof ServiceSchema>, ServiceSpec>, Same<Input<typeof StrategySchema>, StrategySpec>, Same<Input<typeof GatesSchema>, GateSpec>,
+  Same<Input<typeof SteadySchema>, SteadySpec>, Same<Input<typeof ReleaseSchema>, ReleaseSpec>,
+] = [true, true, true, true, true, true, true];
+void schemaMatchesTypes;

@@ -1,30 +1,65 @@
 /**
  * The version matrix as users write it: services x versions x environments, and per environment
- * which version of each service runs or is being released. The shapes are those of ./schema (where each
- * field is documented, with its default); `defineMatrix` ties the names together at compile time, and
- * `validateMatrix` checks what types cannot express when the matrix is loaded.
+ * which version of each service runs or is being released. `defineMatrix` ties the names together
+ * at compile time; `validateMatrix` checks what types cannot express when the matrix is loaded.
+ *
+ * The schema that reads a matrix (./schema: each field's range, default and message) is checked at compile
+ * time to accept exactly these types. They are written out rather than inferred from it so that users'
+ * type-checking never loads the schema library's declarations (zod's need `esModuleInterop`, which cdk8s's
+ * project template does not set), and so that editors show each field's documentation.
  */
-import type { z } from 'zod';
-import type { EnvironmentSchema, GatesSchema, ReleaseSchema, ResourcesSchema, ServiceSchema, SteadySchema, StrategySchema } from './schema';
-
-/** `T` with every field and list read-only, as `as const` literals are. */
-type DeepReadonly<T> = T extends readonly (infer E)[] ? readonly DeepReadonly<E>[]
-  : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
-
-/** What a user writes for a schema: its input, read-only. */
-type Spec<S extends z.ZodType> = DeepReadonly<z.input<S>>;
 
 /** One environment (a namespace of one cluster). */
-export type EnvironmentSpec = Spec<typeof EnvironmentSchema>;
+export interface EnvironmentSpec {
+  /** Namespace that holds every object of this environment (DNS-1123 label). */
+  readonly namespace: string;
+  /** Pods per Deployment. @default 2 */
+  readonly replicas?: number;
+  /**
+   * Hosts served by an Istio ingress Gateway (`*`, `*.example.com`, `shop.example.com`). Only services
+   * with an `ingressPath` are routed through it. @default none: no Gateway, nothing exposed
+   */
+  readonly ingressHosts?: readonly string[];
+}
 
 /** CPU and memory of one container, as Kubernetes quantities. */
-export type ResourceSpec = Spec<typeof ResourcesSchema>;
+export interface ResourceSpec {
+  /** Requested CPU and memory. @default { cpu: '100m', memory: '128Mi' } */
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  /** CPU and memory limits. @default { memory: '256Mi' } (no CPU limit, to avoid throttling) */
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
 
 /** One service: what is common to all its versions. */
-export type ServiceSpec = Spec<typeof ServiceSchema>;
+export interface ServiceSpec {
+  /** Image repository without tag, e.g. `sdaschner/coffee-shop`. */
+  readonly image: string;
+  /** Versions of the service: version name (DNS-1123 label) -> image tag or `sha256:` digest. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** Container port, also the Service port. */
+  readonly port: number;
+  /** Istio protocol of the port; the Service port is named after it. @default 'http' */
+  readonly protocol?: 'http' | 'http2' | 'grpc';
+  /** HTTP path of the readiness probe. */
+  readonly readinessPath: string;
+  /** HTTP path of the liveness probe. */
+  readonly livenessPath: string;
+  /** Seconds the preStop hook sleeps so that endpoints and proxies forget a pod before it gets SIGTERM. @default 20 */
+  readonly preStopSeconds?: number;
+  /** Pod termination grace period; must exceed preStopSeconds. @default preStopSeconds + 30 */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Container resources. @default see ResourceSpec */
+  readonly resources?: ResourceSpec;
+  /** URI prefix under which environments with ingress hosts expose this service. @default not exposed */
+  readonly ingressPath?: string;
+  /** Allow the mutable tag `latest` as a version's image. @default false */
+  readonly allowMutableTags?: boolean;
+}
 
 /** How traffic moves from the old version to the new one. */
-export type StrategySpec = Spec<typeof StrategySchema>;
+export type StrategySpec =
+  | { readonly type: 'blueGreen' }
+  | { readonly type: 'canary'; readonly steps: readonly number[] };
 
 /** Factories for release strategies. */
 export class Strategy {
@@ -42,21 +77,34 @@ export class Strategy {
 }
 
 /** Waiting times between phases. */
-export type GateSpec = Spec<typeof GatesSchema>;
+export interface GateSpec {
+  /** Minimum seconds for Istio config to reach every proxy (used when istiod does not report status). @default 5 */
+  readonly propagationSeconds?: number;
+  /** Seconds for clients to finish keep-alive connections before the old version is removed. @default 30 */
+  readonly drainSeconds?: number;
+  /** Seconds a new Deployment may take to become ready. @default 600 */
+  readonly rolloutTimeoutSeconds?: number;
+  /** Seconds to observe each canary step before the next. @default 0 */
+  readonly observeSeconds?: number;
+}
 
 /** A service running one version in an environment, unchanged by this release. */
-export type SteadySpec<V extends string = string> = Omit<Spec<typeof SteadySchema>, 'version'> & {
+export interface SteadySpec<V extends string = string> {
   /** The version that runs. */
   readonly version: V;
-};
+}
 
 /** A service moving from one version to another in an environment. */
-export type ReleaseSpec<V extends string = string> = Omit<Spec<typeof ReleaseSchema>, 'from' | 'to'> & {
+export interface ReleaseSpec<V extends string = string> {
   /** The version live before the release. */
   readonly from: V;
   /** The version live after the release. */
   readonly to: V;
-};
+  /** How traffic moves. @default Strategy.blueGreen() */
+  readonly strategy?: StrategySpec;
+  /** Waiting times between phases. @default see GateSpec */
+  readonly gates?: GateSpec;
+}
 
 /** Names of the declared versions of a service spec. */
 export type VersionOf<S> = S extends { readonly versions: infer Vs } ? Extract<keyof Vs, string> : never;

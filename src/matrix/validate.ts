@@ -10,11 +10,12 @@ import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from
 import {
   EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, WEIGHT,
 } from './schema';
-import { describeValue, InputProblem, isPlainMapping, NOT_DATA, parseWith, printPath, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
+import { printPath } from './field-path';
+import { describeValue, InputProblem, isPlainMapping, NOT_DATA, parseWith, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
 import { counted } from '../format';
 import { DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 
-export { fieldPath } from './schema-support';
+export { fieldPath } from './field-path';
 
 /** One problem in a matrix. */
 export interface MatrixIssue {

@@ -4,7 +4,7 @@
  */
 import { byIdentity, identityKey, KubeObject, ObjectRef, refOf, sameContent } from '../manifest';
 import { DEFAULT_GATES, Environment, Gates, isRelease } from '../matrix/model';
-import type { PhaseGates } from './plan-format';
+import type { PhaseGates } from './plan-types';
 
 const ISTIO_NETWORKING = 'networking.istio.io/';
 

@@ -5,13 +5,15 @@
 import { InputError, readTextFile } from '../manifest';
 import { Environment, isRelease } from '../matrix/model';
 import { locatorOfText, placeOf } from '../matrix/positions';
-import { parseWith, printPath } from '../matrix/schema-support';
+import { printPath } from '../matrix/field-path';
+import { parseWith } from '../matrix/schema-support';
 import { stepsOf } from './gates';
-import { PLAN_FORMAT_VERSION, PlanFile, PlanFileSchema, RenderedPhase } from './plan-format';
+import { PlanFileSchema } from './plan-format';
+import { PLAN_FORMAT_VERSION, PlanFile, RenderedPhase } from './plan-types';
 import { planRollback } from './rollback';
 
-export { PLAN_FORMAT_VERSION } from './plan-format';
-export type { PhaseGates, PlanFile, PlanPhase, PlanRelease, PlanRollbackStep, RenderedPhase } from './plan-format';
+export { PLAN_FORMAT_VERSION } from './plan-types';
+export type { PhaseGates, PlanFile, PlanPhase, PlanRelease, PlanRollbackStep, RenderedPhase } from './plan-types';
 
 /**
  * Builds plan.json for an environment. Removals and gates are derived from what actually changes

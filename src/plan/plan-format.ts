@@ -5,15 +5,10 @@
  * (./gates, ./rollback) and the one that reads and writes it (./plan-file) all depend on it, not on each other.
  */
 import { z } from 'zod';
-import type { KubeObject, ObjectRef } from '../manifest';
-import type { Phase } from './planner';
+import type { ObjectRef } from '../manifest';
+import { PLAN_FORMAT_VERSION, PhaseGates, PlanFile, PlanPhase, PlanRelease, PlanRollbackStep } from './plan-types';
 import { describeValue, fieldsOf, messageFor } from '../matrix/schema-support';
 
-/**
- * Version of the plan.json format; bumped on any incompatible change. 2: phases no longer list their
- * objects (the folders hold them; nothing read the list but the check that it matched them).
- */
-export const PLAN_FORMAT_VERSION = 2;
 
 const nonEmpty = z.string({ error: () => 'expected a non-empty string' }).min(1, { error: () => 'expected a non-empty string' });
 
@@ -50,8 +45,6 @@ export const PhaseGatesSchema = fieldsOf({
     .describe('Time for clients to finish keep-alive connections before the next phase removes what they used.'),
 }, 'an object').readonly().describe('Gates, checked in this order: rollout, propagation, observe, drain. Absent keys do not apply.');
 
-/** Gates of a phase, checked in this order: rollout, propagation, observe, drain. Absent keys do not apply. */
-export type PhaseGates = z.infer<typeof PhaseGatesSchema>;
 
 /** One phase of plan.json. */
 export const PlanPhaseSchema = fieldsOf({
@@ -65,8 +58,6 @@ export const PlanPhaseSchema = fieldsOf({
   gates: PhaseGatesSchema.describe('What must hold after applying this phase and before applying the next.'),
 }, 'an object').readonly().describe('One phase: a complete desired state of the environment.');
 
-/** One phase: a complete desired state of the environment. */
-export type PlanPhase = z.infer<typeof PlanPhaseSchema>;
 
 /** One step of a rollback in plan.json. */
 export const PlanRollbackStepSchema = fieldsOf({
@@ -78,8 +69,6 @@ export const PlanRollbackStepSchema = fieldsOf({
   gates: PhaseGatesSchema.describe('What must hold after this step and before the next.'),
 }, 'an object').readonly().describe('One step of a rollback: a forward phase folder applied again, then its deletions and gates.');
 
-/** One step of a rollback: a forward phase folder applied again, then its deletions and gates. */
-export type PlanRollbackStep = z.infer<typeof PlanRollbackStepSchema>;
 
 /** One release in plan.json. */
 export const PlanReleaseSchema = fieldsOf({
@@ -92,8 +81,6 @@ export const PlanReleaseSchema = fieldsOf({
   ]).describe('`blueGreen`, or `canary` with its weight steps.'),
 }, 'an object').readonly().describe('One service\'s release in an environment.');
 
-/** One service's release in an environment. */
-export type PlanRelease = z.infer<typeof PlanReleaseSchema>;
 
 /** The whole plan.json. */
 export const PlanFileSchema = fieldsOf({
@@ -117,15 +104,13 @@ export const PlanFileSchema = fieldsOf({
   description: 'The machine-readable contract between synthesis and everything that applies or checks the phases of one environment.',
 });
 
-/** Contents of plan.json for one environment. */
-export type PlanFile = z.infer<typeof PlanFileSchema>;
+/** Whether two types are identical (the same fields, optionality and read-only modifiers), not only assignable. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 
-/** What buildPlanFile needs of one phase: its planned form and the objects rendered for it. */
-export interface RenderedPhase {
-  /** The planned phase. */
-  readonly phase: Phase;
-  /** Folder name (`NN-name`). */
-  readonly path: string;
-  /** Every object of the phase folder, in file order. */
-  readonly objects: readonly KubeObject[];
-}
+// The schema reads exactly the types users see (./plan-types): a field added to one and not the other fails here.
+const schemaMatchesTypes: [
+  Same<z.infer<typeof PhaseGatesSchema>, PhaseGates>, Same<z.infer<typeof PlanPhaseSchema>, PlanPhase>,
+  Same<z.infer<typeof PlanRollbackStepSchema>, PlanRollbackStep>, Same<z.infer<typeof PlanReleaseSchema>, PlanRelease>,
+  Same<z.infer<typeof PlanFileSchema>, PlanFile>,
+] = [true, true, true, true, true];
+void schemaMatchesTypes;

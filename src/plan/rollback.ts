@@ -8,7 +8,7 @@
 import { byIdentity, identityKey } from '../manifest';
 import { Environment, isRelease } from '../matrix/model';
 import { stepsOf } from './gates';
-import type { PlanRollbackStep, RenderedPhase } from './plan-format';
+import type { PlanRollbackStep, RenderedPhase } from './plan-types';
 import { Phase, PhaseKind, ServiceState, versionsInOrder } from './planner';
 
 /** Name of the rollback of an environment from one of its phases, in messages and in the resume record. */

@@ -7,7 +7,7 @@
  * cache makes a second run faster). It is kept to that one install; the timeout is generous for it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateMatrix } from '../../src/matrix';
@@ -29,7 +29,8 @@ test(`the packed tarball installs next to cdk8s ${USER_CDK8S} (one copy of cdk8s
   // lib/ is built by npm test before jest runs: pack without running the prepare script again.
   const [pack] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', project], root));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', version: '1.0.0', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(project, pack.filename), `cdk8s@${USER_CDK8S}`, 'constructs@^10.3.0'], project);
+  // Node 20's types (the package's declarations name node: modules; cdk8s's template still pins @types/node 14).
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(project, pack.filename), `cdk8s@${USER_CDK8S}`, 'constructs@^10.3.0', '@types/node@^20'], project);
 
   // One cdk8s, the user's: the library and cdk8s-plus-27 take it as a peer and bring no copy of their own.
   const installed = (dir: string) => existsSync(join(project, dir, 'package.json'));
@@ -55,10 +56,9 @@ rollout.addToEnvironment('production', (scope, environment) => {
 });
 app.synth();
 `);
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs', moduleResolution: 'node', outDir: '.', typeRoots: [join(root, 'node_modules/@types')], types: ['node'] },
-    files: ['main.ts'],
-  }));
+  // The tsconfig.json of cdk8s's own TypeScript project template, as `cdk8s init typescript-app` writes it: no
+  // esModuleInterop and no skipLibCheck, so the package's declarations must not pull in any that need them.
+  copyFileSync(join(root, 'node_modules/cdk8s-cli/templates/typescript-app/tsconfig.json'), join(project, 'tsconfig.json'));
   // This project's TypeScript checks the app against the installed package's types (with the user's cdk8s types).
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
   writeFileSync(join(project, 'cdk8s.yaml'), 'language: typescript\napp: node main.js\n');

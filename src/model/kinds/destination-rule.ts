@@ -1,0 +1,48 @@
+/** Istio DestinationRule. */
+import { KubeObject } from '../../manifest';
+import { STRINGS } from '../fields';
+import { KindModel } from '../kind';
+import { Labels, listOf, optionalNumber, optionalString, stringMap, stringsOf } from '../metadata';
+
+export const DESTINATION_RULE: KindModel = {
+  kind: 'DestinationRule',
+  group: 'networking.istio.io',
+  fields: { spec: { fields: { host: 'string', exportTo: STRINGS, subsets: { list: { fields: { name: 'string', labels: 'labels' } } } } } },
+};
+
+/** A named subset of a DestinationRule. */
+export interface SubsetView {
+  /** Subset name, referenced by routes ('' when missing). */
+  readonly name: string;
+  /** Labels the subset adds to the Service's selector. */
+  readonly labels: Labels;
+}
+
+/** What the project reads of a DestinationRule. */
+export interface DestinationRuleView {
+  /** The host the rule applies to, as written; undefined when missing. */
+  readonly host?: string;
+  /** Namespaces the rule is visible to, as written (empty means all). */
+  readonly exportTo: readonly string[];
+  /** The subsets, in order. */
+  readonly subsets: readonly SubsetView[];
+  /** Ports named in `trafficPolicy.portLevelSettings`, of the rule and of its subsets. */
+  readonly policyPorts: readonly number[];
+}
+
+function portLevelPorts(trafficPolicy: any): number[] {
+  return listOf(trafficPolicy?.portLevelSettings).map((setting: any) => optionalNumber(setting?.port?.number))
+    .filter((port): port is number => port !== undefined);
+}
+
+/** The DestinationRule view of an object. */
+export function destinationRuleOf(object: KubeObject): DestinationRuleView {
+  const spec = object.spec ?? {};
+  const subsets = listOf(spec.subsets);
+  return {
+    host: optionalString(spec.host),
+    exportTo: stringsOf(spec.exportTo),
+    subsets: subsets.map((subset: any) => ({ name: optionalString(subset?.name) ?? '', labels: stringMap(subset?.labels) })),
+    policyPorts: [spec.trafficPolicy, ...subsets.map((subset: any) => subset?.trafficPolicy)].flatMap(portLevelPorts),
+  };
+}

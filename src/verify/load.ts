@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { apiGroup, displayPath, folderEntries, identityKey, InputError, KubeObject, listPhaseFolder, ObjectRef, pathInfo, readManifestFile, resourceName } from '../manifest';
+import { fieldError } from '../model';
 import { removals } from '../plan/gates';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
-import { shapeProblem } from './shape';
 import { Phase } from './types';
 
 /** An environment folder read from disk. */
@@ -75,8 +75,8 @@ export function loadPhases(dir: string): LoadedEnvironment {
     const objects = listPhaseFolder(join(root, folder), root).flatMap(({ path: file, listedRegular }) => {
       const read = readManifestFile(file, root, listedRegular);
       for (const object of read) {
-        const problem = shapeProblem(object);
-        if (problem) throw new InputError(`${displayPath(file, root)}: ${resourceName(object)}: ${problem}`);
+        const problem = fieldError(displayPath(file, root), object);
+        if (problem) throw new InputError(problem);
       }
       return read;
     });

@@ -1,22 +1,9 @@
 /** Runs the rule registry over a sequence of phases: pure, in memory, linear in the number of objects. */
 import type { RollbackSequence } from './load';
 import { RULES } from './rules';
-import { buildState, PhaseState } from './state';
+import { buildState, PhaseState, StateCache } from './state';
 import { analyzeTransition, resolveTransition, TransitionContext, TransitionResolution } from './transition';
 import { Finding, Phase, Rule, StateRule, TransitionRule } from './types';
-
-const objectIds = new WeakMap<object, number>();
-let nextObjectsId = 0;
-
-/** Identity of a state's objects: buildState shares one index per object list. */
-function objectsId(state: PhaseState): number {
-  let id = objectIds.get(state.deployments);
-  if (id === undefined) {
-    id = nextObjectsId++;
-    objectIds.set(state.deployments, id);
-  }
-  return id;
-}
 
 /**
  * What one verification remembers: a rollback re-applies forward phases, so the same states and transitions
@@ -30,6 +17,8 @@ class Memo {
   readonly clean = new Set<string>();
   /** Resolved transitions by pair of object lists (`3>5`). */
   readonly transitions = new Map<string, TransitionResolution>();
+  /** What the verification read of the objects and indexed of their lists. */
+  readonly states = new StateCache();
 }
 
 /**
@@ -41,7 +30,7 @@ export function verifyPhases(phases: readonly Phase[], rules: readonly Rule[] = 
 }
 
 function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: Memo): Finding[] {
-  const states = phases.map(buildState);
+  const states = phases.map((phase) => buildState(phase, memo.states));
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const report = (finding: Finding): void => {
@@ -64,7 +53,7 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: M
   states.forEach((state, index) => {
     if (index > 0) {
       const before = states[index - 1];
-      const pair = `${objectsId(before)}>${objectsId(state)}`;
+      const pair = `${before.objectsId}>${state.objectsId}`;
       const resolution = () => {
         let resolved = memo.transitions.get(pair);
         if (resolved === undefined) memo.transitions.set(pair, (resolved = resolveTransition(before, state)));
@@ -84,7 +73,7 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: M
       }
     }
     for (const rule of stateRules) {
-      run(`${rule.id}|${objectsId(state)}`, () => rule.check(state).map((f) => ({ rule: rule.id, phase: state.label, ...f })));
+      run(`${rule.id}|${state.objectsId}`, () => rule.check(state).map((f) => ({ rule: rule.id, phase: state.label, ...f })));
     }
   });
   return findings;

@@ -30,19 +30,24 @@ export interface DestinationRuleView {
   readonly policyPorts: readonly number[];
 }
 
-function portLevelPorts(trafficPolicy: any): number[] {
-  return listOf(trafficPolicy?.portLevelSettings).map((setting: any) => optionalNumber(setting?.port?.number))
-    .filter((port): port is number => port !== undefined);
+/** Adds the ports of a traffic policy's `portLevelSettings` to `ports`. */
+function addPolicyPorts(trafficPolicy: any, ports: number[]): void {
+  if (!Array.isArray(trafficPolicy?.portLevelSettings)) return;
+  for (const setting of trafficPolicy.portLevelSettings) {
+    const port = optionalNumber(setting?.port?.number);
+    if (port !== undefined) ports.push(port);
+  }
 }
 
 /** The DestinationRule view of an object. */
 export function destinationRuleOf(object: KubeObject): DestinationRuleView {
   const spec = object.spec ?? {};
-  const subsets = listOf(spec.subsets);
-  return {
-    host: optionalString(spec.host),
-    exportTo: stringsOf(spec.exportTo),
-    subsets: subsets.map((subset: any) => ({ name: optionalString(subset?.name) ?? '', labels: stringMap(subset?.labels) })),
-    policyPorts: [spec.trafficPolicy, ...subsets.map((subset: any) => subset?.trafficPolicy)].flatMap(portLevelPorts),
-  };
+  const subsets: SubsetView[] = [];
+  const policyPorts: number[] = [];
+  addPolicyPorts(spec.trafficPolicy, policyPorts);
+  for (const subset of listOf(spec.subsets) as any[]) {
+    subsets.push({ name: optionalString(subset?.name) ?? '', labels: stringMap(subset?.labels) });
+    addPolicyPorts(subset?.trafficPolicy, policyPorts);
+  }
+  return { host: optionalString(spec.host), exportTo: stringsOf(spec.exportTo), subsets, policyPorts };
 }

@@ -88,17 +88,28 @@ function destinationOf(value: any): Destination | undefined {
   return { host: optionalString(value.host), subset: subset === '' ? undefined : subset, port: optionalNumber(value.port?.number) };
 }
 
+function mirrorsOf(rule: any): Mirror[] {
+  const mirrors: Mirror[] = [];
+  if (rule?.mirror) mirrors.push({ field: 'mirror', destination: destinationOf(rule.mirror), percentage: optionalNumber(rule.mirrorPercentage?.value) });
+  if (Array.isArray(rule?.mirrors)) {
+    for (const mirror of rule.mirrors) {
+      mirrors.push({ field: 'mirrors', destination: destinationOf(mirror?.destination), percentage: optionalNumber(mirror?.percentage?.value) });
+    }
+  }
+  return mirrors;
+}
+
+/** The rules of one protocol. Plain loops: every VirtualService of every phase is read, thousands per verification. */
 function rulesOf(value: unknown): RouteRule[] {
-  return listOf(value).map((rule: any) => ({
-    route: listOf(rule?.route).map((entry: any) => ({ destination: destinationOf(entry?.destination), weight: optionalNumber(entry?.weight) })),
-    mirrors: [
-      ...(rule?.mirror ? [{ field: 'mirror' as const, destination: destinationOf(rule.mirror), percentage: optionalNumber(rule.mirrorPercentage?.value) }] : []),
-      ...listOf(rule?.mirrors).map((mirror: any) => ({
-        field: 'mirrors' as const, destination: destinationOf(mirror?.destination), percentage: optionalNumber(mirror?.percentage?.value),
-      })),
-    ],
-    matches: listOf(rule?.match).map((match: any) => ({ exact: optionalString(match?.uri?.exact), prefix: optionalString(match?.uri?.prefix) })),
-  }));
+  const rules: RouteRule[] = [];
+  for (const rule of listOf(value) as any[]) {
+    const route: RouteDestination[] = [];
+    for (const entry of listOf(rule?.route) as any[]) route.push({ destination: destinationOf(entry?.destination), weight: optionalNumber(entry?.weight) });
+    const matches: UriMatch[] = [];
+    for (const match of listOf(rule?.match) as any[]) matches.push({ exact: optionalString(match?.uri?.exact), prefix: optionalString(match?.uri?.prefix) });
+    rules.push({ route, mirrors: mirrorsOf(rule), matches });
+  }
+  return rules;
 }
 
 /** The VirtualService view of an object. */

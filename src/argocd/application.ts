@@ -3,6 +3,7 @@
  * phase folder; promotion moves its `spec.source.path` to the next phase. Settings come from
  * environment variables at synthesis time, with defaults that keep the output deterministic.
  */
+import { MANAGED_BY } from '../constructs/labels';
 import { stringifyObject } from '../synth/yaml';
 import type { EnvironmentOutput } from '../synth/environment';
 
@@ -62,7 +63,7 @@ export function argoCdApplication(environment: string, namespace: string, phaseP
     metadata: {
       name: applicationName(environment),
       namespace: settings.namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'phased-rollout' },
+      labels: { ...MANAGED_BY },
     },
     spec: {
       project: settings.project,

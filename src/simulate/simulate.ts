@@ -6,7 +6,7 @@
  */
 import { identityKey, KubeObject } from '../manifest';
 import { destinationRuleOf, namespaceOf, sameObject, workloadKey } from '../model';
-import { Phase } from '../verify';
+import { PhaseManifest } from '../verify';
 import { backendsOf, buildState, PhaseState, sameTemplate, StateCache, subsetFor } from '../verify/state';
 import { EventQueue } from './events';
 import { answer, completes, Pod, podSettings, readyTime, reconcile, replicasOf, terminate, Workload } from './pods';
@@ -67,7 +67,7 @@ export interface SimulationResult {
 const OK = '200';
 
 /** Simulates applying `phases` in order (the first is in place and settled at time 0) under client traffic. */
-export function simulateRelease(phases: readonly Phase[], options: SimulationOptions = {}): SimulationResult {
+export function simulateRelease(phases: readonly PhaseManifest[], options: SimulationOptions = {}): SimulationResult {
   if (phases.length === 0) throw new Error('simulateRelease needs at least one phase');
   return new Simulation(phases, options).run();
 }
@@ -142,7 +142,7 @@ class Simulation {
   private rolloutWait?: RolloutWait;
   private propagationWait?: PropagationWait;
 
-  constructor(private readonly phases: readonly Phase[], options: SimulationOptions) {
+  constructor(private readonly phases: readonly PhaseManifest[], options: SimulationOptions) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.qps = options.qps ?? 500;
     this.connections = options.connections ?? 50;

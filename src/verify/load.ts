@@ -8,14 +8,14 @@ import { apiGroup, displayPath, folderEntries, identityKey, InputError, KubeObje
 import { fieldError } from '../model';
 import { removals } from '../plan/gates';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
-import { Phase } from './types';
+import { PhaseManifest } from './types';
 
 /** An environment folder read from disk. */
 export interface LoadedEnvironment {
   /** Environment name: plan.json's, else the folder's name. */
   readonly environment: string;
   /** Phases in apply order. */
-  readonly phases: Phase[];
+  readonly phases: PhaseManifest[];
   /** Whether plan.json was present (its gates then apply). */
   readonly planned: boolean;
   /** plan.json, when present. */
@@ -29,14 +29,14 @@ export interface RollbackSequence {
   /** Path of the phase it rolls back from. */
   readonly from: string;
   /** The forward phases its steps apply, in order, each named after its step and with the step's gates. */
-  readonly phases: readonly Phase[];
+  readonly phases: readonly PhaseManifest[];
 }
 
 /**
  * The rollbacks of `plan` over its forward `phases` (as synthesized or as loaded): a rollback has no
  * objects of its own, only steps that apply forward phase folders with their own gates.
  */
-export function rollbackSequences(plan: PlanFile, phases: readonly Phase[]): RollbackSequence[] {
+export function rollbackSequences(plan: PlanFile, phases: readonly PhaseManifest[]): RollbackSequence[] {
   const byPath = new Map(phases.map((phase) => [basename(phase.path), phase]));
   return Object.entries(plan.rollbacks ?? {}).map(([from, steps]) => ({
     from,
@@ -96,7 +96,7 @@ export function loadPhases(dir: string): LoadedEnvironment {
  * plan.json must describe exactly the folders: same phases in the same order, same removals, also
  * between the steps of each rollback (what apply and rollback delete).
  */
-function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planPath: string): void {
+function checkPlanAgainstFolders(plan: PlanFile, phases: readonly PhaseManifest[], planPath: string): void {
   const inconsistent = (detail: string) => new InputError(`${planPath} is inconsistent with the phase folders: ${detail}`);
   const folderNames = phases.map((p) => basename(p.path));
   const planNames = plan.phases.map((p) => p.path);

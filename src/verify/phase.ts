@@ -3,7 +3,7 @@ import { KubeObject } from '../manifest';
 import { PhaseGates } from '../plan/plan-file';
 
 /** One complete desired state of an environment, as synthesized or as written by hand. */
-export interface Phase {
+export interface PhaseManifest {
   /** Phase name (baseline, prepare, canary-10, switch, cleanup, or any hand-written name). */
   readonly name: string;
   /** Folder of the phase (`NN-name`, possibly with parent folders); its last segment labels the phase in findings. */

@@ -11,7 +11,7 @@ import {
   destinationRuleOf, isMeshBound, Labels, namespaceOf, podTemplateOf, sameObject, serviceFqdn, serviceHost, serviceOf, virtualServiceOf,
   WORKLOAD_KINDS, workloadKey,
 } from '../model';
-import { Phase } from './phase';
+import { PhaseManifest } from './phase';
 
 /** A workload (Deployment or another kind with a pod template) and what routing needs to know about it. */
 export interface DeploymentInfo {
@@ -86,7 +86,7 @@ export interface InvalidWeights {
 /** A phase with its objects indexed. */
 export interface PhaseState extends ObjectIndex {
   /** The phase as given. */
-  readonly phase: Phase;
+  readonly phase: PhaseManifest;
   /** How findings name the phase: the last segment of its path (`01-prepare`). */
   readonly label: string;
 }
@@ -209,7 +209,7 @@ export function sameLabels(a: Labels, b: Labels): boolean {
 }
 
 /** Indexes the objects of one phase (with what `cache` already read; a fresh cache when none is given). */
-export function buildState(phase: Phase, cache = new StateCache()): PhaseState {
+export function buildState(phase: PhaseManifest, cache = new StateCache()): PhaseState {
   return { phase, label: basename(phase.path) || phase.name, ...cache.indexOf(phase.objects) };
 }
 

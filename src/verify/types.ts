@@ -2,7 +2,7 @@
 import type { PhaseState } from './state';
 import type { TransitionContext } from './transition';
 
-export type { Phase } from './phase';
+export type { PhaseManifest } from './phase';
 
 /** One problem found in a phase or in a transition between two phases. */
 export interface Finding {

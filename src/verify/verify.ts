@@ -3,7 +3,7 @@ import type { RollbackSequence } from './load';
 import { RULES } from './rules';
 import { buildState, PhaseState, StateCache } from './state';
 import { analyzeTransition, resolveTransition, TransitionContext, TransitionResolution } from './transition';
-import { Finding, Phase, Rule, StateRule, TransitionRule } from './types';
+import { Finding, PhaseManifest, Rule, StateRule, TransitionRule } from './types';
 
 /**
  * What one verification remembers: a rollback re-applies forward phases, so the same states and transitions
@@ -25,11 +25,11 @@ class Memo {
  * Findings for every phase and every transition between consecutive phases, in phase order; empty when
  * the sequence is safe to apply. `rules` defaults to the whole registry.
  */
-export function verifyPhases(phases: readonly Phase[], rules: readonly Rule[] = RULES): Finding[] {
+export function verifyPhases(phases: readonly PhaseManifest[], rules: readonly Rule[] = RULES): Finding[] {
   return checkSequence(phases, rules, new Memo());
 }
 
-function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: Memo): Finding[] {
+function checkSequence(phases: readonly PhaseManifest[], rules: readonly Rule[], memo: Memo): Finding[] {
   const states = phases.map((phase) => buildState(phase, memo.states));
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -88,7 +88,7 @@ function withoutGates(state: PhaseState): PhaseState {
  * Findings of an environment: its forward phases, then each rollback of its plan (those findings carry
  * the phase the rollback starts from). What `verify`, `plan` and synthesis all check.
  */
-export function verifyEnvironment(phases: readonly Phase[], rollbacks: readonly RollbackSequence[]): Finding[] {
+export function verifyEnvironment(phases: readonly PhaseManifest[], rollbacks: readonly RollbackSequence[]): Finding[] {
   const memo = new Memo();
   return [
     ...checkSequence(phases, RULES, memo),

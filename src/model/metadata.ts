@@ -11,9 +11,19 @@ export function stringMap(value: unknown): Labels {
   return map;
 }
 
+/** Field `key` of a mapping from untrusted input; undefined for anything else. The readers walk objects with it. */
+export function fieldOf(value: unknown, key: string): unknown {
+  return isMapping(value) ? value[key] : undefined;
+}
+
+/** The `spec` of an object (undefined when it has none or it is not a mapping). */
+export function specOf(object: KubeObject): unknown {
+  return fieldOf(object, 'spec');
+}
+
 /** A list from untrusted input; anything else is empty. */
-export function listOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
+export function listOf(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? (value as unknown[]) : [];
 }
 
 /** The strings of a list from untrusted input. */

@@ -2,7 +2,7 @@
 import { KubeObject } from '../../manifest';
 import { STRINGS } from '../fields';
 import { KindModel } from '../kind';
-import { Labels, listOf, optionalNumber, optionalString, stringMap, stringsOf } from '../metadata';
+import { fieldOf, Labels, listOf, optionalNumber, optionalString, specOf, stringMap, stringsOf } from '../metadata';
 
 export const DESTINATION_RULE: KindModel = {
   kind: 'DestinationRule',
@@ -31,23 +31,22 @@ export interface DestinationRuleView {
 }
 
 /** Adds the ports of a traffic policy's `portLevelSettings` to `ports`. */
-function addPolicyPorts(trafficPolicy: any, ports: number[]): void {
-  if (!Array.isArray(trafficPolicy?.portLevelSettings)) return;
-  for (const setting of trafficPolicy.portLevelSettings) {
-    const port = optionalNumber(setting?.port?.number);
+function addPolicyPorts(trafficPolicy: unknown, ports: number[]): void {
+  for (const setting of listOf(fieldOf(trafficPolicy, 'portLevelSettings'))) {
+    const port = optionalNumber(fieldOf(fieldOf(setting, 'port'), 'number'));
     if (port !== undefined) ports.push(port);
   }
 }
 
 /** The DestinationRule view of an object. */
 export function destinationRuleOf(object: KubeObject): DestinationRuleView {
-  const spec = object.spec ?? {};
+  const spec = specOf(object);
   const subsets: SubsetView[] = [];
   const policyPorts: number[] = [];
-  addPolicyPorts(spec.trafficPolicy, policyPorts);
-  for (const subset of listOf(spec.subsets) as any[]) {
-    subsets.push({ name: optionalString(subset?.name) ?? '', labels: stringMap(subset?.labels) });
-    addPolicyPorts(subset?.trafficPolicy, policyPorts);
+  addPolicyPorts(fieldOf(spec, 'trafficPolicy'), policyPorts);
+  for (const subset of listOf(fieldOf(spec, 'subsets'))) {
+    subsets.push({ name: optionalString(fieldOf(subset, 'name')) ?? '', labels: stringMap(fieldOf(subset, 'labels')) });
+    addPolicyPorts(fieldOf(subset, 'trafficPolicy'), policyPorts);
   }
-  return { host: optionalString(spec.host), exportTo: stringsOf(spec.exportTo), subsets, policyPorts };
+  return { host: optionalString(fieldOf(spec, 'host')), exportTo: stringsOf(fieldOf(spec, 'exportTo')), subsets, policyPorts };
 }

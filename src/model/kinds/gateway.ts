@@ -1,7 +1,7 @@
 /** Istio Gateway (networking.istio.io; the Gateway API's Gateway is another kind of the same name). */
 import { KubeObject } from '../../manifest';
 import { KindModel } from '../kind';
-import { Labels, listOf, optionalNumber, stringMap, stringsOf } from '../metadata';
+import { fieldOf, Labels, listOf, optionalNumber, specOf, stringMap, stringsOf } from '../metadata';
 
 export const GATEWAY: KindModel = { kind: 'Gateway', group: 'networking.istio.io', fields: {} };
 
@@ -23,9 +23,11 @@ export interface GatewayView {
 
 /** The Gateway view of an object. */
 export function gatewayOf(object: KubeObject): GatewayView {
-  const spec = object.spec ?? {};
+  const spec = specOf(object);
   return {
-    selector: stringMap(spec.selector),
-    servers: listOf(spec.servers).map((server: any) => ({ port: optionalNumber(server?.port?.number), hosts: stringsOf(server?.hosts) })),
+    selector: stringMap(fieldOf(spec, 'selector')),
+    servers: listOf(fieldOf(spec, 'servers')).map((server) => ({
+      port: optionalNumber(fieldOf(fieldOf(server, 'port'), 'number')), hosts: stringsOf(fieldOf(server, 'hosts')),
+    })),
   };
 }

@@ -1,7 +1,7 @@
 /** Kubernetes Service. */
 import { KubeObject } from '../../manifest';
 import { KindModel } from '../kind';
-import { Labels, listOf, optionalNumber, optionalString, stringMap } from '../metadata';
+import { fieldOf, Labels, listOf, optionalNumber, optionalString, specOf, stringMap } from '../metadata';
 
 export const SERVICE: KindModel = { kind: 'Service', group: '', fields: { spec: { fields: { selector: 'labels' } } } };
 
@@ -31,16 +31,19 @@ export interface ServiceView {
 
 /** The Service view of an object. */
 export function serviceOf(object: KubeObject): ServiceView {
-  const spec = object.spec ?? {};
+  const spec = specOf(object);
   return {
-    type: optionalString(spec.type) ?? '',
-    selector: stringMap(spec.selector),
-    ports: listOf(spec.ports).map((port: any) => ({
-      name: optionalString(port?.name) ?? '',
-      port: optionalNumber(port?.port) ?? 0,
-      targetPort: typeof port?.targetPort === 'number' || typeof port?.targetPort === 'string' ? port.targetPort : undefined,
-      protocol: optionalString(port?.protocol) || 'TCP',
-      appProtocol: optionalString(port?.appProtocol),
-    })),
+    type: optionalString(fieldOf(spec, 'type')) ?? '',
+    selector: stringMap(fieldOf(spec, 'selector')),
+    ports: listOf(fieldOf(spec, 'ports')).map((port) => {
+      const targetPort = fieldOf(port, 'targetPort');
+      return {
+        name: optionalString(fieldOf(port, 'name')) ?? '',
+        port: optionalNumber(fieldOf(port, 'port')) ?? 0,
+        targetPort: typeof targetPort === 'number' || typeof targetPort === 'string' ? targetPort : undefined,
+        protocol: optionalString(fieldOf(port, 'protocol')) || 'TCP',
+        appProtocol: optionalString(fieldOf(port, 'appProtocol')),
+      };
+    }),
   };
 }

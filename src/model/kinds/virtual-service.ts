@@ -2,7 +2,7 @@
 import { KubeObject } from '../../manifest';
 import { Shape, STRINGS } from '../fields';
 import { KindModel } from '../kind';
-import { listOf, optionalNumber, optionalString, stringsOf } from '../metadata';
+import { fieldOf, listOf, optionalNumber, optionalString, specOf, stringsOf } from '../metadata';
 import { gatewayName, MESH_GATEWAY } from '../names';
 
 const destinationShape: Shape = { fields: { host: 'string', subset: 'string' } };
@@ -82,19 +82,26 @@ export interface VirtualServiceView {
   readonly tls: readonly RouteRule[];
 }
 
-function destinationOf(value: any): Destination | undefined {
+function destinationOf(value: unknown): Destination | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const subset = optionalString(value.subset);
-  return { host: optionalString(value.host), subset: subset === '' ? undefined : subset, port: optionalNumber(value.port?.number) };
+  const subset = optionalString(fieldOf(value, 'subset'));
+  return {
+    host: optionalString(fieldOf(value, 'host')),
+    subset: subset === '' ? undefined : subset,
+    port: optionalNumber(fieldOf(fieldOf(value, 'port'), 'number')),
+  };
 }
 
-function mirrorsOf(rule: any): Mirror[] {
+function mirrorsOf(rule: unknown): Mirror[] {
   const mirrors: Mirror[] = [];
-  if (rule?.mirror) mirrors.push({ field: 'mirror', destination: destinationOf(rule.mirror), percentage: optionalNumber(rule.mirrorPercentage?.value) });
-  if (Array.isArray(rule?.mirrors)) {
-    for (const mirror of rule.mirrors) {
-      mirrors.push({ field: 'mirrors', destination: destinationOf(mirror?.destination), percentage: optionalNumber(mirror?.percentage?.value) });
-    }
+  const mirror = fieldOf(rule, 'mirror');
+  if (mirror) {
+    mirrors.push({ field: 'mirror', destination: destinationOf(mirror), percentage: optionalNumber(fieldOf(fieldOf(rule, 'mirrorPercentage'), 'value')) });
+  }
+  for (const entry of listOf(fieldOf(rule, 'mirrors'))) {
+    mirrors.push({
+      field: 'mirrors', destination: destinationOf(fieldOf(entry, 'destination')), percentage: optionalNumber(fieldOf(fieldOf(entry, 'percentage'), 'value')),
+    });
   }
   return mirrors;
 }
@@ -102,11 +109,16 @@ function mirrorsOf(rule: any): Mirror[] {
 /** The rules of one protocol. Plain loops: every VirtualService of every phase is read, thousands per verification. */
 function rulesOf(value: unknown): RouteRule[] {
   const rules: RouteRule[] = [];
-  for (const rule of listOf(value) as any[]) {
+  for (const rule of listOf(value)) {
     const route: RouteDestination[] = [];
-    for (const entry of listOf(rule?.route) as any[]) route.push({ destination: destinationOf(entry?.destination), weight: optionalNumber(entry?.weight) });
+    for (const entry of listOf(fieldOf(rule, 'route'))) {
+      route.push({ destination: destinationOf(fieldOf(entry, 'destination')), weight: optionalNumber(fieldOf(entry, 'weight')) });
+    }
     const matches: UriMatch[] = [];
-    for (const match of listOf(rule?.match) as any[]) matches.push({ exact: optionalString(match?.uri?.exact), prefix: optionalString(match?.uri?.prefix) });
+    for (const match of listOf(fieldOf(rule, 'match'))) {
+      const uri = fieldOf(match, 'uri');
+      matches.push({ exact: optionalString(fieldOf(uri, 'exact')), prefix: optionalString(fieldOf(uri, 'prefix')) });
+    }
     rules.push({ route, mirrors: mirrorsOf(rule), matches });
   }
   return rules;
@@ -114,14 +126,14 @@ function rulesOf(value: unknown): RouteRule[] {
 
 /** The VirtualService view of an object. */
 export function virtualServiceOf(object: KubeObject): VirtualServiceView {
-  const spec = object.spec ?? {};
+  const spec = specOf(object);
   return {
-    hosts: stringsOf(spec.hosts),
-    gateways: stringsOf(spec.gateways),
-    exportTo: stringsOf(spec.exportTo),
-    http: rulesOf(spec.http),
-    tcp: rulesOf(spec.tcp),
-    tls: rulesOf(spec.tls),
+    hosts: stringsOf(fieldOf(spec, 'hosts')),
+    gateways: stringsOf(fieldOf(spec, 'gateways')),
+    exportTo: stringsOf(fieldOf(spec, 'exportTo')),
+    http: rulesOf(fieldOf(spec, 'http')),
+    tcp: rulesOf(fieldOf(spec, 'tcp')),
+    tls: rulesOf(fieldOf(spec, 'tls')),
   };
 }
 

@@ -2,7 +2,7 @@
 import { KubeObject } from '../../manifest';
 import { Fields } from '../fields';
 import { KindModel } from '../kind';
-import { Labels, listOf, optionalString, stringMap } from '../metadata';
+import { fieldOf, Labels, listOf, optionalString, specOf, stringMap } from '../metadata';
 
 const FIELDS: Fields = { spec: { fields: { template: { fields: { metadata: { fields: { labels: 'labels' } } } } } } };
 
@@ -30,13 +30,13 @@ export interface PodTemplateView {
 
 /** The pod template of a workload object. */
 export function podTemplateOf(object: KubeObject): PodTemplateView {
-  const raw: unknown = object.spec?.template ?? null;
-  const template: any = raw ?? {};
+  const raw = fieldOf(specOf(object), 'template') ?? null;
+  const metadata = fieldOf(raw, 'metadata');
   return {
-    labels: stringMap(template.metadata?.labels),
-    annotations: stringMap(template.metadata?.annotations),
-    containers: listOf(template.spec?.containers).map((container: any) => ({
-      name: optionalString(container?.name) ?? '', image: optionalString(container?.image) ?? '',
+    labels: stringMap(fieldOf(metadata, 'labels')),
+    annotations: stringMap(fieldOf(metadata, 'annotations')),
+    containers: listOf(fieldOf(fieldOf(raw, 'spec'), 'containers')).map((container) => ({
+      name: optionalString(fieldOf(container, 'name')) ?? '', image: optionalString(fieldOf(container, 'image')) ?? '',
     })),
     raw,
   };

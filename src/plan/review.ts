@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { counted } from '../format';
 import { byIdentity, identityKey, KubeObject, refLabel } from '../manifest';
 import { destinationRuleOf, isMeshBound, podTemplateOf, RouteDestination, sameObject, virtualServiceOf } from '../model';
-import type { Finding } from '../verify/types';
+import type { SafetyFinding } from '../verify/types';
 import { PhaseGates, PlanFile } from './plan-file';
 
 /** A phase as the review reads it: from synthesis or from a folder on disk. */
@@ -190,7 +190,7 @@ export function trafficSeries(phases: readonly ReviewedPhase[]): TrafficSeries[]
  * A review as terminal text, like a terraform plan: per phase its changes, why they are safe (or the
  * verifier's findings instead, where it has some), and its gates.
  */
-export function formatReview(environment: string, reviews: readonly PhaseReview[], findings: readonly Finding[] = [], rollbacks: readonly RollbackReview[] = []): string {
+export function formatReview(environment: string, reviews: readonly PhaseReview[], findings: readonly SafetyFinding[] = [], rollbacks: readonly RollbackReview[] = []): string {
   const lines = [`${environment}: ${counted(reviews.length, 'phase')}`];
   for (const review of reviews) {
     lines.push('', review.phase);

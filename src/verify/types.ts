@@ -5,7 +5,7 @@ import type { TransitionContext } from './transition';
 export type { PhaseManifest } from './phase';
 
 /** One problem found in a phase or in a transition between two phases. */
-export interface Finding {
+export interface SafetyFinding {
   /** Stable rule id, e.g. `transition/in-place-update`. */
   readonly rule: string;
   /** Label of the phase the problem shows in (for a transition: the phase being entered). */

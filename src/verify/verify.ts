@@ -3,7 +3,7 @@ import type { RollbackSequence } from './load';
 import { RULES } from './rules';
 import { buildState, PhaseState, StateCache } from './state';
 import { analyzeTransition, resolveTransition, TransitionContext, TransitionResolution } from './transition';
-import { Finding, PhaseManifest, Rule, StateRule, TransitionRule } from './types';
+import { PhaseManifest, Rule, SafetyFinding, StateRule, TransitionRule } from './types';
 
 /**
  * What one verification remembers: a rollback re-applies forward phases, so the same states and transitions
@@ -25,15 +25,15 @@ class Memo {
  * Findings for every phase and every transition between consecutive phases, in phase order; empty when
  * the sequence is safe to apply. `rules` defaults to the whole registry.
  */
-export function verifyPhases(phases: readonly PhaseManifest[], rules: readonly Rule[] = RULES): Finding[] {
+export function verifyPhases(phases: readonly PhaseManifest[], rules: readonly Rule[] = RULES): SafetyFinding[] {
   return checkSequence(phases, rules, new Memo());
 }
 
-function checkSequence(phases: readonly PhaseManifest[], rules: readonly Rule[], memo: Memo): Finding[] {
+function checkSequence(phases: readonly PhaseManifest[], rules: readonly Rule[], memo: Memo): SafetyFinding[] {
   const states = phases.map((phase) => buildState(phase, memo.states));
-  const findings: Finding[] = [];
+  const findings: SafetyFinding[] = [];
   const seen = new Set<string>();
-  const report = (finding: Finding): void => {
+  const report = (finding: SafetyFinding): void => {
     const key = `${finding.rule}|${finding.transition ?? ''}|${finding.phase}|${finding.object}|${finding.message}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -41,7 +41,7 @@ function checkSequence(phases: readonly PhaseManifest[], rules: readonly Rule[],
   };
   const checkAll = rules === RULES;
   /** Runs a check, or skips it when it found `key`'s inputs clean before (no key: always runs). */
-  const run = (key: string | undefined, check: () => Finding[]) => {
+  const run = (key: string | undefined, check: () => SafetyFinding[]) => {
     const remember = checkAll && key !== undefined;
     if (remember && memo.clean.has(key)) return;
     const found = check();
@@ -88,7 +88,7 @@ function withoutGates(state: PhaseState): PhaseState {
  * Findings of an environment: its forward phases, then each rollback of its plan (those findings carry
  * the phase the rollback starts from). What `verify`, `plan` and synthesis all check.
  */
-export function verifyEnvironment(phases: readonly PhaseManifest[], rollbacks: readonly RollbackSequence[]): Finding[] {
+export function verifyEnvironment(phases: readonly PhaseManifest[], rollbacks: readonly RollbackSequence[]): SafetyFinding[] {
   const memo = new Memo();
   return [
     ...checkSequence(phases, RULES, memo),

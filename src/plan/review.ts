@@ -77,7 +77,7 @@ function weightOf(route: readonly RouteDestination[], index: number): number {
 
 /** What a route entry sends traffic to, as a review names it: the subset (the version), else the host. */
 function targetOf(entry: RouteDestination): string | undefined {
-  return entry.destination?.subset ?? entry.destination?.host;
+  return entry.destination?.subset || entry.destination?.host;
 }
 
 /** `subset weight` of each destination of each http route; `; ` between routes. */

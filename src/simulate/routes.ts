@@ -60,9 +60,9 @@ export function pathOf(vs: RoutingRules): string {
 function weighted(vs: RoutingRules, route: readonly RouteDestination[]): WeightedDestination[] {
   return route.flatMap((entry, i) => {
     const host = entry.destination?.host;
-    if (!receivesTraffic(route, i) || host === undefined) return [];
+    if (!receivesTraffic(route, i) || !host) return [];
     const weight = route.length === 1 ? 1 : entry.weight ?? 0;
-    return [{ host: serviceHost(host, vs.namespace), subset: entry.destination?.subset, weight }];
+    return [{ host: serviceHost(host, vs.namespace), subset: entry.destination?.subset || undefined, weight }];
   });
 }
 

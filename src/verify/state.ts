@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { appendTo, nested } from '../collections';
 import { byIdentity, identityKey, KubeObject, receivesTraffic, selectorMatches } from '../manifest';
 import {
-  destinationRuleOf, isMeshBound, Labels, namespaceOf, podTemplateOf, sameObject, serviceFqdn, serviceHost, serviceOf, virtualServiceOf,
+  Destination, destinationRuleOf, isMeshBound, Labels, namespaceOf, podTemplateOf, sameObject, serviceFqdn, serviceHost, serviceOf, virtualServiceOf,
   WORKLOAD_KINDS, workloadKey,
 } from '../model';
 import { PhaseManifest } from './phase';
@@ -347,8 +347,8 @@ function readRoutes(vs: KubeObject, cache: StateCache): VirtualServiceRoutes {
   const meshHosts: string[] = [];
   const destinations: RouteTarget[] = [];
   const invalidWeights: InvalidWeights[] = [];
-  const add = (destination: { readonly host?: string; readonly subset?: string } | undefined): void => {
-    if (destination?.host !== undefined) destinations.push(targetOf(vs, destination.host, destination.subset, cache));
+  const add = (destination: Destination | undefined): void => {
+    if (destination && destination.host !== '') destinations.push(targetOf(vs, destination.host, destination.subset || undefined, cache));
   };
   if (isMeshBound(view)) for (const host of view.hosts) meshHosts.push(cache.intern(serviceHost(host, namespace)));
   for (const protocol of ['http', 'tcp', 'tls'] as const) {

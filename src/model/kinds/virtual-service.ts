@@ -24,12 +24,12 @@ export const VIRTUAL_SERVICE: KindModel = {
   fields: { spec: { fields: { hosts: STRINGS, gateways: STRINGS, http: routeRulesShape, tcp: routeRulesShape, tls: routeRulesShape } } },
 };
 
-/** Istio's `Destination`: where a route sends traffic. */
+/** Istio's `Destination`: where a route sends traffic. Unset strings are empty, as in Istio's API. */
 export interface Destination {
-  /** Service host as written, short (`reviews`) or fully qualified; undefined when missing. */
-  readonly host?: string;
-  /** Subset of the host's DestinationRule; undefined when none (or empty). */
-  readonly subset?: string;
+  /** Service host as written, short (`reviews`) or fully qualified; empty when missing. */
+  readonly host: string;
+  /** Subset of the host's DestinationRule; empty when none. */
+  readonly subset: string;
   /** Port number of the destination service, when the destination selects one. */
   readonly port?: number;
 }
@@ -84,10 +84,9 @@ export interface VirtualServiceView {
 
 function destinationOf(value: unknown): Destination | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const subset = optionalString(fieldOf(value, 'subset'));
   return {
-    host: optionalString(fieldOf(value, 'host')),
-    subset: subset === '' ? undefined : subset,
+    host: optionalString(fieldOf(value, 'host')) ?? '',
+    subset: optionalString(fieldOf(value, 'subset')) ?? '',
     port: optionalNumber(fieldOf(fieldOf(value, 'port'), 'number')),
   };
 }

@@ -11,24 +11,36 @@ export function stringMap(value: unknown): Labels {
   return map;
 }
 
-/** Field `key` of a mapping from untrusted input; undefined for anything else. The readers walk objects with it. */
-export function fieldOf(value: unknown, key: string): unknown {
-  return isMapping(value) ? value[key] : undefined;
+/**
+ * Untrusted input as the readers walk it: any field may be missing or of any type. Reading a field of a
+ * string or a number gives undefined, so `raw(value)?.field` is safe for any value. Named field reads (not
+ * `value[key]` with a variable key) keep each read site fast: every object of every phase is read.
+ */
+export type Raw = Readonly<Record<string, unknown>> | null | undefined;
+
+/** `value` to be read field by field (see {@link Raw}). */
+export function raw(value: unknown): Raw {
+  return value as Raw;
 }
 
-/** The `spec` of an object (undefined when it has none or it is not a mapping). */
-export function specOf(object: KubeObject): unknown {
-  return fieldOf(object, 'spec');
+/** The `spec` of an object, to be read field by field. */
+export function specOf(object: KubeObject): Raw {
+  return raw(object.spec);
 }
 
 /** A list from untrusted input; anything else is empty. */
 export function listOf(value: unknown): readonly unknown[] {
-  return Array.isArray(value) ? (value as unknown[]) : [];
+  return Array.isArray(value) ? (value as unknown[]) : NONE;
 }
 
-/** The strings of a list from untrusted input. */
-export function stringsOf(value: unknown): string[] {
-  return listOf(value).filter((item): item is string => typeof item === 'string');
+/** No items: shared by every view of an absent list (views are read-only, most lists of most objects are absent). */
+export const NONE: readonly never[] = Object.freeze([]);
+
+/** The strings of a list from untrusted input (the list itself when it holds only strings: views never change it). */
+export function stringsOf(value: unknown): readonly string[] {
+  if (!Array.isArray(value) || value.length === 0) return NONE;
+  for (const item of value) if (typeof item !== 'string') return value.filter((text): text is string => typeof text === 'string');
+  return value as string[];
 }
 
 /** A string from untrusted input, or undefined. */

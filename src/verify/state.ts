@@ -8,8 +8,8 @@ import { basename } from 'node:path';
 import { appendTo, nested } from '../collections';
 import { byIdentity, identityKey, KubeObject, receivesTraffic, selectorMatches } from '../manifest';
 import {
-  Destination, destinationRuleOf, isMeshBound, Labels, namespaceOf, podTemplateOf, sameObject, serviceFqdn, serviceHost, serviceOf, virtualServiceOf,
-  WORKLOAD_KINDS, workloadKey,
+  Destination, destinationRuleOf, isMeshBound, Labels, namespaceOf, podLabelsOf, sameObject, selectorOf, serviceFqdn, serviceHost, templateOf,
+  virtualServiceOf, WORKLOAD_KINDS, workloadKey,
 } from '../model';
 import { PhaseManifest } from './phase';
 
@@ -284,21 +284,20 @@ type ObjectFacts =
 function readFacts(object: KubeObject, cache: StateCache): ObjectFacts {
   const namespace = cache.intern(namespaceOf(object));
   if (WORKLOAD_KINDS.has(object.kind)) {
-    const template = podTemplateOf(object);
     return {
       kind: 'workload',
       info: {
         object,
         key: cache.intern(workloadKey({ kind: object.kind, namespace, name: object.metadata.name })),
         namespace,
-        podLabels: cache.internLabels(template.labels),
-        template: template.raw,
+        podLabels: cache.internLabels(podLabelsOf(object)),
+        template: templateOf(object),
       },
     };
   }
   switch (object.kind) {
     case 'Service': {
-      const { selector } = serviceOf(object);
+      const selector = selectorOf(object);
       return {
         kind: 'service',
         host: cache.intern(serviceFqdn(object.metadata.name, namespace)),

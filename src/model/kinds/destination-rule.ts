@@ -2,7 +2,7 @@
 import { KubeObject } from '../../manifest';
 import { STRINGS } from '../fields';
 import { KindModel } from '../kind';
-import { fieldOf, Labels, listOf, optionalNumber, optionalString, specOf, stringMap, stringsOf } from '../metadata';
+import { Labels, listOf, optionalNumber, optionalString, raw, specOf, stringMap, stringsOf } from '../metadata';
 
 export const DESTINATION_RULE: KindModel = {
   kind: 'DestinationRule',
@@ -32,8 +32,8 @@ export interface DestinationRuleView {
 
 /** Adds the ports of a traffic policy's `portLevelSettings` to `ports`. */
 function addPolicyPorts(trafficPolicy: unknown, ports: number[]): void {
-  for (const setting of listOf(fieldOf(trafficPolicy, 'portLevelSettings'))) {
-    const port = optionalNumber(fieldOf(fieldOf(setting, 'port'), 'number'));
+  for (const setting of listOf(raw(trafficPolicy)?.portLevelSettings)) {
+    const port = optionalNumber(raw(raw(setting)?.port)?.number);
     if (port !== undefined) ports.push(port);
   }
 }
@@ -43,10 +43,10 @@ export function destinationRuleOf(object: KubeObject): DestinationRuleView {
   const spec = specOf(object);
   const subsets: SubsetView[] = [];
   const policyPorts: number[] = [];
-  addPolicyPorts(fieldOf(spec, 'trafficPolicy'), policyPorts);
-  for (const subset of listOf(fieldOf(spec, 'subsets'))) {
-    subsets.push({ name: optionalString(fieldOf(subset, 'name')) ?? '', labels: stringMap(fieldOf(subset, 'labels')) });
-    addPolicyPorts(fieldOf(subset, 'trafficPolicy'), policyPorts);
+  addPolicyPorts(spec?.trafficPolicy, policyPorts);
+  for (const subset of listOf(spec?.subsets)) {
+    subsets.push({ name: optionalString(raw(subset)?.name) ?? '', labels: stringMap(raw(subset)?.labels) });
+    addPolicyPorts(raw(subset)?.trafficPolicy, policyPorts);
   }
-  return { host: optionalString(fieldOf(spec, 'host')), exportTo: stringsOf(fieldOf(spec, 'exportTo')), subsets, policyPorts };
+  return { host: optionalString(spec?.host), exportTo: stringsOf(spec?.exportTo), subsets, policyPorts };
 }

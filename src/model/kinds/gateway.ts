@@ -1,7 +1,7 @@
 /** Istio Gateway (networking.istio.io; the Gateway API's Gateway is another kind of the same name). */
 import { KubeObject } from '../../manifest';
 import { KindModel } from '../kind';
-import { fieldOf, Labels, listOf, optionalNumber, specOf, stringMap, stringsOf } from '../metadata';
+import { Labels, listOf, optionalNumber, raw, specOf, stringMap, stringsOf } from '../metadata';
 
 export const GATEWAY: KindModel = { kind: 'Gateway', group: 'networking.istio.io', fields: {} };
 
@@ -25,9 +25,9 @@ export interface GatewayView {
 export function gatewayOf(object: KubeObject): GatewayView {
   const spec = specOf(object);
   return {
-    selector: stringMap(fieldOf(spec, 'selector')),
-    servers: listOf(fieldOf(spec, 'servers')).map((server) => ({
-      port: optionalNumber(fieldOf(fieldOf(server, 'port'), 'number')), hosts: stringsOf(fieldOf(server, 'hosts')),
+    selector: stringMap(spec?.selector),
+    servers: listOf(spec?.servers).map((server) => ({
+      port: optionalNumber(raw(raw(server)?.port)?.number), hosts: stringsOf(raw(server)?.hosts),
     })),
   };
 }

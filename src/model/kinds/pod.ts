@@ -1,7 +1,7 @@
 /** Pods, ServiceEntries and Nodes: read by the analyzers only (istioctl's view of a cluster's objects). */
 import { KubeObject } from '../../manifest';
 import { KindModel } from '../kind';
-import { fieldOf, Labels, listOf, optionalNumber, optionalString, specOf, stringMap, stringsOf } from '../metadata';
+import { Labels, listOf, optionalNumber, optionalString, raw, specOf, stringMap, stringsOf } from '../metadata';
 
 export const POD: KindModel = { kind: 'Pod', group: '', fields: {} };
 export const NODE: KindModel = { kind: 'Node', group: '', fields: {} };
@@ -9,7 +9,7 @@ export const SERVICE_ENTRY: KindModel = { kind: 'ServiceEntry', group: 'networki
 
 /** The node a Pod is scheduled on, when it says so. */
 export function nodeNameOf(pod: KubeObject): string | undefined {
-  return optionalString(fieldOf(specOf(pod), 'nodeName'));
+  return optionalString(specOf(pod)?.nodeName);
 }
 
 /** What the project reads of a ServiceEntry. */
@@ -28,9 +28,9 @@ export interface ServiceEntryView {
 export function serviceEntryOf(object: KubeObject): ServiceEntryView {
   const spec = specOf(object);
   return {
-    hosts: stringsOf(fieldOf(spec, 'hosts')),
-    exportTo: stringsOf(fieldOf(spec, 'exportTo')),
-    ports: listOf(fieldOf(spec, 'ports')).map((port) => optionalNumber(fieldOf(port, 'number'))).filter((port): port is number => port !== undefined),
-    workloadLabels: stringMap(fieldOf(fieldOf(spec, 'workloadSelector'), 'labels')),
+    hosts: stringsOf(spec?.hosts),
+    exportTo: stringsOf(spec?.exportTo),
+    ports: listOf(spec?.ports).map((port) => optionalNumber(raw(port)?.number)).filter((port): port is number => port !== undefined),
+    workloadLabels: stringMap(raw(spec?.workloadSelector)?.labels),
   };
 }

@@ -1,7 +1,7 @@
 /** Kubernetes Service. */
 import { KubeObject } from '../../manifest';
 import { KindModel } from '../kind';
-import { fieldOf, Labels, listOf, optionalNumber, optionalString, specOf, stringMap } from '../metadata';
+import { Labels, listOf, optionalNumber, optionalString, raw, specOf, stringMap } from '../metadata';
 
 export const SERVICE: KindModel = { kind: 'Service', group: '', fields: { spec: { fields: { selector: 'labels' } } } };
 
@@ -29,20 +29,25 @@ export interface ServiceView {
   readonly ports: readonly ServicePort[];
 }
 
+/** The pod selector of a Service (empty when it selects no pods itself). */
+export function selectorOf(service: KubeObject): Labels {
+  return stringMap(specOf(service)?.selector);
+}
+
 /** The Service view of an object. */
 export function serviceOf(object: KubeObject): ServiceView {
   const spec = specOf(object);
   return {
-    type: optionalString(fieldOf(spec, 'type')) ?? '',
-    selector: stringMap(fieldOf(spec, 'selector')),
-    ports: listOf(fieldOf(spec, 'ports')).map((port) => {
-      const targetPort = fieldOf(port, 'targetPort');
+    type: optionalString(spec?.type) ?? '',
+    selector: selectorOf(object),
+    ports: listOf(spec?.ports).map((port) => {
+      const targetPort = raw(port)?.targetPort;
       return {
-        name: optionalString(fieldOf(port, 'name')) ?? '',
-        port: optionalNumber(fieldOf(port, 'port')) ?? 0,
+        name: optionalString(raw(port)?.name) ?? '',
+        port: optionalNumber(raw(port)?.port) ?? 0,
         targetPort: typeof targetPort === 'number' || typeof targetPort === 'string' ? targetPort : undefined,
-        protocol: optionalString(fieldOf(port, 'protocol')) || 'TCP',
-        appProtocol: optionalString(fieldOf(port, 'appProtocol')),
+        protocol: optionalString(raw(port)?.protocol) || 'TCP',
+        appProtocol: optionalString(raw(port)?.appProtocol),
       };
     }),
   };

@@ -2,7 +2,7 @@
 import { KubeObject } from '../../manifest';
 import { Shape, STRINGS } from '../fields';
 import { KindModel } from '../kind';
-import { fieldOf, listOf, optionalNumber, optionalString, specOf, stringsOf } from '../metadata';
+import { listOf, NONE, optionalNumber, optionalString, raw, Raw, specOf, stringsOf } from '../metadata';
 import { gatewayName, MESH_GATEWAY } from '../names';
 
 const destinationShape: Shape = { fields: { host: 'string', subset: 'string' } };
@@ -84,41 +84,47 @@ export interface VirtualServiceView {
 
 function destinationOf(value: unknown): Destination | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
+  const destination = raw(value);
   return {
-    host: optionalString(fieldOf(value, 'host')) ?? '',
-    subset: optionalString(fieldOf(value, 'subset')) ?? '',
-    port: optionalNumber(fieldOf(fieldOf(value, 'port'), 'number')),
+    host: optionalString(destination?.host) ?? '',
+    subset: optionalString(destination?.subset) ?? '',
+    port: optionalNumber(raw(destination?.port)?.number),
   };
 }
 
-function mirrorsOf(rule: unknown): Mirror[] {
+function mirrorsOf(rule: Raw): readonly Mirror[] {
+  if (!rule?.mirror && !Array.isArray(rule?.mirrors)) return NONE;
   const mirrors: Mirror[] = [];
-  const mirror = fieldOf(rule, 'mirror');
-  if (mirror) {
-    mirrors.push({ field: 'mirror', destination: destinationOf(mirror), percentage: optionalNumber(fieldOf(fieldOf(rule, 'mirrorPercentage'), 'value')) });
+  if (rule?.mirror) {
+    mirrors.push({ field: 'mirror', destination: destinationOf(rule.mirror), percentage: optionalNumber(raw(rule.mirrorPercentage)?.value) });
   }
-  for (const entry of listOf(fieldOf(rule, 'mirrors'))) {
+  for (const entry of listOf(rule?.mirrors)) {
     mirrors.push({
-      field: 'mirrors', destination: destinationOf(fieldOf(entry, 'destination')), percentage: optionalNumber(fieldOf(fieldOf(entry, 'percentage'), 'value')),
+      field: 'mirrors', destination: destinationOf(raw(entry)?.destination), percentage: optionalNumber(raw(raw(entry)?.percentage)?.value),
     });
   }
   return mirrors;
 }
 
+function matchesOf(value: unknown): readonly UriMatch[] {
+  if (!Array.isArray(value) || value.length === 0) return NONE;
+  return value.map((match) => {
+    const uri = raw(raw(match)?.uri);
+    return { exact: optionalString(uri?.exact), prefix: optionalString(uri?.prefix) };
+  });
+}
+
 /** The rules of one protocol. Plain loops: every VirtualService of every phase is read, thousands per verification. */
-function rulesOf(value: unknown): RouteRule[] {
+function rulesOf(value: unknown): readonly RouteRule[] {
+  if (!Array.isArray(value) || value.length === 0) return NONE;
   const rules: RouteRule[] = [];
-  for (const rule of listOf(value)) {
+  for (const item of listOf(value)) {
+    const rule = raw(item);
     const route: RouteDestination[] = [];
-    for (const entry of listOf(fieldOf(rule, 'route'))) {
-      route.push({ destination: destinationOf(fieldOf(entry, 'destination')), weight: optionalNumber(fieldOf(entry, 'weight')) });
+    for (const entry of listOf(rule?.route)) {
+      route.push({ destination: destinationOf(raw(entry)?.destination), weight: optionalNumber(raw(entry)?.weight) });
     }
-    const matches: UriMatch[] = [];
-    for (const match of listOf(fieldOf(rule, 'match'))) {
-      const uri = fieldOf(match, 'uri');
-      matches.push({ exact: optionalString(fieldOf(uri, 'exact')), prefix: optionalString(fieldOf(uri, 'prefix')) });
-    }
-    rules.push({ route, mirrors: mirrorsOf(rule), matches });
+    rules.push({ route, mirrors: mirrorsOf(rule), matches: matchesOf(rule?.match) });
   }
   return rules;
 }
@@ -127,12 +133,12 @@ function rulesOf(value: unknown): RouteRule[] {
 export function virtualServiceOf(object: KubeObject): VirtualServiceView {
   const spec = specOf(object);
   return {
-    hosts: stringsOf(fieldOf(spec, 'hosts')),
-    gateways: stringsOf(fieldOf(spec, 'gateways')),
-    exportTo: stringsOf(fieldOf(spec, 'exportTo')),
-    http: rulesOf(fieldOf(spec, 'http')),
-    tcp: rulesOf(fieldOf(spec, 'tcp')),
-    tls: rulesOf(fieldOf(spec, 'tls')),
+    hosts: stringsOf(spec?.hosts),
+    gateways: stringsOf(spec?.gateways),
+    exportTo: stringsOf(spec?.exportTo),
+    http: rulesOf(spec?.http),
+    tcp: rulesOf(spec?.tcp),
+    tls: rulesOf(spec?.tls),
   };
 }
 

@@ -2,7 +2,7 @@
 import { KubeObject } from '../../manifest';
 import { Fields } from '../fields';
 import { KindModel } from '../kind';
-import { fieldOf, Labels, listOf, optionalString, specOf, stringMap } from '../metadata';
+import { Labels, listOf, optionalString, raw, specOf, stringMap } from '../metadata';
 
 const FIELDS: Fields = { spec: { fields: { template: { fields: { metadata: { fields: { labels: 'labels' } } } } } } };
 
@@ -28,16 +28,26 @@ export interface PodTemplateView {
   readonly raw: unknown;
 }
 
+/** The pod template of a workload as written (null when there is none). */
+export function templateOf(object: KubeObject): unknown {
+  return specOf(object)?.template ?? null;
+}
+
+/** Labels of the pods a workload makes (what the verifier indexes: the rest of the template is not read there). */
+export function podLabelsOf(object: KubeObject): Labels {
+  return stringMap(raw(raw(templateOf(object))?.metadata)?.labels);
+}
+
 /** The pod template of a workload object. */
 export function podTemplateOf(object: KubeObject): PodTemplateView {
-  const raw = fieldOf(specOf(object), 'template') ?? null;
-  const metadata = fieldOf(raw, 'metadata');
+  const template = templateOf(object);
+  const metadata = raw(raw(template)?.metadata);
   return {
-    labels: stringMap(fieldOf(metadata, 'labels')),
-    annotations: stringMap(fieldOf(metadata, 'annotations')),
-    containers: listOf(fieldOf(fieldOf(raw, 'spec'), 'containers')).map((container) => ({
-      name: optionalString(fieldOf(container, 'name')) ?? '', image: optionalString(fieldOf(container, 'image')) ?? '',
+    labels: stringMap(metadata?.labels),
+    annotations: stringMap(metadata?.annotations),
+    containers: listOf(raw(raw(template)?.spec)?.containers).map((container) => ({
+      name: optionalString(raw(container)?.name) ?? '', image: optionalString(raw(container)?.image) ?? '',
     })),
-    raw,
+    raw: template,
   };
 }

@@ -156,18 +156,21 @@ export class StateCache {
     return index;
   }
 
+  /** What indexing needs of an object (read on first use). */
   factsOf(object: KubeObject): ObjectFacts {
     let entry = this.facts.get(object);
     if (entry === undefined) this.facts.set(object, (entry = { facts: readFacts(object, this) }));
     return entry.facts;
   }
 
+  /** What a VirtualService contributes to any state that holds it (read on first use). */
   routesOf(vs: KubeObject): VirtualServiceRoutes {
     let routes = this.routes.get(vs);
     if (routes === undefined) this.routes.set(vs, (routes = readRoutes(vs, this)));
     return routes;
   }
 
+  /** The implicit default route of a Service no mesh VirtualService covers. */
   defaultRouteOf(service: ServiceInfo, host: string): RouteTarget {
     let destination = this.defaultRoutes.get(service);
     if (destination === undefined) this.defaultRoutes.set(service, (destination = targetOf(service.object, host, undefined, this)));

@@ -68,6 +68,8 @@ export function loadPhases(dir: string): LoadedEnvironment {
   });
 
   const root = resolve(dir);
+  // Objects whose fields were found well-typed in this load: the parser shares the documents phases repeat.
+  const wellTyped = new WeakSet<KubeObject>();
   const loaded = folders.map(({ folder, name }) => {
     const path = join(dir, folder);
     // Absolute paths under root: each file's display name is then a slice, not a path.relative per file.
@@ -75,8 +77,10 @@ export function loadPhases(dir: string): LoadedEnvironment {
     const objects = listPhaseFolder(join(root, folder), root).flatMap(({ path: file, listedRegular }) => {
       const read = readManifestFile(file, root, listedRegular);
       for (const object of read) {
+        if (wellTyped.has(object)) continue;
         const problem = fieldError(displayPath(file, root), object);
         if (problem) throw new InputError(problem);
+        wellTyped.add(object);
       }
       return read;
     });

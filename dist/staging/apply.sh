@@ -112,7 +112,7 @@ rollout() { step "gate rollout $3" "$@"; }
 
 write_record() { # completed, applying, finished
   # shellcheck disable=SC2059 # the format is the record's JSON with %s for its five fields
-  json=$(printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"phased-rollout-staging","namespace":"staging","labels":{"app.kubernetes.io/managed-by":"phased-rollout"}},"data":{"plan":"%s","title":"%s","completed":"%s","applying":"%s","finished":"%s"}}' "$RUN_ID" "$RUN_TITLE" "$1" "$2" "$3")
+  json=$(printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"phased-rollout-staging","namespace":"staging","labels":{"app.kubernetes.io/managed-by":"cdk8s-phased-rollout"}},"data":{"plan":"%s","title":"%s","completed":"%s","applying":"%s","finished":"%s"}}' "$RUN_ID" "$RUN_TITLE" "$1" "$2" "$3")
   if [ "$DRY_RUN" = 1 ]; then printf '%s <<%s\n%s\nEOF\n' "$(kubectl_line apply --server-side --field-manager=phased-rollout -f -)" "'EOF'" "$json"; return 0; fi
   printf '%s\n' "$json" | kubectl_ apply --server-side --field-manager=phased-rollout -f - >/dev/null ||
     { code=$?; fail 'record progress' "$code" "$(kubectl_line apply --server-side --field-manager=phased-rollout -f -)"; }

@@ -2,18 +2,11 @@
  * How Istio's analyzers resolve hosts (istio/istio pkg/config/analysis/analyzers/util/hosts.go,
  * service_lookup.go and pkg/config/host): short names, FQDNs, wildcards and exportTo visibility.
  */
-import { AnalysisContext, namespaceOf } from './model';
+import { EXPORT_TO_ALL, EXPORT_TO_LOCAL, qualifyShortName, serviceNameOfHost } from '../model';
+import { AnalysisContext, writtenNamespace } from './model';
 import { annotationsOf, Labels, serviceEntrySpec, serviceSpec } from './resources';
 
-/** exportTo value meaning "every namespace". */
-export const EXPORT_TO_ALL = '*';
-/** exportTo value meaning "the resource's own namespace". */
-export const EXPORT_TO_LOCAL = '.';
-/** The gateway name that stands for all sidecars of the mesh. */
-export const MESH_GATEWAY = 'mesh';
-
-const SERVICE_DOMAIN = 'svc.cluster.local';
-const FQDN = /^(.+)\.(.+)\.svc\.cluster\.local$/;
+export { EXPORT_TO_ALL, EXPORT_TO_LOCAL, hostMatches, MESH_GATEWAY } from '../model';
 
 /** A host resolved by the registry: what a Service or ServiceEntry offers. */
 export interface RegistryEntry {
@@ -26,9 +19,9 @@ export interface RegistryEntry {
 /** Hosts visible per scope, keyed by `scope/fqdn` (scope: a namespace or `*`), in definition order. */
 export type ServiceRegistry = ReadonlyMap<string, RegistryEntry>;
 
-/** `reviews` in namespace `default` becomes `reviews.default.svc.cluster.local`; wildcards and dotted hosts stay. */
+/** Istio's ConvertHostToFQDN, arguments in Istio's order: the model's qualifyShortName. */
 export function toFqdn(namespace: string, host: string): string {
-  return host.startsWith('*') || host.includes('.') ? host : `${host}.${namespace}.${SERVICE_DOMAIN}`;
+  return qualifyShortName(host, namespace);
 }
 
 /** Istio's ScopedFqdn: `scope/fqdn`. */
@@ -44,18 +37,7 @@ export function splitScopedFqdn(scoped: string): [scope: string, fqdn: string] {
 
 /** The `namespace/name` a host refers to: parsed from a cluster FQDN, or a short name taken in the default namespace. */
 export function fullNameFromHost(defaultNamespace: string, host: string): string {
-  const match = FQDN.exec(host);
-  return match ? `${match[2]}/${match[1]}` : `${defaultNamespace}/${host}`;
-}
-
-/** Istio's `host.Name.Matches`: equality, or suffix matching when either side is a wildcard (`*.example.com`, `*`). */
-export function hostMatches(a: string, b: string): boolean {
-  const aWildcard = a.startsWith('*');
-  const bWildcard = b.startsWith('*');
-  if (aWildcard && bWildcard) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
-  if (aWildcard) return b.endsWith(a.slice(1));
-  if (bWildcard) return a.endsWith(b.slice(1));
-  return a === b;
+  return serviceNameOfHost(host, defaultNamespace);
 }
 
 /** Istio's `host.NamesForNamespace`: hosts visible from a namespace, with `ns/` prefixes stripped. */
@@ -85,15 +67,15 @@ export function serviceRegistry(context: AnalysisContext): ServiceRegistry {
     const spec = serviceEntrySpec(entry);
     const value = { ports: spec.ports, workloadLabels: spec.workloadLabels };
     for (const host of spec.hosts) {
-      for (const scope of exportScopes(spec.exportTo, namespaceOf(entry))) registry.set(scopedFqdn(scope, namespaceOf(entry), host), value);
+      for (const scope of exportScopes(spec.exportTo, writtenNamespace(entry))) registry.set(scopedFqdn(scope, writtenNamespace(entry), host), value);
     }
   }
   for (const service of context.ofKind('Service')) {
     const value = { ports: serviceSpec(service).ports.map((port) => port.port), workloadLabels: {} };
     // A Service's visibility comes from its networking.istio.io/exportTo annotation (comma-separated).
     const annotation = annotationsOf(service)['networking.istio.io/exportTo'];
-    const scopes = annotation ? exportScopes(annotation.split(','), namespaceOf(service)) : [EXPORT_TO_ALL];
-    for (const scope of scopes) registry.set(scopedFqdn(scope, namespaceOf(service), service.metadata.name), value);
+    const scopes = annotation ? exportScopes(annotation.split(','), writtenNamespace(service)) : [EXPORT_TO_ALL];
+    for (const scope of scopes) registry.set(scopedFqdn(scope, writtenNamespace(service), service.metadata.name), value);
   }
   return registry;
 }

@@ -4,6 +4,7 @@
  */
 import { appendTo, nested } from '../collections';
 import { identityKey, KubeObject } from '../manifest';
+import { nodeNameOf, writtenNamespace } from '../model';
 import { isKind, Kind, KIND_GROUPS, Labels, labelsOf, podTemplate } from './resources';
 
 /** A workload instance that selectors can match: a Pod object, or a Deployment standing for its replicas. */
@@ -46,10 +47,11 @@ const DEFAULT_INGRESS_GATEWAY: readonly KubeObject[] = [
   },
 ];
 
-/** The namespace of an object as Istio's analyzers see it: empty when the YAML gives none. */
-export function namespaceOf(obj: KubeObject): string {
-  return obj.metadata.namespace ?? '';
-}
+/**
+ * The namespace of an object as Istio's analyzers see it in files, empty when the YAML gives none: the
+ * model's writtenNamespace (where an object lands is the model's namespaceOf, `default`).
+ */
+export { writtenNamespace } from '../model';
 
 /** Istio's `FullName.String()`: `namespace/name`, or `name` without a namespace. */
 export function fullName(obj: KubeObject): string {
@@ -84,7 +86,7 @@ export class AnalysisContext {
     for (const obj of objects) {
       const kind = obj.kind as Kind;
       if (!Object.hasOwn(KIND_GROUPS, kind) || !isKind(obj, kind)) continue;
-      const namespace = namespaceOf(obj);
+      const namespace = writtenNamespace(obj);
       appendTo(this.byKind, kind, obj);
       appendTo(nested(this.byNamespace, kind), namespace, obj);
       const names = nested(nested(this.byName, kind), namespace);
@@ -92,13 +94,13 @@ export class AnalysisContext {
     }
     const pods = this.ofKind('Pod').map((pod) => ({
       source: pod,
-      namespace: namespaceOf(pod),
+      namespace: writtenNamespace(pod),
       labels: labelsOf(pod),
-      nodeName: typeof pod.spec?.nodeName === 'string' ? pod.spec.nodeName : undefined,
+      nodeName: nodeNameOf(pod),
     }));
     const deployments = this.ofKind('Deployment').map((deployment) => ({
       source: deployment,
-      namespace: namespaceOf(deployment),
+      namespace: writtenNamespace(deployment),
       labels: podTemplate(deployment).labels,
     }));
     this.workloads = [...pods, ...deployments];

@@ -3,6 +3,7 @@
  * far it got, so that a rerun continues where the last one stopped. apply.sh reads and writes the same.
  */
 import { createHash } from 'node:crypto';
+import { MANAGED_BY } from '../constructs/labels';
 import { PlanFile } from '../plan/plan-file';
 
 /** What the cluster remembers about the last run of an environment. */
@@ -72,7 +73,7 @@ export function recordManifest(environment: string, namespace: string, data: Rec
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: recordName(environment), namespace, labels: { 'app.kubernetes.io/managed-by': 'phased-rollout' } },
+    metadata: { name: recordName(environment), namespace, labels: { ...MANAGED_BY } },
     data: { plan: data.plan, title: data.title, completed: data.completed, applying: data.applying, finished: data.finished },
   });
 }

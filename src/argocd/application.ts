@@ -9,6 +9,7 @@ import { InputError } from '../manifest';
 import { locatorOf, placeOf } from '../matrix/positions';
 import { printPath } from '../matrix/field-path';
 import { parseWith } from '../matrix/schema-support';
+import { MANAGED_BY } from '../constructs/labels';
 import { stringifyObject } from '../synth/yaml';
 import type { EnvironmentOutput } from '../synth/environment';
 
@@ -68,7 +69,7 @@ export function argoCdApplication(environment: string, namespace: string, phaseP
     metadata: {
       name: applicationName(environment),
       namespace: settings.namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'phased-rollout' },
+      labels: { ...MANAGED_BY },
     },
     spec: {
       project: settings.project,

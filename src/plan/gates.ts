@@ -2,7 +2,8 @@
  * Gates and removals derived from what actually changes between two rendered states, so that they
  * cannot disagree with the files. One derivation for the forward phases and the rollback steps.
  */
-import { byIdentity, identityKey, KubeObject, ObjectRef, refOf, sameContent } from '../manifest';
+import { byIdentity, identityKey, KubeObject, ObjectRef, refOf } from '../manifest';
+import { sameObject } from '../model';
 import { DEFAULT_GATES, Environment, Gates, isRelease } from '../matrix/model';
 import type { PhaseGates } from './plan-types';
 
@@ -68,7 +69,7 @@ function changes(previous: readonly KubeObject[], current: readonly KubeObject[]
   const before = byIdentity(previous);
   // Most objects are the very same object in both states: only the others need a lookup by identity.
   const kept = new Set(previous);
-  const changed = (o: KubeObject) => !kept.has(o) && !sameContent(o, before.get(identityKey(o)));
+  const changed = (o: KubeObject) => !kept.has(o) && !sameObject(o, before.get(identityKey(o)));
   return (pair.changes = {
     newDeployments: current.filter((o) => o.kind === 'Deployment' && !kept.has(o) && !before.has(identityKey(o))).map(refOf),
     changedIstio: current.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) && changed(o)).map(refOf),

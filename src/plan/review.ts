@@ -4,10 +4,11 @@
  * `phased-rollout plan` and by the PLAN.md artifact.
  */
 import { basename } from 'node:path';
-import { byIdentity, identityKey, KubeObject, refLabel, sameContent } from '../manifest';
-import { PhaseGates, PlanFile } from './plan-file';
-import type { Finding } from '../verify/types';
 import { counted } from '../format';
+import { byIdentity, identityKey, KubeObject, refLabel } from '../manifest';
+import { destinationRuleOf, isMeshBound, podTemplateOf, RouteDestination, sameObject, virtualServiceOf } from '../model';
+import type { SafetyFinding } from '../verify/types';
+import { PhaseGates, PlanFile } from './plan-file';
 
 /** A phase as the review reads it: from synthesis or from a folder on disk. */
 export interface ReviewedPhase {
@@ -69,17 +70,23 @@ export interface TrafficSeries {
 
 const label = (obj: KubeObject) => `${obj.kind} ${obj.metadata.name}`;
 
+/** The weight of entry `index` of a route list as a review shows it: as written, else 100 for a sole destination, else 0. */
+function weightOf(route: readonly RouteDestination[], index: number): number {
+  return route[index].weight ?? (route.length === 1 ? 100 : 0);
+}
+
+/** What a route entry sends traffic to, as a review names it: the subset (the version), else the host. */
+function targetOf(entry: RouteDestination): string | undefined {
+  return entry.destination?.subset || entry.destination?.host;
+}
+
 /** `subset weight` of each destination of each http route; `; ` between routes. */
 function split(vs: KubeObject): string {
-  const routes: any[] = vs.spec?.http ?? [];
-  return routes.map((http) => {
-    const destinations: any[] = http.route ?? [];
-    return destinations.map((d) => `${d.destination?.subset ?? d.destination?.host} ${d.weight ?? (destinations.length === 1 ? 100 : 0)}`).join(', ');
-  }).join('; ');
+  return virtualServiceOf(vs).http.map(({ route }) => route.map((entry, i) => `${targetOf(entry)} ${weightOf(route, i)}`).join(', ')).join('; ');
 }
 
 function subsets(dr: KubeObject): string[] {
-  return (dr.spec?.subsets ?? []).map((s: { name: string }) => s.name);
+  return destinationRuleOf(dr).subsets.map((s) => s.name);
 }
 
 /** The `~` line for an object that exists in both phases with different contents. */
@@ -92,7 +99,7 @@ function changeOf(before: KubeObject, after: KubeObject): Change {
     const delta = [...is.filter((s) => !was.includes(s)).map((s) => `+${s}`), ...was.filter((s) => !is.includes(s)).map((s) => `-${s}`)];
     if (delta.length > 0) return { symbol: '~', text: `${label(after)}: subsets ${delta.join(' ')}` };
   }
-  if (after.kind === 'Deployment' && !sameContent(before.spec?.template, after.spec?.template)) {
+  if (after.kind === 'Deployment' && !sameObject(podTemplateOf(before).raw, podTemplateOf(after).raw)) {
     return { symbol: '~', text: `${label(after)}: pod template changed (an in-place rolling update)` };
   }
   return { symbol: '~', text: `${label(after)}: changed` };
@@ -133,7 +140,7 @@ export function reviewPhases(phases: readonly ReviewedPhase[]): PhaseReview[] {
     for (const obj of phase.objects) {
       const before = previous.get(identityKey(obj));
       if (!before) changes.push({ symbol: '+', text: label(obj) });
-      else if (!sameContent(before, obj)) changes.push(changeOf(before, obj));
+      else if (!sameObject(before, obj)) changes.push(changeOf(before, obj));
     }
     for (const [key, obj] of previous) if (!current.has(key)) changes.push({ symbol: '-', text: label(obj) });
     return { phase: basename(phase.path), changes, safety: safetyOf(index, changes), gates: gatesOf(phase.gates) };
@@ -154,25 +161,26 @@ export function rollbackStepLine(step: RollbackStepReview): string {
 }
 
 /**
- * Each service's traffic share per version, per phase: from its mesh VirtualService (the one bound to
- * no gateway), first http route, weights as percent of their total (Istio weights are relative).
+ * Each service's traffic share per version, per phase: from its mesh-bound VirtualService, first http route,
+ * weights as percent of their total (Istio weights are relative).
  */
 export function trafficSeries(phases: readonly ReviewedPhase[]): TrafficSeries[] {
   const series = new Map<string, Map<string, number[]>>();
   phases.forEach((phase, index) => {
     for (const vs of phase.objects) {
-      if (vs.kind !== 'VirtualService' || (vs.spec?.gateways ?? []).length > 0) continue;
-      const destinations: any[] = vs.spec?.http?.[0]?.route ?? [];
-      const weightOf = (d: any) => d.weight ?? (destinations.length === 1 ? 100 : 0);
-      const total = destinations.reduce((sum, d) => sum + weightOf(d), 0);
+      if (vs.kind !== 'VirtualService') continue;
+      const view = virtualServiceOf(vs);
+      if (!isMeshBound(view)) continue;
+      const route = view.http[0]?.route ?? [];
+      const total = route.reduce((sum, _, i) => sum + weightOf(route, i), 0);
       const shares = series.get(vs.metadata.name) ?? new Map<string, number[]>();
       series.set(vs.metadata.name, shares);
-      for (const d of destinations) {
-        const version = d.destination?.subset ?? d.destination?.host;
+      route.forEach((entry, i) => {
+        const version = String(targetOf(entry));
         const row = shares.get(version) ?? phases.map(() => 0);
         shares.set(version, row);
-        row[index] += total === 0 ? 0 : Math.round((weightOf(d) * 100) / total);
-      }
+        row[index] += total === 0 ? 0 : Math.round((weightOf(route, i) * 100) / total);
+      });
     }
   });
   return [...series].map(([service, shares]) => ({ service, shares }));
@@ -182,7 +190,7 @@ export function trafficSeries(phases: readonly ReviewedPhase[]): TrafficSeries[]
  * A review as terminal text, like a terraform plan: per phase its changes, why they are safe (or the
  * verifier's findings instead, where it has some), and its gates.
  */
-export function formatReview(environment: string, reviews: readonly PhaseReview[], findings: readonly Finding[] = [], rollbacks: readonly RollbackReview[] = []): string {
+export function formatReview(environment: string, reviews: readonly PhaseReview[], findings: readonly SafetyFinding[] = [], rollbacks: readonly RollbackReview[] = []): string {
   const lines = [`${environment}: ${counted(reviews.length, 'phase')}`];
   for (const review of reviews) {
     lines.push('', review.phase);

@@ -2,7 +2,8 @@
  * Pods and the Deployment controller: pod timings read from the pod template (readiness probe, preStop,
  * grace period, sidecar drain), what a request meets at a pod at a given time, and Kubernetes' rolling update.
  */
-import { DeploymentInfo, Labels } from '../verify/state';
+import { Labels } from '../model';
+import { DeploymentInfo } from '../verify/state';
 import { SimulationTimings } from './timings';
 
 /** What a request sent to a pod gets: success, or the status and Envoy response flag of its failure. */

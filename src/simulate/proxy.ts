@@ -4,9 +4,10 @@
  * changes, so a request costs a few map reads.
  */
 import { KubeObject, selectorMatches } from '../manifest';
-import { buildState, destinationRuleFor, namespaceOf, PhaseState } from '../verify/state';
+import { namespaceOf } from '../model';
+import { buildState, destinationRuleFor, PhaseState, StateCache } from '../verify/state';
 import { Pod } from './pods';
-import { boundGateways, meshVirtualServicesByHost, routeFor, WeightedDestination } from './routes';
+import { boundGateways, meshVirtualServicesByHost, routeFor, RoutingRules, routingRulesOf, WeightedDestination } from './routes';
 
 /** The proxies traffic goes through: the client's sidecar (mesh VirtualServices) and the ingress gateway. */
 export type ProxyKind = 'sidecar' | 'gateway';
@@ -32,9 +33,9 @@ export type FailureCode = '404 NR' | '503 NR' | '503 NC' | '503 UH' | '503 UC' |
 interface RoutingIndex {
   readonly state: PhaseState;
   /** Mesh VirtualServices by normalized host (the first by identity wins, as in Istio's oldest-first merge). */
-  readonly mesh: ReadonlyMap<string, KubeObject>;
+  readonly mesh: ReadonlyMap<string, RoutingRules>;
   /** VirtualServices bound to a Gateway this proxy knows, by identity order. */
-  readonly gateway: readonly KubeObject[];
+  readonly gateway: readonly RoutingRules[];
   /** Resolved routes by target key, filled on first use. */
   readonly routes: Map<string, ResolvedRoute | FailureCode>;
 }
@@ -46,11 +47,11 @@ interface ResolvedRoute {
 }
 
 function resolveRoute(index: RoutingIndex, target: Target): ResolvedRoute | FailureCode {
-  let vs: KubeObject | undefined;
+  let vs: RoutingRules | undefined;
   if (target.via === 'sidecar') {
     vs = index.mesh.get(target.host);
   } else {
-    vs = index.gateway.find((g) => (g.spec?.hosts ?? []).some((h: unknown) => h === '*' || h === target.host)
+    vs = index.gateway.find((g) => g.view.hosts.some((h) => h === '*' || h === target.host)
       && routeFor(g, target.path) !== undefined);
     if (!vs) return '404 NR';
   }
@@ -58,7 +59,7 @@ function resolveRoute(index: RoutingIndex, target: Target): ResolvedRoute | Fail
   const destinations = vs ? routeFor(vs, target.path) : [{ host: target.host, weight: 1 }];
   if (!destinations) return '404 NR';
   if (destinations.length === 0) return '503 NR';
-  return { destinations, clientNamespace: vs ? namespaceOf(vs) : index.state.services.get(target.host)?.namespace ?? '' };
+  return { destinations, clientNamespace: vs ? vs.namespace : index.state.services.get(target.host)?.namespace ?? '' };
 }
 
 /** One proxy's eventually consistent view. */
@@ -70,7 +71,11 @@ export class ProxyView {
   private readonly clusters = new Map<string, readonly Pod[] | FailureCode>();
   private readonly turns = new Map<string, number>();
 
-  constructor(public readonly kind: ProxyKind) {}
+  /**
+   * @param kind which proxy this is
+   * @param cache what the simulation has read of the objects (a proxy's view rebuilds its index at every change)
+   */
+  constructor(public readonly kind: ProxyKind, private readonly cache: StateCache) {}
 
   /**
    * When a change to `key` (a config identity or a pod) that istiod sends to arrive at `at` is received: never
@@ -122,9 +127,9 @@ export class ProxyView {
   private routingIndex(): RoutingIndex {
     if (this.index) return this.index;
     const objects = [...this.configs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
-    const state = buildState({ name: this.kind, path: this.kind, objects });
+    const state = buildState({ name: this.kind, path: this.kind, objects }, this.cache);
     const gateways = new Set(objects.filter((o) => o.kind === 'Gateway').map((o) => `${namespaceOf(o)}/${o.metadata.name}`));
-    const virtualServices = objects.filter((o) => o.kind === 'VirtualService');
+    const virtualServices = objects.filter((o) => o.kind === 'VirtualService').map(routingRulesOf);
     const mesh = meshVirtualServicesByHost(virtualServices);
     const gateway = virtualServices.filter((vs) => boundGateways(vs).some((g) => gateways.has(g)));
     this.index = { state, mesh, gateway, routes: new Map() };

@@ -4,15 +4,14 @@
  * options and the seed: events (API requests, pushes, pod start and termination, gates) run in time order,
  * and each request is evaluated against the proxy's view at its send time.
  */
-import { identityKey, KubeObject, sameContent } from '../manifest';
-import { Phase } from '../verify';
-import {
-  backendsOf, buildState, namespaceOf, PhaseState, sameTemplate, subsetFor, workloadKey,
-} from '../verify/state';
+import { identityKey, KubeObject } from '../manifest';
+import { destinationRuleOf, namespaceOf, sameObject, workloadKey } from '../model';
+import { PhaseManifest } from '../verify';
+import { backendsOf, buildState, PhaseState, sameTemplate, StateCache, subsetFor } from '../verify/state';
 import { EventQueue } from './events';
 import { answer, completes, Pod, podSettings, readyTime, reconcile, replicasOf, terminate, Workload } from './pods';
 import { CONFIG_KINDS, FailureCode, ProxyKind, ProxyView, Target } from './proxy';
-import { boundGateways, meshVirtualServicesByHost, pathOf, routedKeys } from './routes';
+import { boundGateways, meshVirtualServicesByHost, pathOf, routedKeys, routingRulesOf } from './routes';
 import { createSchedule, Exposure, Schedule, ScheduleKind } from './schedule';
 import { DEFAULT_TIMINGS, SimulationTimings } from './timings';
 
@@ -68,7 +67,7 @@ export interface SimulationResult {
 const OK = '200';
 
 /** Simulates applying `phases` in order (the first is in place and settled at time 0) under client traffic. */
-export function simulateRelease(phases: readonly Phase[], options: SimulationOptions = {}): SimulationResult {
+export function simulateRelease(phases: readonly PhaseManifest[], options: SimulationOptions = {}): SimulationResult {
   if (phases.length === 0) throw new Error('simulateRelease needs at least one phase');
   return new Simulation(phases, options).run();
 }
@@ -125,7 +124,9 @@ class Simulation {
   private readonly events = new EventQueue();
   private readonly api = new Map<string, KubeObject>();
   private readonly workloads = new Map<string, Workload>();
-  private readonly proxies: Record<ProxyKind, ProxyView> = { sidecar: new ProxyView('sidecar'), gateway: new ProxyView('gateway') };
+  /** What the simulation has read of the objects: its phases and every proxy view share them. */
+  private readonly cache = new StateCache();
+  private readonly proxies: Record<ProxyKind, ProxyView> = { sidecar: new ProxyView('sidecar', this.cache), gateway: new ProxyView('gateway', this.cache) };
   private readonly windows: TrafficWindow[] = [];
   /** Pushes of each phase not yet received by a proxy (held back ones included). */
   private readonly pushes: number[];
@@ -141,14 +142,14 @@ class Simulation {
   private rolloutWait?: RolloutWait;
   private propagationWait?: PropagationWait;
 
-  constructor(private readonly phases: readonly Phase[], options: SimulationOptions) {
+  constructor(private readonly phases: readonly PhaseManifest[], options: SimulationOptions) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.qps = options.qps ?? 500;
     this.connections = options.connections ?? 50;
     this.duration = options.durationSeconds ?? 20;
     if (!(this.qps > 0) || !(this.connections >= 1) || !(this.duration >= 0)) throw new Error('qps and connections must be positive, duration not negative');
     this.schedule = createSchedule(options.schedule ?? 'random', this.timings, options.seed ?? 1);
-    this.states = phases.map(buildState);
+    this.states = phases.map((phase) => buildState(phase, this.cache));
     this.pushes = phases.map(() => 0);
     if (this.schedule.requestsOutlastRouteChanges) this.lastSent = { sidecar: new Map(), gateway: new Map() };
     const perPhase = this.states.map(targetsOf);
@@ -225,7 +226,7 @@ class Simulation {
     const changes: Change[] = [];
     for (const [identity, after] of desired) {
       const before = this.api.get(identity);
-      if (!sameContent(before, after)) changes.push({ identity, before, after });
+      if (!sameObject(before, after)) changes.push({ identity, before, after });
     }
     for (const [identity, before] of this.api) if (!desired.has(identity)) changes.push({ identity, before });
     // Adversarial order: break before make (deletions, then routes, then the rest).
@@ -480,7 +481,7 @@ function outcomeCode(outcome: ReturnType<typeof answer>): typeof OK | FailureCod
 
 /** What the client calls in a phase: every Service through the sidecar, every gateway-bound route through the gateway. */
 function targetsOf(state: PhaseState): Target[] {
-  const virtualServices = state.phase.objects.filter((o) => o.kind === 'VirtualService');
+  const virtualServices = state.phase.objects.filter((o) => o.kind === 'VirtualService').map(routingRulesOf);
   const meshByHost = meshVirtualServicesByHost(virtualServices);
   const targets = new Map<string, Target>();
   for (const host of state.services.keys()) {
@@ -489,8 +490,8 @@ function targetsOf(state: PhaseState): Target[] {
     targets.set(`sidecar ${host}${path}`, { key: `sidecar ${host}${path}`, via: 'sidecar', host, path });
   }
   for (const vs of virtualServices) {
-    const host = vs.spec?.hosts?.[0];
-    if (boundGateways(vs).length === 0 || typeof host !== 'string') continue;
+    const host = vs.view.hosts[0];
+    if (boundGateways(vs).length === 0 || host === undefined) continue;
     const key = `gateway ${host}${pathOf(vs)}`;
     targets.set(key, { key, via: 'gateway', host, path: pathOf(vs) });
   }
@@ -508,13 +509,13 @@ function exposureOf(change: Change, servable: (key: string, namespace: string) =
   const { before, after } = change;
   const object = after ?? before!;
   if (object.kind === 'VirtualService') {
-    const [was, will] = [routedKeys(before), routedKeys(after)];
+    const [was, will] = [routedKeys(before && routingRulesOf(before)), routedKeys(after && routingRulesOf(after))];
     const starts = [...will].filter((key) => !was.has(key));
     if (starts.some((key) => !servable(key, namespaceOf(object)))) return 'early';
     return [...was].some((key) => !will.has(key)) ? 'late' : 'early';
   }
   if (object.kind === 'DestinationRule') {
-    const names = (o?: KubeObject) => new Set<string>((o?.spec?.subsets ?? []).map((s: any) => s?.name));
+    const names = (o?: KubeObject) => new Set((o ? destinationRuleOf(o).subsets : []).map((s) => s.name));
     const old = names(before);
     return after && [...names(after)].some((name) => !old.has(name)) ? 'late' : 'early';
   }

@@ -8,7 +8,7 @@ import { planMarkdownArtifact } from '../artifacts/plan-markdown';
 import { Environment, Matrix } from '../matrix/model';
 import { formatPlanFile } from '../plan/plan-file';
 import { rollbackTitle } from '../plan/rollback';
-import { Finding, rollbackSequences, verifyEnvironment } from '../verify';
+import { rollbackSequences, SafetyFinding, verifyEnvironment } from '../verify';
 import { checkOutputFolder, writeTreeAtomically } from './output';
 
 export { Artifact, EnvironmentOutput, phaseFolder, synthesizeEnvironment, synthesizeExtendedEnvironment } from './environment';
@@ -23,7 +23,7 @@ const ARTIFACTS: readonly Artifact[] = [
 ];
 
 /** A finding with where it was found: the environment, or `<environment> rollback from <phase>`. */
-export interface EnvironmentFinding extends Finding {
+export interface EnvironmentFinding extends SafetyFinding {
   /** The environment, or the rollback, the finding is about. */
   readonly environment: string;
 }

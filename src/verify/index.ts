@@ -3,4 +3,4 @@ export { verifyEnvironment, verifyPhases } from './verify';
 export { loadPhases, rollbackSequences } from './load';
 export type { LoadedEnvironment, RollbackSequence } from './load';
 export { RULES } from './rules';
-export type { Finding, Phase, Rule, RuleFinding, StateRule, TransitionRule } from './types';
+export type { PhaseManifest, Rule, RuleFinding, SafetyFinding, StateRule, TransitionRule } from './types';

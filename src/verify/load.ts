@@ -5,17 +5,17 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { apiGroup, displayPath, folderEntries, identityKey, InputError, KubeObject, listPhaseFolder, ObjectRef, pathInfo, readManifestFile, resourceName } from '../manifest';
+import { fieldError } from '../model';
 import { removals } from '../plan/gates';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
-import { shapeProblem } from './shape';
-import { Phase } from './types';
+import { PhaseManifest } from './types';
 
 /** An environment folder read from disk. */
 export interface LoadedEnvironment {
   /** Environment name: plan.json's, else the folder's name. */
   readonly environment: string;
   /** Phases in apply order. */
-  readonly phases: Phase[];
+  readonly phases: PhaseManifest[];
   /** Whether plan.json was present (its gates then apply). */
   readonly planned: boolean;
   /** plan.json, when present. */
@@ -29,14 +29,14 @@ export interface RollbackSequence {
   /** Path of the phase it rolls back from. */
   readonly from: string;
   /** The forward phases its steps apply, in order, each named after its step and with the step's gates. */
-  readonly phases: readonly Phase[];
+  readonly phases: readonly PhaseManifest[];
 }
 
 /**
  * The rollbacks of `plan` over its forward `phases` (as synthesized or as loaded): a rollback has no
  * objects of its own, only steps that apply forward phase folders with their own gates.
  */
-export function rollbackSequences(plan: PlanFile, phases: readonly Phase[]): RollbackSequence[] {
+export function rollbackSequences(plan: PlanFile, phases: readonly PhaseManifest[]): RollbackSequence[] {
   const byPath = new Map(phases.map((phase) => [basename(phase.path), phase]));
   return Object.entries(plan.rollbacks ?? {}).map(([from, steps]) => ({
     from,
@@ -68,6 +68,8 @@ export function loadPhases(dir: string): LoadedEnvironment {
   });
 
   const root = resolve(dir);
+  // Objects whose fields were found well-typed in this load: the parser shares the documents phases repeat.
+  const wellTyped = new WeakSet<KubeObject>();
   const loaded = folders.map(({ folder, name }) => {
     const path = join(dir, folder);
     // Absolute paths under root: each file's display name is then a slice, not a path.relative per file.
@@ -75,8 +77,10 @@ export function loadPhases(dir: string): LoadedEnvironment {
     const objects = listPhaseFolder(join(root, folder), root).flatMap(({ path: file, listedRegular }) => {
       const read = readManifestFile(file, root, listedRegular);
       for (const object of read) {
-        const problem = shapeProblem(object);
-        if (problem) throw new InputError(`${displayPath(file, root)}: ${resourceName(object)}: ${problem}`);
+        if (wellTyped.has(object)) continue;
+        const problem = fieldError(displayPath(file, root), object);
+        if (problem) throw new InputError(problem);
+        wellTyped.add(object);
       }
       return read;
     });
@@ -96,7 +100,7 @@ export function loadPhases(dir: string): LoadedEnvironment {
  * plan.json must describe exactly the folders: same phases in the same order, same removals, also
  * between the steps of each rollback (what apply and rollback delete).
  */
-function checkPlanAgainstFolders(plan: PlanFile, phases: readonly Phase[], planPath: string): void {
+function checkPlanAgainstFolders(plan: PlanFile, phases: readonly PhaseManifest[], planPath: string): void {
   const inconsistent = (detail: string) => new InputError(`${planPath} is inconsistent with the phase folders: ${detail}`);
   const folderNames = phases.map((p) => basename(p.path));
   const planNames = plan.phases.map((p) => p.path);

@@ -1,9 +1,10 @@
 /** Every message and fix text of the verifier, in one place (as Istio's analyzer messages). */
 import { KubeObject, resourceName } from '../manifest';
-import { DeploymentInfo, Destination, Labels } from './state';
+import { Labels } from '../model';
+import { DeploymentInfo, RouteTarget } from './state';
 import { RuleFinding } from './types';
 
-function describe(destination: Destination): string {
+function describe(destination: RouteTarget): string {
   const target = destination.subset === undefined
     ? `every endpoint of ${destination.host}` : `subset ${destination.subset} of ${destination.host}`;
   return `${target} (routed by ${resourceName(destination.source)})`;
@@ -19,7 +20,7 @@ function finding(object: KubeObject | string, message: string, fix: string): Rul
 
 /** Builders of rule findings, one per situation. */
 export const MESSAGES = {
-  subsetUndefined: (destination: Destination) => finding(destination.source,
+  subsetUndefined: (destination: RouteTarget) => finding(destination.source,
     `routes to subset ${destination.subset} of ${destination.host}, which no DestinationRule of this phase defines: `
     + 'requests fail with 503 (NR)',
     `add subset ${destination.subset} to the DestinationRule for ${destination.host}, or route to a defined subset`),
@@ -29,7 +30,7 @@ export const MESSAGES = {
       `subset ${subset} of ${host} selects no pods of this phase (Service selector ${labels(selector)}, subset labels ${labels(subsetLabels)})`,
       `add the Deployment whose pod labels match subset ${subset}, or remove the subset`),
 
-  serviceSelectsNothing: (destination: Destination, service: KubeObject) => finding(destination.source,
+  serviceSelectsNothing: (destination: RouteTarget, service: KubeObject) => finding(destination.source,
     `sends traffic to every endpoint of ${destination.host}, but ${resourceName(service)} selects no pods of this phase`,
     'add a Deployment whose pod labels match the Service selector, or correct the selector'),
 
@@ -42,40 +43,40 @@ export const MESSAGES = {
     'is defined more than once in this phase: only one copy can be applied',
     'keep a single definition of the object'),
 
-  routedBeforeSubset: (destination: Destination, fromLabel: string) => finding(destination.source,
+  routedBeforeSubset: (destination: RouteTarget, fromLabel: string) => finding(destination.source,
     `sends traffic to ${describe(destination)}, which ${fromLabel} does not define: proxies that receive the route `
     + 'before the DestinationRule answer 503 (NR)',
     `split this phase: add subset ${destination.subset} to the DestinationRule first, route to it in the next phase`),
 
-  notYetSelected: (destination: Destination, workload: DeploymentInfo, selectorOwner: KubeObject, fromLabel: string) =>
+  notYetSelected: (destination: RouteTarget, workload: DeploymentInfo, selectorOwner: KubeObject, fromLabel: string) =>
     finding(selectorOwner,
       `in ${fromLabel} does not select ${workload.key}, which ${describe(destination)} reaches in this phase: `
       + 'until the change propagates the route has no endpoints',
       `split this phase: make ${resourceName(selectorOwner)} select ${workload.key} first, route to it in the next phase`),
 
-  newWorkloadRouted: (workload: DeploymentInfo, destination: Destination) => finding(workload.key,
+  newWorkloadRouted: (workload: DeploymentInfo, destination: RouteTarget) => finding(workload.key,
     `is created in this phase and already receives traffic through ${describe(destination)}: its pods are not ready yet`,
     `split this phase: create ${workload.key} without traffic first (prepare), route to it in the next phase`),
 
-  inPlaceUpdate: (workload: DeploymentInfo, destination: Destination) => finding(workload.key,
+  inPlaceUpdate: (workload: DeploymentInfo, destination: RouteTarget) => finding(workload.key,
     `changes its pod template while it receives traffic through ${describe(destination)}: an in-place rolling update, `
     + 'which drops requests under Istio',
     'keep this template; ship the change as a new versioned Deployment and move traffic to it through a subset'),
 
-  workloadRemovedWhileRouted: (workload: DeploymentInfo, destination: Destination) => finding(workload.key,
+  workloadRemovedWhileRouted: (workload: DeploymentInfo, destination: RouteTarget) => finding(workload.key,
     `is removed while ${describe(destination)} sends it traffic in this phase or the previous one`,
     `split this phase: stop routing to ${workload.key} first (switch), remove it in the next phase`),
 
-  subsetRemovedWhileRouted: (destination: Destination, destinationRule: KubeObject) => finding(destinationRule,
+  subsetRemovedWhileRouted: (destination: RouteTarget, destinationRule: KubeObject) => finding(destinationRule,
     `no longer defines subset ${destination.subset} while ${describe(destination)} sends traffic to it `
     + 'in this phase or the previous one',
     `split this phase: stop routing to subset ${destination.subset} first, remove it in the next phase`),
 
-  serviceRemovedWhileRouted: (destination: Destination, service: KubeObject) => finding(service,
+  serviceRemovedWhileRouted: (destination: RouteTarget, service: KubeObject) => finding(service,
     `is removed while ${describe(destination)} sends traffic to it in this phase or the previous one`,
     `stop routing to ${destination.host} first, remove the Service in the next phase`),
 
-  stopsSelecting: (destination: Destination, workload: DeploymentInfo, selectorOwner: KubeObject) => finding(selectorOwner,
+  stopsSelecting: (destination: RouteTarget, workload: DeploymentInfo, selectorOwner: KubeObject) => finding(selectorOwner,
     `no longer selects ${workload.key} in this phase, while ${describe(destination)} sends it traffic`,
     `keep the selector matching ${workload.key} until no route sends it traffic; narrow it in a later phase`),
 

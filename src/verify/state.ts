@@ -1,17 +1,17 @@
 /**
  * One phase indexed for checking: Deployments by namespace and label, Services and DestinationRules by
  * host, and every destination that receives traffic. Building it is linear in the number of objects;
- * every lookup afterwards is by key.
+ * every lookup afterwards is by key. Objects are read through src/model; what one run reads of them is
+ * remembered in a {@link StateCache} that lives as long as the run (one verification, one simulation).
  */
 import { basename } from 'node:path';
 import { appendTo, nested } from '../collections';
-import { byIdentity, identityKey, KubeObject, Labels, receivesTraffic, resourceName, selectorMatches } from '../manifest';
-import { Phase } from './types';
-
-export type { Labels };
-
-/** Kinds whose pod template makes the pods that Services select (Deployments in synthesized plans). */
-const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+import { byIdentity, identityKey, KubeObject, receivesTraffic, selectorMatches } from '../manifest';
+import {
+  Destination, destinationRuleOf, isMeshBound, Labels, namespaceOf, podLabelsOf, sameObject, selectorOf, serviceFqdn, serviceHost, templateOf,
+  virtualServiceOf, WORKLOAD_KINDS, workloadKey,
+} from '../model';
+import { PhaseManifest } from './phase';
 
 /** A workload (Deployment or another kind with a pod template) and what routing needs to know about it. */
 export interface DeploymentInfo {
@@ -60,7 +60,7 @@ export interface DestinationRuleInfo {
 }
 
 /** Where a route line points: the unit the transition invariant is about. */
-export interface Destination {
+export interface RouteTarget {
   /** Identity of the route target: source object, host and subset (equal across phases for the same route). */
   readonly key: string;
   /** The VirtualService holding the route, or the Service itself for its implicit default route. */
@@ -84,11 +84,17 @@ export interface InvalidWeights {
 }
 
 /** A phase with its objects indexed. */
-export interface PhaseState {
+export interface PhaseState extends ObjectIndex {
   /** The phase as given. */
-  readonly phase: Phase;
+  readonly phase: PhaseManifest;
   /** How findings name the phase: the last segment of its path (`01-prepare`). */
   readonly label: string;
+}
+
+/** The indexes of a phase's objects: everything of a PhaseState that does not depend on the phase's name or gates. */
+export interface ObjectIndex {
+  /** Identity of the object list within its {@link StateCache} (equal for phases that share their objects). */
+  readonly objectsId: number;
   /** Workloads by `Kind namespace/name`. */
   readonly deployments: ReadonlyMap<string, DeploymentInfo>;
   /** Deployments by namespace, then by pod label key, then by its value. */
@@ -99,67 +105,97 @@ export interface PhaseState {
   readonly services: ReadonlyMap<string, ServiceInfo>;
   /** DestinationRules by host. */
   readonly destinationRules: ReadonlyMap<string, readonly DestinationRuleInfo[]>;
+  /** DestinationRules by identity. */
+  readonly destinationRulesByIdentity: ReadonlyMap<string, DestinationRuleInfo>;
   /** Every destination that receives traffic (weight > 0, mirrors included), deduplicated. */
-  readonly routed: readonly Destination[];
-  /** The same destinations by {@link Destination.key}. */
-  readonly routedByKey: ReadonlyMap<string, Destination>;
+  readonly routed: readonly RouteTarget[];
+  /** The same destinations by {@link RouteTarget.key}. */
+  readonly routedByKey: ReadonlyMap<string, RouteTarget>;
   /** Route lists with weights Istio rejects. */
   readonly invalidWeights: readonly InvalidWeights[];
   /** Objects that appear more than once (the later copy). */
   readonly duplicates: readonly KubeObject[];
+  /** Lookups remembered for this index: each phase takes part in several transitions, which ask the same. */
+  readonly lookups: IndexLookups;
 }
 
-const CLUSTER_SUFFIX = 'svc.cluster.local';
+/** What lookups in one index remember (it lives and dies with the index). */
+interface IndexLookups {
+  /** Where each destination leads in this index. */
+  readonly resolutions: Map<RouteTarget, Resolution>;
+  /** Workloads of this index selected by Service and subset. */
+  readonly backends: WeakMap<ServiceInfo, Map<SubsetInfo | undefined, readonly DeploymentInfo[]>>;
+}
 
 /**
- * One string object per distinct text for the keys, hosts and label values of the indexes: each transition
- * looks them up by the thousand, and a Map that holds the very string looked up need not compare characters
- * (measured: verify of 1000 services 13% faster). Only a speed-up: past MAX_CANONICAL_STRINGS it starts
- * over, so that a long-running process does not keep every string it ever verified.
+ * What one run (a verification, a simulation) remembers of the objects it reads: phases share most objects
+ * (rendered and parsed objects are shared and never mutated), so each object is read once, and a rollback
+ * re-applies forward phases, whose object lists are then indexed once. Nothing outlives the run.
  */
-const canonicalStrings = new Map<string, string>();
-const MAX_CANONICAL_STRINGS = 100_000;
+export class StateCache {
+  /** Indexes by object list. */
+  private readonly indexes = new WeakMap<readonly KubeObject[], ObjectIndex>();
+  /** What indexing needs of each object, which depends on the object alone (boxed: most objects have none). */
+  private readonly facts = new WeakMap<KubeObject, { readonly facts: ObjectFacts }>();
+  /** Routes by VirtualService. */
+  private readonly routes = new WeakMap<KubeObject, VirtualServiceRoutes>();
+  /** Implicit default routes by Service. */
+  private readonly defaultRoutes = new WeakMap<ServiceInfo, RouteTarget>();
+  /**
+   * One string object per distinct text for the keys, hosts and label values of the indexes: each transition
+   * looks them up by the thousand, and a Map that holds the very string looked up need not compare characters
+   * (measured: verify of 1000 services 13% faster).
+   */
+  private readonly strings = new Map<string, string>();
+  private nextObjectsId = 0;
 
-function canonical(text: string): string {
-  const known = canonicalStrings.get(text);
-  if (known !== undefined) return known;
-  if (canonicalStrings.size >= MAX_CANONICAL_STRINGS) canonicalStrings.clear();
-  canonicalStrings.set(text, text);
-  return text;
-}
+  /** The index of an object list (built on first use). */
+  indexOf(objects: readonly KubeObject[]): ObjectIndex {
+    let index = this.indexes.get(objects);
+    if (index === undefined) this.indexes.set(objects, (index = indexObjects(objects, this, this.nextObjectsId++)));
+    return index;
+  }
 
-/** `Kind namespace/name` of a workload (namespace `default` when none is given): the key of {@link PhaseState.deployments}. */
-export function workloadKey(ref: { readonly kind: string; readonly namespace?: string; readonly name: string }): string {
-  return resourceName({ kind: ref.kind, namespace: ref.namespace ?? 'default', name: ref.name });
-}
+  /** What indexing needs of an object (read on first use). */
+  factsOf(object: KubeObject): ObjectFacts {
+    let entry = this.facts.get(object);
+    if (entry === undefined) this.facts.set(object, (entry = { facts: readFacts(object, this) }));
+    return entry.facts;
+  }
 
-/** Namespace of an object; Kubernetes applies namespace-less YAML to `default` unless told otherwise. */
-export function namespaceOf(object: KubeObject): string {
-  return object.metadata.namespace ?? 'default';
-}
+  /** What a VirtualService contributes to any state that holds it (read on first use). */
+  routesOf(vs: KubeObject): VirtualServiceRoutes {
+    let routes = this.routes.get(vs);
+    if (routes === undefined) this.routes.set(vs, (routes = readRoutes(vs, this)));
+    return routes;
+  }
 
-/** Normalizes `foo`, `foo.ns`, `foo.ns.svc` and the FQDN to `foo.ns.svc.cluster.local`; other hosts stay as they are. */
-export function normalizeHost(host: string, namespace: string): string {
-  const parts = host.split('.');
-  if (parts.length === 1) return `${host}.${namespace}.${CLUSTER_SUFFIX}`;
-  if (parts.length === 2) return `${host}.${CLUSTER_SUFFIX}`;
-  if (parts.length === 3 && parts[2] === 'svc') return `${host}.cluster.local`;
-  return host;
+  /** The implicit default route of a Service no mesh VirtualService covers. */
+  defaultRouteOf(service: ServiceInfo, host: string): RouteTarget {
+    let destination = this.defaultRoutes.get(service);
+    if (destination === undefined) this.defaultRoutes.set(service, (destination = targetOf(service.object, host, undefined, this)));
+    return destination;
+  }
+
+  /** The one string object for `text`. */
+  intern(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    this.strings.set(text, text);
+    return text;
+  }
+
+  /** Labels or a selector with interned values: the label index looks them up for every Service and subset. */
+  internLabels(labels: Labels): Labels {
+    const interned: Record<string, string> = {};
+    for (const key in labels) interned[key] = this.intern(labels[key]);
+    return interned;
+  }
 }
 
 /** Whether two workloads have the same pod template (a change means a rolling update); key order does not matter. */
 export function sameTemplate(a: DeploymentInfo, b: DeploymentInfo): boolean {
-  return deepEqual(a.template, b.template);
-}
-
-/** Structural equality of JSON-like values, ignoring key order and keys whose value is undefined. */
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, i) => deepEqual(item, (b as unknown[])[i]));
-  const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
-  const keys = Object.keys(x).filter((key) => x[key] !== undefined);
-  return keys.length === Object.keys(y).filter((key) => y[key] !== undefined).length && keys.every((key) => deepEqual(x[key], y[key]));
+  return sameObject(a.template, b.template);
 }
 
 /** Whether two label maps are equal. */
@@ -170,39 +206,23 @@ export function sameLabels(a: Labels, b: Labels): boolean {
     if (a[key] !== b[key]) return false;
     keys++;
   }
-  // Every key of a has its value in b: equal when b has no other key.
-  for (const _key in b) keys--;
+  // Every key of a has its value in b: equal when b has no other key (counted without allocating: a hot path).
+  for (const key in b) if (Object.hasOwn(b, key)) keys--;
   return keys === 0;
 }
 
-/** Labels or a selector, with canonical values: the label index looks them up for every Service and subset. */
-function stringMap(value: unknown): Labels {
-  if (value === null || typeof value !== 'object') return {};
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, canonical(String(v))]));
+/** Indexes the objects of one phase (with what `cache` already read; a fresh cache when none is given). */
+export function buildState(phase: PhaseManifest, cache = new StateCache()): PhaseState {
+  return { phase, label: basename(phase.path) || phase.name, ...cache.indexOf(phase.objects) };
 }
 
-/** Indexes the objects of one phase. */
-export function buildState(phase: Phase): PhaseState {
-  let index = indexCache.get(phase.objects);
-  if (!index) {
-    index = indexObjects(phase.objects);
-    indexCache.set(phase.objects, index);
-  }
-  return { phase, label: basename(phase.path) || phase.name, ...index };
-}
-
-/** The indexes of a phase's objects, everything of a PhaseState that does not depend on the phase's name. */
-type ObjectIndex = Omit<PhaseState, 'phase' | 'label'>;
-
-/** Indexes by object list: a rollback re-applies forward phases, whose objects are then indexed once. */
-const indexCache = new WeakMap<readonly KubeObject[], ObjectIndex>();
-
-function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
+function indexObjects(objects: readonly KubeObject[], cache: StateCache, objectsId: number): ObjectIndex {
   const deployments = new Map<string, DeploymentInfo>();
   const deploymentsByLabel = new Map<string, Map<string, Map<string, DeploymentInfo[]>>>();
   const deploymentsByNamespace = new Map<string, DeploymentInfo[]>();
   const services = new Map<string, ServiceInfo>();
   const destinationRules = new Map<string, DestinationRuleInfo[]>();
+  const destinationRulesByIdentity = new Map<string, DestinationRuleInfo>();
   const virtualServices: KubeObject[] = [];
   const duplicates: KubeObject[] = [];
   // Only a list with duplicates (rare: a finding) needs to tell the first copy from the others.
@@ -217,7 +237,7 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
       }
       seen.add(identity);
     }
-    const facts = factsOf(object);
+    const facts = cache.factsOf(object);
     switch (facts?.kind) {
       case 'workload': {
         const { info } = facts;
@@ -232,23 +252,27 @@ function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
         break;
       case 'destinationRule':
         appendTo(destinationRules, facts.host, facts.info);
+        destinationRulesByIdentity.set(identityKey(object), facts.info);
         break;
       case 'virtualService':
         virtualServices.push(object);
         break;
     }
   }
-  const { routed, routedByKey, invalidWeights } = collectRoutes(virtualServices, services);
+  const { routed, routedByKey, invalidWeights } = collectRoutes(virtualServices, services, cache);
   return {
+    objectsId,
     deployments,
     deploymentsByLabel,
     deploymentsByNamespace,
     services,
     destinationRules,
+    destinationRulesByIdentity,
     routed,
     routedByKey,
     invalidWeights,
     duplicates,
+    lookups: { resolutions: new Map(), backends: new WeakMap() },
   };
 }
 
@@ -260,54 +284,40 @@ type ObjectFacts =
   | { readonly kind: 'virtualService' }
   | undefined;
 
-/**
- * Facts by object: phases share most objects (parsed and rendered objects are shared and never mutated),
- * so each object is read once, and its infos are the same objects in every phase (which lets lookups
- * that depend on them be remembered across transitions).
- */
-const objectFacts = new WeakMap<KubeObject, { readonly facts: ObjectFacts }>();
-
-function factsOf(object: KubeObject): ObjectFacts {
-  let entry = objectFacts.get(object);
-  if (entry === undefined) {
-    entry = { facts: readFacts(object) };
-    objectFacts.set(object, entry);
-  }
-  return entry.facts;
-}
-
-function readFacts(object: KubeObject): ObjectFacts {
-  const namespace = canonical(namespaceOf(object));
-  const spec = object.spec ?? {};
+function readFacts(object: KubeObject, cache: StateCache): ObjectFacts {
+  const namespace = cache.intern(namespaceOf(object));
   if (WORKLOAD_KINDS.has(object.kind)) {
     return {
       kind: 'workload',
       info: {
         object,
-        key: canonical(workloadKey({ kind: object.kind, namespace, name: object.metadata.name })),
+        key: cache.intern(workloadKey({ kind: object.kind, namespace, name: object.metadata.name })),
         namespace,
-        podLabels: stringMap(spec.template?.metadata?.labels),
-        template: spec.template ?? null,
+        podLabels: cache.internLabels(podLabelsOf(object)),
+        template: templateOf(object),
       },
     };
   }
   switch (object.kind) {
-    case 'Service':
+    case 'Service': {
+      const selector = selectorOf(object);
       return {
         kind: 'service',
-        host: canonical(`${object.metadata.name}.${namespace}.${CLUSTER_SUFFIX}`),
-        info: { object, namespace, selector: spec.selector && Object.keys(spec.selector).length > 0 ? stringMap(spec.selector) : undefined },
+        host: cache.intern(serviceFqdn(object.metadata.name, namespace)),
+        info: { object, namespace, selector: Object.keys(selector).length > 0 ? cache.internLabels(selector) : undefined },
       };
+    }
     case 'DestinationRule': {
-      if (typeof spec.host !== 'string') return undefined;
+      const rule = destinationRuleOf(object);
+      if (rule.host === undefined) return undefined;
       const subsets = new Map<string, SubsetInfo>();
-      for (const subset of Array.isArray(spec.subsets) ? spec.subsets : []) {
-        if (typeof subset?.name === 'string' && !subsets.has(subset.name)) {
-          subsets.set(subset.name, { name: subset.name, labels: stringMap(subset.labels), destinationRule: object });
+      for (const subset of rule.subsets) {
+        if (subset.name !== '' && !subsets.has(subset.name)) {
+          subsets.set(subset.name, { name: subset.name, labels: cache.internLabels(subset.labels), destinationRule: object });
         }
       }
-      const exportTo = Array.isArray(spec.exportTo) && spec.exportTo.length > 0 ? spec.exportTo.map(String) : ['*'];
-      return { kind: 'destinationRule', host: canonical(normalizeHost(spec.host, namespace)), info: { object, namespace, exportTo, subsets } };
+      const exportTo = rule.exportTo.length > 0 ? rule.exportTo : ['*'];
+      return { kind: 'destinationRule', host: cache.intern(serviceHost(rule.host, namespace)), info: { object, namespace, exportTo, subsets } };
     }
     case 'VirtualService':
       return { kind: 'virtualService' };
@@ -321,75 +331,58 @@ interface VirtualServiceRoutes {
   /** Hosts it serves for mesh traffic (normalized). */
   readonly meshHosts: readonly string[];
   /** Destinations its routes and mirrors send traffic to. */
-  readonly destinations: readonly Destination[];
+  readonly destinations: readonly RouteTarget[];
   /** Its route lists with weights Istio rejects. */
   readonly invalidWeights: readonly InvalidWeights[];
 }
 
-/** Routes by VirtualService, and default routes by Service: phases share most objects, each is read once. */
-const virtualServiceRoutes = new WeakMap<KubeObject, VirtualServiceRoutes>();
-const defaultRoutes = new WeakMap<ServiceInfo, Destination>();
-
-function destinationOf(source: KubeObject, host: string, subset: unknown): Destination {
+function targetOf(source: KubeObject, host: string, subset: string | undefined, cache: StateCache): RouteTarget {
   const namespace = namespaceOf(source);
-  const normalized = canonical(normalizeHost(host, namespace));
-  const subsetName = typeof subset === 'string' && subset !== '' ? subset : undefined;
-  const key = canonical(`${identityKey(source)}|${normalized}|${subsetName ?? ''}`);
-  return { key, source, namespace, host: normalized, subset: subsetName };
+  const normalized = cache.intern(serviceHost(host, namespace));
+  const key = cache.intern(`${identityKey(source)}|${normalized}|${subset ?? ''}`);
+  return { key, source, namespace, host: normalized, subset };
 }
 
-function routesOf(vs: KubeObject): VirtualServiceRoutes {
-  let routes = virtualServiceRoutes.get(vs);
-  if (routes !== undefined) return routes;
-  const spec = vs.spec ?? {};
+function readRoutes(vs: KubeObject, cache: StateCache): VirtualServiceRoutes {
+  const view = virtualServiceOf(vs);
   const namespace = namespaceOf(vs);
   const meshHosts: string[] = [];
-  const destinations: Destination[] = [];
+  const destinations: RouteTarget[] = [];
   const invalidWeights: InvalidWeights[] = [];
-  const add = (host: unknown, subset: unknown): void => {
-    if (typeof host === 'string') destinations.push(destinationOf(vs, host, subset));
+  const add = (destination: Destination | undefined): void => {
+    if (destination && destination.host !== '') destinations.push(targetOf(vs, destination.host, destination.subset || undefined, cache));
   };
-  const gateways: unknown[] = Array.isArray(spec.gateways) ? spec.gateways : [];
-  if (gateways.length === 0 || gateways.includes('mesh')) {
-    for (const host of Array.isArray(spec.hosts) ? spec.hosts : []) meshHosts.push(canonical(normalizeHost(String(host), namespace)));
-  }
+  if (isMeshBound(view)) for (const host of view.hosts) meshHosts.push(cache.intern(serviceHost(host, namespace)));
   for (const protocol of ['http', 'tcp', 'tls'] as const) {
-    const rules: any[] = Array.isArray(spec[protocol]) ? spec[protocol] : [];
-    rules.forEach((rule, index) => {
+    view[protocol].forEach((rule, index) => {
       const where = `${protocol}[${index}]`;
-      const route: any[] = Array.isArray(rule?.route) ? rule.route : [];
-      const weights = route.map((r) => (typeof r?.weight === 'number' ? r.weight : route.length === 1 ? 100 : 0));
+      const { route } = rule;
+      const weights = route.map((r) => r.weight ?? (route.length === 1 ? 100 : 0));
       if (weights.some((w) => w < 0)) invalidWeights.push({ source: vs, where, reason: 'negative' });
       else if (route.length > 1 && weights.every((w) => w === 0)) invalidWeights.push({ source: vs, where, reason: 'zero-total' });
       route.forEach((r, i) => {
-        if (receivesTraffic(route, i)) add(r?.destination?.host, r?.destination?.subset);
+        if (receivesTraffic(route, i)) add(r.destination);
       });
-      if (rule?.mirror && rule.mirrorPercentage?.value !== 0) add(rule.mirror.host, rule.mirror.subset);
-      for (const mirror of Array.isArray(rule?.mirrors) ? rule.mirrors : []) {
-        if (mirror?.percentage?.value !== 0) add(mirror?.destination?.host, mirror?.destination?.subset);
-      }
+      for (const mirror of rule.mirrors) if (mirror.percentage !== 0) add(mirror.destination);
     });
   }
-  routes = { meshHosts, destinations, invalidWeights };
-  virtualServiceRoutes.set(vs, routes);
-  return routes;
+  return { meshHosts, destinations, invalidWeights };
 }
 
 /** Destinations of every route with traffic, plus the implicit default route of Services no mesh VirtualService covers. */
-function collectRoutes(virtualServices: readonly KubeObject[], services: ReadonlyMap<string, ServiceInfo>) {
-  const routed = new Map<string, Destination>();
+function collectRoutes(virtualServices: readonly KubeObject[], services: ReadonlyMap<string, ServiceInfo>, cache: StateCache) {
+  const routed = new Map<string, RouteTarget>();
   const invalidWeights: InvalidWeights[] = [];
   const meshHosts = new Set<string>();
   for (const vs of virtualServices) {
-    const routes = routesOf(vs);
+    const routes = cache.routesOf(vs);
     for (const host of routes.meshHosts) meshHosts.add(host);
     for (const destination of routes.destinations) routed.set(destination.key, destination);
     invalidWeights.push(...routes.invalidWeights);
   }
   for (const [host, service] of services) {
     if (meshHosts.has(host)) continue;
-    let destination = defaultRoutes.get(service);
-    if (destination === undefined) defaultRoutes.set(service, (destination = destinationOf(service.object, host, undefined)));
+    const destination = cache.defaultRouteOf(service, host);
     routed.set(destination.key, destination);
   }
   return { routed: [...routed.values()], routedByKey: routed, invalidWeights };
@@ -436,22 +429,19 @@ export interface Resolution {
   readonly subset?: SubsetInfo;
 }
 
-/** Resolutions per phase index (shared by every state of an object list) and destination: each phase takes part in several transitions. */
-const destinationResolutions = new WeakMap<ReadonlyMap<string, ServiceInfo>, Map<Destination, Resolution>>();
-
-/** The Service and subset a destination leads to in a phase. */
-export function resolveIn(state: PhaseState, destination: Destination): Resolution {
-  const byDestination = nested(destinationResolutions, state.services);
-  let resolution = byDestination.get(destination);
+/** The Service and subset a destination leads to in a phase (remembered by the phase's index). */
+export function resolveIn(state: PhaseState, destination: RouteTarget): Resolution {
+  const { resolutions } = state.lookups;
+  let resolution = resolutions.get(destination);
   if (resolution === undefined) {
     resolution = { service: state.services.get(destination.host), subset: subsetFor(state, destination) };
-    byDestination.set(destination, resolution);
+    resolutions.set(destination, resolution);
   }
   return resolution;
 }
 
 /** The subset a destination names, as defined in this phase; undefined when the destination names none or it is not defined. */
-export function subsetFor(state: PhaseState, destination: Pick<Destination, 'host' | 'namespace' | 'subset'>): SubsetInfo | undefined {
+export function subsetFor(state: PhaseState, destination: Pick<RouteTarget, 'host' | 'namespace' | 'subset'>): SubsetInfo | undefined {
   if (destination.subset === undefined) return undefined;
   return destinationRuleFor(state, destination.host, destination.namespace)?.subsets.get(destination.subset);
 }
@@ -460,14 +450,12 @@ export function subsetFor(state: PhaseState, destination: Pick<Destination, 'hos
  * Deployments a destination sends traffic to when the Service comes from one phase and the subset from another
  * (either can be applied first). Undefined when the host has no Service with a selector there (not checkable).
  */
-export function backendsOf(destination: Pick<Destination, 'subset'>, service: ServiceInfo | undefined, subset: SubsetInfo | undefined,
+export function backendsOf(destination: Pick<RouteTarget, 'subset'>, service: ServiceInfo | undefined, subset: SubsetInfo | undefined,
   deploymentsFrom: PhaseState): readonly DeploymentInfo[] | undefined {
   if (!service?.selector) return undefined;
   if (destination.subset !== undefined && !subset) return [];
   // Remembered per workload index, Service and subset: each transition and its rules ask the same again.
-  let byService = backends.get(deploymentsFrom.deployments);
-  if (byService === undefined) backends.set(deploymentsFrom.deployments, (byService = new WeakMap()));
-  const bySubset = nested(byService, service);
+  const bySubset = nested(deploymentsFrom.lookups.backends, service);
   let selected = bySubset.get(subset);
   if (selected === undefined) {
     selected = selectDeployments(deploymentsFrom, service.namespace, service.selector, subset?.labels ?? {});
@@ -475,6 +463,3 @@ export function backendsOf(destination: Pick<Destination, 'subset'>, service: Se
   }
   return selected;
 }
-
-/** Workloads selected by Service and subset, per workload index (a phase's, shared by every state of its objects). */
-const backends = new WeakMap<ReadonlyMap<string, DeploymentInfo>, WeakMap<ServiceInfo, Map<SubsetInfo | undefined, readonly DeploymentInfo[]>>>();

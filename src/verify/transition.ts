@@ -3,9 +3,8 @@
  * workloads they can reach while the objects of S' arrive in any order (Service, DestinationRule and
  * Deployments each from S or from S').
  */
-import { identityKey } from '../manifest';
 import {
-  backendsOf, DeploymentInfo, Destination, DestinationRuleInfo, PhaseState, resolveIn, sameLabels, sameTemplate, ServiceInfo, SubsetInfo,
+  backendsOf, DeploymentInfo, RouteTarget, DestinationRuleInfo, PhaseState, resolveIn, sameLabels, sameTemplate, ServiceInfo, SubsetInfo,
 } from './state';
 
 /** A workload that may receive traffic during the transition. */
@@ -15,13 +14,13 @@ export interface CarriedWorkload {
   /** The workload in S', if it exists there. */
   readonly after?: DeploymentInfo;
   /** A destination that reaches it (the first found: enough to explain the finding). */
-  readonly destination: Destination;
+  readonly destination: RouteTarget;
 }
 
 /** How a destination resolves in S and in S'. */
 export interface ResolvedDestination {
   /** The destination. */
-  readonly destination: Destination;
+  readonly destination: RouteTarget;
   /** Whether a route of S sends traffic to it. */
   readonly routedBefore: boolean;
   /** Whether a route of S' sends traffic to it. */
@@ -92,7 +91,7 @@ export function analyzeTransition(from: PhaseState, to: PhaseState, resolution =
 export function resolveTransition(from: PhaseState, to: PhaseState): TransitionResolution {
   const destinations: ResolvedDestination[] = [];
   const carried = new Map<string, CarriedWorkload>();
-  const resolve = (destination: Destination): void => {
+  const resolve = (destination: RouteTarget): void => {
     const before = resolveIn(from, destination);
     const after = resolveIn(to, destination);
     const resolved: ResolvedDestination = {
@@ -144,30 +143,16 @@ function workloadChanges(from: PhaseState, to: PhaseState): Pick<TransitionResol
 /** Subsets of S's DestinationRules that S' no longer defines (a rule that is the same object on both sides keeps all of them). */
 function removedSubsets(from: PhaseState, to: PhaseState): RemovedSubset[] {
   const removed: RemovedSubset[] = [];
-  const rulesAfter = destinationRulesByIdentity(to);
-  for (const [identity, rule] of destinationRulesByIdentity(from)) {
-    const after = rulesAfter.get(identity);
+  for (const [identity, rule] of from.destinationRulesByIdentity) {
+    const after = to.destinationRulesByIdentity.get(identity);
     if (after === rule) continue;
     for (const subset of rule.subsets.keys()) if (!after?.subsets.has(subset)) removed.push({ rule, subset });
   }
   return removed;
 }
 
-/** DestinationRules by identity, per index (each state takes part in several transitions). */
-const rulesByIdentity = new WeakMap<PhaseState['destinationRules'], ReadonlyMap<string, DestinationRuleInfo>>();
-
-function destinationRulesByIdentity(state: PhaseState): ReadonlyMap<string, DestinationRuleInfo> {
-  let byIdentity = rulesByIdentity.get(state.destinationRules);
-  if (byIdentity === undefined) {
-    const rules = new Map<string, DestinationRuleInfo>();
-    for (const infos of state.destinationRules.values()) for (const rule of infos) rules.set(identityKey(rule.object), rule);
-    rulesByIdentity.set(state.destinationRules, (byIdentity = rules));
-  }
-  return byIdentity;
-}
-
 /** Adds the workloads a destination reaches through a Service and subset, in `from` then in `to`, to `carried` (first destination wins). */
-function carry(carried: Map<string, CarriedWorkload>, destination: Destination, service: ServiceInfo | undefined,
+function carry(carried: Map<string, CarriedWorkload>, destination: RouteTarget, service: ServiceInfo | undefined,
   subset: SubsetInfo | undefined, from: PhaseState, to: PhaseState): void {
   for (const state of [from, to]) {
     for (const workload of backendsOf(destination, service, subset, state) ?? []) {

@@ -1,23 +1,11 @@
-/** The vocabulary of the verifier: phases in, findings out, rules in between. */
-import { KubeObject } from '../manifest';
-import { PhaseGates } from '../plan/plan-file';
+/** The vocabulary of the verifier: phases in (./phase), findings out, rules in between. */
 import type { PhaseState } from './state';
 import type { TransitionContext } from './transition';
 
-/** One complete desired state of an environment, as synthesized or as written by hand. */
-export interface Phase {
-  /** Phase name (baseline, prepare, canary-10, switch, cleanup, or any hand-written name). */
-  readonly name: string;
-  /** Folder of the phase (`NN-name`, possibly with parent folders); its last segment labels the phase in findings. */
-  readonly path: string;
-  /** Every object of the phase. */
-  readonly objects: readonly KubeObject[];
-  /** Gates from plan.json that hold after this phase; absent when there is no plan. */
-  readonly gates?: PhaseGates;
-}
+export type { PhaseManifest } from './phase';
 
 /** One problem found in a phase or in a transition between two phases. */
-export interface Finding {
+export interface SafetyFinding {
   /** Stable rule id, e.g. `transition/in-place-update`. */
   readonly rule: string;
   /** Label of the phase the problem shows in (for a transition: the phase being entered). */

@@ -1,22 +1,9 @@
 /** Runs the rule registry over a sequence of phases: pure, in memory, linear in the number of objects. */
 import type { RollbackSequence } from './load';
 import { RULES } from './rules';
-import { buildState, PhaseState } from './state';
+import { buildState, PhaseState, StateCache } from './state';
 import { analyzeTransition, resolveTransition, TransitionContext, TransitionResolution } from './transition';
-import { Finding, Phase, Rule, StateRule, TransitionRule } from './types';
-
-const objectIds = new WeakMap<object, number>();
-let nextObjectsId = 0;
-
-/** Identity of a state's objects: buildState shares one index per object list. */
-function objectsId(state: PhaseState): number {
-  let id = objectIds.get(state.deployments);
-  if (id === undefined) {
-    id = nextObjectsId++;
-    objectIds.set(state.deployments, id);
-  }
-  return id;
-}
+import { PhaseManifest, Rule, SafetyFinding, StateRule, TransitionRule } from './types';
 
 /**
  * What one verification remembers: a rollback re-applies forward phases, so the same states and transitions
@@ -30,21 +17,23 @@ class Memo {
   readonly clean = new Set<string>();
   /** Resolved transitions by pair of object lists (`3>5`). */
   readonly transitions = new Map<string, TransitionResolution>();
+  /** What the verification read of the objects and indexed of their lists. */
+  readonly states = new StateCache();
 }
 
 /**
  * Findings for every phase and every transition between consecutive phases, in phase order; empty when
  * the sequence is safe to apply. `rules` defaults to the whole registry.
  */
-export function verifyPhases(phases: readonly Phase[], rules: readonly Rule[] = RULES): Finding[] {
+export function verifyPhases(phases: readonly PhaseManifest[], rules: readonly Rule[] = RULES): SafetyFinding[] {
   return checkSequence(phases, rules, new Memo());
 }
 
-function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: Memo): Finding[] {
-  const states = phases.map(buildState);
-  const findings: Finding[] = [];
+function checkSequence(phases: readonly PhaseManifest[], rules: readonly Rule[], memo: Memo): SafetyFinding[] {
+  const states = phases.map((phase) => buildState(phase, memo.states));
+  const findings: SafetyFinding[] = [];
   const seen = new Set<string>();
-  const report = (finding: Finding): void => {
+  const report = (finding: SafetyFinding): void => {
     const key = `${finding.rule}|${finding.transition ?? ''}|${finding.phase}|${finding.object}|${finding.message}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -52,7 +41,7 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: M
   };
   const checkAll = rules === RULES;
   /** Runs a check, or skips it when it found `key`'s inputs clean before (no key: always runs). */
-  const run = (key: string | undefined, check: () => Finding[]) => {
+  const run = (key: string | undefined, check: () => SafetyFinding[]) => {
     const remember = checkAll && key !== undefined;
     if (remember && memo.clean.has(key)) return;
     const found = check();
@@ -64,7 +53,7 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: M
   states.forEach((state, index) => {
     if (index > 0) {
       const before = states[index - 1];
-      const pair = `${objectsId(before)}>${objectsId(state)}`;
+      const pair = `${before.objectsId}>${state.objectsId}`;
       const resolution = () => {
         let resolved = memo.transitions.get(pair);
         if (resolved === undefined) memo.transitions.set(pair, (resolved = resolveTransition(before, state)));
@@ -84,7 +73,7 @@ function checkSequence(phases: readonly Phase[], rules: readonly Rule[], memo: M
       }
     }
     for (const rule of stateRules) {
-      run(`${rule.id}|${objectsId(state)}`, () => rule.check(state).map((f) => ({ rule: rule.id, phase: state.label, ...f })));
+      run(`${rule.id}|${state.objectsId}`, () => rule.check(state).map((f) => ({ rule: rule.id, phase: state.label, ...f })));
     }
   });
   return findings;
@@ -99,7 +88,7 @@ function withoutGates(state: PhaseState): PhaseState {
  * Findings of an environment: its forward phases, then each rollback of its plan (those findings carry
  * the phase the rollback starts from). What `verify`, `plan` and synthesis all check.
  */
-export function verifyEnvironment(phases: readonly Phase[], rollbacks: readonly RollbackSequence[]): Finding[] {
+export function verifyEnvironment(phases: readonly PhaseManifest[], rollbacks: readonly RollbackSequence[]): SafetyFinding[] {
   const memo = new Memo();
   return [
     ...checkSequence(phases, RULES, memo),

@@ -82,7 +82,7 @@ test('the record ConfigMap is written with the plan identity, in the environment
   const writes = cluster.calls().filter((c) => c.stdin !== undefined).map((c) => JSON.parse(c.stdin!));
   expect(writes[0]).toEqual({
     apiVersion: 'v1', kind: 'ConfigMap',
-    metadata: { name: 'phased-rollout-production', namespace: 'production', labels: { 'app.kubernetes.io/managed-by': 'phased-rollout' } },
+    metadata: { name: 'phased-rollout-production', namespace: 'production', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-phased-rollout' } },
     data: { plan: readPlanDirectory(production).identity, title: 'production', completed: '', applying: '00-baseline', finished: 'false' },
   });
   expect(writes[1].data).toEqual(expect.objectContaining({ completed: '00-baseline', applying: '', finished: 'false' }));

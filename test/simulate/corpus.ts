@@ -4,7 +4,7 @@
  * removed gates).
  */
 import { PhaseGates } from '../../src/plan/plan-file';
-import { Phase } from '../../src/verify';
+import { PhaseManifest } from '../../src/verify';
 import { seededRandom } from '../../src/simulate/schedule';
 import { AbstractPlan, phase, planPhases, releasePlan, rowStates, ServiceRelease, stateObjects } from '../verify/fixtures';
 
@@ -13,14 +13,14 @@ export interface CorpusPlan {
   /** How it was made, e.g. `drop 02-switch`. */
   readonly name: string;
   /** Its phases, with plan.json gates. */
-  readonly phases: Phase[];
+  readonly phases: PhaseManifest[];
 }
 
 const NS = 'env';
 const VERSIONS = ['v1', 'v2', 'v3', 'blue', 'green'];
 
 /** Observation time is not what either side checks: without it, plans are shorter to simulate. */
-function withoutObserve(phases: Phase[]): Phase[] {
+function withoutObserve(phases: PhaseManifest[]): PhaseManifest[] {
   return phases.map((p) => {
     if (!p.gates?.observe) return p;
     const { observe: _, ...gates } = p.gates;

@@ -1,15 +1,15 @@
 /** Unsafe variants of the example production release, built from its phase folders. */
 import { KubeObject } from '../../src/manifest';
 import { PhaseGates } from '../../src/plan/plan-file';
-import { loadPhases, Phase } from '../../src/verify';
+import { loadPhases, PhaseManifest } from '../../src/verify';
 
 /** The example production plan as synthesized (with plan.json gates). */
-export function productionPlan(): Phase[] {
+export function productionPlan(): PhaseManifest[] {
   return loadPhases(`${__dirname}/../../dist/production`).phases;
 }
 
 /** The baseline, then the same state with coffee-shop-v1's image changed in place: the article's rolling update. */
-export function inPlaceUpdate(): Phase[] {
+export function inPlaceUpdate(): PhaseManifest[] {
   const [baseline] = productionPlan();
   const objects: KubeObject[] = baseline.objects.map((o) => {
     if (o.kind !== 'Deployment' || o.metadata.name !== 'coffee-shop-v1') return o;
@@ -21,13 +21,13 @@ export function inPlaceUpdate(): Phase[] {
 }
 
 /** The baseline, then the release's final state at once: Deployment, DestinationRule and VirtualServices together. */
-export function onePhaseRelease(): Phase[] {
+export function onePhaseRelease(): PhaseManifest[] {
   const phases = productionPlan();
   return [{ ...phases[0], path: '00-baseline', gates: undefined }, { ...phases[phases.length - 1], path: '01-release', gates: undefined }];
 }
 
 /** The production plan with the switch phase's propagation and drain gates replaced. */
-export function withSwitchGates(propagationSeconds: number, drainSeconds: number): Phase[] {
+export function withSwitchGates(propagationSeconds: number, drainSeconds: number): PhaseManifest[] {
   return productionPlan().map((p) => {
     if (p.name !== 'switch' || !p.gates?.propagation) return p;
     const gates: PhaseGates = { ...p.gates, propagation: { ...p.gates.propagation, seconds: propagationSeconds }, drain: { seconds: drainSeconds } };
@@ -36,7 +36,7 @@ export function withSwitchGates(propagationSeconds: number, drainSeconds: number
 }
 
 /** The production plan with one gate of the switch phase removed. */
-export function switchWithout(gate: 'propagation' | 'drain'): Phase[] {
+export function switchWithout(gate: 'propagation' | 'drain'): PhaseManifest[] {
   return productionPlan().map((p) => {
     if (p.name !== 'switch' || !p.gates) return p;
     const { [gate]: _, ...gates } = p.gates;

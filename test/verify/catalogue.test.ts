@@ -1,7 +1,7 @@
 /** Known unsafe sequences, each rejected with the right rule on the right object; known safe ones pass. */
 import { KubeObject } from '../../src/manifest';
 import { PhaseGates } from '../../src/plan/plan-file';
-import { Finding, TransitionRule, verifyEnvironment, verifyPhases } from '../../src/verify';
+import { SafetyFinding, TransitionRule, verifyEnvironment, verifyPhases } from '../../src/verify';
 import { phase, phases, ServiceState, stateObjects } from './fixtures';
 
 const NS = 'shop';
@@ -19,8 +19,8 @@ const GATES: Record<string, PhaseGates> = {
   cleanup: {},
 };
 
-const rulesOf = (findings: Finding[]) => findings.map((f) => `${f.rule} ${f.object}`);
-function expectFinding(findings: Finding[], rule: string, object: string, transition?: string): void {
+const rulesOf = (findings: SafetyFinding[]) => findings.map((f) => `${f.rule} ${f.object}`);
+function expectFinding(findings: SafetyFinding[], rule: string, object: string, transition?: string): void {
   expect(findings).toContainEqual(expect.objectContaining({ rule, object, ...(transition ? { transition } : {}) }));
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { identityKey, KubeObject, ObjectRef, refOf } from '../../src/manifest';
 import { PhaseGates, PlanFile, PLAN_FORMAT_VERSION } from '../../src/plan/plan-file';
-import { Phase } from '../../src/verify';
+import { PhaseManifest } from '../../src/verify';
 
 /** One service in one phase. */
 export interface ServiceState {
@@ -104,13 +104,13 @@ export function stateObjects(namespace: string, services: readonly ServiceState[
 }
 
 /** A phase numbered like synthesis numbers its folders (`01-prepare`). */
-export function phase(index: number, name: string, objects: readonly KubeObject[], gates?: PhaseGates): Phase {
+export function phase(index: number, name: string, objects: readonly KubeObject[], gates?: PhaseGates): PhaseManifest {
   return { name, path: `${String(index).padStart(2, '0')}-${name}`, objects, gates };
 }
 
 /** Phases from states in order, named by `names`. */
 export function phases(namespace: string, names: readonly string[], states: readonly (readonly ServiceState[])[],
-  gates?: readonly PhaseGates[]): Phase[] {
+  gates?: readonly PhaseGates[]): PhaseManifest[] {
   return states.map((services, i) => phase(i, names[i], stateObjects(namespace, services), gates?.[i]));
 }
 
@@ -198,14 +198,14 @@ export function gatesOf(kinds: readonly GateKind[], objects: readonly KubeObject
 
 /** Concrete phases of an abstract plan, with gates when `withGates`. Picks phases by index (all by default). */
 export function planPhases(namespace: string, plan: AbstractPlan, withGates: boolean,
-  indexes: readonly number[] = plan.names.map((_, i) => i)): Phase[] {
+  indexes: readonly number[] = plan.names.map((_, i) => i)): PhaseManifest[] {
   const objects = indexes.map((i) => stateObjects(namespace, rowStates(plan, i)));
   return indexes.map((planIndex, i) => phase(i, plan.names[planIndex], objects[i],
     withGates ? gatesOf(plan.gateKinds[planIndex], objects[i], objects[i - 1] ?? []) : undefined));
 }
 
 /** Writes phases as `DIR/NN-name/resources.yaml`, plus plan.json when `withPlan`. */
-export function writeEnvironment(dir: string, environment: string, namespace: string, list: readonly Phase[], withPlan: boolean): void {
+export function writeEnvironment(dir: string, environment: string, namespace: string, list: readonly PhaseManifest[], withPlan: boolean): void {
   mkdirSync(dir, { recursive: true });
   let previous: readonly KubeObject[] = [];
   const planPhasesList = list.map((p, index) => {

@@ -4,7 +4,7 @@
  * invariant breaks (the expectation is computed from the model, not by the verifier's code).
  */
 import fc from 'fast-check';
-import { Phase, verifyPhases } from '../../src/verify';
+import { PhaseManifest, verifyPhases } from '../../src/verify';
 import { AbstractPlan, AbstractRow, GateKind, phase, planPhases, releasePlan, rowStates, ServiceRelease, stateObjects } from './fixtures';
 
 const NS = 'env';
@@ -40,7 +40,7 @@ function transitionSafe(plan: AbstractPlan, s: number, t: number, kinds: readonl
   });
 }
 
-const failingTransitions = (list: Phase[]) => new Set(verifyPhases(list).map((f) => f.transition ?? `state ${f.phase}`));
+const failingTransitions = (list: PhaseManifest[]) => new Set(verifyPhases(list).map((f) => f.transition ?? `state ${f.phase}`));
 
 test('generated plans verify clean, with and without plan gates', () => {
   fc.assert(fc.property(planArb, fc.boolean(), (plan, withGates) => {

@@ -6,8 +6,8 @@ import { appendTo, nested } from '../../collections';
 import { KubeObject } from '../../manifest';
 import { Analyzer } from '../analyzer';
 import { DeploymentAssociatedToMultipleServices, DeploymentConflictingPorts, listing, report } from '../messages';
-import { AnalysisContext, fullName, namespaceOf, selectorMatches } from '../model';
-import { labelsOf, podTemplate, ServiceSpec, serviceSpec } from '../resources';
+import { AnalysisContext, fullName, selectorMatches, writtenNamespace } from '../model';
+import { labelsOf, podTemplate, serviceSpec, ServiceView } from '../resources';
 
 const SIDECAR_INJECT = 'sidecar.istio.io/inject';
 
@@ -23,7 +23,7 @@ export const serviceAssociationAnalyzer: Analyzer = {
     return context.ofKind('Deployment')
       .filter((deployment) => !isWaypoint(deployment) && inMesh(deployment, context))
       .flatMap((deployment) => {
-        const podsKey = JSON.stringify([namespaceOf(deployment), Object.entries(podTemplate(deployment).labels).sort()]);
+        const podsKey = JSON.stringify([writtenNamespace(deployment), Object.entries(podTemplate(deployment).labels).sort()]);
         let conflicts = conflictsByPods.get(podsKey);
         if (conflicts === undefined) {
           const services = selecting(deployment);
@@ -53,7 +53,7 @@ interface NamedService {
   /** `namespace/name` of the Service. */
   readonly name: string;
   /** Its spec. */
-  readonly spec: ServiceSpec;
+  readonly spec: ServiceView;
 }
 
 /** Waypoint proxies are Istio's own Deployments. */
@@ -67,7 +67,7 @@ function inMesh(deployment: KubeObject, context: AnalysisContext): boolean {
   if (template.containers.some((container) => container.name === 'istio-proxy' && container.image !== '')) return true;
   const decided = template.labels[SIDECAR_INJECT] ?? template.annotations[SIDECAR_INJECT];
   if (decided !== undefined) return decided === 'true';
-  const namespace = context.find('Namespace', '', namespaceOf(deployment));
+  const namespace = context.find('Namespace', '', writtenNamespace(deployment));
   return namespace !== undefined && labelsOf(namespace)['istio-injection'] === 'enabled';
 }
 
@@ -76,17 +76,17 @@ function inMesh(deployment: KubeObject, context: AnalysisContext): boolean {
  * Deployment is matched only against the Services of its namespace that select on one of its label pairs.
  */
 function selectingServices(context: AnalysisContext): (deployment: KubeObject) => NamedService[] {
-  type Indexed = { readonly service: KubeObject; readonly spec: ServiceSpec; readonly index: number };
+  type Indexed = { readonly service: KubeObject; readonly spec: ServiceView; readonly index: number };
   // namespace -> label key -> label value -> Services whose first selector pair that is (values as written).
   const byLabel = new Map<string, Map<string, Map<string, Indexed[]>>>();
   context.ofKind('Service').forEach((service, index) => {
     const spec = serviceSpec(service);
     const [key] = Object.keys(spec.selector);
-    if (key !== undefined) appendTo(nested(nested(byLabel, namespaceOf(service)), key), spec.selector[key], { service, spec, index });
+    if (key !== undefined) appendTo(nested(nested(byLabel, writtenNamespace(service)), key), spec.selector[key], { service, spec, index });
   });
   return (deployment) => {
     const podLabels = podTemplate(deployment).labels;
-    const inNamespace = byLabel.get(namespaceOf(deployment));
+    const inNamespace = byLabel.get(writtenNamespace(deployment));
     const candidates = Object.entries(podLabels).flatMap(([key, value]) => inNamespace?.get(key)?.get(value) ?? []);
     return candidates
       .filter(({ spec }) => selectorMatches(spec.selector, podLabels))

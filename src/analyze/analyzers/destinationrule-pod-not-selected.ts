@@ -5,7 +5,7 @@
 import { Analyzer } from '../analyzer';
 import { lookupHost, serviceRegistry } from '../hosts';
 import { DestinationRuleSubsetNotSelectPods, report, UnknownDestinationRuleHost } from '../messages';
-import { AnalysisContext, namespaceOf, selectorMatches, Workload } from '../model';
+import { AnalysisContext, selectorMatches, Workload, writtenNamespace } from '../model';
 import { destinationRuleSpec, Labels, labelsOf } from '../resources';
 
 /**
@@ -24,7 +24,7 @@ export const podNotSelectedAnalyzer: Analyzer = {
     const endpointLabels = context.workloads.map((workload) => withNodeTopology(workload, context));
     return context.ofKind('DestinationRule').flatMap((rule) => {
       const spec = destinationRuleSpec(rule);
-      const entry = lookupHost(registry, namespaceOf(rule), spec.exportTo, spec.host);
+      const entry = lookupHost(registry, writtenNamespace(rule), spec.exportTo, spec.host);
       if (entry === undefined) return [report(UnknownDestinationRuleHost, rule, spec.host)];
       // Subsets are keyed by name: a duplicated name is one subset, its last definition.
       const subsets = new Map(spec.subsets.map((subset) => [subset.name, { ...entry.workloadLabels, ...subset.labels }]));

@@ -1,7 +1,7 @@
 /** gateway.IngressGatewayPortAnalyzer: a Gateway must select workloads, and a Service of those workloads must offer each server port. */
 import { Analyzer } from '../analyzer';
 import { GatewayPortNotDefinedOnService, ReferencedResourceNotFound, report } from '../messages';
-import { namespaceOf, selectorMatches, selectorString } from '../model';
+import { selectorMatches, selectorString, writtenNamespace } from '../model';
 import { gatewaySpec, serviceSpec } from '../resources';
 
 export const ingressGatewayPortAnalyzer: Analyzer = {
@@ -9,7 +9,7 @@ export const ingressGatewayPortAnalyzer: Analyzer = {
   description: "Checks a gateway's ports against the gateway's Kubernetes service ports",
   kinds: ['Gateway', 'Pod', 'Service', 'Deployment'],
   analyze(context) {
-    const services = context.ofKind('Service').map((service) => ({ namespace: namespaceOf(service), spec: serviceSpec(service) }));
+    const services = context.ofKind('Service').map((service) => ({ namespace: writtenNamespace(service), spec: serviceSpec(service) }));
     return context.ofKind('Gateway').flatMap((gateway) => {
       const spec = gatewaySpec(gateway);
       const selector = selectorString(spec.selector);

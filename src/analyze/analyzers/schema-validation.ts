@@ -3,8 +3,8 @@
  * and Gateway that matter for routing (istio/istio pkg/config/validation), one message per violation.
  */
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH, KubeObject } from '../../manifest';
+import { isMeshBound } from '../../model';
 import { Analyzer } from '../analyzer';
-import { MESH_GATEWAY } from '../hosts';
 import { report, SchemaValidationError } from '../messages';
 import { destinationRuleSpec, gatewaySpec, virtualServiceSpec } from '../resources';
 
@@ -29,7 +29,7 @@ function portErrors(port: number | undefined): string[] {
 
 function virtualServiceErrors(vs: KubeObject): string[] {
   const spec = virtualServiceSpec(vs);
-  const boundToMesh = spec.gateways.length === 0 || spec.gateways.includes(MESH_GATEWAY);
+  const boundToMesh = isMeshBound(spec);
   const wildcard = boundToMesh && spec.hosts.includes('*') ? ['wildcard host * is not allowed for virtual services bound to the mesh gateway'] : [];
   const routeErrors = spec.routes.flatMap((routes) => {
     const weights = routes.map((route) => route.weight ?? 0);

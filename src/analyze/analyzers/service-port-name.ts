@@ -1,7 +1,7 @@
 /** service.PortNameAnalyzer: Service ports should declare their protocol (`<protocol>[-suffix]` name or appProtocol). */
 import { Analyzer } from '../analyzer';
 import { ExternalNameServiceTypeInvalidPortName, PortNameIsNotUnderNamingConvention, report } from '../messages';
-import { namespaceOf } from '../model';
+import { writtenNamespace } from '../model';
 import { labelsOf, ServicePort, serviceSpec } from '../resources';
 
 /** Namespaces injection ignores (Istio's inject.IgnoredNamespaces); their Services are not checked. */
@@ -22,7 +22,7 @@ export const portNameAnalyzer: Analyzer = {
   kinds: ['Service'],
   analyze(context) {
     return context.ofKind('Service')
-      .filter((service) => !SYSTEM_NAMESPACES.has(namespaceOf(service)) && !isIstioControlPlane(labelsOf(service)))
+      .filter((service) => !SYSTEM_NAMESPACES.has(writtenNamespace(service)) && !isIstioControlPlane(labelsOf(service)))
       .flatMap((service) => {
         const spec = serviceSpec(service);
         return spec.ports.filter((port) => !hasKnownProtocol(port) || (port.name === 'tcp' && spec.type === 'ExternalName'))

@@ -4,10 +4,11 @@
  */
 import { appendTo } from '../../collections';
 import { KubeObject } from '../../manifest';
+import { isMeshBound } from '../../model';
 import { Analyzer } from '../analyzer';
-import { EXPORT_TO_ALL, exportScopes, hostMatches, MESH_GATEWAY, scopedFqdn, splitScopedFqdn } from '../hosts';
+import { EXPORT_TO_ALL, exportScopes, hostMatches, scopedFqdn, splitScopedFqdn } from '../hosts';
 import { ConflictingMeshGatewayVirtualServiceHosts, Diagnostic, listing, report } from '../messages';
-import { fullName, namespaceOf } from '../model';
+import { fullName, writtenNamespace } from '../model';
 import { virtualServiceSpec } from '../resources';
 
 export const conflictingMeshGatewayHostsAnalyzer: Analyzer = {
@@ -19,9 +20,9 @@ export const conflictingMeshGatewayHostsAnalyzer: Analyzer = {
     const byHost = new Map<string, KubeObject[]>();
     for (const vs of context.ofKind('VirtualService')) {
       const spec = virtualServiceSpec(vs);
-      if (spec.gateways.length > 0 && !spec.gateways.includes(MESH_GATEWAY)) continue;
-      for (const scope of exportScopes(spec.exportTo, namespaceOf(vs))) {
-        for (const host of spec.hosts) appendTo(byHost, scopedFqdn(scope, namespaceOf(vs), host), vs);
+      if (!isMeshBound(spec)) continue;
+      for (const scope of exportScopes(spec.exportTo, writtenNamespace(vs))) {
+        for (const host of spec.hosts) appendTo(byHost, scopedFqdn(scope, writtenNamespace(vs), host), vs);
       }
     }
     const exportedEverywhere = exportedEverywhereLookup(byHost);

@@ -10,7 +10,7 @@ import { lookupHost, ServiceRegistry, serviceRegistry } from '../hosts';
 import {
   Diagnostic, IngressRouteRulesNotAffected, listing, LISTED_OBJECTS, ReferencedResourceNotFound, report, VirtualServiceDestinationPortSelectorRequired,
 } from '../messages';
-import { fullName, namespaceOf } from '../model';
+import { fullName, writtenNamespace } from '../model';
 import { Destination, virtualServiceSpec } from '../resources';
 
 export const destinationHostAnalyzer: Analyzer = {
@@ -29,7 +29,7 @@ function missingHosts(vs: KubeObject, registry: ServiceRegistry): Diagnostic[] {
   const spec = virtualServiceSpec(vs);
   const check = (refType: string, destination: Destination | undefined): Diagnostic[] => {
     const host = destination?.host ?? '';
-    const entry = lookupHost(registry, namespaceOf(vs), spec.exportTo, host);
+    const entry = lookupHost(registry, writtenNamespace(vs), spec.exportTo, host);
     if (entry === undefined) return [report(ReferencedResourceNotFound, vs, refType, host)];
     if (destination?.port === undefined) {
       // Without a port the destination is ambiguous only when the host exposes several.

@@ -2,7 +2,7 @@
 import { Analyzer } from '../analyzer';
 import { fullNameFromHost, toFqdn } from '../hosts';
 import { Diagnostic, ReferencedResourceNotFound, report } from '../messages';
-import { namespaceOf } from '../model';
+import { writtenNamespace } from '../model';
 import { Destination, destinationRuleSpec, virtualServiceSpec } from '../resources';
 
 export const destinationRuleAnalyzer: Analyzer = {
@@ -13,13 +13,13 @@ export const destinationRuleAnalyzer: Analyzer = {
     // `namespace/name+subset` for every subset of every DestinationRule.
     const definedSubsets = new Set(context.ofKind('DestinationRule').flatMap((rule) => {
       const spec = destinationRuleSpec(rule);
-      const host = fullNameFromHost(namespaceOf(rule), toFqdn(namespaceOf(rule), spec.host));
+      const host = fullNameFromHost(writtenNamespace(rule), toFqdn(writtenNamespace(rule), spec.host));
       return spec.subsets.map((subset) => `${host}+${subset.name}`);
     }));
     return context.ofKind('VirtualService').flatMap((vs) => {
       const undefinedSubset = (refType: string, destination: Destination | undefined): Diagnostic[] => {
         if (destination === undefined || destination.subset === '') return [];
-        if (definedSubsets.has(`${fullNameFromHost(namespaceOf(vs), destination.host)}+${destination.subset}`)) return [];
+        if (definedSubsets.has(`${fullNameFromHost(writtenNamespace(vs), destination.host)}+${destination.subset}`)) return [];
         return [report(ReferencedResourceNotFound, vs, refType, `${destination.host}+${destination.subset}`)];
       };
       const spec = virtualServiceSpec(vs);

@@ -2,7 +2,7 @@
 import { Analyzer } from '../analyzer';
 import { hostMatches, MESH_GATEWAY, namesForNamespace } from '../hosts';
 import { ReferencedResourceNotFound, report, VirtualServiceHostNotFoundInGateway } from '../messages';
-import { AnalysisContext, fullName, namespaceOf } from '../model';
+import { AnalysisContext, fullName, writtenNamespace } from '../model';
 import { gatewaySpec, virtualServiceSpec } from '../resources';
 
 export const gatewayAnalyzer: Analyzer = {
@@ -14,11 +14,11 @@ export const gatewayAnalyzer: Analyzer = {
       const spec = virtualServiceSpec(vs);
       return spec.gateways.filter((gateway) => gateway !== MESH_GATEWAY).flatMap((gateway) => {
         // `ns/name`, or a name in the VirtualService's namespace.
-        const [namespace, name] = gateway.includes('/') ? gateway.split('/', 2) : [namespaceOf(vs), gateway];
+        const [namespace, name] = gateway.includes('/') ? gateway.split('/', 2) : [writtenNamespace(vs), gateway];
         const gatewayFullName = namespace ? `${namespace}/${name}` : name;
         return [
           ...(context.find('Gateway', namespace, name) ? [] : [report(ReferencedResourceNotFound, vs, 'gateway', gateway)]),
-          ...(gatewayExposesAny(context, namespace, name, spec.hosts, namespaceOf(vs))
+          ...(gatewayExposesAny(context, namespace, name, spec.hosts, writtenNamespace(vs))
             ? [] : [report(VirtualServiceHostNotFoundInGateway, vs, spec.hosts, fullName(vs), gatewayFullName)]),
         ];
       });

@@ -1,9 +1,9 @@
 /** `phased-rollout verify DIR [-o json]`: exit 0 when every phase and transition is safe, 1 with findings, 2 on unusable input. */
-import { Finding, loadPhases, verifyEnvironment } from '../../verify';
+import { loadPhases, SafetyFinding, verifyEnvironment } from '../../verify';
 import { environmentFolder, outputFormat, parseCommandArgs } from '../errors';
 import { counted } from '../../format';
 
-function formatFinding(finding: Finding): string {
+function formatFinding(finding: SafetyFinding): string {
   return [
     `${finding.rollback ? `rollback from ${finding.rollback}: ` : ''}${finding.transition ?? finding.phase}: ${finding.rule}`,
     `  object:  ${finding.object}`,

@@ -4,7 +4,8 @@
  */
 import { resourceName, selectorMatches } from '../../manifest';
 import { MESSAGES } from '../messages';
-import { backendsOf, sameTemplate, workloadKey } from '../state';
+import { workloadKey } from '../../model';
+import { backendsOf, sameTemplate } from '../state';
 import { RuleFinding, TransitionRule } from '../types';
 
 /** A route in S' to a subset S does not define, or to pods that S's Service or subset does not select. */

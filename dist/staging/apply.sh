@@ -14,19 +14,166 @@
 # PHASED_ROLLOUT_TIME_SCALE=0 skips fixed waits (rehearsals against a test cluster only).
 set -eu
 
+# The plan's data; everything after it is the same for every plan.
 PLAN_ID=sha256-a858dc4fcf4b53e16806
 TITLE=staging
 NAMESPACE=staging
-RECORD=phased-rollout-staging
+RECORD_NAME=phased-rollout-staging
 PHASES='00-baseline 01-prepare 02-canary-10 03-canary-50 04-switch 05-cleanup'
+ACTIONS='00-baseline apply 00-baseline
+00-baseline record applying
+00-baseline rollout rollout status deployment/barista-v1 -n staging --timeout=600s
+00-baseline rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
+00-baseline propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
+00-baseline record completed
+01-prepare apply 01-prepare
+01-prepare record applying
+01-prepare rollout rollout status deployment/barista-v2 -n staging --timeout=600s
+01-prepare rollout rollout status deployment/coffee-shop-v3 -n staging --timeout=600s
+01-prepare propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
+01-prepare record completed
+02-canary-10 apply 02-canary-10
+02-canary-10 record applying
+02-canary-10 propagation 5 virtualservice.networking.istio.io/coffee-shop staging
+02-canary-10 pause observe 60
+02-canary-10 record completed
+03-canary-50 apply 03-canary-50
+03-canary-50 record applying
+03-canary-50 propagation 5 virtualservice.networking.istio.io/coffee-shop staging
+03-canary-50 pause observe 60
+03-canary-50 record completed
+04-switch apply 04-switch
+04-switch record applying
+04-switch propagation 5 virtualservice.networking.istio.io/barista staging virtualservice.networking.istio.io/coffee-shop staging
+04-switch pause drain 30
+04-switch record completed
+05-cleanup apply 05-cleanup
+05-cleanup record applying
+05-cleanup remove delete deployment.apps/barista-v1 -n staging --ignore-not-found
+05-cleanup remove delete poddisruptionbudget.policy/barista-v1 -n staging --ignore-not-found
+05-cleanup remove delete deployment.apps/coffee-shop-v2 -n staging --ignore-not-found
+05-cleanup remove delete poddisruptionbudget.policy/coffee-shop-v2 -n staging --ignore-not-found
+05-cleanup propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
+05-cleanup record completed
+01-prepare/reapply apply 01-prepare
+01-prepare/reapply record applying
+01-prepare/reapply rollout rollout status deployment/barista-v1 -n staging --timeout=600s
+01-prepare/reapply rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
+01-prepare/reapply propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
+01-prepare/reapply pause drain 30
+01-prepare/reapply record completed
+01-prepare/remove-new apply 00-baseline
+01-prepare/remove-new record applying
+01-prepare/remove-new remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
+01-prepare/remove-new remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
+01-prepare/remove-new remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
+01-prepare/remove-new remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
+01-prepare/remove-new propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
+01-prepare/remove-new record completed
+02-canary-10/reapply apply 02-canary-10
+02-canary-10/reapply record applying
+02-canary-10/reapply rollout rollout status deployment/barista-v1 -n staging --timeout=600s
+02-canary-10/reapply rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
+02-canary-10/reapply propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
+02-canary-10/reapply record completed
+02-canary-10/revert-traffic apply 01-prepare
+02-canary-10/revert-traffic record applying
+02-canary-10/revert-traffic propagation 5 virtualservice.networking.istio.io/coffee-shop staging
+02-canary-10/revert-traffic pause drain 30
+02-canary-10/revert-traffic record completed
+02-canary-10/remove-new apply 00-baseline
+02-canary-10/remove-new record applying
+02-canary-10/remove-new remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
+02-canary-10/remove-new remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
+02-canary-10/remove-new remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
+02-canary-10/remove-new remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
+02-canary-10/remove-new propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
+02-canary-10/remove-new record completed
+03-canary-50/reapply apply 03-canary-50
+03-canary-50/reapply record applying
+03-canary-50/reapply rollout rollout status deployment/barista-v1 -n staging --timeout=600s
+03-canary-50/reapply rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
+03-canary-50/reapply propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
+03-canary-50/reapply record completed
+03-canary-50/revert-traffic apply 01-prepare
+03-canary-50/revert-traffic record applying
+03-canary-50/revert-traffic propagation 5 virtualservice.networking.istio.io/coffee-shop staging
+03-canary-50/revert-traffic pause drain 30
+03-canary-50/revert-traffic record completed
+03-canary-50/remove-new apply 00-baseline
+03-canary-50/remove-new record applying
+03-canary-50/remove-new remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
+03-canary-50/remove-new remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
+03-canary-50/remove-new remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
+03-canary-50/remove-new remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
+03-canary-50/remove-new propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
+03-canary-50/remove-new record completed
+04-switch/reapply apply 04-switch
+04-switch/reapply record applying
+04-switch/reapply rollout rollout status deployment/barista-v1 -n staging --timeout=600s
+04-switch/reapply rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
+04-switch/reapply propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
+04-switch/reapply record completed
+04-switch/revert-traffic apply 01-prepare
+04-switch/revert-traffic record applying
+04-switch/revert-traffic propagation 5 virtualservice.networking.istio.io/barista staging virtualservice.networking.istio.io/coffee-shop staging
+04-switch/revert-traffic pause drain 30
+04-switch/revert-traffic record completed
+04-switch/remove-new apply 00-baseline
+04-switch/remove-new record applying
+04-switch/remove-new remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
+04-switch/remove-new remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
+04-switch/remove-new remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
+04-switch/remove-new remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
+04-switch/remove-new propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
+04-switch/remove-new record completed
+05-cleanup/reapply apply 05-cleanup
+05-cleanup/reapply record applying
+05-cleanup/reapply propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
+05-cleanup/reapply record completed
+05-cleanup/restore-old apply 04-switch
+05-cleanup/restore-old record applying
+05-cleanup/restore-old rollout rollout status deployment/barista-v1 -n staging --timeout=600s
+05-cleanup/restore-old rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
+05-cleanup/restore-old propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
+05-cleanup/restore-old record completed
+05-cleanup/revert-traffic apply 01-prepare
+05-cleanup/revert-traffic record applying
+05-cleanup/revert-traffic propagation 5 virtualservice.networking.istio.io/barista staging virtualservice.networking.istio.io/coffee-shop staging
+05-cleanup/revert-traffic pause drain 30
+05-cleanup/revert-traffic record completed
+05-cleanup/remove-new apply 00-baseline
+05-cleanup/remove-new record applying
+05-cleanup/remove-new remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
+05-cleanup/remove-new remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
+05-cleanup/remove-new remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
+05-cleanup/remove-new remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
+05-cleanup/remove-new propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
+05-cleanup/remove-new record completed'
+USAGE='[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]'
+DEFAULT_TIMEOUT=120
+APPLY_ARGS='apply --server-side --field-manager=phased-rollout -f'
+RECORD_FORMAT='{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"phased-rollout-staging","namespace":"staging","labels":{"app.kubernetes.io/managed-by":"phased-rollout"}},"data":{"plan":"%s","title":"%s","completed":"%s","applying":"%s","finished":"%s"}}'
+RECORD_JSONPATH='jsonpath={.data.plan}|{.data.completed}|{.data.applying}|{.data.finished}'
+PREVIEW_WITHOUT_CLUSTER=' (to preview without a cluster, pass --from PHASE)'
+METHOD_RECONCILED='istiod reports config status: waiting for the Reconciled condition (kubectl wait)'
+METHOD_ISTIOCTL='istiod reports no config status: waiting with istioctl x wait --for=distribution'
+METHOD_SLEEP='istiod reports no config status and istioctl is not on PATH: waiting the plan'\''s fixed seconds'
+
+# The static part of dist/<env>/apply.sh (src/artifacts/apply-body.sh in cdk8s-phased-rollout): synthesis
+# writes the plan's data above this line (PLAN_ID, TITLE, NAMESPACE, RECORD_NAME, PHASES, ACTIONS and the
+# texts shared with phased-rollout) and this file after it, so that apply.sh stays one file.
+# shellcheck shell=sh
 HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
+NL='
+'
 SCALE=${PHASED_ROLLOUT_TIME_SCALE:-1}
 
-MODE=apply FROM='' TO='' FROM_GIVEN=0 TO_GIVEN=0 CONTEXT='' DRY_RUN=0 TIMEOUT=120 TIMEOUT_GIVEN=''
+MODE=apply FROM='' TO='' FROM_GIVEN=0 TO_GIVEN=0 CONTEXT='' DRY_RUN=0 TIMEOUT=$DEFAULT_TIMEOUT TIMEOUT_GIVEN=''
 PASS='' METHOD='' LABEL=''
 
 usage() {
-  echo "usage: sh $0 [--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]" >&2
+  echo "usage: sh $0 $USAGE" >&2
   exit 2
 }
 
@@ -107,31 +254,52 @@ step() {
   echo "  $what ($(elapsed "$started"))"
 }
 
-remove() { step "delete $2" "$@"; }
-rollout() { step "gate rollout $3" "$@"; }
 
 write_record() { # completed, applying, finished
   # shellcheck disable=SC2059 # the format is the record's JSON with %s for its five fields
-  json=$(printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"phased-rollout-staging","namespace":"staging","labels":{"app.kubernetes.io/managed-by":"phased-rollout"}},"data":{"plan":"%s","title":"%s","completed":"%s","applying":"%s","finished":"%s"}}' "$RUN_ID" "$RUN_TITLE" "$1" "$2" "$3")
-  if [ "$DRY_RUN" = 1 ]; then printf '%s <<%s\n%s\nEOF\n' "$(kubectl_line apply --server-side --field-manager=phased-rollout -f -)" "'EOF'" "$json"; return 0; fi
-  printf '%s\n' "$json" | kubectl_ apply --server-side --field-manager=phased-rollout -f - >/dev/null ||
-    { code=$?; fail 'record progress' "$code" "$(kubectl_line apply --server-side --field-manager=phased-rollout -f -)"; }
+  json=$(printf "$RECORD_FORMAT" "$RUN_ID" "$RUN_TITLE" "$1" "$2" "$3")
+  # shellcheck disable=SC2086 # APPLY_ARGS: kubectl's words for a server-side apply, split on purpose
+  if [ "$DRY_RUN" = 1 ]; then printf '%s <<%s\n%s\nEOF\n' "$(kubectl_line $APPLY_ARGS -)" "'EOF'" "$json"; return 0; fi
+  # shellcheck disable=SC2086
+  printf '%s\n' "$json" | kubectl_ $APPLY_ARGS - >/dev/null ||
+    { code=$?; fail 'record progress' "$code" "$(kubectl_line $APPLY_ARGS -)"; }
 }
 
-pause() { # seconds, scaled by PHASED_ROLLOUT_TIME_SCALE
+scaled_sleep() { # seconds, scaled by PHASED_ROLLOUT_TIME_SCALE
   seconds=$(awk -v s="$1" -v k="$SCALE" 'BEGIN { printf "%d", s * k + 0.5 }')
   if [ "$seconds" -gt 0 ]; then sleep "$seconds"; fi
 }
 
-pause_gate() { # gate, seconds
+# The actions of a step (ACTIONS: `KEY ACTION ARGS...`, run as action_ACTION ARGS...), as
+# src/apply/steps.ts defines them for phased-rollout.
+
+action_apply() { # FOLDER: server-side apply of a phase folder
+  # shellcheck disable=SC2086
+  step "apply $1" $APPLY_ARGS "$HERE/$1"
+}
+
+action_record() { # applying | completed: the resume record
+  if [ "$1" = applying ]; then
+    write_record "$previous" "$LABEL" false
+  else
+    finished=false
+    if [ "$LABEL" = "$last" ]; then finished=true; fi
+    write_record "$LABEL" '' "$finished"
+  fi
+}
+
+action_remove() { step "delete $2" "$@"; } # KUBECTL_DELETE_ARGS...
+action_rollout() { step "gate rollout $3" "$@"; } # KUBECTL_ROLLOUT_ARGS...
+
+action_pause() { # gate, seconds
   if [ "$DRY_RUN" = 1 ]; then echo "sleep $2"; return 0; fi
   started=$(date +%s)
-  pause "$2"
+  scaled_sleep "$2"
   echo "  gate $1: $2s ($(elapsed "$started"))"
 }
 
-# propagation SECONDS RESOURCE NAMESPACE...: istiod's Reconciled condition, else istioctl, else sleep.
-propagation() {
+# action_propagation SECONDS RESOURCE NAMESPACE...: istiod's Reconciled condition, else istioctl, else sleep.
+action_propagation() {
   seconds=$1
   shift
   if [ "$DRY_RUN" = 1 ]; then
@@ -143,17 +311,17 @@ propagation() {
   if [ -z "$METHOD" ]; then
     if [ -n "$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null || true)" ]; then
       METHOD='reconciled'
-      echo "  propagation: istiod reports config status: waiting for the Reconciled condition (kubectl wait)"
+      echo "  propagation: $METHOD_RECONCILED"
     elif command -v istioctl >/dev/null 2>&1; then
       METHOD='istioctl'
-      echo "  propagation: istiod reports no config status: waiting with istioctl x wait --for=distribution"
+      echo "  propagation: $METHOD_ISTIOCTL"
     else
       METHOD='sleep'
-      echo "  propagation: istiod reports no config status and istioctl is not on PATH: waiting the plan's fixed seconds"
+      echo "  propagation: $METHOD_SLEEP"
     fi
   fi
   if [ "$METHOD" = sleep ]; then
-    pause "$seconds"
+    scaled_sleep "$seconds"
   else
     while [ $# -gt 0 ]; do
       if [ "$METHOD" = reconciled ]; then
@@ -169,151 +337,30 @@ propagation() {
   echo "  gate propagation ($(elapsed "$started"))"
 }
 
-# step_actions KEY: deletions and gates of a phase (KEY: its folder) or rollback step (KEY: FROM/STEP).
-step_actions() {
-  case "$1" in
-    00-baseline)
-      rollout rollout status deployment/barista-v1 -n staging --timeout=600s
-      rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
-      propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
-      ;;
-    01-prepare)
-      rollout rollout status deployment/barista-v2 -n staging --timeout=600s
-      rollout rollout status deployment/coffee-shop-v3 -n staging --timeout=600s
-      propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
-      ;;
-    02-canary-10)
-      propagation 5 virtualservice.networking.istio.io/coffee-shop staging
-      pause_gate observe 60
-      ;;
-    03-canary-50)
-      propagation 5 virtualservice.networking.istio.io/coffee-shop staging
-      pause_gate observe 60
-      ;;
-    04-switch)
-      propagation 5 virtualservice.networking.istio.io/barista staging virtualservice.networking.istio.io/coffee-shop staging
-      pause_gate drain 30
-      ;;
-    05-cleanup)
-      remove delete deployment.apps/barista-v1 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/barista-v1 -n staging --ignore-not-found
-      remove delete deployment.apps/coffee-shop-v2 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/coffee-shop-v2 -n staging --ignore-not-found
-      propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
-      ;;
-    01-prepare/reapply)
-      rollout rollout status deployment/barista-v1 -n staging --timeout=600s
-      rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
-      propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
-      pause_gate drain 30
-      ;;
-    01-prepare/remove-new)
-      remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
-      remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
-      propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
-      ;;
-    02-canary-10/reapply)
-      rollout rollout status deployment/barista-v1 -n staging --timeout=600s
-      rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
-      propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
-      ;;
-    02-canary-10/revert-traffic)
-      propagation 5 virtualservice.networking.istio.io/coffee-shop staging
-      pause_gate drain 30
-      ;;
-    02-canary-10/remove-new)
-      remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
-      remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
-      propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
-      ;;
-    03-canary-50/reapply)
-      rollout rollout status deployment/barista-v1 -n staging --timeout=600s
-      rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
-      propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
-      ;;
-    03-canary-50/revert-traffic)
-      propagation 5 virtualservice.networking.istio.io/coffee-shop staging
-      pause_gate drain 30
-      ;;
-    03-canary-50/remove-new)
-      remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
-      remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
-      propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
-      ;;
-    04-switch/reapply)
-      rollout rollout status deployment/barista-v1 -n staging --timeout=600s
-      rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
-      propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
-      ;;
-    04-switch/revert-traffic)
-      propagation 5 virtualservice.networking.istio.io/barista staging virtualservice.networking.istio.io/coffee-shop staging
-      pause_gate drain 30
-      ;;
-    04-switch/remove-new)
-      remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
-      remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
-      propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
-      ;;
-    05-cleanup/reapply)
-      propagation 5 destinationrule.networking.istio.io/barista staging virtualservice.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging virtualservice.networking.istio.io/coffee-shop staging
-      ;;
-    05-cleanup/restore-old)
-      rollout rollout status deployment/barista-v1 -n staging --timeout=600s
-      rollout rollout status deployment/coffee-shop-v2 -n staging --timeout=600s
-      propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
-      ;;
-    05-cleanup/revert-traffic)
-      propagation 5 virtualservice.networking.istio.io/barista staging virtualservice.networking.istio.io/coffee-shop staging
-      pause_gate drain 30
-      ;;
-    05-cleanup/remove-new)
-      remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
-      remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
-      remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
-      propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
-      ;;
-  esac
+# each_action CALLBACK: calls CALLBACK KEY ACTION ARGS... for every line of ACTIONS, in order.
+each_action() {
+  _callback=$1
+  _ifs=$IFS
+  IFS=$NL
+  set -f
+  for _line in $ACTIONS; do
+    IFS=$_ifs
+    eval "set -- $_line"
+    "$_callback" "$@"
+    IFS=$NL
+  done
+  IFS=$_ifs
+  set +f
 }
 
-rollback_steps() { # phase folder: the steps of the rollback from it, in order
-  case "$1" in
-    01-prepare) echo 'reapply remove-new' ;;
-    02-canary-10) echo 'reapply revert-traffic remove-new' ;;
-    03-canary-50) echo 'reapply revert-traffic remove-new' ;;
-    04-switch) echo 'reapply revert-traffic remove-new' ;;
-    05-cleanup) echo 'reapply restore-old revert-traffic remove-new' ;;
-  esac
-}
+run_if_key() { if [ "$1" = "$KEY" ]; then _action=$2; shift 2; "action_$_action" "$@"; fi; }
+run_actions() { KEY=$1; each_action run_if_key; } # KEY: a phase folder, or FROM/STEP of a rollback step
 
-step_folder() { # KEY: the phase folder a phase or rollback step applies
-  case "$1" in
-    01-prepare/reapply) echo 01-prepare ;;
-    01-prepare/remove-new) echo 00-baseline ;;
-    02-canary-10/reapply) echo 02-canary-10 ;;
-    02-canary-10/revert-traffic) echo 01-prepare ;;
-    02-canary-10/remove-new) echo 00-baseline ;;
-    03-canary-50/reapply) echo 03-canary-50 ;;
-    03-canary-50/revert-traffic) echo 01-prepare ;;
-    03-canary-50/remove-new) echo 00-baseline ;;
-    04-switch/reapply) echo 04-switch ;;
-    04-switch/revert-traffic) echo 01-prepare ;;
-    04-switch/remove-new) echo 00-baseline ;;
-    05-cleanup/reapply) echo 05-cleanup ;;
-    05-cleanup/restore-old) echo 04-switch ;;
-    05-cleanup/revert-traffic) echo 01-prepare ;;
-    05-cleanup/remove-new) echo 00-baseline ;;
-    *) echo "$1" ;;
-  esac
-}
+folder_if_key() { if [ "$1" = "$KEY" ] && [ "$2" = apply ]; then FOLDER=$3; fi; }
+step_folder() { KEY=$1 FOLDER=''; each_action folder_if_key; echo "$FOLDER"; } # KEY: the phase folder it applies
+
+label_if_from() { case "$1" in "$KEY"/*) if [ "$2" = apply ]; then STEPS="$STEPS${STEPS:+ }${1#*/}"; fi ;; esac; }
+rollback_steps() { KEY=$1 STEPS=''; each_action label_if_from; echo "$STEPS"; } # FROM: the steps of the rollback from it
 
 resolve() { # phase folder or name, option
   for p in $PHASES; do
@@ -341,11 +388,11 @@ after() { # the phase or step after the given one in LABELS, empty after the las
 }
 
 read_record() {
-  record=$(kubectl_ get configmap "$RECORD" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.plan}|{.data.completed}|{.data.applying}|{.data.finished}') || {
+  record=$(kubectl_ get configmap "$RECORD_NAME" -n "$NAMESPACE" --ignore-not-found -o "$RECORD_JSONPATH") || {
     hint=''
     # With --from, apply reads no record (a rollback always does, to resume one stopped part-way).
-    if [ "$DRY_RUN" = 1 ] && [ "$MODE" != rollback ]; then hint=' (to preview without a cluster, pass --from PHASE)'; fi
-    echo "$TITLE: cannot read the resume record (kubectl get configmap $RECORD -n $NAMESPACE)$hint" >&2
+    if [ "$DRY_RUN" = 1 ] && [ "$MODE" != rollback ]; then hint=$PREVIEW_WITHOUT_CLUSTER; fi
+    echo "$TITLE: cannot read the resume record (kubectl get configmap $RECORD_NAME -n $NAMESPACE)$hint" >&2
     exit 1
   }
   rec_plan='' rec_completed='' rec_applying='' rec_finished=''
@@ -452,12 +499,7 @@ for LABEL in $LABELS; do
     if [ "$folder" = "$LABEL" ]; then shown=''; else shown=": $folder"; fi
     if [ "$DRY_RUN" = 1 ]; then echo "# $UNIT $LABEL ($(position "$LABEL")/$COUNT)$shown"; else echo "$UNIT $LABEL ($(position "$LABEL")/$COUNT)$shown"; fi
     step_started=$(date +%s)
-    step "apply $folder" apply --server-side --field-manager=phased-rollout -f "$HERE/$folder"
-    write_record "$previous" "$LABEL" false
-    step_actions "$KEY_PREFIX$LABEL"
-    finished=false
-    if [ "$LABEL" = "$last" ]; then finished=true; fi
-    write_record "$LABEL" '' "$finished"
+    run_actions "$KEY_PREFIX$LABEL"
     if [ "$DRY_RUN" = 0 ]; then echo "$UNIT $LABEL done ($(elapsed "$step_started"))"; fi
   fi
   if [ "$LABEL" = "$end" ]; then break; fi

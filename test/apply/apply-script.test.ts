@@ -5,7 +5,7 @@
  * behaviour; and it passes shellcheck.
  */
 import { spawnSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan, processRuntime, readPlanDirectory, rollback } from '../../src/apply';
 import { show, StandInCluster, synthesizedExample } from './stand-in';
@@ -38,6 +38,19 @@ test('apply.sh passes shellcheck (POSIX sh)', () => {
   }
   expect(result.stdout).toBe('');
   expect(result.status).toBe(0);
+});
+
+test('the static part of apply.sh is real shell code that passes shellcheck on its own; synthesis adds only data before it', () => {
+  const body = join(__dirname, '../../src/artifacts/apply-body.sh');
+  const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', body], { encoding: 'utf8' });
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(0);
+  const generated = readFileSync(join(dist, 'production/apply.sh'), 'utf8');
+  expect(generated.endsWith(readFileSync(body, 'utf8'))).toBe(true);
+  // Above the body: comments, `set -eu` and NAME=VALUE assignments only.
+  const header = generated.slice(0, generated.length - readFileSync(body, 'utf8').length);
+  const unquoted = header.replace(/'\\''/g, '').replace(/'[^']*'/g, "''");
+  for (const line of unquoted.split('\n').filter((l) => l !== '' && !l.startsWith('#'))) expect(line).toMatch(/^(set -eu|[A-Z_]+=\S*)$/);
 });
 
 test.each([

@@ -4,12 +4,15 @@
  * rerun resumes. Every cluster call goes through a CommandRunner; every wait through `sleep`.
  */
 import { join } from 'node:path';
-import { ObjectRef, refLabel } from '../manifest';
-import { PhaseGates, PlanFile } from '../plan/plan-file';
+import { refLabel } from '../manifest';
+import { PlanFile } from '../plan/plan-file';
 import { KUBECTL } from './kubectl';
 import { findPhase, PlanDirectory } from './plan-dir';
 import { parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
 import { ApplyRuntime, ClusterSession, FailureHandler, seconds, SessionOptions } from './session';
+import { planSteps, RunStep, StepAction } from './steps';
+
+export type { RunStep } from './steps';
 
 /** What to apply and how. */
 export interface ApplyOptions extends SessionOptions {
@@ -27,18 +30,6 @@ export interface ApplyOptions extends SessionOptions {
 export class ApplyFailure extends Error {
   /** Exit code of a failed run. */
   readonly exitCode = 1;
-}
-
-/** One step of a run: a phase folder applied, then its deletions and gates. */
-export interface RunStep {
-  /** Name in progress lines and in the record: the phase folder, or a rollback step's name. */
-  readonly label: string;
-  /** The phase folder to apply, relative to the plan folder. */
-  readonly path: string;
-  /** Objects to delete after applying the folder. */
-  readonly removes: readonly ObjectRef[];
-  /** What must hold before the next step. */
-  readonly gates: PhaseGates;
 }
 
 /** A sequence of steps the engine runs against one environment: its forward phases, or one rollback. */
@@ -59,7 +50,7 @@ export function forwardSequence(planDir: PlanDirectory): RunSequence {
     title: planDir.plan.environment,
     identity: planDir.identity,
     unit: 'phase',
-    steps: planDir.plan.phases.map((phase) => ({ label: phase.path, path: phase.path, removes: phase.removes, gates: phase.gates })),
+    steps: planSteps(planDir.plan).forward,
   };
 }
 
@@ -125,8 +116,8 @@ export interface RunContext {
 }
 
 /**
- * Runs the steps `decision.start..end` of a sequence: per step, apply its folder, record it as being
- * applied, delete its removes, pass its gates, record it as completed (finished after the last step).
+ * Runs the steps `decision.start..end` of a sequence: per step, its actions ({@link stepActions}: apply
+ * its folder, record it as being applied, delete its removes, pass its gates, record it as completed).
  */
 export async function runSequence(sequence: RunSequence, decision: StartDecision, end: number, context: RunContext, runtime: ApplyRuntime): Promise<void> {
   const { title, unit, steps } = sequence;
@@ -155,11 +146,17 @@ export async function runSequence(sequence: RunSequence, decision: StartDecision
         `resume with: ${context.resumeCommand(step.label)}`,
       ].join('\n'));
     };
-    await session.step(`apply ${step.path}`, KUBECTL.apply(join(planDir.dir, step.path)), fail);
-    await session.step('record progress', KUBECTL.apply('-'), fail, record(previous, step.label, false));
-    for (const ref of step.removes) await session.step(`delete ${refLabel(ref)}`, KUBECTL.delete(ref), fail);
-    await session.passGates(step.gates, fail);
-    await session.step('record progress', KUBECTL.apply('-'), fail, record(step.label, '', index === steps.length - 1));
+    const run = async (action: StepAction): Promise<void> => {
+      switch (action.kind) {
+        case 'apply': return session.step(`apply ${action.path}`, KUBECTL.apply(join(planDir.dir, action.path)), fail);
+        case 'record': return session.step('record progress', KUBECTL.apply('-'), fail, action.state === 'applying'
+          ? record(previous, step.label, false)
+          : record(step.label, '', index === steps.length - 1));
+        case 'remove': return session.step(`delete ${refLabel(action.ref)}`, KUBECTL.delete(action.ref), fail);
+        default: return session.passGate(action, fail);
+      }
+    };
+    for (const action of step.actions) await run(action);
     if (!session.dryRun) print(`${unit} ${step.label} done (${seconds(runtime.now() - stepStarted)})`);
   }
   if (!session.dryRun) print(`${title}: ${steps[end].label} reached in ${seconds(runtime.now() - started)}`);

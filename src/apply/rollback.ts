@@ -8,6 +8,7 @@ import { rollbackTitle } from '../plan/rollback';
 import { ApplyFailure, decideStart, readRecord, runSequence, RunSequence } from './engine';
 import { findPhase, PlanDirectory, readPlanDirectory } from './plan-dir';
 import { ApplyRuntime, ClusterSession, SessionOptions } from './session';
+import { planSteps } from './steps';
 
 /** What to roll back. */
 export interface RollbackOptions extends SessionOptions {
@@ -29,13 +30,13 @@ export function rollbackIdentity(planIdentity: string, from: string): string {
 
 /** The rollback of a plan folder from phase `from` as a run. */
 export function rollbackSequence(planDir: PlanDirectory, from: string): RunSequence {
-  const steps = planDir.plan.rollbacks?.[from];
+  const steps = planSteps(planDir.plan).rollbacks.get(from);
   if (!steps) throw new InputError(`${planDir.dir}/plan.json: no rollback from ${from} (a hand-written plan.json without rollbacks: synthesize the environment to get them)`);
   return {
     title: rollbackTitle(planDir.plan.environment, from),
     identity: rollbackIdentity(planDir.identity, from),
     unit: 'step',
-    steps: steps.map((step) => ({ label: step.name, path: step.path, removes: step.removes, gates: step.gates })),
+    steps,
   };
 }
 

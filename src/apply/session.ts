@@ -1,10 +1,10 @@
 /**
- * A session with one cluster: runs kubectl steps (or prints them in a dry run) and passes a phase's
- * gates in order: rollout, propagation, observe, drain. Shared by `apply`, `rollback` and `promote`.
+ * A session with one cluster: runs kubectl steps (or prints them in a dry run) and passes the gates
+ * of src/apply/steps.ts (rollout, propagation, observe, drain). Shared by `apply`, `rollback` and `promote`.
  */
 import { ObjectRef, refLabel } from '../manifest';
-import { PhaseGates } from '../plan/plan-file';
 import { CommandResult, CommandRunner, commandLine, contextArgs, istioctlWait, KUBECTL } from './kubectl';
+import { GateAction } from './steps';
 
 /** How a session reaches the cluster and the user. */
 export interface ApplyRuntime {
@@ -85,13 +85,12 @@ export class ClusterSession {
     if (input === undefined) this.runtime.print(`  ${what} (${seconds(this.runtime.now() - started)})`);
   }
 
-  /** Passes the gates of a phase or rollback step in order: rollout, propagation, observe, drain. */
-  async passGates(gates: PhaseGates, fail: FailureHandler): Promise<void> {
-    const { rollout, propagation, observe, drain } = gates;
-    for (const ref of rollout?.deployments ?? []) await this.step(`gate rollout ${refLabel(ref)}`, KUBECTL.rolloutStatus(ref, rollout!.timeoutSeconds), fail);
-    if (propagation) await this.propagation(propagation.objects, propagation.seconds, fail);
-    for (const [gate, wait] of [['observe', observe], ['drain', drain]] as const) {
-      if (wait) await this.pause(gate, wait.seconds);
+  /** Passes one gate of a phase or rollback step ({@link gateActions} gives them in order). */
+  async passGate(gate: GateAction, fail: FailureHandler): Promise<void> {
+    switch (gate.kind) {
+      case 'rollout': return this.step(`gate rollout ${refLabel(gate.deployment)}`, KUBECTL.rolloutStatus(gate.deployment, gate.timeoutSeconds), fail);
+      case 'propagation': return this.propagation(gate.objects, gate.seconds, fail);
+      case 'pause': return this.pause(gate.gate, gate.seconds);
     }
   }
 

@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import { ApplyFailure } from '../apply/engine';
 import { PlanDirectory } from '../apply/plan-dir';
 import { ApplyRuntime, ClusterSession, FailureHandler, SessionOptions } from '../apply/session';
+import { gateActions } from '../apply/steps';
 import { errorCode } from '../format';
 import { InputError, readTextFile } from '../manifest';
 
@@ -78,7 +79,7 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
     throw new ApplyFailure(`${name}: ${phase.path} is not Synced and Healthy yet (sync: ${sync || 'unknown'}, health: ${health || 'unknown'}); try again when it is`);
   }
   runtime.print(`${name}: ${phase.path} is Synced and Healthy; checking its gates`);
-  await session.passGates(phase.gates, fail);
+  for (const gate of gateActions(phase.gates)) await session.passGate(gate, fail);
   if (next === undefined) {
     runtime.print(`${name}: ${phase.path}, the last phase, is Synced and Healthy and its gates hold: the release is complete`);
     return;

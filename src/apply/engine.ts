@@ -8,7 +8,7 @@ import { refLabel } from '../manifest';
 import { PlanFile } from '../plan/plan-file';
 import { KUBECTL } from './kubectl';
 import { findPhase, PlanDirectory } from './plan-dir';
-import { parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
+import { isEarlierIdentity, parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
 import { ApplyRuntime, ClusterSession, FailureHandler, seconds, SessionOptions } from './session';
 import { planSteps, RunStep, StepAction } from './steps';
 
@@ -68,7 +68,15 @@ export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 't
   if (!record) return { start: 0, reason: `no record in the cluster: starting at the first ${unit}` };
   if (record.plan !== sequence.identity) {
     if (record.finished) return { start: 0, reason: `the cluster record is of a previous plan that finished: starting at the first ${unit}` };
-    throw new ApplyFailure(`the cluster record shows another plan (${record.plan}) that stopped ${record.applying ? `while applying ${record.applying}` : `after ${record.completed || 'no phase'}`}: ` +
+    const where = record.applying ? `while applying ${record.applying}` : `after ${record.completed || 'no phase'}`;
+    if (isEarlierIdentity(record.plan)) {
+      // The same plan may have written it: say where that run would continue rather than only refusing.
+      const completed = sequence.steps.findIndex((step) => step.label === record.completed);
+      const next = record.applying || sequence.steps[completed + 1]?.label || sequence.steps[0].label;
+      throw new ApplyFailure(`the cluster record (plan ${record.plan}) was written by an earlier phased-rollout, which computed plan identities differently, ` +
+        `and shows a run that stopped ${where}: if that run was this plan, continue it with --from ${next}; otherwise finish or roll back that plan first`);
+    }
+    throw new ApplyFailure(`the cluster record shows another plan (${record.plan}) that stopped ${where}: ` +
       'finish or roll back that plan first, or pass --from PHASE to start this one anyway');
   }
   if (record.finished) return { done: `${sequence.title}: every ${unit} is already applied (last: ${record.completed}); nothing to do` };

@@ -1,10 +1,10 @@
 /** Reading a plan folder (plan.json and its phase folders) for the commands that act on a cluster. */
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join, relative as relativePath, sep } from 'node:path';
 import { InputError, manifestFiles } from '../manifest';
 import { PlanFile, PlanPhase } from '../plan/plan-file';
 import { loadPhases } from '../verify';
-import { PhaseContent, planIdentity } from './record';
+import { PlanFileContent, planIdentity } from './record';
 
 /** A plan folder read from disk and checked against its phase folders. */
 export interface PlanDirectory {
@@ -20,11 +20,18 @@ export interface PlanDirectory {
 export function readPlanDirectory(dir: string): PlanDirectory {
   const { plan } = loadPhases(dir); // reads plan.json and checks it against the folders
   if (!plan) throw new InputError(`${join(dir, 'plan.json')}: no such file (expected a synthesized environment folder, e.g. dist/production)`);
-  const phases: PhaseContent[] = plan.phases.map((phase) => ({
-    path: phase.path,
-    files: manifestFiles(join(dir, phase.path)).map((file) => ({ name: basename(file), content: readFileSync(file, 'utf8') })),
-  }));
-  return { dir, plan, identity: planIdentity(plan, phases) };
+  return { dir, plan, identity: currentIdentity(dir, plan) };
+}
+
+/**
+ * The identity of plan.json and the phase files of `plan` as they are in `dir` now: plan.json and every
+ * manifest file of each phase folder (recursively), as apply.sh lists them with find.
+ */
+export function currentIdentity(dir: string, plan: PlanFile): string {
+  const relative = (file: string) => relativePath(dir, file).split(sep).join('/');
+  const files: PlanFileContent[] = [join(dir, 'plan.json'), ...plan.phases.flatMap((phase) => manifestFiles(join(dir, phase.path)))]
+    .map((file) => ({ path: relative(file), content: readFileSync(file) }));
+  return planIdentity(files);
 }
 
 /** The phase named by `nameOrPath` (`02-switch` or `switch`); a usage problem lists the valid ones. */

@@ -1,5 +1,5 @@
 # The static part of dist/<env>/apply.sh (src/artifacts/apply-body.sh in cdk8s-phased-rollout): synthesis
-# writes the plan's data above this line (PLAN_ID, TITLE, NAMESPACE, RECORD_NAME, PHASES, ACTIONS and the
+# writes the plan's data above this line (TITLE, NAMESPACE, RECORD_NAME, PHASES, ACTIONS and the
 # texts shared with phased-rollout) and this file after it, so that apply.sh stays one file.
 # shellcheck shell=sh
 HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
@@ -67,6 +67,33 @@ istioctl_() {
 # kubectl_line ARGS... / istioctl_line ARGS...: the command as kubectl_ or istioctl_ runs it, for messages and dry runs.
 kubectl_line() { quoted kubectl ${CONTEXT:+"--context=$CONTEXT"} "$@"; }
 istioctl_line() { quoted istioctl ${CONTEXT:+"--context=$CONTEXT"} "$@"; }
+
+sha256_() { # FILE...: `SHA256  FILE` lines (standard input for no FILE), with sha256sum or shasum
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"; else shasum -a 256 "$@"; fi
+}
+
+# plan_identity: the identity of plan.json and the phase files as they are now, as phased-rollout
+# computes it (src/apply/record.ts): `SHA256  PATH` of each file, sorted by path in byte order, hashed again.
+plan_identity() {
+  if ! command -v sha256sum >/dev/null 2>&1 && ! command -v shasum >/dev/null 2>&1; then
+    echo "$TITLE: apply.sh needs sha256sum or shasum (to compute the plan identity)" >&2
+    return 1
+  fi
+  for _phase in $PHASES; do
+    if [ ! -d "$HERE/$_phase" ]; then echo "$HERE/$_phase: no such phase folder (plan.json names it): synthesize again" >&2; return 1; fi
+  done
+  # shellcheck disable=SC2086 # PHASES: folder names, split on purpose
+  _files=$(cd "$HERE" && { echo plan.json; find -H $PHASES ! -type d ! -type p ! -type s \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) ! -name plan.json; } | LC_ALL=C sort) || return 1
+  _ifs=$IFS
+  IFS=$NL
+  set -f
+  # shellcheck disable=SC2086 # one file a line
+  _sums=$(cd "$HERE" && sha256_ $_files) || { IFS=$_ifs; set +f; return 1; }
+  IFS=$_ifs
+  set +f
+  _digest=$(printf '%s\n' "$_sums" | sha256_) || return 1
+  printf '%s%.20s\n' "$IDENTITY_PREFIX" "$_digest"
+}
 
 elapsed() {
   echo "$(( $(date +%s) - $1 ))s"
@@ -241,6 +268,15 @@ EOF
   fi
 }
 
+earlier_identity() { # IDENTITY: whether an earlier phased-rollout computed it (sha256- and 20 hex digits)
+  case "$1" in
+    sha256-*) _hex=${1#sha256-}; _hex=${_hex%%/*}
+      case "$_hex" in *[!0-9a-f]*) return 1 ;; esac
+      [ "${#_hex}" = 20 ] ;;
+    *) return 1 ;;
+  esac
+}
+
 decide_start() { # from the record: start and reason, or exit when there is nothing to do
   start=$first
   if [ -z "$rec_plan" ]; then
@@ -248,6 +284,12 @@ decide_start() { # from the record: start and reason, or exit when there is noth
   elif [ "$rec_plan" != "$RUN_ID" ]; then
     if [ "$rec_finished" != true ]; then
       if [ -n "$rec_applying" ]; then where="while applying $rec_applying"; else where="after ${rec_completed:-no phase}"; fi
+      if earlier_identity "$rec_plan"; then
+        next=$rec_applying
+        if [ -z "$next" ]; then next=$(after "$rec_completed"); fi
+        echo "$RUN_TITLE: the cluster record (plan $rec_plan) was written by an earlier phased-rollout, which computed plan identities differently, and shows a run that stopped $where: if that run was this plan, continue it with --from ${next:-$first}; otherwise finish or roll back that plan first" >&2
+        exit 1
+      fi
       echo "$RUN_TITLE: the cluster record shows another plan ($rec_plan) that stopped $where: finish or roll back that plan first, or pass --from PHASE to start this one anyway" >&2
       exit 1
     fi
@@ -267,6 +309,7 @@ baseline=${PHASES%% *}
 if [ "$MODE" = rollback ]; then
   # A mistyped --from is a usage error before anything asks the cluster.
   if [ "$FROM_GIVEN" = 1 ]; then FROM=$(resolve "$FROM" --from); fi
+  PLAN_ID=$(plan_identity) || exit 2
   read_record
   if [ "$FROM_GIVEN" = 1 ]; then
     :
@@ -306,6 +349,7 @@ if [ "$MODE" = rollback ]; then
     reason="rolling back from $FROM"
   fi
 else
+  PLAN_ID=$(plan_identity) || exit 2
   LABELS=$PHASES RUN_ID=$PLAN_ID RUN_TITLE=$TITLE UNIT=phase KEY_PREFIX=''
   first=${LABELS%% *}
   last=${LABELS##* }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS, METHOD_DESCRIPTIONS } from '../apply/session';
 import { planSteps, RunStep, StepAction } from '../apply/steps';
 import { KUBECTL, namespaceArgs, resourceArg, shellQuote } from '../apply/kubectl';
-import { planIdentity, RECORD_JSONPATH, recordManifest, recordName } from '../apply/record';
+import { IDENTITY_PREFIX, RECORD_JSONPATH, recordManifest, recordName } from '../apply/record';
 import { PREVIEW_WITHOUT_CLUSTER } from '../apply/engine';
 import { TIME_SCALE_VARIABLE } from '../apply/runtime';
 import { PlanFile } from '../plan/plan-file';
@@ -21,14 +21,6 @@ import type { EnvironmentOutput } from '../synth';
  * (test/apply/apply-script.test.ts); `npm run build` copies it next to the compiled module in lib/.
  */
 export const BODY_FILE = 'apply-body.sh';
-
-/** Identity of a synthesized plan, as `phased-rollout apply` computes it from the written files. */
-function outputIdentity(output: Pick<EnvironmentOutput, 'plan' | 'phases'>): string {
-  return planIdentity(output.plan, output.phases.map((phase) => ({
-    path: phase.path,
-    files: phase.files.map((file) => ({ name: file.name, content: file.yaml })),
-  })));
-}
 
 /** The words of a command, quoted for sh. */
 function words(args: readonly string[]): string {
@@ -60,11 +52,11 @@ function actionTable(plan: PlanFile): string {
 const USAGE = '[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]';
 
 /** The script for one plan: the plan's data, then the static body (src/artifacts/apply-body.sh). */
-function applyScript(plan: PlanFile, identity: string): string {
+function applyScript(plan: PlanFile): string {
   // The record's plan and title differ between apply and a rollback: both are printf arguments too.
   const recordFormat = recordManifest(plan.environment, plan.namespace, { plan: '%s', title: '%s', completed: '%s', applying: '%s', finished: '%s' });
   const data: [string, string][] = [
-    ['PLAN_ID', identity],
+    ['IDENTITY_PREFIX', IDENTITY_PREFIX],
     ['TITLE', plan.environment],
     ['NAMESPACE', plan.namespace],
     ['RECORD_NAME', recordName(plan.environment)],
@@ -104,5 +96,5 @@ ${readFileSync(join(__dirname, BODY_FILE), 'utf8')}`;
 
 /** The apply.sh artifact: `<env>/apply.sh`. */
 export function applyScriptArtifact(output: EnvironmentOutput): ReadonlyMap<string, string> {
-  return new Map([[`${output.environment.name}/apply.sh`, applyScript(output.plan, outputIdentity(output))]]);
+  return new Map([[`${output.environment.name}/apply.sh`, applyScript(output.plan)]]);
 }

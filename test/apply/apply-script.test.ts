@@ -5,7 +5,7 @@
  * behaviour; and it passes shellcheck.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan, processRuntime, readPlanDirectory, rollback } from '../../src/apply';
 import { show, StandInCluster, synthesizedExample } from './stand-in';
@@ -234,4 +234,82 @@ test('rollback --from naming no phase is a usage error before the record is read
   expect({ status: viaScript.status, stderr: viaScript.stderr }).toEqual({ status: 2, stderr: expect.stringContaining('--from nope: no such phase in production') });
   expect({ status: viaCli.status, stderr: viaCli.stderr }).toEqual({ status: 2, stderr: expect.stringContaining('--from nope: no such phase in production') });
   expect(cluster.calls()).toEqual([]);
+});
+
+describe('the plan identity, computed from the files at run time by both executors', () => {
+  /** A fresh copy of the example, so that editing it leaves the other tests' plan alone. */
+  const fresh = () => synthesizedExample();
+  const runScript = (out: string, cluster: StandInCluster, ...args: string[]) => {
+    const result = spawnSync('sh', [join(out, 'production', 'apply.sh'), ...args], { env: cluster.env({ istioStatus: true }), encoding: 'utf8' });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  const runEngine = async (out: string, cluster: StandInCluster, options: { from?: string; to?: string } = {}) => {
+    try {
+      await applyPlan({ planDir: readPlanDirectory(join(out, 'production')), resumeCommand: () => '', ...options }, quiet(cluster, { istioStatus: true }));
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  /** What follows `TITLE: ` (apply.sh) or the whole message (phased-rollout: the command prints its own prefix). */
+  const body = (stderr: string) => stderr.trim().replace(/^production: /, '');
+
+  test('is the same in apply.sh and phased-rollout apply, also after a phase file was edited', async () => {
+    const out = fresh();
+    const [viaScript, viaEngine] = [new StandInCluster(), new StandInCluster()];
+    expect(runScript(out, viaScript, '--to', 'prepare').status).toBe(0);
+    expect(await runEngine(out, viaEngine, { to: '01-prepare' })).toBeUndefined();
+    expect(viaScript.record()!.plan).toMatch(/^files-sha256-[0-9a-f]{20}$/);
+    expect(viaScript.record()!.plan).toBe(viaEngine.record()!.plan);
+    expect(viaScript.record()!.plan).toBe(readPlanDirectory(join(out, 'production')).identity);
+
+    const file = join(out, 'production/02-switch/coffee-shop.k8s.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('weight: 100', 'weight: 100 # edited'));
+    const edited = readPlanDirectory(join(out, 'production')).identity;
+    expect(edited).not.toBe(viaScript.record()!.plan);
+    // Both refuse the edited plan against the record of the unfinished original, with the same message.
+    const refusal = `the cluster record shows another plan (${viaScript.record()!.plan}) that stopped after 01-prepare: ` +
+      'finish or roll back that plan first, or pass --from PHASE to start this one anyway';
+    for (const [a, b] of [[viaScript, viaEngine], [viaEngine, viaScript]]) {
+      const script = runScript(out, a);
+      expect({ status: script.status, message: body(script.stderr) }).toEqual({ status: 1, message: refusal });
+      expect(await runEngine(out, b)).toBe(refusal);
+    }
+    // Both accept it with --from and record the same new identity.
+    expect(runScript(out, viaScript, '--from', 'switch').status).toBe(0);
+    expect(await runEngine(out, viaEngine, { from: 'switch' })).toBeUndefined();
+    expect([viaScript.record()!.plan, viaEngine.record()!.plan]).toEqual([edited, edited]);
+  });
+
+  test('the record of an unfinished run written with an earlier identity says how to continue, in both executors', async () => {
+    const out = fresh();
+    const cluster = new StandInCluster();
+    expect(await runEngine(out, cluster, { to: '01-prepare' })).toBeUndefined();
+    const record = join(cluster.state, 'record.json');
+    writeFileSync(record, readFileSync(record, 'utf8').replace(/"plan":"[^"]*"/, '"plan":"sha256-454264411912ca478a2c"'));
+    const message = 'the cluster record (plan sha256-454264411912ca478a2c) was written by an earlier phased-rollout, which computed plan identities ' +
+      'differently, and shows a run that stopped after 01-prepare: if that run was this plan, continue it with --from 02-switch; otherwise finish or roll back that plan first';
+    const script = runScript(out, cluster);
+    expect({ status: script.status, message: body(script.stderr) }).toEqual({ status: 1, message });
+    expect(await runEngine(out, cluster)).toBe(message);
+    expect(runScript(out, cluster, '--from', '02-switch').status).toBe(0);
+  });
+
+  test('apply.sh computes it with shasum when sha256sum is missing', () => {
+    const out = fresh();
+    const cluster = new StandInCluster();
+    const bin = join(cluster.bin, '..', 'no-sha256sum');
+    mkdirSync(bin);
+    // A PATH with the tools apply.sh uses, shasum standing in for a system without sha256sum (shasum is Perl; use it when present).
+    const shasum = spawnSync('sh', ['-c', 'command -v shasum'], { encoding: 'utf8' }).stdout.trim();
+    if (shasum === '') return;
+    for (const tool of ['sh', 'cat', 'sed', 'awk', 'date', 'find', 'sort', 'dirname', 'sleep', 'perl', 'basename', 'shasum']) {
+      const path = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      if (path) symlinkSync(path, join(bin, tool));
+    }
+    const result = spawnSync(join(bin, 'sh'), [join(out, 'production', 'apply.sh'), '--to', 'baseline'],
+      { env: { ...cluster.env({ istioStatus: true }), PATH: `${cluster.bin}:${bin}` }, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(cluster.record()!.plan).toBe(readPlanDirectory(join(out, 'production')).identity);
+  });
 });

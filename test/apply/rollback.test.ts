@@ -55,7 +55,7 @@ test('rolls back from the recorded phase with the forward folders: traffic to th
   expect(stdout()).toContain('production: rolling back from 02-switch: reapply (02-switch), revert-traffic (01-prepare), remove-new (00-baseline)');
   expect(calls()).toEqual(FROM_SWITCH);
   expect(cluster.record()).toEqual(expect.objectContaining({ title: 'production rollback from 02-switch', completed: 'remove-new', applying: '', finished: 'true' }));
-  expect(cluster.record()!.plan).toMatch(/^sha256-[0-9a-f]{20}\/rollback\/02-switch$/);
+  expect(cluster.record()!.plan).toMatch(/^files-sha256-[0-9a-f]{20}\/rollback\/02-switch$/);
 
   cluster.clearCalls();
   expect(await cli(apply, production)).toEqual({ code: 0 });

@@ -177,9 +177,10 @@ sha256_() { # FILE...: `SHA256  FILE` lines (standard input for no FILE), with s
   if command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"; else shasum -a 256 "$@"; fi
 }
 
-# plan_identity: the identity of plan.json and the phase files as they are now, as phased-rollout
-# computes it (src/apply/record.ts): `SHA256  PATH` of each file, sorted by path in byte order, hashed again.
-plan_identity() {
+# plan_listing: plan.json and the phase files as they are now, as `SHA256  PATH` lines sorted by path in
+# byte order; identity_of LISTING: the plan identity of a listing. The same as phased-rollout computes
+# them (src/apply/record.ts).
+plan_listing() {
   if ! command -v sha256sum >/dev/null 2>&1 && ! command -v shasum >/dev/null 2>&1; then
     echo "$TITLE: apply.sh needs sha256sum or shasum (to compute the plan identity)" >&2
     return 1
@@ -196,21 +197,43 @@ plan_identity() {
   _sums=$(cd "$HERE" && sha256_ $_files) || { IFS=$_ifs; set +f; return 1; }
   IFS=$_ifs
   set +f
-  _digest=$(printf '%s\n' "$_sums" | sha256_) || return 1
+  printf '%s\n' "$_sums"
+}
+
+identity_of() {
+  _digest=$(printf '%s\n' "$1" | sha256_) || return 1
   printf '%s%.20s\n' "$IDENTITY_PREFIX" "$_digest"
+}
+
+# check_unchanged FOLDER: stops before applying FOLDER when plan.json or a phase file changed since
+# the plan was read (a synthesis or an edit meanwhile): only the plan whose identity was checked runs.
+check_unchanged() {
+  _now=$(plan_listing) || exit 2
+  if [ "$_now" = "$PLAN_LISTING" ]; then return 0; fi
+  _changed=$(printf '%s\n%s\n' "$PLAN_LISTING" "$_now" | LC_ALL=C sort | uniq -u | sed 's/^[^ ]*  //' | LC_ALL=C sort -u)
+  _count=$(printf '%s\n' "$_changed" | wc -l)
+  _shown=$(printf '%s\n' "$_changed" | head -n 5 | awk 'NR > 1 { printf ", " } { printf "%s", $0 }')
+  if [ "$_count" -gt 5 ]; then _shown="$_shown and $((_count - 5)) more"; fi
+  echo "$RUN_TITLE: $UNIT $LABEL: the plan changed since this run read it ($_shown): stopped before applying $1" >&2
+  echo "review the plan as it is now (phased-rollout plan), then continue with: $(resume_command)" >&2
+  exit 1
 }
 
 elapsed() {
   echo "$(( $(date +%s) - $1 ))s"
 }
 
+resume_command() { # the command that continues this run at the current phase or step
+  if [ "$MODE" = rollback ]; then
+    echo "$(quoted sh "$0" --rollback --from "$FROM")$PASS"
+  else
+    echo "$(quoted sh "$0" --from "$LABEL")$PASS"
+  fi
+}
+
 fail() { # what, exit code, command
   echo "$RUN_TITLE: $UNIT $LABEL: $1 failed (exit $2): $3" >&2
-  if [ "$MODE" = rollback ]; then
-    echo "resume with: $(quoted sh "$0" --rollback --from "$FROM")$PASS" >&2
-  else
-    echo "resume with: $(quoted sh "$0" --from "$LABEL")$PASS" >&2
-  fi
+  echo "resume with: $(resume_command)" >&2
   exit 1
 }
 
@@ -243,7 +266,8 @@ scaled_sleep() { # seconds, scaled by PHASED_ROLLOUT_TIME_SCALE
 # The actions of a step (ACTIONS: `KEY ACTION ARGS...`, run as action_ACTION ARGS...), as
 # src/apply/steps.ts defines them for phased-rollout.
 
-action_apply() { # FOLDER: server-side apply of a phase folder
+action_apply() { # FOLDER: server-side apply of a phase folder, as it was when the run read the plan
+  check_unchanged "$1"
   # shellcheck disable=SC2086
   step "apply $1" $APPLY_ARGS "$HERE/$1"
 }
@@ -414,7 +438,8 @@ baseline=${PHASES%% *}
 if [ "$MODE" = rollback ]; then
   # A mistyped --from is a usage error before anything asks the cluster.
   if [ "$FROM_GIVEN" = 1 ]; then FROM=$(resolve "$FROM" --from); fi
-  PLAN_ID=$(plan_identity) || exit 2
+  PLAN_LISTING=$(plan_listing) || exit 2
+  PLAN_ID=$(identity_of "$PLAN_LISTING") || exit 2
   read_record
   if [ "$FROM_GIVEN" = 1 ]; then
     :
@@ -454,7 +479,8 @@ if [ "$MODE" = rollback ]; then
     reason="rolling back from $FROM"
   fi
 else
-  PLAN_ID=$(plan_identity) || exit 2
+  PLAN_LISTING=$(plan_listing) || exit 2
+  PLAN_ID=$(identity_of "$PLAN_LISTING") || exit 2
   LABELS=$PHASES RUN_ID=$PLAN_ID RUN_TITLE=$TITLE UNIT=phase KEY_PREFIX=''
   first=${LABELS%% *}
   last=${LABELS##* }

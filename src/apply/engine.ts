@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { refLabel } from '../manifest';
 import { PlanFile } from '../plan/plan-file';
 import { KUBECTL } from './kubectl';
-import { findPhase, PlanDirectory } from './plan-dir';
-import { isEarlierIdentity, parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
+import { currentListing, describeChanges, findPhase, PlanDirectory } from './plan-dir';
+import { changedPaths, isEarlierIdentity, parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
 import { ApplyRuntime, ClusterSession, FailureHandler, seconds, SessionOptions } from './session';
 import { planSteps, RunStep, StepAction } from './steps';
 
@@ -113,6 +113,17 @@ export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): P
   await runSequence(sequence, decision, end, { planDir, session, resumeCommand: options.resumeCommand }, runtime);
 }
 
+/**
+ * Stops the run before applying `folder` when plan.json or a phase file changed since the plan was read
+ * (a synthesis or an edit meanwhile): only the plan whose identity was checked is applied.
+ */
+function checkUnchanged(planDir: PlanDirectory, where: string, folder: string, resume: string): void {
+  const changed = changedPaths(planDir.listing, currentListing(planDir.dir, planDir.plan));
+  if (changed.length === 0) return;
+  throw new ApplyFailure(`${where}: the plan changed since this run read it (${describeChanges(changed)}): stopped before applying ${folder}\n` +
+    `review the plan as it is now (phased-rollout plan), then continue with: ${resume}`);
+}
+
 /** Where and how {@link runSequence} runs. */
 export interface RunContext {
   /** The plan folder the steps' folders are in. */
@@ -156,7 +167,9 @@ export async function runSequence(sequence: RunSequence, decision: StartDecision
     };
     const run = async (action: StepAction): Promise<void> => {
       switch (action.kind) {
-        case 'apply': return session.step(`apply ${action.path}`, KUBECTL.apply(join(planDir.dir, action.path)), fail);
+        case 'apply':
+          checkUnchanged(planDir, `${title}: ${unit} ${step.label}`, action.path, context.resumeCommand(step.label));
+          return session.step(`apply ${action.path}`, KUBECTL.apply(join(planDir.dir, action.path)), fail);
         case 'record': return session.step('record progress', KUBECTL.apply('-'), fail, action.state === 'applying'
           ? record(previous, step.label, false)
           : record(step.label, '', index === steps.length - 1));

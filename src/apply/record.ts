@@ -37,9 +37,25 @@ export const IDENTITY_PREFIX = 'files-sha256-';
  * again; the first 20 hex digits after {@link IDENTITY_PREFIX}.
  */
 export function planIdentity(files: readonly PlanFileContent[]): string {
+  return listingIdentity(fileListing(files));
+}
+
+/** The lines `SHA256  PATH` of the files, sorted by path in byte order: what {@link planIdentity} hashes. */
+export function fileListing(files: readonly PlanFileContent[]): string[] {
   const sorted = [...files].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
-  const listing = sorted.map((file) => `${createHash('sha256').update(file.content).digest('hex')}  ${file.path}\n`).join('');
-  return `${IDENTITY_PREFIX}${createHash('sha256').update(listing).digest('hex').slice(0, 20)}`;
+  return sorted.map((file) => `${createHash('sha256').update(file.content).digest('hex')}  ${file.path}`);
+}
+
+/** The identity of a {@link fileListing}. */
+export function listingIdentity(listing: readonly string[]): string {
+  return `${IDENTITY_PREFIX}${createHash('sha256').update(listing.map((line) => `${line}\n`).join('')).digest('hex').slice(0, 20)}`;
+}
+
+/** The paths whose line differs between two listings (changed, added or removed files), in byte order. */
+export function changedPaths(before: readonly string[], after: readonly string[]): string[] {
+  const [a, b] = [new Set(before), new Set(after)];
+  const paths = [...before.filter((line) => !b.has(line)), ...after.filter((line) => !a.has(line))].map((line) => line.slice(line.indexOf('  ') + 2));
+  return [...new Set(paths)].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
 }
 
 /** Whether a record's plan identity was computed by a version before {@link planIdentity} hashed the files (`sha256-` + 20 hex digits). */

@@ -1,7 +1,8 @@
 /**
  * A stand-in for a cluster: `kubectl` (and optionally `istioctl`) scripts written into a temp folder
  * that goes first on PATH. They record every call, keep the resume record ConfigMap, report istiod
- * status on request, and fail any call whose arguments contain a given text.
+ * status on request, fail any call whose arguments contain a given text, and run a shell command once
+ * when a call contains another (a synthesis between two phases, say).
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,9 @@ case " $* " in
   *" - "*) input=$(cat); printf '\t%s\n' "$input" >> "$state/calls.log" ;;
   *) input='' ;;
 esac
+if [ -n "$STANDIN_HOOK_WHEN" ] && [ ! -f "$state/hook.done" ]; then
+  case "$line" in *"$STANDIN_HOOK_WHEN"*) : > "$state/hook.done"; sh -c "$STANDIN_HOOK_RUN" ;; esac
+fi
 if [ -n "$STANDIN_FAIL" ]; then
   case "$line" in *"$STANDIN_FAIL"*) echo 'error: timed out waiting for the condition' >&2; exit 1 ;; esac
 fi
@@ -38,6 +42,18 @@ case "$line" in
 esac
 exit 0
 `;
+
+/** How the stand-in cluster behaves. */
+export interface StandInSettings {
+  /** Calls whose line contains this text fail (exit 1); default none. */
+  readonly fail?: string;
+  /** Whether istiod reports config status (the Reconciled condition); default false. */
+  readonly istioStatus?: boolean;
+  /** What `kubectl get application -o jsonpath=path|sync|health` prints; default nothing. */
+  readonly application?: string;
+  /** A shell command run once, before answering, by the first call whose line contains `when`; default none. */
+  readonly hook?: { readonly when: string; readonly run: string };
+}
 
 /** One recorded call. */
 export interface Call {
@@ -67,7 +83,7 @@ export class StandInCluster {
   }
 
   /** Environment for the code under test: stand-ins first on PATH, then the given settings. */
-  env(settings: { fail?: string; istioStatus?: boolean; application?: string } = {}): NodeJS.ProcessEnv {
+  env(settings: StandInSettings = {}): NodeJS.ProcessEnv {
     // Without istioctl in the stand-in folder, the real PATH must not provide one either.
     const path = (process.env.PATH ?? '').split(delimiter).filter((dir) => !existsSync(join(dir, 'istioctl')));
     return {
@@ -77,6 +93,8 @@ export class StandInCluster {
       STANDIN_FAIL: settings.fail ?? '',
       STANDIN_ISTIO_STATUS: settings.istioStatus ? '1' : '0',
       STANDIN_APPLICATION: settings.application ?? '', // what `kubectl get application -o jsonpath=path|sync|health` prints
+      STANDIN_HOOK_WHEN: settings.hook?.when ?? '',
+      STANDIN_HOOK_RUN: settings.hook?.run ?? '',
       PHASED_ROLLOUT_TIME_SCALE: '0',
     };
   }

@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import { refLabel } from '../manifest';
 import { PlanFile } from '../plan/plan-file';
+import { ApplyFailure } from './errors';
 import { KUBECTL } from './kubectl';
+import { withLock } from './lock';
 import { currentListing, describeChanges, findPhase, PlanDirectory } from './plan-dir';
 import { changedPaths, isEarlierIdentity, parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
 import { ApplyRuntime, ClusterSession, FailureHandler, seconds, SessionOptions } from './session';
@@ -24,13 +26,11 @@ export interface ApplyOptions extends SessionOptions {
   readonly to?: string;
   /** The command that resumes this run at a phase (printed on failure). */
   readonly resumeCommand: (phase: string) => string;
+  /** Delete the environment's lock left by another run (a killed one) before taking it; default false. */
+  readonly takeOverLock?: boolean;
 }
 
-/** A failed run: names the phase, the gate or step, the command, and how to resume. Exit code 1. */
-export class ApplyFailure extends Error {
-  /** Exit code of a failed run. */
-  readonly exitCode = 1;
-}
+export { ApplyFailure } from './errors';
 
 /** A sequence of steps the engine runs against one environment: its forward phases, or one rollback. */
 export interface RunSequence {
@@ -105,12 +105,15 @@ export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): P
   const session = new ClusterSession(runtime, options);
   const sequence = forwardSequence(planDir);
   const end = options.to === undefined ? plan.phases.length - 1 : findPhase(plan, options.to, '--to').index;
-  const decision = options.from !== undefined
-    ? { start: findPhase(plan, options.from, '--from').index, reason: `--from ${options.from}` }
-    // With --from, apply reads no record: that is what the hint of a dry run suggests.
-    : decideStart(sequence, await readRecord(session, plan, session.dryRun ? PREVIEW_WITHOUT_CLUSTER : ''));
-  if (!('done' in decision) && decision.start > end) throw new ApplyFailure(`nothing to apply: ${decision.reason}, which is after --to ${options.to}`);
-  await runSequence(sequence, decision, end, { planDir, session, resumeCommand: options.resumeCommand }, runtime);
+  const from = options.from === undefined ? undefined : findPhase(plan, options.from, '--from').index;
+  await withLock(session, plan, { takeOver: options.takeOverLock, command: 'phased-rollout apply' }, runtime.print, async () => {
+    const decision = from !== undefined
+      ? { start: from, reason: `--from ${options.from}` }
+      // With --from, apply reads no record: that is what the hint of a dry run suggests.
+      : decideStart(sequence, await readRecord(session, plan, session.dryRun ? PREVIEW_WITHOUT_CLUSTER : ''));
+    if (!('done' in decision) && decision.start > end) throw new ApplyFailure(`nothing to apply: ${decision.reason}, which is after --to ${options.to}`);
+    await runSequence(sequence, decision, end, { planDir, session, resumeCommand: options.resumeCommand }, runtime);
+  });
 }
 
 /**

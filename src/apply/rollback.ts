@@ -7,6 +7,7 @@ import { InputError } from '../manifest';
 import { rollbackTitle } from '../plan/rollback';
 import { ApplyFailure, decideStart, readRecord, runSequence, RunSequence } from './engine';
 import { findPhase, PlanDirectory, readPlanDirectory } from './plan-dir';
+import { withLock } from './lock';
 import { ApplyRuntime, ClusterSession, SessionOptions } from './session';
 import { planSteps } from './steps';
 
@@ -18,6 +19,8 @@ export interface RollbackOptions extends SessionOptions {
   readonly from?: string;
   /** The command that resumes the rollback from a phase (printed on failure). */
   readonly resumeCommand: (from: string) => string;
+  /** Delete the environment's lock left by another run (a killed one) before taking it; default false. */
+  readonly takeOverLock?: boolean;
 }
 
 /**
@@ -47,6 +50,13 @@ export async function rollback(options: RollbackOptions, runtime: ApplyRuntime):
   const session = new ClusterSession(runtime, options);
   // A mistyped --from is a usage error before anything asks the cluster.
   const given = options.from === undefined ? undefined : findPhase(plan, options.from, '--from').path;
+  await withLock(session, plan, { takeOver: options.takeOverLock, command: 'phased-rollout rollback' }, runtime.print,
+    () => rollbackHoldingLock(planDir, given, session, options, runtime));
+}
+
+/** {@link rollback} once the lock is held. */
+async function rollbackHoldingLock(planDir: PlanDirectory, given: string | undefined, session: ClusterSession, options: RollbackOptions, runtime: ApplyRuntime): Promise<void> {
+  const { plan } = planDir;
   const record = await readRecord(session, plan);
 
   let from: string;

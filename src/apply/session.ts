@@ -67,9 +67,9 @@ export class ClusterSession {
     return [...contextArgs(this.options.context), ...args];
   }
 
-  /** Runs a kubectl command that reads; also in a dry run. */
-  read(args: readonly string[]): Promise<CommandResult> {
-    return this.runtime.run('kubectl', this.args(args));
+  /** Runs a kubectl command whatever the dry run (reads, and the lock), with optional standard input. */
+  read(args: readonly string[], input?: string): Promise<CommandResult> {
+    return this.runtime.run('kubectl', this.args(args), input);
   }
 
   /** Runs (or in a dry run prints) a kubectl command; calls `fail` when it exits non-zero. */

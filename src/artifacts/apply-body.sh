@@ -8,7 +8,7 @@ NL='
 SCALE=${PHASED_ROLLOUT_TIME_SCALE:-1}
 
 MODE=apply FROM='' TO='' FROM_GIVEN=0 TO_GIVEN=0 CONTEXT='' DRY_RUN=0 TIMEOUT=$DEFAULT_TIMEOUT TIMEOUT_GIVEN=''
-PASS='' METHOD='' LABEL=''
+PASS='' METHOD='' LABEL='' TAKE_OVER=0 LOCKED=0
 
 usage() {
   echo "usage: sh $0 $USAGE" >&2
@@ -44,6 +44,7 @@ while [ $# -gt 0 ]; do
     --from|--to|--context|--timeout) [ $# -ge 2 ] || usage; option "$1" "$2"; shift 2 ;;
     --from=*|--to=*|--context=*|--timeout=*) option "${1%%=*}" "${1#*=}"; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
+    --take-over-lock) TAKE_OVER=1; shift ;;
     *) echo "apply.sh: unknown argument $1" >&2; usage ;;
   esac
 done
@@ -251,6 +252,46 @@ step_folder() { KEY=$1 FOLDER=''; each_action folder_if_key; echo "$FOLDER"; } #
 label_if_from() { case "$1" in "$KEY"/*) if [ "$2" = apply ]; then STEPS="$STEPS${STEPS:+ }${1#*/}"; fi ;; esac; }
 rollback_steps() { KEY=$1 STEPS=''; each_action label_if_from; echo "$STEPS"; } # FROM: the steps of the rollback from it
 
+# take_lock: one release at a time (src/apply/lock.ts): creates the lock ConfigMap (create-only) or
+# refuses, naming the holder; --take-over-lock first deletes one a killed run left. Not in a dry run.
+take_lock() {
+  if [ "$DRY_RUN" = 1 ]; then return 0; fi
+  if [ "$MODE" = rollback ]; then command='apply.sh --rollback'; else command='apply.sh'; fi
+  holder="$command on $(uname -n) (pid $$) since $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  if [ "$TAKE_OVER" = 1 ]; then
+    held=$(kubectl_ get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
+    if [ -n "$held" ]; then echo "$TITLE: taking over the lock held by $held"; fi
+    error=$(kubectl_ delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
+      { code=$?; echo "$TITLE: cannot take over the lock (ConfigMap $NAMESPACE/$LOCK_NAME): kubectl delete exited $code: $error" >&2; exit 1; }
+  fi
+  # shellcheck disable=SC2059 # the format is the lock's JSON with %s for its five fields
+  lock=$(printf "$LOCK_FORMAT" "$holder" "$(uname -n)" "$$" "$command" "${holder##* since }")
+  if error=$(printf '%s\n' "$lock" | kubectl_ create -f - 2>&1 >/dev/null); then
+    LOCKED=1
+    trap release_lock EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    return 0
+  else
+    code=$?
+  fi
+  case "$error" in
+    *AlreadyExists*|*'already exists'*)
+      held=$(kubectl_ get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
+      echo "$TITLE: another run holds the lock (ConfigMap $NAMESPACE/$LOCK_NAME): ${held:-an unknown run}. Wait for it to end; if that run is gone (killed), take the lock over with --take-over-lock" >&2 ;;
+    *) echo "$TITLE: cannot take the lock (ConfigMap $NAMESPACE/$LOCK_NAME): kubectl create exited $code: $error" >&2 ;;
+  esac
+  exit 1
+}
+
+release_lock() { # on exit, also after a failure or an interrupt
+  if [ "$LOCKED" = 1 ]; then
+    LOCKED=0
+    error=$(kubectl_ delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
+      echo "$TITLE: could not release the lock (ConfigMap $NAMESPACE/$LOCK_NAME): $error; delete it with kubectl delete configmap $LOCK_NAME -n $NAMESPACE --ignore-not-found" >&2
+  fi
+}
+
 resolve() { # phase folder or name, option
   for p in $PHASES; do
     if [ "$p" = "$1" ] || [ "${p#*-}" = "$1" ]; then echo "$p"; return 0; fi
@@ -335,6 +376,7 @@ if [ "$MODE" = rollback ]; then
   if [ "$FROM_GIVEN" = 1 ]; then FROM=$(resolve "$FROM" --from); fi
   PLAN_LISTING=$(plan_listing) || exit 2
   PLAN_ID=$(identity_of "$PLAN_LISTING") || exit 2
+  take_lock
   read_record
   if [ "$FROM_GIVEN" = 1 ]; then
     :
@@ -376,6 +418,7 @@ if [ "$MODE" = rollback ]; then
 else
   PLAN_LISTING=$(plan_listing) || exit 2
   PLAN_ID=$(identity_of "$PLAN_LISTING") || exit 2
+  take_lock
   LABELS=$PHASES RUN_ID=$PLAN_ID RUN_TITLE=$TITLE UNIT=phase KEY_PREFIX=''
   first=${LABELS%% *}
   last=${LABELS##* }

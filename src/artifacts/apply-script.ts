@@ -12,6 +12,7 @@ import { planSteps, RunStep, StepAction } from '../apply/steps';
 import { KUBECTL, namespaceArgs, resourceArg, shellQuote } from '../apply/kubectl';
 import { IDENTITY_PREFIX, RECORD_JSONPATH, recordManifest, recordName } from '../apply/record';
 import { PREVIEW_WITHOUT_CLUSTER } from '../apply/engine';
+import { lockManifest, lockName } from '../apply/lock';
 import { TIME_SCALE_VARIABLE } from '../apply/runtime';
 import { PlanFile } from '../plan/plan-file';
 import type { EnvironmentOutput } from '../synth';
@@ -49,7 +50,7 @@ function actionTable(plan: PlanFile): string {
   ].join('\n');
 }
 
-const USAGE = '[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]';
+const USAGE = '[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--take-over-lock]';
 
 /** The script for one plan: the plan's data, then the static body (src/artifacts/apply-body.sh). */
 function applyScript(plan: PlanFile): string {
@@ -67,6 +68,8 @@ function applyScript(plan: PlanFile): string {
     ['APPLY_ARGS', words(KUBECTL.apply('-').slice(0, -1))],
     ['RECORD_FORMAT', recordFormat],
     ['RECORD_JSONPATH', RECORD_JSONPATH],
+    ['LOCK_NAME', lockName(plan.environment)],
+    ['LOCK_FORMAT', lockManifest(plan.environment, plan.namespace, { holder: '%s', host: '%s', pid: '%s', command: '%s', started: '%s' })],
     ['PREVIEW_WITHOUT_CLUSTER', PREVIEW_WITHOUT_CLUSTER],
     ['METHOD_RECONCILED', METHOD_DESCRIPTIONS.reconciled],
     ['METHOD_ISTIOCTL', METHOD_DESCRIPTIONS.istioctl],

@@ -303,7 +303,7 @@ describe('the plan identity, computed from the files at run time by both executo
     // A PATH with the tools apply.sh uses, shasum standing in for a system without sha256sum (shasum is Perl; use it when present).
     const shasum = spawnSync('sh', ['-c', 'command -v shasum'], { encoding: 'utf8' }).stdout.trim();
     if (shasum === '') return;
-    for (const tool of ['sh', 'cat', 'sed', 'awk', 'date', 'find', 'sort', 'dirname', 'sleep', 'perl', 'basename', 'shasum']) {
+    for (const tool of ['sh', 'cat', 'sed', 'awk', 'date', 'find', 'sort', 'uniq', 'wc', 'head', 'dirname', 'sleep', 'perl', 'basename', 'shasum', 'uname', 'mkdir', 'rm', 'rmdir']) {
       const path = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
       if (path) symlinkSync(path, join(bin, tool));
     }

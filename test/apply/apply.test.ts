@@ -39,6 +39,10 @@ const RECORD_READ = 'kubectl get configmap phased-rollout-production -n producti
 
 test('applies every phase in order: folder, record, deletes, then rollout, propagation and drain gates', async () => {
   expect(await apply(production)).toEqual({ code: 0 });
+  // Holding the environment's lock from before the record is read to the end.
+  const all = cluster.allCalls().map((c) => c.line);
+  expect([all[0], all[1], all.at(-1)]).toEqual(['kubectl create -f -', RECORD_READ, 'kubectl delete configmap phased-rollout-production-lock -n production --ignore-not-found']);
+  expect(cluster.lock()).toBeUndefined();
   expect(calls()).toEqual([
     RECORD_READ,
     `kubectl ${SSA} -f DIST/production/00-baseline`,

@@ -1,6 +1,7 @@
 /**
  * A stand-in for a cluster: `kubectl` (and optionally `istioctl`) scripts written into a temp folder
- * that goes first on PATH. They record every call, keep the resume record ConfigMap, report istiod
+ * that goes first on PATH. They record every call, keep the resume record ConfigMap and the lock
+ * ConfigMap (created only when absent, as the API server does for \`kubectl create\`), report istiod
  * status on request, fail any call whose arguments contain a given text, and run a shell command once
  * when a call contains another (a synthesis between two phases, say).
  */
@@ -23,12 +24,21 @@ case " $* " in
   *) input='' ;;
 esac
 if [ -n "$STANDIN_HOOK_WHEN" ] && [ ! -f "$state/hook.done" ]; then
-  case "$line" in *"$STANDIN_HOOK_WHEN"*) : > "$state/hook.done"; sh -c "$STANDIN_HOOK_RUN" ;; esac
+  case "$line" in *"$STANDIN_HOOK_WHEN"*) : > "$state/hook.done"; STANDIN_CALLER=$PPID sh -c "$STANDIN_HOOK_RUN" ;; esac
 fi
 if [ -n "$STANDIN_FAIL" ]; then
   case "$line" in *"$STANDIN_FAIL"*) echo 'error: timed out waiting for the condition' >&2; exit 1 ;; esac
 fi
 case "$line" in
+  "kubectl "*"create -f -")
+    # Create-only, like the API server: a second create of the lock fails with AlreadyExists (mkdir is atomic).
+    if mkdir "$state/lock.d" 2>/dev/null; then printf '%s' "$input" > "$state/lock.json"; else
+      echo 'Error from server (AlreadyExists): error when creating "STDIN": configmaps "lock" already exists' >&2; exit 1
+    fi ;;
+  "kubectl "*"get configmap "*"-lock "*)
+    if [ -f "$state/lock.json" ]; then sed -e 's/.*"holder":"\\([^"]*\\)".*/\\1/' "$state/lock.json"; fi ;;
+  "kubectl "*"delete configmap "*"-lock "*)
+    rm -f "$state/lock.json"; rmdir "$state/lock.d" 2>/dev/null || true ;;
   "kubectl "*" apply "*|"kubectl apply "*)
     case "$input" in *'"kind":"ConfigMap"'*) printf '%s' "$input" > "$state/record.json" ;; esac ;;
   "kubectl "*"get configmap "*)
@@ -51,8 +61,13 @@ export interface StandInSettings {
   readonly istioStatus?: boolean;
   /** What `kubectl get application -o jsonpath=path|sync|health` prints; default nothing. */
   readonly application?: string;
-  /** A shell command run once, before answering, by the first call whose line contains `when`; default none. */
+  /** A shell command run once, before answering, by the first call whose line contains `when` ($STANDIN_CALLER: the caller's pid); default none. */
   readonly hook?: { readonly when: string; readonly run: string };
+}
+
+/** Whether a call takes, reads or releases the environment's lock. */
+export function isLockCall(call: Call): boolean {
+  return / configmap \S+-lock /.test(call.line) || (call.stdin ?? '').includes('-lock"');
 }
 
 /** One recorded call. */
@@ -99,8 +114,13 @@ export class StandInCluster {
     };
   }
 
-  /** Every call so far, in order (a line per call; its standard input, if read, on the next line after a tab). */
+  /** The calls so far but those of the lock (its own tests read {@link allCalls}), in order. */
   calls(): Call[] {
+    return this.allCalls().filter((call) => !isLockCall(call));
+  }
+
+  /** Every call so far, in order (a line per call; its standard input, if read, on the next line after a tab). */
+  allCalls(): Call[] {
     const log = join(this.state, 'calls.log');
     if (!existsSync(log)) return [];
     const calls: { line: string; stdin?: string }[] = [];
@@ -114,6 +134,12 @@ export class StandInCluster {
   /** Forgets the calls (the record stays). */
   clearCalls(): void {
     writeFileSync(join(this.state, 'calls.log'), '');
+  }
+
+  /** The lock ConfigMap's data, while one is held. */
+  lock(): Record<string, string> | undefined {
+    const file = join(this.state, 'lock.json');
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).data : undefined;
   }
 
   /** The record ConfigMap's data, if written. */

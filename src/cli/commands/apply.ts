@@ -1,5 +1,5 @@
 /**
- * `phased-rollout apply DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]`:
+ * `phased-rollout apply DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--take-over-lock]`:
  * applies the phases of a synthesized environment in order, passing each phase's gates.
  */
 import { applyPlan, DEFAULT_PROPAGATION_TIMEOUT_SECONDS, processRuntime, readPlanDirectory, shellQuote, timeScaleFrom } from '../../apply';
@@ -10,6 +10,11 @@ export const CLUSTER_OPTIONS = {
   context: { type: 'string' },
   'dry-run': { type: 'boolean' },
   timeout: { type: 'string' },
+} as const;
+
+/** Options of the commands that take the environment's lock (apply, rollback). */
+export const LOCK_OPTIONS = {
+  'take-over-lock': { type: 'boolean' },
 } as const;
 
 /** The cluster options as given, checked. */
@@ -48,7 +53,7 @@ export function clusterOptions(values: Record<string, any>): ClusterOptions {
 
 /** Runs the command and returns its exit code. */
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { ...CLUSTER_OPTIONS, from: { type: 'string' }, to: { type: 'string' } }, true);
+  const { values, positionals } = parseCommandArgs(argv, { ...CLUSTER_OPTIONS, ...LOCK_OPTIONS, from: { type: 'string' }, to: { type: 'string' } }, true);
   const dir = environmentFolder(positionals);
   const cluster = clusterOptions(values);
   const to = values.to === undefined ? [] : ['--to', values.to];
@@ -57,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     from: values.from,
     to: values.to,
     ...cluster,
+    takeOverLock: values['take-over-lock'] === true,
     resumeCommand: (phase) => ['phased-rollout', 'apply', dir, '--from', phase, ...to, ...cluster.passThrough].map(shellQuote).join(' '),
   }, processRuntime());
   return 0;

@@ -7,6 +7,7 @@ import { InputError } from '../manifest';
 import { rollbackTitle } from '../plan/rollback';
 import { ApplyFailure, decideStart, readRecord, runSequence, RunSequence } from './engine';
 import { findPhase, PlanDirectory, readPlanDirectory } from './plan-dir';
+import { ResumeRecord } from './record';
 import { withLock } from './lock';
 import { ApplyRuntime, ClusterSession, SessionOptions } from './session';
 import { planSteps } from './steps';
@@ -54,6 +55,32 @@ export async function rollback(options: RollbackOptions, runtime: ApplyRuntime):
     () => rollbackHoldingLock(planDir, given, session, options, runtime));
 }
 
+/**
+ * A rollback starts from what the cluster holds: a `--from` that contradicts this plan's record (or the
+ * record of one of its rollbacks) is refused, naming the phase the record says the environment is at.
+ * Rolling back from an earlier phase than the cluster holds would route traffic to a version that a
+ * later phase removed (it is re-created, not ready). A record of another plan says nothing about it.
+ */
+export function checkFromAgreesWithRecord(planDir: PlanDirectory, from: string, record: Omit<ResumeRecord, 'title'> | undefined): void {
+  if (!record) return;
+  const { plan, identity } = planDir;
+  const contradicts = (shows: string, then: string) =>
+    new ApplyFailure(`${plan.environment}: --from ${from} contradicts the cluster record, which shows ${shows}: ${then}`);
+  const choose = (at: string) => `the environment is at ${at}; roll back with --from ${at}, or without --from`;
+  if (record.plan === identity) {
+    const at = record.applying || record.completed;
+    if (at === '' || at === from) return;
+    throw contradicts(record.applying ? `${record.applying} applied (its gates not passed)` : `${record.completed} completed`, choose(at));
+  }
+  const own = plan.phases.find((phase) => rollbackIdentity(identity, phase.path) === record.plan);
+  if (own === undefined || own.path === from) return;
+  if (record.finished) {
+    throw contradicts(`the rollback from ${own.path} finished`, `the environment is at the baseline (${plan.phases[0].path}); nothing to roll back`);
+  }
+  const where = record.applying ? `while applying ${record.applying}` : `after ${record.completed || 'no step'}`;
+  throw contradicts(`the rollback from ${own.path} stopped ${where}`, choose(own.path));
+}
+
 /** {@link rollback} once the lock is held. */
 async function rollbackHoldingLock(planDir: PlanDirectory, given: string | undefined, session: ClusterSession, options: RollbackOptions, runtime: ApplyRuntime): Promise<void> {
   const { plan } = planDir;
@@ -61,6 +88,7 @@ async function rollbackHoldingLock(planDir: PlanDirectory, given: string | undef
 
   let from: string;
   if (given !== undefined) {
+    checkFromAgreesWithRecord(planDir, given, record);
     from = given;
   } else if (!record) {
     throw new ApplyFailure(`${plan.environment}: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at`);

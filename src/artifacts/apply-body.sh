@@ -342,6 +342,33 @@ earlier_identity() { # IDENTITY: whether an earlier phased-rollout computed it (
   esac
 }
 
+# check_from_agrees: a rollback starts from what the cluster holds (src/apply/rollback.ts): a --from
+# that contradicts this plan's record, or the record of one of its rollbacks, is refused.
+check_from_agrees() {
+  if [ -z "$rec_plan" ]; then return 0; fi
+  choose="the environment is at %s; roll back with --from %s, or without --from"
+  if [ "$rec_plan" = "$PLAN_ID" ]; then
+    at=${rec_applying:-$rec_completed}
+    if [ -z "$at" ] || [ "$at" = "$FROM" ]; then return 0; fi
+    if [ -n "$rec_applying" ]; then shows="$rec_applying applied (its gates not passed)"; else shows="$rec_completed completed"; fi
+    # shellcheck disable=SC2059 # choose: the advice, with the phase twice
+    echo "$TITLE: --from $FROM contradicts the cluster record, which shows $shows: $(printf "$choose" "$at" "$at")" >&2
+    exit 1
+  fi
+  for p in $PHASES; do
+    if [ "$rec_plan" = "$PLAN_ID/rollback/$p" ] && [ "$p" != "$FROM" ]; then
+      if [ "$rec_finished" = true ]; then
+        echo "$TITLE: --from $FROM contradicts the cluster record, which shows the rollback from $p finished: the environment is at the baseline ($baseline); nothing to roll back" >&2
+      else
+        if [ -n "$rec_applying" ]; then where="while applying $rec_applying"; else where="after ${rec_completed:-no step}"; fi
+        # shellcheck disable=SC2059
+        echo "$TITLE: --from $FROM contradicts the cluster record, which shows the rollback from $p stopped $where: $(printf "$choose" "$p" "$p")" >&2
+      fi
+      exit 1
+    fi
+  done
+}
+
 decide_start() { # from the record: start and reason, or exit when there is nothing to do
   start=$first
   if [ -z "$rec_plan" ]; then
@@ -379,7 +406,7 @@ if [ "$MODE" = rollback ]; then
   take_lock
   read_record
   if [ "$FROM_GIVEN" = 1 ]; then
-    :
+    check_from_agrees
   elif [ -z "$rec_plan" ]; then
     echo "$TITLE: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at" >&2
     exit 1

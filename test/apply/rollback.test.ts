@@ -4,6 +4,7 @@
  * folders, moves traffic back before deleting the new version, resumes itself, and leaves a record
  * after which a new `apply` starts from the baseline.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { run as apply } from '../../src/cli/commands/apply';
 import { run as rollback } from '../../src/cli/commands/rollback';
@@ -137,4 +138,55 @@ test('without a record and without --from: exit 1 asking for --from; at the base
   expect(await cli(rollback, production, '--from', 'baseline')).toEqual({ code: 0 });
   expect(stdout()).toContain('at the baseline (00-baseline); nothing to roll back');
   expect((await cli(rollback, production, '--from', 'nope')).code).toBe(2);
+});
+
+describe('a rollback starts from what the cluster holds: --from must agree with the record', () => {
+  const script = (...args: string[]) => {
+    const result = spawnSync('sh', [join(production, 'apply.sh'), '--rollback', ...args], { env: cluster.env({ istioStatus: true }), encoding: 'utf8' });
+    return { code: result.status, error: result.stderr.trim().replace(/^production: /, '') };
+  };
+  const engine = async (...args: string[]) => {
+    const result = await cli(rollback, production, ...args);
+    return { code: result.code, error: result.error?.replace(/^production: /, '') };
+  };
+
+  test.each([
+    ['03-cleanup completed', 'prepare', ['--to', 'cleanup'], '03-cleanup completed', '03-cleanup'],
+    ['03-cleanup completed', 'baseline', ['--to', 'cleanup'], '03-cleanup completed', '03-cleanup'],
+    ['01-prepare completed', 'cleanup', ['--to', 'prepare'], '01-prepare completed', '01-prepare'],
+  ])('the record shows %s: rollback --from %s is refused by both executors, naming the phase to use', async (_name, from, applyArgs, shows, at) => {
+    expect((await cli(apply, production, ...applyArgs)).code).toBe(0);
+    cluster.clearCalls();
+    const folder = { baseline: '00-baseline', prepare: '01-prepare', cleanup: '03-cleanup' }[from];
+    const message = `--from ${folder} contradicts the cluster record, which shows ${shows}: the environment is at ${at}; roll back with --from ${at}, or without --from`;
+    expect(await engine('--from', from)).toEqual({ code: 1, error: message });
+    expect(script('--from', from)).toEqual({ code: 1, error: message });
+    // Nothing was applied: before the fix, 01-prepare was applied again, routing traffic to a re-created old version.
+    expect(calls()).toEqual([]);
+    expect(cluster.record()).toEqual(expect.objectContaining({ completed: at, finished: at === '03-cleanup' ? 'true' : 'false' }));
+    expect((await engine('--from', at)).code).toBe(0);
+  });
+
+  test('a phase applied but not passed: --from names it; a rollback stopped part-way: --from names the phase it rolls back from', async () => {
+    process.env = cluster.env({ istioStatus: true, fail: 'deployment/coffee-shop-v2' });
+    expect((await cli(apply, production)).code).toBe(1);
+    process.env = cluster.env({ istioStatus: true });
+    const applying = '--from 00-baseline contradicts the cluster record, which shows 01-prepare applied (its gates not passed): ' +
+      'the environment is at 01-prepare; roll back with --from 01-prepare, or without --from';
+    expect(await engine('--from', 'baseline')).toEqual({ code: 1, error: applying });
+    expect(script('--from', 'baseline')).toEqual({ code: 1, error: applying });
+
+    process.env = cluster.env({ istioStatus: true, fail: 'production/00-baseline' });
+    expect((await engine('--from', 'prepare')).code).toBe(1); // the rollback from 01-prepare stops at its last step
+    process.env = cluster.env({ istioStatus: true });
+    const stopped = '--from 02-switch contradicts the cluster record, which shows the rollback from 01-prepare stopped after reapply: ' +
+      'the environment is at 01-prepare; roll back with --from 01-prepare, or without --from';
+    expect(await engine('--from', 'switch')).toEqual({ code: 1, error: stopped });
+    expect(script('--from', 'switch')).toEqual({ code: 1, error: stopped });
+    expect((await engine('--from', 'prepare')).code).toBe(0);
+    const finished = '--from 02-switch contradicts the cluster record, which shows the rollback from 01-prepare finished: ' +
+      'the environment is at the baseline (00-baseline); nothing to roll back';
+    expect(await engine('--from', 'switch')).toEqual({ code: 1, error: finished });
+    expect(script('--from', 'switch')).toEqual({ code: 1, error: finished });
+  });
 });

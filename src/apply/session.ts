@@ -47,6 +47,9 @@ export const METHOD_DESCRIPTIONS: Record<PropagationMethod, string> = {
   sleep: 'istiod reports no config status and istioctl is not on PATH: waiting the plan\'s fixed seconds',
 };
 
+/** Seconds before each retry of a failed check of istiod's config status (then the gate fails); apply.sh waits the same. */
+export const STATUS_CHECK_BACKOFF_SECONDS = [1, 2] as const;
+
 /** `1.2s`. */
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
@@ -107,8 +110,8 @@ export class ClusterSession {
     }
     const started = runtime.now();
     if (this.method === undefined) {
-      const conditions = await this.read(KUBECTL.istioConditions(objects[0]));
-      this.method = conditions.code === 0 && conditions.stdout.trim() !== '' ? 'reconciled' : runtime.istioctlAvailable ? 'istioctl' : 'sleep';
+      const conditions = await this.detectStatus(objects[0], fail);
+      this.method = conditions !== '' ? 'reconciled' : runtime.istioctlAvailable ? 'istioctl' : 'sleep';
       runtime.print(`  propagation: ${METHOD_DESCRIPTIONS[this.method]}`);
     }
     if (this.method === 'sleep') {
@@ -123,6 +126,23 @@ export class ClusterSession {
       }
     }
     runtime.print(`  gate propagation: ${objects.map(refLabel).join(', ')} (${seconds(runtime.now() - started)})`);
+  }
+
+  /**
+   * The condition types istiod reports on `ref` (empty: istiod writes no config status). A check that
+   * fails (RBAC denial, API error) is retried after {@link STATUS_CHECK_BACKOFF_SECONDS}, then fails the
+   * gate: it must never be taken for "no status", which would weaken the gate to fixed seconds.
+   */
+  private async detectStatus(ref: ObjectRef, fail: FailureHandler): Promise<string> {
+    const args = KUBECTL.istioConditions(ref);
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.read(args);
+      if (result.code === 0) return result.stdout.trim();
+      const backoff = STATUS_CHECK_BACKOFF_SECONDS[attempt];
+      if (backoff === undefined) fail('detect istiod config status', commandLine('kubectl', this.args(args)), result);
+      this.runtime.print(`  propagation: cannot tell whether istiod reports config status (exit ${result.code}); retrying in ${backoff}s`);
+      await this.runtime.sleep(backoff * (this.options.timeScale ?? 1));
+    }
   }
 
   private async pause(gate: string, wait: number): Promise<void> {

@@ -199,7 +199,19 @@ action_propagation() {
   fi
   started=$(date +%s)
   if [ -z "$METHOD" ]; then
-    if [ -n "$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null || true)" ]; then
+    # A failed check (RBAC denial, API error) is retried, then fails the gate: never taken for "no status".
+    for backoff in $STATUS_CHECK_BACKOFF ''; do
+      if [ -n "$backoff" ]; then
+        conditions=$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null) && break
+      else
+        conditions=$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}') && break
+      fi
+      code=$?
+      if [ -z "$backoff" ]; then fail 'detect istiod config status' "$code" "$(kubectl_line get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}')"; fi
+      echo "  propagation: cannot tell whether istiod reports config status (exit $code); retrying in ${backoff}s"
+      scaled_sleep "$backoff"
+    done
+    if [ -n "$conditions" ]; then
       METHOD='reconciled'
       echo "  propagation: $METHOD_RECONCILED"
     elif command -v istioctl >/dev/null 2>&1; then

@@ -9,7 +9,7 @@
 # Reconciled condition when the cluster reports it, else with istioctl when on PATH, else the plan's
 # fixed seconds.
 #
-# usage: sh apply.sh [--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--take-over-lock]
+# usage: sh apply.sh [--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]
 # (--to applies only without --rollback.)
 # PHASED_ROLLOUT_TIME_SCALE=0 skips fixed waits (rehearsals against a test cluster only).
 set -eu
@@ -49,10 +49,10 @@ ACTIONS='00-baseline apply 00-baseline
 04-switch record completed
 05-cleanup apply 05-cleanup
 05-cleanup record applying
-05-cleanup remove delete deployment.apps/barista-v1 -n staging --ignore-not-found
-05-cleanup remove delete poddisruptionbudget.policy/barista-v1 -n staging --ignore-not-found
-05-cleanup remove delete deployment.apps/coffee-shop-v2 -n staging --ignore-not-found
-05-cleanup remove delete poddisruptionbudget.policy/coffee-shop-v2 -n staging --ignore-not-found
+05-cleanup remove --request-timeout=60s delete deployment.apps/barista-v1 -n staging --ignore-not-found
+05-cleanup remove --request-timeout=60s delete poddisruptionbudget.policy/barista-v1 -n staging --ignore-not-found
+05-cleanup remove --request-timeout=60s delete deployment.apps/coffee-shop-v2 -n staging --ignore-not-found
+05-cleanup remove --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v2 -n staging --ignore-not-found
 05-cleanup propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
 05-cleanup record completed
 01-prepare/reapply apply 01-prepare
@@ -64,10 +64,10 @@ ACTIONS='00-baseline apply 00-baseline
 01-prepare/reapply record completed
 01-prepare/remove-new apply 00-baseline
 01-prepare/remove-new record applying
-01-prepare/remove-new remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
-01-prepare/remove-new remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
-01-prepare/remove-new remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
-01-prepare/remove-new remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
+01-prepare/remove-new remove --request-timeout=60s delete deployment.apps/barista-v2 -n staging --ignore-not-found
+01-prepare/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
+01-prepare/remove-new remove --request-timeout=60s delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
+01-prepare/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
 01-prepare/remove-new propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
 01-prepare/remove-new record completed
 02-canary-10/reapply apply 02-canary-10
@@ -83,10 +83,10 @@ ACTIONS='00-baseline apply 00-baseline
 02-canary-10/revert-traffic record completed
 02-canary-10/remove-new apply 00-baseline
 02-canary-10/remove-new record applying
-02-canary-10/remove-new remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
-02-canary-10/remove-new remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
-02-canary-10/remove-new remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
-02-canary-10/remove-new remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
+02-canary-10/remove-new remove --request-timeout=60s delete deployment.apps/barista-v2 -n staging --ignore-not-found
+02-canary-10/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
+02-canary-10/remove-new remove --request-timeout=60s delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
+02-canary-10/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
 02-canary-10/remove-new propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
 02-canary-10/remove-new record completed
 03-canary-50/reapply apply 03-canary-50
@@ -102,10 +102,10 @@ ACTIONS='00-baseline apply 00-baseline
 03-canary-50/revert-traffic record completed
 03-canary-50/remove-new apply 00-baseline
 03-canary-50/remove-new record applying
-03-canary-50/remove-new remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
-03-canary-50/remove-new remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
-03-canary-50/remove-new remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
-03-canary-50/remove-new remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
+03-canary-50/remove-new remove --request-timeout=60s delete deployment.apps/barista-v2 -n staging --ignore-not-found
+03-canary-50/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
+03-canary-50/remove-new remove --request-timeout=60s delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
+03-canary-50/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
 03-canary-50/remove-new propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
 03-canary-50/remove-new record completed
 04-switch/reapply apply 04-switch
@@ -121,10 +121,10 @@ ACTIONS='00-baseline apply 00-baseline
 04-switch/revert-traffic record completed
 04-switch/remove-new apply 00-baseline
 04-switch/remove-new record applying
-04-switch/remove-new remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
-04-switch/remove-new remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
-04-switch/remove-new remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
-04-switch/remove-new remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
+04-switch/remove-new remove --request-timeout=60s delete deployment.apps/barista-v2 -n staging --ignore-not-found
+04-switch/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
+04-switch/remove-new remove --request-timeout=60s delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
+04-switch/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
 04-switch/remove-new propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
 04-switch/remove-new record completed
 05-cleanup/reapply apply 05-cleanup
@@ -144,15 +144,18 @@ ACTIONS='00-baseline apply 00-baseline
 05-cleanup/revert-traffic record completed
 05-cleanup/remove-new apply 00-baseline
 05-cleanup/remove-new record applying
-05-cleanup/remove-new remove delete deployment.apps/barista-v2 -n staging --ignore-not-found
-05-cleanup/remove-new remove delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
-05-cleanup/remove-new remove delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
-05-cleanup/remove-new remove delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
+05-cleanup/remove-new remove --request-timeout=60s delete deployment.apps/barista-v2 -n staging --ignore-not-found
+05-cleanup/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/barista-v2 -n staging --ignore-not-found
+05-cleanup/remove-new remove --request-timeout=60s delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found
+05-cleanup/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v3 -n staging --ignore-not-found
 05-cleanup/remove-new propagation 5 destinationrule.networking.istio.io/barista staging destinationrule.networking.istio.io/coffee-shop staging
 05-cleanup/remove-new record completed'
-USAGE='[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--take-over-lock]'
+USAGE='[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]'
 DEFAULT_TIMEOUT=120
-APPLY_ARGS='apply --server-side --field-manager=phased-rollout -f'
+DEFAULT_CALL_TIMEOUT=300
+WAIT_MARGIN=10
+REQUEST_TIMEOUT=--request-timeout=60s
+APPLY_ARGS='--request-timeout=60s apply --server-side --field-manager=phased-rollout -f'
 RECORD_FORMAT='{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"phased-rollout-staging","namespace":"staging","labels":{"app.kubernetes.io/managed-by":"phased-rollout"}},"data":{"plan":"%s","title":"%s","completed":"%s","applying":"%s","finished":"%s"}}'
 RECORD_JSONPATH='jsonpath={.data.plan}|{.data.completed}|{.data.applying}|{.data.finished}'
 LOCK_NAME=phased-rollout-staging-lock
@@ -173,6 +176,7 @@ NL='
 SCALE=${PHASED_ROLLOUT_TIME_SCALE:-1}
 
 MODE=apply FROM='' TO='' FROM_GIVEN=0 TO_GIVEN=0 CONTEXT='' DRY_RUN=0 TIMEOUT=$DEFAULT_TIMEOUT TIMEOUT_GIVEN=''
+CALL_TIMEOUT=$DEFAULT_CALL_TIMEOUT CALL_TIMEOUT_GIVEN='' DEADLINE=''
 PASS='' METHOD='' LABEL='' TAKE_OVER=0 LOCKED=0
 
 usage() {
@@ -199,6 +203,7 @@ option() {
     --to) TO=$2; TO_GIVEN=1 ;;
     --context) CONTEXT=$2 ;;
     --timeout) TIMEOUT=${2%s}; TIMEOUT_GIVEN=$2 ;;
+    --call-timeout) CALL_TIMEOUT=${2%s}; CALL_TIMEOUT_GIVEN=$2 ;;
   esac
   PASS="$PASS $(quoted "$1" "$2")"
 }
@@ -206,8 +211,8 @@ option() {
 while [ $# -gt 0 ]; do
   case "$1" in
     --rollback) MODE=rollback; shift ;;
-    --from|--to|--context|--timeout) [ $# -ge 2 ] || usage; option "$1" "$2"; shift 2 ;;
-    --from=*|--to=*|--context=*|--timeout=*) option "${1%%=*}" "${1#*=}"; shift ;;
+    --from|--to|--context|--timeout|--call-timeout) [ $# -ge 2 ] || usage; option "$1" "$2"; shift 2 ;;
+    --from=*|--to=*|--context=*|--timeout=*|--call-timeout=*) option "${1%%=*}" "${1#*=}"; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
     --take-over-lock) TAKE_OVER=1; shift ;;
     *) echo "apply.sh: unknown argument $1" >&2; usage ;;
@@ -216,18 +221,39 @@ done
 case "$TIMEOUT" in
   ''|0*|*[!0-9]*) echo "apply.sh: --timeout $TIMEOUT_GIVEN: expected whole seconds > 0, e.g. 120 or 120s" >&2; exit 2 ;;
 esac
+case "$CALL_TIMEOUT" in
+  ''|0*|*[!0-9]*) echo "apply.sh: --call-timeout $CALL_TIMEOUT_GIVEN: expected whole seconds > 0, e.g. 120 or 120s" >&2; exit 2 ;;
+esac
 # Checked as phased-rollout checks it: a value awk would read as 0 must not skip the waits silently.
 case "$SCALE" in
   ''|.|*[!0-9.]*|*.*.*) echo "apply.sh: PHASED_ROLLOUT_TIME_SCALE=$SCALE: expected a number >= 0 (1 waits as planned, 0 skips fixed waits)" >&2; exit 2 ;;
 esac
 if [ "$MODE" = rollback ] && [ "$TO_GIVEN" = 1 ]; then echo "apply.sh: --to does not apply to --rollback (a rollback runs to the baseline)" >&2; usage; fi
 
+# bounded SECONDS PROGRAM ARGS...: the program, killed past its deadline by coreutils' timeout when it
+# is installed (exit 124, as phased-rollout reports a call past its deadline).
+if command -v timeout >/dev/null 2>&1; then HAS_TIMEOUT=1; else HAS_TIMEOUT=0; fi
+bounded() {
+  _seconds=$1
+  shift
+  if [ "$HAS_TIMEOUT" = 0 ]; then "$@"; return; fi
+  _code=0
+  timeout "$_seconds" "$@" || _code=$?
+  if [ "$_code" = 124 ]; then echo "timed out: no answer within ${_seconds}s (the deadline of this call)" >&2; fi
+  return "$_code"
+}
+
+# kubectl_ ARGS...: kubectl within the call deadline (--call-timeout), or DEADLINE seconds when set
+# (a wait: its own --timeout and a margin); DEADLINE is for one call only.
 kubectl_() {
-  if [ -n "$CONTEXT" ]; then kubectl "--context=$CONTEXT" "$@"; else kubectl "$@"; fi
+  _deadline=${DEADLINE:-$CALL_TIMEOUT}
+  DEADLINE=''
+  if [ -n "$CONTEXT" ]; then bounded "$_deadline" kubectl "--context=$CONTEXT" "$@"; else bounded "$_deadline" kubectl "$@"; fi
 }
 
 istioctl_() {
-  if [ -n "$CONTEXT" ]; then istioctl "--context=$CONTEXT" "$@"; else istioctl "$@"; fi
+  _deadline=$((TIMEOUT + WAIT_MARGIN))
+  if [ -n "$CONTEXT" ]; then bounded "$_deadline" istioctl "--context=$CONTEXT" "$@"; else bounded "$_deadline" istioctl "$@"; fi
 }
 
 # kubectl_line ARGS... / istioctl_line ARGS...: the command as kubectl_ or istioctl_ runs it, for messages and dry runs.
@@ -302,7 +328,7 @@ fail() { # what, exit code, command
 step() {
   what=$1
   shift
-  if [ "$DRY_RUN" = 1 ]; then kubectl_line "$@"; echo; return 0; fi
+  if [ "$DRY_RUN" = 1 ]; then DEADLINE=''; kubectl_line "$@"; echo; return 0; fi
   started=$(date +%s)
   kubectl_ "$@" >/dev/null || { code=$?; fail "$what" "$code" "$(kubectl_line "$@")"; }
   echo "  $what ($(elapsed "$started"))"
@@ -343,8 +369,14 @@ action_record() { # applying | completed: the resume record
   fi
 }
 
-action_remove() { step "delete $2" "$@"; } # KUBECTL_DELETE_ARGS...
-action_rollout() { step "gate rollout $3" "$@"; } # KUBECTL_ROLLOUT_ARGS...
+action_remove() { step "delete $3" "$@"; } # KUBECTL_DELETE_ARGS...
+action_rollout() { # KUBECTL_ROLLOUT_ARGS...: bounded by its --timeout and a margin
+  for _arg in "$@"; do
+    case "$_arg" in --timeout=*) _wait=${_arg#--timeout=}; _wait=${_wait%s} ;; esac
+  done
+  DEADLINE=$((_wait + WAIT_MARGIN))
+  step "gate rollout $3" "$@"
+}
 
 action_pause() { # gate, seconds
   if [ "$DRY_RUN" = 1 ]; then echo "sleep $2"; return 0; fi
@@ -367,12 +399,12 @@ action_propagation() {
     # A failed check (RBAC denial, API error) is retried, then fails the gate: never taken for "no status".
     for backoff in $STATUS_CHECK_BACKOFF ''; do
       if [ -n "$backoff" ]; then
-        conditions=$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null) && break
+        conditions=$(kubectl_ "$REQUEST_TIMEOUT" get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null) && break
       else
-        conditions=$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}') && break
+        conditions=$(kubectl_ "$REQUEST_TIMEOUT" get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}') && break
       fi
       code=$?
-      if [ -z "$backoff" ]; then fail 'detect istiod config status' "$code" "$(kubectl_line get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}')"; fi
+      if [ -z "$backoff" ]; then fail 'detect istiod config status' "$code" "$(kubectl_line "$REQUEST_TIMEOUT" get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}')"; fi
       echo "  propagation: cannot tell whether istiod reports config status (exit $code); retrying in ${backoff}s"
       scaled_sleep "$backoff"
     done
@@ -392,6 +424,7 @@ action_propagation() {
   else
     while [ $# -gt 0 ]; do
       if [ "$METHOD" = reconciled ]; then
+        DEADLINE=$((TIMEOUT + WAIT_MARGIN))
         kubectl_ wait --for=condition=Reconciled "$1" -n "$2" "--timeout=${TIMEOUT}s" >/dev/null ||
           { code=$?; fail "gate propagation $1" "$code" "$(kubectl_line wait --for=condition=Reconciled "$1" -n "$2" "--timeout=${TIMEOUT}s")"; }
       else
@@ -436,14 +469,14 @@ take_lock() {
   if [ "$MODE" = rollback ]; then command='apply.sh --rollback'; else command='apply.sh'; fi
   holder="$command on $(uname -n) (pid $$) since $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   if [ "$TAKE_OVER" = 1 ]; then
-    held=$(kubectl_ get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
+    held=$(kubectl_ "$REQUEST_TIMEOUT" get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
     if [ -n "$held" ]; then echo "$TITLE: taking over the lock held by $held"; fi
-    error=$(kubectl_ delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
+    error=$(kubectl_ "$REQUEST_TIMEOUT" delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
       { code=$?; echo "$TITLE: cannot take over the lock (ConfigMap $NAMESPACE/$LOCK_NAME): kubectl delete exited $code: $error" >&2; exit 1; }
   fi
   # shellcheck disable=SC2059 # the format is the lock's JSON with %s for its five fields
   lock=$(printf "$LOCK_FORMAT" "$holder" "$(uname -n)" "$$" "$command" "${holder##* since }")
-  if error=$(printf '%s\n' "$lock" | kubectl_ create -f - 2>&1 >/dev/null); then
+  if error=$(printf '%s\n' "$lock" | kubectl_ "$REQUEST_TIMEOUT" create -f - 2>&1 >/dev/null); then
     LOCKED=1
     trap release_lock EXIT
     trap 'exit 130' INT
@@ -454,7 +487,7 @@ take_lock() {
   fi
   case "$error" in
     *AlreadyExists*|*'already exists'*)
-      held=$(kubectl_ get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
+      held=$(kubectl_ "$REQUEST_TIMEOUT" get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
       echo "$TITLE: another run holds the lock (ConfigMap $NAMESPACE/$LOCK_NAME): ${held:-an unknown run}. Wait for it to end; if that run is gone (killed), take the lock over with --take-over-lock" >&2 ;;
     *) echo "$TITLE: cannot take the lock (ConfigMap $NAMESPACE/$LOCK_NAME): kubectl create exited $code: $error" >&2 ;;
   esac
@@ -464,8 +497,8 @@ take_lock() {
 release_lock() { # on exit, also after a failure or an interrupt
   if [ "$LOCKED" = 1 ]; then
     LOCKED=0
-    error=$(kubectl_ delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
-      echo "$TITLE: could not release the lock (ConfigMap $NAMESPACE/$LOCK_NAME): $error; delete it with kubectl delete configmap $LOCK_NAME -n $NAMESPACE --ignore-not-found" >&2
+    error=$(kubectl_ "$REQUEST_TIMEOUT" delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
+      echo "$TITLE: could not release the lock (ConfigMap $NAMESPACE/$LOCK_NAME): $error; delete it with kubectl $REQUEST_TIMEOUT delete configmap $LOCK_NAME -n $NAMESPACE --ignore-not-found" >&2
   fi
 }
 
@@ -495,7 +528,7 @@ after() { # the phase or step after the given one in LABELS, empty after the las
 }
 
 read_record() {
-  record=$(kubectl_ get configmap "$RECORD_NAME" -n "$NAMESPACE" --ignore-not-found -o "$RECORD_JSONPATH") || {
+  record=$(kubectl_ "$REQUEST_TIMEOUT" get configmap "$RECORD_NAME" -n "$NAMESPACE" --ignore-not-found -o "$RECORD_JSONPATH") || {
     hint=''
     # With --from, apply reads no record (a rollback always does, to resume one stopped part-way).
     if [ "$DRY_RUN" = 1 ] && [ "$MODE" != rollback ]; then hint=$PREVIEW_WITHOUT_CLUSTER; fi

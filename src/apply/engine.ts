@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { refLabel } from '../manifest';
 import { PlanFile } from '../plan/plan-file';
 import { ApplyFailure } from './errors';
-import { KUBECTL } from './kubectl';
+import { KUBECTL, REQUEST_TIMEOUT } from './kubectl';
 import { withLock } from './lock';
 import { currentListing, describeChanges, findPhase, PlanDirectory } from './plan-dir';
 import { changedPaths, isEarlierIdentity, parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
@@ -91,7 +91,7 @@ export const PREVIEW_WITHOUT_CLUSTER = ' (to preview without a cluster, pass --f
 
 /** Reads the environment's resume record (also in a dry run); `hint` follows the message when it cannot be read. */
 export async function readRecord(session: ClusterSession, plan: PlanFile, hint = ''): Promise<Omit<ResumeRecord, 'title'> | undefined> {
-  const read = await session.read(['get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
+  const read = await session.read([REQUEST_TIMEOUT, 'get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
   if (read.code !== 0) {
     throw new ApplyFailure(`cannot read the resume record (kubectl get configmap ${recordName(plan.environment)} -n ${plan.namespace} exited ${read.code})${hint}: ${read.stderr.trim()}`);
   }

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { PlanFile } from '../plan/plan-file';
 import { ApplyFailure } from './errors';
+import { REQUEST_TIMEOUT } from './kubectl';
 import { ClusterSession } from './session';
 
 /** Who holds a lock. */
@@ -69,11 +70,11 @@ export function lockManifest(environment: string, namespace: string, data: LockD
 /** The kubectl calls of the lock, shared with apply.sh. */
 export const LOCK_KUBECTL = {
   /** Creates the lock; fails with AlreadyExists when another run holds it. */
-  create: ['create', '-f', '-'],
+  create: [REQUEST_TIMEOUT, 'create', '-f', '-'],
   /** Prints the holder of the lock (nothing when there is none). */
-  holder: (environment: string, namespace: string) => ['get', 'configmap', lockName(environment), '-n', namespace, '--ignore-not-found', '-o', 'jsonpath={.data.holder}'],
+  holder: (environment: string, namespace: string) => [REQUEST_TIMEOUT, 'get', 'configmap', lockName(environment), '-n', namespace, '--ignore-not-found', '-o', 'jsonpath={.data.holder}'],
   /** Deletes the lock. */
-  release: (environment: string, namespace: string) => ['delete', 'configmap', lockName(environment), '-n', namespace, '--ignore-not-found'],
+  release: (environment: string, namespace: string) => [REQUEST_TIMEOUT, 'delete', 'configmap', lockName(environment), '-n', namespace, '--ignore-not-found'],
 } as const;
 
 /** What kubectl says when the object to create exists. */
@@ -129,7 +130,7 @@ function releaseOnSignals(kubectlArgs: readonly string[]): () => void {
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
     const handler = () => {
       // Synchronous: no further step of the run may start once the lock is gone.
-      spawnSync('kubectl', kubectlArgs, { stdio: 'ignore', timeout: 10_000 });
+      spawnSync('kubectl', kubectlArgs, { stdio: 'ignore', timeout: 70_000 });
       process.exit(signal === 'SIGINT' ? 130 : 143);
     };
     process.once(signal, handler);

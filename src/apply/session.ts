@@ -3,7 +3,9 @@
  * of src/apply/steps.ts (rollout, propagation, observe, drain). Shared by `apply`, `rollback` and `promote`.
  */
 import { ObjectRef, refLabel } from '../manifest';
-import { CommandResult, CommandRunner, commandLine, contextArgs, istioctlWait, KUBECTL } from './kubectl';
+import {
+  CommandResult, CommandRunner, commandLine, contextArgs, DEFAULT_CALL_TIMEOUT_SECONDS, istioctlWait, KUBECTL, WAIT_DEADLINE_MARGIN_SECONDS,
+} from './kubectl';
 import { GateAction } from './steps';
 
 /** How a session reaches the cluster and the user. */
@@ -30,6 +32,8 @@ export interface SessionOptions {
   readonly propagationTimeoutSeconds?: number;
   /** Factor for fixed waits (propagation fallback, observe, drain); 0 skips them; default 1. */
   readonly timeScale?: number;
+  /** Seconds a kubectl call that is not a wait may take before it is killed and fails; default 300. */
+  readonly callTimeoutSeconds?: number;
 }
 
 /** Default seconds a propagation wait may take. */
@@ -70,20 +74,28 @@ export class ClusterSession {
     return [...contextArgs(this.options.context), ...args];
   }
 
-  /** Runs a kubectl command whatever the dry run (reads, and the lock), with optional standard input. */
-  read(args: readonly string[], input?: string): Promise<CommandResult> {
-    return this.runtime.run('kubectl', this.args(args), input);
+  /** Deadline of a kubectl call that is not a wait. */
+  get callTimeout(): number {
+    return this.options.callTimeoutSeconds ?? DEFAULT_CALL_TIMEOUT_SECONDS;
   }
 
-  /** Runs (or in a dry run prints) a kubectl command; calls `fail` when it exits non-zero. */
-  async step(what: string, args: readonly string[], fail: FailureHandler, input?: string): Promise<void> {
+  /** Runs a kubectl command whatever the dry run (reads, and the lock), with optional standard input, within the call deadline. */
+  read(args: readonly string[], input?: string): Promise<CommandResult> {
+    return this.runtime.run('kubectl', this.args(args), input, this.callTimeout);
+  }
+
+  /**
+   * Runs (or in a dry run prints) a kubectl command; calls `fail` when it exits non-zero or is killed at
+   * its deadline (`deadline` seconds, default the call deadline).
+   */
+  async step(what: string, args: readonly string[], fail: FailureHandler, input?: string, deadline = this.callTimeout): Promise<void> {
     const full = this.args(args);
     if (this.dryRun) {
       this.runtime.print(input === undefined ? commandLine('kubectl', full) : `${commandLine('kubectl', full)} <<'EOF'\n${input}\nEOF`);
       return;
     }
     const started = this.runtime.now();
-    const result = await this.runtime.run('kubectl', full, input);
+    const result = await this.runtime.run('kubectl', full, input, deadline);
     if (result.code !== 0) fail(what, commandLine('kubectl', full), result);
     if (input === undefined) this.runtime.print(`  ${what} (${seconds(this.runtime.now() - started)})`);
   }
@@ -91,7 +103,9 @@ export class ClusterSession {
   /** Passes one gate of a phase or rollback step ({@link gateActions} gives them in order). */
   async passGate(gate: GateAction, fail: FailureHandler): Promise<void> {
     switch (gate.kind) {
-      case 'rollout': return this.step(`gate rollout ${refLabel(gate.deployment)}`, KUBECTL.rolloutStatus(gate.deployment, gate.timeoutSeconds), fail);
+      case 'rollout':
+        return this.step(`gate rollout ${refLabel(gate.deployment)}`, KUBECTL.rolloutStatus(gate.deployment, gate.timeoutSeconds), fail,
+          undefined, gate.timeoutSeconds + WAIT_DEADLINE_MARGIN_SECONDS);
       case 'propagation': return this.propagation(gate.objects, gate.seconds, fail);
       case 'pause': return this.pause(gate.gate, gate.seconds);
     }
@@ -121,7 +135,7 @@ export class ClusterSession {
         const [program, args] = this.method === 'reconciled'
           ? ['kubectl', this.args(KUBECTL.waitReconciled(ref, this.timeout))]
           : ['istioctl', this.args(istioctlWait(ref, this.timeout))];
-        const result = await runtime.run(program, args);
+        const result = await runtime.run(program, args, undefined, this.timeout + WAIT_DEADLINE_MARGIN_SECONDS);
         if (result.code !== 0) fail(`gate propagation ${refLabel(ref)}`, commandLine(program, args), result);
       }
     }

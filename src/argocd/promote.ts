@@ -7,6 +7,7 @@
 import { accessSync, constants, renameSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ApplyFailure } from '../apply/engine';
+import { REQUEST_TIMEOUT } from '../apply/kubectl';
 import { PlanDirectory } from '../apply/plan-dir';
 import { ApplyRuntime, ClusterSession, FailureHandler, SessionOptions } from '../apply/session';
 import { gateActions } from '../apply/steps';
@@ -68,7 +69,7 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
   };
 
   const session = new ClusterSession(runtime, options);
-  const live = await session.read(['get', 'application', name, '-n', namespace, '-o', APPLICATION_JSONPATH]);
+  const live = await session.read([REQUEST_TIMEOUT, 'get', 'application', name, '-n', namespace, '-o', APPLICATION_JSONPATH]);
   if (live.code !== 0) throw new ApplyFailure(`cannot read Application ${namespace}/${name} (exit ${live.code}): ${live.stderr.trim()}`);
   const [livePath, sync, health] = live.stdout.trim().split('|');
   if (livePath !== path) {

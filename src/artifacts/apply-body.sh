@@ -8,6 +8,7 @@ NL='
 SCALE=${PHASED_ROLLOUT_TIME_SCALE:-1}
 
 MODE=apply FROM='' TO='' FROM_GIVEN=0 TO_GIVEN=0 CONTEXT='' DRY_RUN=0 TIMEOUT=$DEFAULT_TIMEOUT TIMEOUT_GIVEN=''
+CALL_TIMEOUT=$DEFAULT_CALL_TIMEOUT CALL_TIMEOUT_GIVEN='' DEADLINE=''
 PASS='' METHOD='' LABEL='' TAKE_OVER=0 LOCKED=0
 
 usage() {
@@ -34,6 +35,7 @@ option() {
     --to) TO=$2; TO_GIVEN=1 ;;
     --context) CONTEXT=$2 ;;
     --timeout) TIMEOUT=${2%s}; TIMEOUT_GIVEN=$2 ;;
+    --call-timeout) CALL_TIMEOUT=${2%s}; CALL_TIMEOUT_GIVEN=$2 ;;
   esac
   PASS="$PASS $(quoted "$1" "$2")"
 }
@@ -41,8 +43,8 @@ option() {
 while [ $# -gt 0 ]; do
   case "$1" in
     --rollback) MODE=rollback; shift ;;
-    --from|--to|--context|--timeout) [ $# -ge 2 ] || usage; option "$1" "$2"; shift 2 ;;
-    --from=*|--to=*|--context=*|--timeout=*) option "${1%%=*}" "${1#*=}"; shift ;;
+    --from|--to|--context|--timeout|--call-timeout) [ $# -ge 2 ] || usage; option "$1" "$2"; shift 2 ;;
+    --from=*|--to=*|--context=*|--timeout=*|--call-timeout=*) option "${1%%=*}" "${1#*=}"; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
     --take-over-lock) TAKE_OVER=1; shift ;;
     *) echo "apply.sh: unknown argument $1" >&2; usage ;;
@@ -51,18 +53,39 @@ done
 case "$TIMEOUT" in
   ''|0*|*[!0-9]*) echo "apply.sh: --timeout $TIMEOUT_GIVEN: expected whole seconds > 0, e.g. 120 or 120s" >&2; exit 2 ;;
 esac
+case "$CALL_TIMEOUT" in
+  ''|0*|*[!0-9]*) echo "apply.sh: --call-timeout $CALL_TIMEOUT_GIVEN: expected whole seconds > 0, e.g. 120 or 120s" >&2; exit 2 ;;
+esac
 # Checked as phased-rollout checks it: a value awk would read as 0 must not skip the waits silently.
 case "$SCALE" in
   ''|.|*[!0-9.]*|*.*.*) echo "apply.sh: PHASED_ROLLOUT_TIME_SCALE=$SCALE: expected a number >= 0 (1 waits as planned, 0 skips fixed waits)" >&2; exit 2 ;;
 esac
 if [ "$MODE" = rollback ] && [ "$TO_GIVEN" = 1 ]; then echo "apply.sh: --to does not apply to --rollback (a rollback runs to the baseline)" >&2; usage; fi
 
+# bounded SECONDS PROGRAM ARGS...: the program, killed past its deadline by coreutils' timeout when it
+# is installed (exit 124, as phased-rollout reports a call past its deadline).
+if command -v timeout >/dev/null 2>&1; then HAS_TIMEOUT=1; else HAS_TIMEOUT=0; fi
+bounded() {
+  _seconds=$1
+  shift
+  if [ "$HAS_TIMEOUT" = 0 ]; then "$@"; return; fi
+  _code=0
+  timeout "$_seconds" "$@" || _code=$?
+  if [ "$_code" = 124 ]; then echo "timed out: no answer within ${_seconds}s (the deadline of this call)" >&2; fi
+  return "$_code"
+}
+
+# kubectl_ ARGS...: kubectl within the call deadline (--call-timeout), or DEADLINE seconds when set
+# (a wait: its own --timeout and a margin); DEADLINE is for one call only.
 kubectl_() {
-  if [ -n "$CONTEXT" ]; then kubectl "--context=$CONTEXT" "$@"; else kubectl "$@"; fi
+  _deadline=${DEADLINE:-$CALL_TIMEOUT}
+  DEADLINE=''
+  if [ -n "$CONTEXT" ]; then bounded "$_deadline" kubectl "--context=$CONTEXT" "$@"; else bounded "$_deadline" kubectl "$@"; fi
 }
 
 istioctl_() {
-  if [ -n "$CONTEXT" ]; then istioctl "--context=$CONTEXT" "$@"; else istioctl "$@"; fi
+  _deadline=$((TIMEOUT + WAIT_MARGIN))
+  if [ -n "$CONTEXT" ]; then bounded "$_deadline" istioctl "--context=$CONTEXT" "$@"; else bounded "$_deadline" istioctl "$@"; fi
 }
 
 # kubectl_line ARGS... / istioctl_line ARGS...: the command as kubectl_ or istioctl_ runs it, for messages and dry runs.
@@ -137,7 +160,7 @@ fail() { # what, exit code, command
 step() {
   what=$1
   shift
-  if [ "$DRY_RUN" = 1 ]; then kubectl_line "$@"; echo; return 0; fi
+  if [ "$DRY_RUN" = 1 ]; then DEADLINE=''; kubectl_line "$@"; echo; return 0; fi
   started=$(date +%s)
   kubectl_ "$@" >/dev/null || { code=$?; fail "$what" "$code" "$(kubectl_line "$@")"; }
   echo "  $what ($(elapsed "$started"))"
@@ -178,8 +201,14 @@ action_record() { # applying | completed: the resume record
   fi
 }
 
-action_remove() { step "delete $2" "$@"; } # KUBECTL_DELETE_ARGS...
-action_rollout() { step "gate rollout $3" "$@"; } # KUBECTL_ROLLOUT_ARGS...
+action_remove() { step "delete $3" "$@"; } # KUBECTL_DELETE_ARGS...
+action_rollout() { # KUBECTL_ROLLOUT_ARGS...: bounded by its --timeout and a margin
+  for _arg in "$@"; do
+    case "$_arg" in --timeout=*) _wait=${_arg#--timeout=}; _wait=${_wait%s} ;; esac
+  done
+  DEADLINE=$((_wait + WAIT_MARGIN))
+  step "gate rollout $3" "$@"
+}
 
 action_pause() { # gate, seconds
   if [ "$DRY_RUN" = 1 ]; then echo "sleep $2"; return 0; fi
@@ -202,12 +231,12 @@ action_propagation() {
     # A failed check (RBAC denial, API error) is retried, then fails the gate: never taken for "no status".
     for backoff in $STATUS_CHECK_BACKOFF ''; do
       if [ -n "$backoff" ]; then
-        conditions=$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null) && break
+        conditions=$(kubectl_ "$REQUEST_TIMEOUT" get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null) && break
       else
-        conditions=$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}') && break
+        conditions=$(kubectl_ "$REQUEST_TIMEOUT" get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}') && break
       fi
       code=$?
-      if [ -z "$backoff" ]; then fail 'detect istiod config status' "$code" "$(kubectl_line get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}')"; fi
+      if [ -z "$backoff" ]; then fail 'detect istiod config status' "$code" "$(kubectl_line "$REQUEST_TIMEOUT" get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}')"; fi
       echo "  propagation: cannot tell whether istiod reports config status (exit $code); retrying in ${backoff}s"
       scaled_sleep "$backoff"
     done
@@ -227,6 +256,7 @@ action_propagation() {
   else
     while [ $# -gt 0 ]; do
       if [ "$METHOD" = reconciled ]; then
+        DEADLINE=$((TIMEOUT + WAIT_MARGIN))
         kubectl_ wait --for=condition=Reconciled "$1" -n "$2" "--timeout=${TIMEOUT}s" >/dev/null ||
           { code=$?; fail "gate propagation $1" "$code" "$(kubectl_line wait --for=condition=Reconciled "$1" -n "$2" "--timeout=${TIMEOUT}s")"; }
       else
@@ -271,14 +301,14 @@ take_lock() {
   if [ "$MODE" = rollback ]; then command='apply.sh --rollback'; else command='apply.sh'; fi
   holder="$command on $(uname -n) (pid $$) since $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   if [ "$TAKE_OVER" = 1 ]; then
-    held=$(kubectl_ get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
+    held=$(kubectl_ "$REQUEST_TIMEOUT" get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
     if [ -n "$held" ]; then echo "$TITLE: taking over the lock held by $held"; fi
-    error=$(kubectl_ delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
+    error=$(kubectl_ "$REQUEST_TIMEOUT" delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
       { code=$?; echo "$TITLE: cannot take over the lock (ConfigMap $NAMESPACE/$LOCK_NAME): kubectl delete exited $code: $error" >&2; exit 1; }
   fi
   # shellcheck disable=SC2059 # the format is the lock's JSON with %s for its five fields
   lock=$(printf "$LOCK_FORMAT" "$holder" "$(uname -n)" "$$" "$command" "${holder##* since }")
-  if error=$(printf '%s\n' "$lock" | kubectl_ create -f - 2>&1 >/dev/null); then
+  if error=$(printf '%s\n' "$lock" | kubectl_ "$REQUEST_TIMEOUT" create -f - 2>&1 >/dev/null); then
     LOCKED=1
     trap release_lock EXIT
     trap 'exit 130' INT
@@ -289,7 +319,7 @@ take_lock() {
   fi
   case "$error" in
     *AlreadyExists*|*'already exists'*)
-      held=$(kubectl_ get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
+      held=$(kubectl_ "$REQUEST_TIMEOUT" get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
       echo "$TITLE: another run holds the lock (ConfigMap $NAMESPACE/$LOCK_NAME): ${held:-an unknown run}. Wait for it to end; if that run is gone (killed), take the lock over with --take-over-lock" >&2 ;;
     *) echo "$TITLE: cannot take the lock (ConfigMap $NAMESPACE/$LOCK_NAME): kubectl create exited $code: $error" >&2 ;;
   esac
@@ -299,8 +329,8 @@ take_lock() {
 release_lock() { # on exit, also after a failure or an interrupt
   if [ "$LOCKED" = 1 ]; then
     LOCKED=0
-    error=$(kubectl_ delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
-      echo "$TITLE: could not release the lock (ConfigMap $NAMESPACE/$LOCK_NAME): $error; delete it with kubectl delete configmap $LOCK_NAME -n $NAMESPACE --ignore-not-found" >&2
+    error=$(kubectl_ "$REQUEST_TIMEOUT" delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
+      echo "$TITLE: could not release the lock (ConfigMap $NAMESPACE/$LOCK_NAME): $error; delete it with kubectl $REQUEST_TIMEOUT delete configmap $LOCK_NAME -n $NAMESPACE --ignore-not-found" >&2
   fi
 }
 
@@ -330,7 +360,7 @@ after() { # the phase or step after the given one in LABELS, empty after the las
 }
 
 read_record() {
-  record=$(kubectl_ get configmap "$RECORD_NAME" -n "$NAMESPACE" --ignore-not-found -o "$RECORD_JSONPATH") || {
+  record=$(kubectl_ "$REQUEST_TIMEOUT" get configmap "$RECORD_NAME" -n "$NAMESPACE" --ignore-not-found -o "$RECORD_JSONPATH") || {
     hint=''
     # With --from, apply reads no record (a rollback always does, to resume one stopped part-way).
     if [ "$DRY_RUN" = 1 ] && [ "$MODE" != rollback ]; then hint=$PREVIEW_WITHOUT_CLUSTER; fi

@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS, METHOD_DESCRIPTIONS, STATUS_CHECK_BACKOFF_SECONDS } from '../apply/session';
 import { planSteps, RunStep, StepAction } from '../apply/steps';
-import { KUBECTL, namespaceArgs, resourceArg, shellQuote } from '../apply/kubectl';
+import {
+  DEFAULT_CALL_TIMEOUT_SECONDS, KUBECTL, namespaceArgs, REQUEST_TIMEOUT, resourceArg, shellQuote, WAIT_DEADLINE_MARGIN_SECONDS,
+} from '../apply/kubectl';
 import { IDENTITY_PREFIX, RECORD_JSONPATH, recordManifest, recordName } from '../apply/record';
 import { PREVIEW_WITHOUT_CLUSTER } from '../apply/engine';
 import { lockManifest, lockName } from '../apply/lock';
@@ -50,7 +52,7 @@ function actionTable(plan: PlanFile): string {
   ].join('\n');
 }
 
-const USAGE = '[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--take-over-lock]';
+const USAGE = '[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]';
 
 /** The script for one plan: the plan's data, then the static body (src/artifacts/apply-body.sh). */
 function applyScript(plan: PlanFile): string {
@@ -65,6 +67,9 @@ function applyScript(plan: PlanFile): string {
     ['ACTIONS', actionTable(plan)],
     ['USAGE', USAGE],
     ['DEFAULT_TIMEOUT', String(DEFAULT_PROPAGATION_TIMEOUT_SECONDS)],
+    ['DEFAULT_CALL_TIMEOUT', String(DEFAULT_CALL_TIMEOUT_SECONDS)],
+    ['WAIT_MARGIN', String(WAIT_DEADLINE_MARGIN_SECONDS)],
+    ['REQUEST_TIMEOUT', REQUEST_TIMEOUT],
     ['APPLY_ARGS', words(KUBECTL.apply('-').slice(0, -1))],
     ['RECORD_FORMAT', recordFormat],
     ['RECORD_JSONPATH', RECORD_JSONPATH],

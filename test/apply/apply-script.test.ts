@@ -87,7 +87,7 @@ test('a failing gate stops apply.sh with exit 1 and the resume command; a rerun 
   const resumed = script('production', cluster, { istioStatus: true });
   expect(resumed.status).toBe(0);
   expect(resumed.stdout).toContain('the cluster record shows 00-baseline completed: resuming after it');
-  expect(calls(cluster)[1]).toBe('kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare');
+  expect(calls(cluster)[1]).toBe('kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare');
 
   cluster.clearCalls();
   const again = script('production', cluster, { istioStatus: true });
@@ -101,7 +101,7 @@ test('phased-rollout apply and apply.sh resume each other (same plan identity an
   cluster.clearCalls();
   const result = script('staging', cluster);
   expect(result.stdout).toContain('the cluster record shows 02-canary-10 completed: resuming after it');
-  expect(calls(cluster)[1]).toBe('kubectl apply --server-side --field-manager=phased-rollout -f DIST/staging/03-canary-50');
+  expect(calls(cluster)[1]).toBe('kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/staging/03-canary-50');
 });
 
 test('--dry-run prints the commands and calls nothing; unknown phases and options exit 2', () => {
@@ -145,7 +145,7 @@ test.each([
   await engineRollback(env, viaEngine, settings);
   expect(calls(viaScript)).toEqual(calls(viaEngine));
   expect(viaScript.calls().map((c) => c.stdin)).toEqual(viaEngine.calls().map((c) => c.stdin));
-  expect(calls(viaScript).filter((c) => c.includes(' apply ') && !c.includes('-f -'))).toContain(`kubectl apply --server-side --field-manager=phased-rollout -f DIST/${env}/00-baseline`);
+  expect(calls(viaScript).filter((c) => c.includes(' apply ') && !c.includes('-f -'))).toContain(`kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/${env}/00-baseline`);
   expect(result.stdout).toContain(`${env} rollback from ${from}: remove-new reached in`);
 });
 
@@ -158,10 +158,10 @@ test('apply.sh --rollback and phased-rollout rollback resume each other; --to is
   expect(cluster.record()).toEqual(expect.objectContaining({ completed: 'revert-traffic', applying: '' }));
   cluster.clearCalls();
   await engineRollback('production', cluster, { istioStatus: true });
-  expect(calls(cluster).filter((c) => !c.startsWith('kubectl get') && !c.includes('-f -'))).toEqual([
-    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline',
-    'kubectl delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
-    'kubectl delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
+  expect(calls(cluster).filter((c) => !c.startsWith('kubectl --request-timeout=60s get') && !c.includes('-f -'))).toEqual([
+    'kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline',
+    'kubectl --request-timeout=60s delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
+    'kubectl --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
     'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
   ]);
   cluster.clearCalls();
@@ -171,9 +171,9 @@ test('apply.sh --rollback and phased-rollout rollback resume each other; --to is
   const fresh = new StandInCluster();
   const dry = script('staging', fresh, {}, '--rollback', '--from', '04-switch', '--dry-run');
   expect(dry.status).toBe(0);
-  expect(fresh.calls().map((c) => c.line)).toEqual([expect.stringMatching(/^kubectl get configmap phased-rollout-staging /)]);
+  expect(fresh.calls().map((c) => c.line)).toEqual([expect.stringMatching(/^kubectl --request-timeout=60s get configmap phased-rollout-staging /)]);
   expect(dry.stdout).toContain('# step revert-traffic (2/3): 01-prepare');
-  expect(dry.stdout).toContain('kubectl delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found');
+  expect(dry.stdout).toContain('kubectl --request-timeout=60s delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found');
 });
 
 /** `phased-rollout ARGS` (the executable, as a pipeline runs it) against the stand-in cluster. */
@@ -188,6 +188,7 @@ test.each<[string, string[], NodeJS.ProcessEnv, RegExp]>([
   ['--timeout 0', ['--timeout', '0'], {}, /--timeout 0: expected whole seconds > 0, e.g. 120 or 120s/],
   ['--timeout 007', ['--timeout', '007'], {}, /--timeout 007: expected whole seconds > 0/],
   ['--timeout 1e2', ['--timeout', '1e2'], {}, /--timeout 1e2: expected whole seconds > 0/],
+  ['--call-timeout 0', ['--call-timeout', '0'], {}, /--call-timeout 0: expected whole seconds > 0, e.g. 120 or 120s/],
   ['a time scale that is not a number', [], { PHASED_ROLLOUT_TIME_SCALE: 'abc' }, /PHASED_ROLLOUT_TIME_SCALE=abc: expected a number >= 0/],
   ['a negative time scale', [], { PHASED_ROLLOUT_TIME_SCALE: '-1' }, /PHASED_ROLLOUT_TIME_SCALE=-1: expected a number >= 0/],
 ])('apply.sh refuses what phased-rollout apply refuses: %s (exit 2, no kubectl call)', (_name, args, env, message) => {
@@ -212,7 +213,7 @@ test('a dry run of apply.sh prints what phased-rollout apply --dry-run prints, a
     const viaCli = cli(cluster, {}, 'apply', join(realDist, 'production'), '--dry-run', ...args);
     expect(viaScript.status).toBe(0);
     expect(viaScript.stdout).toBe(viaCli.stdout);
-    expect(viaScript.stdout).toContain("kubectl '--context=my ctx' apply --server-side --field-manager=phased-rollout -f ");
+    expect(viaScript.stdout).toContain("kubectl '--context=my ctx' --request-timeout=60s apply --server-side --field-manager=phased-rollout -f ");
     expect(viaScript.stdout).toContain("-f - <<'EOF'\n");
   }
   expect(cluster.calls()).toEqual([]);

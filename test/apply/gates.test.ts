@@ -21,7 +21,7 @@ function run(cluster: StandInCluster, executor: string, settings: StandInSetting
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.split(dist).join('DIST') };
 }
 
-const STATUS_CHECK = 'kubectl get gateway.networking.istio.io/production-gateway -n production -o jsonpath={.status.conditions[*].type}';
+const STATUS_CHECK = 'kubectl --request-timeout=60s get gateway.networking.istio.io/production-gateway -n production -o jsonpath={.status.conditions[*].type}';
 
 test.each(['apply.sh', 'phased-rollout apply'])('%s: a failing check of istiod\'s config status is retried, then fails the gate (no fixed sleeps)', (executor) => {
   const cluster = new StandInCluster();
@@ -44,4 +44,37 @@ test.each(['apply.sh', 'phased-rollout apply'])('%s: a check that succeeds with 
   expect(result.status).toBe(0);
   expect(result.stdout).toContain('istiod reports no config status and istioctl is not on PATH');
   expect(cluster.calls().filter((c) => c.line === STATUS_CHECK)).toHaveLength(1);
+});
+
+describe('every kubectl call has a deadline: a call that never answers fails the run, it does not hang it', () => {
+  const bounded = (executor: string, settings: StandInSettings, ...args: string[]) => {
+    const cluster = new StandInCluster();
+    const started = Date.now();
+    const result = run(cluster, executor, { istioStatus: true, ...settings }, ...args);
+    return { ...result, seconds: (Date.now() - started) / 1000, cluster };
+  };
+
+  test.each(['apply.sh', 'phased-rollout apply'])('%s: a read of the record past --call-timeout', (executor) => {
+    const result = bounded(executor, { hang: 'get configmap phased-rollout-production ' }, '--call-timeout', '1');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('timed out: no answer within 1s (the deadline of this call)');
+    expect(result.stderr).toContain('cannot read the resume record');
+    expect(result.seconds).toBeLessThan(8);
+  });
+
+  test.each(['apply.sh', 'phased-rollout apply'])('%s: a phase folder\'s apply past --call-timeout fails that step', (executor) => {
+    const result = bounded(executor, { hang: '/production/00-baseline' }, '--call-timeout', '1');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/production: phase 00-baseline: apply 00-baseline failed \(exit 124\): kubectl --request-timeout=60s apply /);
+    expect(result.stderr).toContain('timed out: no answer within 1s (the deadline of this call)');
+    expect(result.seconds).toBeLessThan(8);
+  });
+
+  test.each(['apply.sh', 'phased-rollout apply'])('%s: a propagation wait past --timeout and its margin fails the gate', (executor) => {
+    const result = bounded(executor, { hang: 'wait --for=condition=Reconciled' }, '--timeout', '1');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/production: phase 00-baseline: gate propagation \S+ failed \(exit 124\): kubectl wait --for=condition=Reconciled /);
+    expect(result.stderr).toContain('timed out: no answer within 11s (the deadline of this call)');
+    expect(result.seconds).toBeLessThan(20);
+  }, 30_000);
 });

@@ -86,13 +86,16 @@ test.each(['apply.sh', 'phased-rollout apply'])('%s releases the lock when a gat
   expect(failed.status).toBe(1);
   expect(failed.stderr).toMatch(/gate rollout deployment\/coffee-shop-v2 failed/i);
   expect(cluster.lock()).toBeUndefined();
-  expect(cluster.allCalls().at(-1)!.line).toBe('kubectl delete configmap phased-rollout-production-lock -n production --ignore-not-found');
+  expect(cluster.allCalls().at(-1)!.line).toBe('kubectl --request-timeout=60s delete configmap phased-rollout-production-lock -n production --ignore-not-found');
   expect(run(cluster, EXECUTORS[executor]).status).toBe(0);
 });
 
 test.each(['apply.sh', 'phased-rollout apply'])('%s releases the lock on SIGTERM (a killed run, SIGKILL, cannot: take it over then)', (executor) => {
   const cluster = new StandInCluster();
-  const result = run(cluster, EXECUTORS[executor], { hook: { when: 'rollout status deployment/coffee-shop-v2', run: 'kill -TERM $STANDIN_CALLER' } });
+  // The executor's own pid, written before it starts (exec keeps it): kubectl may run under `timeout`.
+  const pidFile = join(cluster.state, 'executor.pid');
+  const command = ['sh', '-c', `echo $$ > ${pidFile}; exec ${EXECUTORS[executor].map(shellQuote).join(' ')}`];
+  const result = run(cluster, command, { hook: { when: 'rollout status deployment/coffee-shop-v2', run: `kill -TERM "$(cat ${pidFile})"` } });
   expect(result.status).toBe(143);
   expect(cluster.lock()).toBeUndefined();
   expect(cluster.record()).toEqual(expect.objectContaining({ applying: '01-prepare' }));

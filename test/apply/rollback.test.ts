@@ -31,7 +31,7 @@ async function cli(command: typeof apply, ...argv: string[]): Promise<CommandOut
 const calls = () => cluster.calls().map((c) => show(c, dist)).filter((c) => !c.includes('-f -') && !c.includes('get '));
 
 const FROM_SWITCH = [
-  'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/02-switch', // reapply
+  'kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/02-switch', // reapply
   'kubectl rollout status deployment/barista-v1 -n production --timeout=600s', // only what the rollback keeps
   'kubectl rollout status deployment/coffee-shop-v1 -n production --timeout=600s',
   'kubectl wait --for=condition=Reconciled gateway.networking.istio.io/production-gateway -n production --timeout=120s',
@@ -40,12 +40,12 @@ const FROM_SWITCH = [
   'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
   'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s',
   'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop-gateway -n production --timeout=120s',
-  'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare', // revert-traffic
+  'kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare', // revert-traffic
   'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s',
   'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop-gateway -n production --timeout=120s',
-  'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline', // remove-new
-  'kubectl delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
-  'kubectl delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
+  'kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline', // remove-new
+  'kubectl --request-timeout=60s delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
+  'kubectl --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
   'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
 ];
 
@@ -68,14 +68,14 @@ test('from cleanup: the old version is restored (02-switch) before traffic moves
   cluster.clearCalls();
   expect(await cli(rollback, production)).toEqual({ code: 0 });
   expect(calls().filter((c) => / apply |rollout status|delete /.test(c))).toEqual([
-    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/03-cleanup',
+    'kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/03-cleanup',
     'kubectl rollout status deployment/barista-v1 -n production --timeout=600s',
-    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/02-switch',
+    'kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/02-switch',
     'kubectl rollout status deployment/coffee-shop-v1 -n production --timeout=600s',
-    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare',
-    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline',
-    'kubectl delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
-    'kubectl delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
+    'kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare',
+    'kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline',
+    'kubectl --request-timeout=60s delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
+    'kubectl --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
   ]);
 });
 
@@ -89,7 +89,7 @@ test('a rollback from a phase whose new Deployment never became ready does not w
     'kubectl rollout status deployment/barista-v1 -n production --timeout=600s',
     'kubectl rollout status deployment/coffee-shop-v1 -n production --timeout=600s',
   ]);
-  expect(calls()).toContain('kubectl delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found');
+  expect(calls()).toContain('kubectl --request-timeout=60s delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found');
 });
 
 test('a failed rollback says how to resume it; the same command, or none, resumes after the last completed step', async () => {
@@ -118,7 +118,7 @@ test('a failed rollback says how to resume it; the same command, or none, resume
 
 test('--dry-run prints the steps\' commands and changes nothing', async () => {
   expect(await cli(rollback, production, '--from', '02-switch', '--dry-run')).toEqual({ code: 0 });
-  expect(cluster.calls().map((c) => c.line)).toEqual([expect.stringMatching(/^kubectl get configmap phased-rollout-production /)]);
+  expect(cluster.calls().map((c) => c.line)).toEqual([expect.stringMatching(/^kubectl --request-timeout=60s get configmap phased-rollout-production /)]);
   const printed = stdout();
   expect(printed).toContain('# step revert-traffic (2/3): 01-prepare');
   for (const call of FROM_SWITCH.filter((c) => !c.includes('Reconciled') || c.includes('coffee-shop-gateway'))) {

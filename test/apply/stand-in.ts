@@ -24,7 +24,10 @@ case " $* " in
   *) input='' ;;
 esac
 if [ -n "$STANDIN_HOOK_WHEN" ] && [ ! -f "$state/hook.done" ]; then
-  case "$line" in *"$STANDIN_HOOK_WHEN"*) : > "$state/hook.done"; STANDIN_CALLER=$PPID sh -c "$STANDIN_HOOK_RUN" ;; esac
+  case "$line" in *"$STANDIN_HOOK_WHEN"*) : > "$state/hook.done"; sh -c "$STANDIN_HOOK_RUN" ;; esac
+fi
+if [ -n "$STANDIN_HANG" ]; then
+  case "$line" in *"$STANDIN_HANG"*) exec sleep 600 ;; esac # a call that never answers
 fi
 if [ -n "$STANDIN_FAIL" ]; then
   case "$line" in *"$STANDIN_FAIL"*) echo 'error: timed out waiting for the condition' >&2; exit 1 ;; esac
@@ -57,11 +60,13 @@ exit 0
 export interface StandInSettings {
   /** Calls whose line contains this text fail (exit 1); default none. */
   readonly fail?: string;
+  /** Calls whose line contains this text never answer (they sleep until killed); default none. */
+  readonly hang?: string;
   /** Whether istiod reports config status (the Reconciled condition); default false. */
   readonly istioStatus?: boolean;
   /** What `kubectl get application -o jsonpath=path|sync|health` prints; default nothing. */
   readonly application?: string;
-  /** A shell command run once, before answering, by the first call whose line contains `when` ($STANDIN_CALLER: the caller's pid); default none. */
+  /** A shell command run once, before answering, by the first call whose line contains `when`; default none. */
   readonly hook?: { readonly when: string; readonly run: string };
 }
 
@@ -108,6 +113,7 @@ export class StandInCluster {
       STANDIN_FAIL: settings.fail ?? '',
       STANDIN_ISTIO_STATUS: settings.istioStatus ? '1' : '0',
       STANDIN_APPLICATION: settings.application ?? '', // what `kubectl get application -o jsonpath=path|sync|health` prints
+      STANDIN_HANG: settings.hang ?? '',
       STANDIN_HOOK_WHEN: settings.hook?.when ?? '',
       STANDIN_HOOK_RUN: settings.hook?.run ?? '',
       PHASED_ROLLOUT_TIME_SCALE: '0',

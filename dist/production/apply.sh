@@ -9,24 +9,121 @@
 # Reconciled condition when the cluster reports it, else with istioctl when on PATH, else the plan's
 # fixed seconds.
 #
-# usage: sh apply.sh [--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]
+# usage: sh apply.sh [--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]
 # (--to applies only without --rollback.)
 # PHASED_ROLLOUT_TIME_SCALE=0 skips fixed waits (rehearsals against a test cluster only).
 set -eu
 
-PLAN_ID=sha256-454264411912ca478a2c
+# The plan's data; everything after it is the same for every plan.
+IDENTITY_PREFIX=files-sha256-
 TITLE=production
 NAMESPACE=production
-RECORD=phased-rollout-production
+RECORD_NAME=phased-rollout-production
 PHASES='00-baseline 01-prepare 02-switch 03-cleanup'
+ACTIONS='00-baseline apply 00-baseline
+00-baseline record applying
+00-baseline rollout rollout status deployment/barista-v1 -n production --timeout=600s
+00-baseline rollout rollout status deployment/coffee-shop-v1 -n production --timeout=600s
+00-baseline propagation 5 gateway.networking.istio.io/production-gateway production destinationrule.networking.istio.io/barista production virtualservice.networking.istio.io/barista production destinationrule.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
+00-baseline record completed
+01-prepare apply 01-prepare
+01-prepare record applying
+01-prepare rollout rollout status deployment/coffee-shop-v2 -n production --timeout=600s
+01-prepare propagation 5 destinationrule.networking.istio.io/coffee-shop production
+01-prepare record completed
+02-switch apply 02-switch
+02-switch record applying
+02-switch propagation 5 virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
+02-switch pause drain 30
+02-switch record completed
+03-cleanup apply 03-cleanup
+03-cleanup record applying
+03-cleanup remove --request-timeout=60s delete deployment.apps/coffee-shop-v1 -n production --ignore-not-found
+03-cleanup remove --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v1 -n production --ignore-not-found
+03-cleanup propagation 5 destinationrule.networking.istio.io/coffee-shop production
+03-cleanup record completed
+01-prepare/reapply apply 01-prepare
+01-prepare/reapply record applying
+01-prepare/reapply rollout rollout status deployment/barista-v1 -n production --timeout=600s
+01-prepare/reapply rollout rollout status deployment/coffee-shop-v1 -n production --timeout=600s
+01-prepare/reapply propagation 5 gateway.networking.istio.io/production-gateway production destinationrule.networking.istio.io/barista production virtualservice.networking.istio.io/barista production destinationrule.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
+01-prepare/reapply pause drain 30
+01-prepare/reapply record completed
+01-prepare/remove-new apply 00-baseline
+01-prepare/remove-new record applying
+01-prepare/remove-new remove --request-timeout=60s delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found
+01-prepare/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found
+01-prepare/remove-new propagation 5 destinationrule.networking.istio.io/coffee-shop production
+01-prepare/remove-new record completed
+02-switch/reapply apply 02-switch
+02-switch/reapply record applying
+02-switch/reapply rollout rollout status deployment/barista-v1 -n production --timeout=600s
+02-switch/reapply rollout rollout status deployment/coffee-shop-v1 -n production --timeout=600s
+02-switch/reapply propagation 5 gateway.networking.istio.io/production-gateway production destinationrule.networking.istio.io/barista production virtualservice.networking.istio.io/barista production destinationrule.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
+02-switch/reapply record completed
+02-switch/revert-traffic apply 01-prepare
+02-switch/revert-traffic record applying
+02-switch/revert-traffic propagation 5 virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
+02-switch/revert-traffic pause drain 30
+02-switch/revert-traffic record completed
+02-switch/remove-new apply 00-baseline
+02-switch/remove-new record applying
+02-switch/remove-new remove --request-timeout=60s delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found
+02-switch/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found
+02-switch/remove-new propagation 5 destinationrule.networking.istio.io/coffee-shop production
+02-switch/remove-new record completed
+03-cleanup/reapply apply 03-cleanup
+03-cleanup/reapply record applying
+03-cleanup/reapply rollout rollout status deployment/barista-v1 -n production --timeout=600s
+03-cleanup/reapply propagation 5 gateway.networking.istio.io/production-gateway production destinationrule.networking.istio.io/barista production virtualservice.networking.istio.io/barista production destinationrule.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
+03-cleanup/reapply record completed
+03-cleanup/restore-old apply 02-switch
+03-cleanup/restore-old record applying
+03-cleanup/restore-old rollout rollout status deployment/coffee-shop-v1 -n production --timeout=600s
+03-cleanup/restore-old propagation 5 destinationrule.networking.istio.io/coffee-shop production
+03-cleanup/restore-old record completed
+03-cleanup/revert-traffic apply 01-prepare
+03-cleanup/revert-traffic record applying
+03-cleanup/revert-traffic propagation 5 virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
+03-cleanup/revert-traffic pause drain 30
+03-cleanup/revert-traffic record completed
+03-cleanup/remove-new apply 00-baseline
+03-cleanup/remove-new record applying
+03-cleanup/remove-new remove --request-timeout=60s delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found
+03-cleanup/remove-new remove --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found
+03-cleanup/remove-new propagation 5 destinationrule.networking.istio.io/coffee-shop production
+03-cleanup/remove-new record completed'
+USAGE='[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]'
+DEFAULT_TIMEOUT=120
+DEFAULT_CALL_TIMEOUT=300
+WAIT_MARGIN=10
+REQUEST_TIMEOUT=--request-timeout=60s
+APPLY_ARGS='--request-timeout=60s apply --server-side --field-manager=phased-rollout -f'
+RECORD_FORMAT='{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"phased-rollout-production","namespace":"production","labels":{"app.kubernetes.io/managed-by":"cdk8s-phased-rollout"}},"data":{"plan":"%s","title":"%s","completed":"%s","applying":"%s","finished":"%s"}}'
+RECORD_JSONPATH='jsonpath={.data.plan}|{.data.completed}|{.data.applying}|{.data.finished}'
+LOCK_NAME=phased-rollout-production-lock
+LOCK_FORMAT='{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"phased-rollout-production-lock","namespace":"production","labels":{"app.kubernetes.io/managed-by":"cdk8s-phased-rollout"}},"data":{"holder":"%s","host":"%s","pid":"%s","command":"%s","started":"%s"}}'
+PREVIEW_WITHOUT_CLUSTER=' (to preview without a cluster, pass --from PHASE)'
+METHOD_RECONCILED='istiod reports config status: waiting for the Reconciled condition (kubectl wait)'
+METHOD_ISTIOCTL='istiod reports no config status: waiting with istioctl x wait --for=distribution'
+METHOD_SLEEP='istiod reports no config status and istioctl is not on PATH: waiting the plan'\''s fixed seconds'
+STATUS_CHECK_BACKOFF='1 2'
+
+# The static part of dist/<env>/apply.sh (src/artifacts/apply-body.sh in cdk8s-phased-rollout): synthesis
+# writes the plan's data above this line (TITLE, NAMESPACE, RECORD_NAME, PHASES, ACTIONS and the
+# texts shared with phased-rollout) and this file after it, so that apply.sh stays one file.
+# shellcheck shell=sh
 HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
+NL='
+'
 SCALE=${PHASED_ROLLOUT_TIME_SCALE:-1}
 
-MODE=apply FROM='' TO='' FROM_GIVEN=0 TO_GIVEN=0 CONTEXT='' DRY_RUN=0 TIMEOUT=120 TIMEOUT_GIVEN=''
-PASS='' METHOD='' LABEL=''
+MODE=apply FROM='' TO='' FROM_GIVEN=0 TO_GIVEN=0 CONTEXT='' DRY_RUN=0 TIMEOUT=$DEFAULT_TIMEOUT TIMEOUT_GIVEN=''
+CALL_TIMEOUT=$DEFAULT_CALL_TIMEOUT CALL_TIMEOUT_GIVEN='' DEADLINE=''
+PASS='' METHOD='' LABEL='' TAKE_OVER=0 LOCKED=0
 
 usage() {
-  echo "usage: sh $0 [--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]" >&2
+  echo "usage: sh $0 $USAGE" >&2
   exit 2
 }
 
@@ -49,6 +146,7 @@ option() {
     --to) TO=$2; TO_GIVEN=1 ;;
     --context) CONTEXT=$2 ;;
     --timeout) TIMEOUT=${2%s}; TIMEOUT_GIVEN=$2 ;;
+    --call-timeout) CALL_TIMEOUT=${2%s}; CALL_TIMEOUT_GIVEN=$2 ;;
   esac
   PASS="$PASS $(quoted "$1" "$2")"
 }
@@ -56,14 +154,18 @@ option() {
 while [ $# -gt 0 ]; do
   case "$1" in
     --rollback) MODE=rollback; shift ;;
-    --from|--to|--context|--timeout) [ $# -ge 2 ] || usage; option "$1" "$2"; shift 2 ;;
-    --from=*|--to=*|--context=*|--timeout=*) option "${1%%=*}" "${1#*=}"; shift ;;
+    --from|--to|--context|--timeout|--call-timeout) [ $# -ge 2 ] || usage; option "$1" "$2"; shift 2 ;;
+    --from=*|--to=*|--context=*|--timeout=*|--call-timeout=*) option "${1%%=*}" "${1#*=}"; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
+    --take-over-lock) TAKE_OVER=1; shift ;;
     *) echo "apply.sh: unknown argument $1" >&2; usage ;;
   esac
 done
 case "$TIMEOUT" in
   ''|0*|*[!0-9]*) echo "apply.sh: --timeout $TIMEOUT_GIVEN: expected whole seconds > 0, e.g. 120 or 120s" >&2; exit 2 ;;
+esac
+case "$CALL_TIMEOUT" in
+  ''|0*|*[!0-9]*) echo "apply.sh: --call-timeout $CALL_TIMEOUT_GIVEN: expected whole seconds > 0, e.g. 120 or 120s" >&2; exit 2 ;;
 esac
 # Checked as phased-rollout checks it: a value awk would read as 0 must not skip the waits silently.
 case "$SCALE" in
@@ -71,29 +173,97 @@ case "$SCALE" in
 esac
 if [ "$MODE" = rollback ] && [ "$TO_GIVEN" = 1 ]; then echo "apply.sh: --to does not apply to --rollback (a rollback runs to the baseline)" >&2; usage; fi
 
+# bounded SECONDS PROGRAM ARGS...: the program, killed past its deadline by coreutils' timeout when it
+# is installed (exit 124, as phased-rollout reports a call past its deadline).
+if command -v timeout >/dev/null 2>&1; then HAS_TIMEOUT=1; else HAS_TIMEOUT=0; fi
+bounded() {
+  _seconds=$1
+  shift
+  if [ "$HAS_TIMEOUT" = 0 ]; then "$@"; return; fi
+  _code=0
+  timeout "$_seconds" "$@" || _code=$?
+  if [ "$_code" = 124 ]; then echo "timed out: no answer within ${_seconds}s (the deadline of this call)" >&2; fi
+  return "$_code"
+}
+
+# kubectl_ ARGS...: kubectl within the call deadline (--call-timeout), or DEADLINE seconds when set
+# (a wait: its own --timeout and a margin); DEADLINE is for one call only.
 kubectl_() {
-  if [ -n "$CONTEXT" ]; then kubectl "--context=$CONTEXT" "$@"; else kubectl "$@"; fi
+  _deadline=${DEADLINE:-$CALL_TIMEOUT}
+  DEADLINE=''
+  if [ -n "$CONTEXT" ]; then bounded "$_deadline" kubectl "--context=$CONTEXT" "$@"; else bounded "$_deadline" kubectl "$@"; fi
 }
 
 istioctl_() {
-  if [ -n "$CONTEXT" ]; then istioctl "--context=$CONTEXT" "$@"; else istioctl "$@"; fi
+  _deadline=$((TIMEOUT + WAIT_MARGIN))
+  if [ -n "$CONTEXT" ]; then bounded "$_deadline" istioctl "--context=$CONTEXT" "$@"; else bounded "$_deadline" istioctl "$@"; fi
 }
 
 # kubectl_line ARGS... / istioctl_line ARGS...: the command as kubectl_ or istioctl_ runs it, for messages and dry runs.
 kubectl_line() { quoted kubectl ${CONTEXT:+"--context=$CONTEXT"} "$@"; }
 istioctl_line() { quoted istioctl ${CONTEXT:+"--context=$CONTEXT"} "$@"; }
 
+sha256_() { # FILE...: `SHA256  FILE` lines (standard input for no FILE), with sha256sum or shasum
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"; else shasum -a 256 "$@"; fi
+}
+
+# plan_listing: plan.json and the phase files as they are now, as `SHA256  PATH` lines sorted by path in
+# byte order; identity_of LISTING: the plan identity of a listing. The same as phased-rollout computes
+# them (src/apply/record.ts).
+plan_listing() {
+  if ! command -v sha256sum >/dev/null 2>&1 && ! command -v shasum >/dev/null 2>&1; then
+    echo "$TITLE: apply.sh needs sha256sum or shasum (to compute the plan identity)" >&2
+    return 1
+  fi
+  for _phase in $PHASES; do
+    if [ ! -d "$HERE/$_phase" ]; then echo "$HERE/$_phase: no such phase folder (plan.json names it): synthesize again" >&2; return 1; fi
+  done
+  # shellcheck disable=SC2086 # PHASES: folder names, split on purpose
+  _files=$(cd "$HERE" && { echo plan.json; find -H $PHASES ! -type d ! -type p ! -type s \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) ! -name plan.json; } | LC_ALL=C sort) || return 1
+  _ifs=$IFS
+  IFS=$NL
+  set -f
+  # shellcheck disable=SC2086 # one file a line
+  _sums=$(cd "$HERE" && sha256_ $_files) || { IFS=$_ifs; set +f; return 1; }
+  IFS=$_ifs
+  set +f
+  printf '%s\n' "$_sums"
+}
+
+identity_of() {
+  _digest=$(printf '%s\n' "$1" | sha256_) || return 1
+  printf '%s%.20s\n' "$IDENTITY_PREFIX" "$_digest"
+}
+
+# check_unchanged FOLDER: stops before applying FOLDER when plan.json or a phase file changed since
+# the plan was read (a synthesis or an edit meanwhile): only the plan whose identity was checked runs.
+check_unchanged() {
+  _now=$(plan_listing) || exit 2
+  if [ "$_now" = "$PLAN_LISTING" ]; then return 0; fi
+  _changed=$(printf '%s\n%s\n' "$PLAN_LISTING" "$_now" | LC_ALL=C sort | uniq -u | sed 's/^[^ ]*  //' | LC_ALL=C sort -u)
+  _count=$(printf '%s\n' "$_changed" | wc -l)
+  _shown=$(printf '%s\n' "$_changed" | head -n 5 | awk 'NR > 1 { printf ", " } { printf "%s", $0 }')
+  if [ "$_count" -gt 5 ]; then _shown="$_shown and $((_count - 5)) more"; fi
+  echo "$RUN_TITLE: $UNIT $LABEL: the plan changed since this run read it ($_shown): stopped before applying $1" >&2
+  echo "review the plan as it is now (phased-rollout plan), then continue with: $(resume_command)" >&2
+  exit 1
+}
+
 elapsed() {
   echo "$(( $(date +%s) - $1 ))s"
 }
 
+resume_command() { # the command that continues this run at the current phase or step
+  if [ "$MODE" = rollback ]; then
+    echo "$(quoted sh "$0" --rollback --from "$FROM")$PASS"
+  else
+    echo "$(quoted sh "$0" --from "$LABEL")$PASS"
+  fi
+}
+
 fail() { # what, exit code, command
   echo "$RUN_TITLE: $UNIT $LABEL: $1 failed (exit $2): $3" >&2
-  if [ "$MODE" = rollback ]; then
-    echo "resume with: $(quoted sh "$0" --rollback --from "$FROM")$PASS" >&2
-  else
-    echo "resume with: $(quoted sh "$0" --from "$LABEL")$PASS" >&2
-  fi
+  echo "resume with: $(resume_command)" >&2
   exit 1
 }
 
@@ -101,37 +271,65 @@ fail() { # what, exit code, command
 step() {
   what=$1
   shift
-  if [ "$DRY_RUN" = 1 ]; then kubectl_line "$@"; echo; return 0; fi
+  if [ "$DRY_RUN" = 1 ]; then DEADLINE=''; kubectl_line "$@"; echo; return 0; fi
   started=$(date +%s)
   kubectl_ "$@" >/dev/null || { code=$?; fail "$what" "$code" "$(kubectl_line "$@")"; }
   echo "  $what ($(elapsed "$started"))"
 }
 
-remove() { step "delete $2" "$@"; }
-rollout() { step "gate rollout $3" "$@"; }
 
 write_record() { # completed, applying, finished
   # shellcheck disable=SC2059 # the format is the record's JSON with %s for its five fields
-  json=$(printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"phased-rollout-production","namespace":"production","labels":{"app.kubernetes.io/managed-by":"cdk8s-phased-rollout"}},"data":{"plan":"%s","title":"%s","completed":"%s","applying":"%s","finished":"%s"}}' "$RUN_ID" "$RUN_TITLE" "$1" "$2" "$3")
-  if [ "$DRY_RUN" = 1 ]; then printf '%s <<%s\n%s\nEOF\n' "$(kubectl_line apply --server-side --field-manager=phased-rollout -f -)" "'EOF'" "$json"; return 0; fi
-  printf '%s\n' "$json" | kubectl_ apply --server-side --field-manager=phased-rollout -f - >/dev/null ||
-    { code=$?; fail 'record progress' "$code" "$(kubectl_line apply --server-side --field-manager=phased-rollout -f -)"; }
+  json=$(printf "$RECORD_FORMAT" "$RUN_ID" "$RUN_TITLE" "$1" "$2" "$3")
+  # shellcheck disable=SC2086 # APPLY_ARGS: kubectl's words for a server-side apply, split on purpose
+  if [ "$DRY_RUN" = 1 ]; then printf '%s <<%s\n%s\nEOF\n' "$(kubectl_line $APPLY_ARGS -)" "'EOF'" "$json"; return 0; fi
+  # shellcheck disable=SC2086
+  printf '%s\n' "$json" | kubectl_ $APPLY_ARGS - >/dev/null ||
+    { code=$?; fail 'record progress' "$code" "$(kubectl_line $APPLY_ARGS -)"; }
 }
 
-pause() { # seconds, scaled by PHASED_ROLLOUT_TIME_SCALE
+scaled_sleep() { # seconds, scaled by PHASED_ROLLOUT_TIME_SCALE
   seconds=$(awk -v s="$1" -v k="$SCALE" 'BEGIN { printf "%d", s * k + 0.5 }')
   if [ "$seconds" -gt 0 ]; then sleep "$seconds"; fi
 }
 
-pause_gate() { # gate, seconds
+# The actions of a step (ACTIONS: `KEY ACTION ARGS...`, run as action_ACTION ARGS...), as
+# src/apply/steps.ts defines them for phased-rollout.
+
+action_apply() { # FOLDER: server-side apply of a phase folder, as it was when the run read the plan
+  check_unchanged "$1"
+  # shellcheck disable=SC2086
+  step "apply $1" $APPLY_ARGS "$HERE/$1"
+}
+
+action_record() { # applying | completed: the resume record
+  if [ "$1" = applying ]; then
+    write_record "$previous" "$LABEL" false
+  else
+    finished=false
+    if [ "$LABEL" = "$last" ]; then finished=true; fi
+    write_record "$LABEL" '' "$finished"
+  fi
+}
+
+action_remove() { step "delete $3" "$@"; } # KUBECTL_DELETE_ARGS...
+action_rollout() { # KUBECTL_ROLLOUT_ARGS...: bounded by its --timeout and a margin
+  for _arg in "$@"; do
+    case "$_arg" in --timeout=*) _wait=${_arg#--timeout=}; _wait=${_wait%s} ;; esac
+  done
+  DEADLINE=$((_wait + WAIT_MARGIN))
+  step "gate rollout $3" "$@"
+}
+
+action_pause() { # gate, seconds
   if [ "$DRY_RUN" = 1 ]; then echo "sleep $2"; return 0; fi
   started=$(date +%s)
-  pause "$2"
+  scaled_sleep "$2"
   echo "  gate $1: $2s ($(elapsed "$started"))"
 }
 
-# propagation SECONDS RESOURCE NAMESPACE...: istiod's Reconciled condition, else istioctl, else sleep.
-propagation() {
+# action_propagation SECONDS RESOURCE NAMESPACE...: istiod's Reconciled condition, else istioctl, else sleep.
+action_propagation() {
   seconds=$1
   shift
   if [ "$DRY_RUN" = 1 ]; then
@@ -141,22 +339,35 @@ propagation() {
   fi
   started=$(date +%s)
   if [ -z "$METHOD" ]; then
-    if [ -n "$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null || true)" ]; then
+    # A failed check (RBAC denial, API error) is retried, then fails the gate: never taken for "no status".
+    for backoff in $STATUS_CHECK_BACKOFF ''; do
+      if [ -n "$backoff" ]; then
+        conditions=$(kubectl_ "$REQUEST_TIMEOUT" get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null) && break
+      else
+        conditions=$(kubectl_ "$REQUEST_TIMEOUT" get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}') && break
+      fi
+      code=$?
+      if [ -z "$backoff" ]; then fail 'detect istiod config status' "$code" "$(kubectl_line "$REQUEST_TIMEOUT" get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}')"; fi
+      echo "  propagation: cannot tell whether istiod reports config status (exit $code); retrying in ${backoff}s"
+      scaled_sleep "$backoff"
+    done
+    if [ -n "$conditions" ]; then
       METHOD='reconciled'
-      echo "  propagation: istiod reports config status: waiting for the Reconciled condition (kubectl wait)"
+      echo "  propagation: $METHOD_RECONCILED"
     elif command -v istioctl >/dev/null 2>&1; then
       METHOD='istioctl'
-      echo "  propagation: istiod reports no config status: waiting with istioctl x wait --for=distribution"
+      echo "  propagation: $METHOD_ISTIOCTL"
     else
       METHOD='sleep'
-      echo "  propagation: istiod reports no config status and istioctl is not on PATH: waiting the plan's fixed seconds"
+      echo "  propagation: $METHOD_SLEEP"
     fi
   fi
   if [ "$METHOD" = sleep ]; then
-    pause "$seconds"
+    scaled_sleep "$seconds"
   else
     while [ $# -gt 0 ]; do
       if [ "$METHOD" = reconciled ]; then
+        DEADLINE=$((TIMEOUT + WAIT_MARGIN))
         kubectl_ wait --for=condition=Reconciled "$1" -n "$2" "--timeout=${TIMEOUT}s" >/dev/null ||
           { code=$?; fail "gate propagation $1" "$code" "$(kubectl_line wait --for=condition=Reconciled "$1" -n "$2" "--timeout=${TIMEOUT}s")"; }
       else
@@ -169,93 +380,69 @@ propagation() {
   echo "  gate propagation ($(elapsed "$started"))"
 }
 
-# step_actions KEY: deletions and gates of a phase (KEY: its folder) or rollback step (KEY: FROM/STEP).
-step_actions() {
-  case "$1" in
-    00-baseline)
-      rollout rollout status deployment/barista-v1 -n production --timeout=600s
-      rollout rollout status deployment/coffee-shop-v1 -n production --timeout=600s
-      propagation 5 gateway.networking.istio.io/production-gateway production destinationrule.networking.istio.io/barista production virtualservice.networking.istio.io/barista production destinationrule.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
-      ;;
-    01-prepare)
-      rollout rollout status deployment/coffee-shop-v2 -n production --timeout=600s
-      propagation 5 destinationrule.networking.istio.io/coffee-shop production
-      ;;
-    02-switch)
-      propagation 5 virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
-      pause_gate drain 30
-      ;;
-    03-cleanup)
-      remove delete deployment.apps/coffee-shop-v1 -n production --ignore-not-found
-      remove delete poddisruptionbudget.policy/coffee-shop-v1 -n production --ignore-not-found
-      propagation 5 destinationrule.networking.istio.io/coffee-shop production
-      ;;
-    01-prepare/reapply)
-      rollout rollout status deployment/barista-v1 -n production --timeout=600s
-      rollout rollout status deployment/coffee-shop-v1 -n production --timeout=600s
-      propagation 5 gateway.networking.istio.io/production-gateway production destinationrule.networking.istio.io/barista production virtualservice.networking.istio.io/barista production destinationrule.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
-      pause_gate drain 30
-      ;;
-    01-prepare/remove-new)
-      remove delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found
-      remove delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found
-      propagation 5 destinationrule.networking.istio.io/coffee-shop production
-      ;;
-    02-switch/reapply)
-      rollout rollout status deployment/barista-v1 -n production --timeout=600s
-      rollout rollout status deployment/coffee-shop-v1 -n production --timeout=600s
-      propagation 5 gateway.networking.istio.io/production-gateway production destinationrule.networking.istio.io/barista production virtualservice.networking.istio.io/barista production destinationrule.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
-      ;;
-    02-switch/revert-traffic)
-      propagation 5 virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
-      pause_gate drain 30
-      ;;
-    02-switch/remove-new)
-      remove delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found
-      remove delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found
-      propagation 5 destinationrule.networking.istio.io/coffee-shop production
-      ;;
-    03-cleanup/reapply)
-      rollout rollout status deployment/barista-v1 -n production --timeout=600s
-      propagation 5 gateway.networking.istio.io/production-gateway production destinationrule.networking.istio.io/barista production virtualservice.networking.istio.io/barista production destinationrule.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
-      ;;
-    03-cleanup/restore-old)
-      rollout rollout status deployment/coffee-shop-v1 -n production --timeout=600s
-      propagation 5 destinationrule.networking.istio.io/coffee-shop production
-      ;;
-    03-cleanup/revert-traffic)
-      propagation 5 virtualservice.networking.istio.io/coffee-shop production virtualservice.networking.istio.io/coffee-shop-gateway production
-      pause_gate drain 30
-      ;;
-    03-cleanup/remove-new)
-      remove delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found
-      remove delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found
-      propagation 5 destinationrule.networking.istio.io/coffee-shop production
-      ;;
-  esac
+# each_action CALLBACK: calls CALLBACK KEY ACTION ARGS... for every line of ACTIONS, in order.
+each_action() {
+  _callback=$1
+  _ifs=$IFS
+  IFS=$NL
+  set -f
+  for _line in $ACTIONS; do
+    IFS=$_ifs
+    eval "set -- $_line"
+    "$_callback" "$@"
+    IFS=$NL
+  done
+  IFS=$_ifs
+  set +f
 }
 
-rollback_steps() { # phase folder: the steps of the rollback from it, in order
-  case "$1" in
-    01-prepare) echo 'reapply remove-new' ;;
-    02-switch) echo 'reapply revert-traffic remove-new' ;;
-    03-cleanup) echo 'reapply restore-old revert-traffic remove-new' ;;
+run_if_key() { if [ "$1" = "$KEY" ]; then _action=$2; shift 2; "action_$_action" "$@"; fi; }
+run_actions() { KEY=$1; each_action run_if_key; } # KEY: a phase folder, or FROM/STEP of a rollback step
+
+folder_if_key() { if [ "$1" = "$KEY" ] && [ "$2" = apply ]; then FOLDER=$3; fi; }
+step_folder() { KEY=$1 FOLDER=''; each_action folder_if_key; echo "$FOLDER"; } # KEY: the phase folder it applies
+
+label_if_from() { case "$1" in "$KEY"/*) if [ "$2" = apply ]; then STEPS="$STEPS${STEPS:+ }${1#*/}"; fi ;; esac; }
+rollback_steps() { KEY=$1 STEPS=''; each_action label_if_from; echo "$STEPS"; } # FROM: the steps of the rollback from it
+
+# take_lock: one release at a time (src/apply/lock.ts): creates the lock ConfigMap (create-only) or
+# refuses, naming the holder; --take-over-lock first deletes one a killed run left. Not in a dry run.
+take_lock() {
+  if [ "$DRY_RUN" = 1 ]; then return 0; fi
+  if [ "$MODE" = rollback ]; then command='apply.sh --rollback'; else command='apply.sh'; fi
+  holder="$command on $(uname -n) (pid $$) since $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  if [ "$TAKE_OVER" = 1 ]; then
+    held=$(kubectl_ "$REQUEST_TIMEOUT" get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
+    if [ -n "$held" ]; then echo "$TITLE: taking over the lock held by $held"; fi
+    error=$(kubectl_ "$REQUEST_TIMEOUT" delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
+      { code=$?; echo "$TITLE: cannot take over the lock (ConfigMap $NAMESPACE/$LOCK_NAME): kubectl delete exited $code: $error" >&2; exit 1; }
+  fi
+  # shellcheck disable=SC2059 # the format is the lock's JSON with %s for its five fields
+  lock=$(printf "$LOCK_FORMAT" "$holder" "$(uname -n)" "$$" "$command" "${holder##* since }")
+  if error=$(printf '%s\n' "$lock" | kubectl_ "$REQUEST_TIMEOUT" create -f - 2>&1 >/dev/null); then
+    LOCKED=1
+    trap release_lock EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    return 0
+  else
+    code=$?
+  fi
+  case "$error" in
+    *AlreadyExists*|*'already exists'*)
+      held=$(kubectl_ "$REQUEST_TIMEOUT" get configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.holder}') || held=''
+      echo "$TITLE: another run holds the lock (ConfigMap $NAMESPACE/$LOCK_NAME): ${held:-an unknown run}. Wait for it to end; if that run is gone (killed), take the lock over with --take-over-lock" >&2 ;;
+    *) echo "$TITLE: cannot take the lock (ConfigMap $NAMESPACE/$LOCK_NAME): kubectl create exited $code: $error" >&2 ;;
   esac
+  exit 1
 }
 
-step_folder() { # KEY: the phase folder a phase or rollback step applies
-  case "$1" in
-    01-prepare/reapply) echo 01-prepare ;;
-    01-prepare/remove-new) echo 00-baseline ;;
-    02-switch/reapply) echo 02-switch ;;
-    02-switch/revert-traffic) echo 01-prepare ;;
-    02-switch/remove-new) echo 00-baseline ;;
-    03-cleanup/reapply) echo 03-cleanup ;;
-    03-cleanup/restore-old) echo 02-switch ;;
-    03-cleanup/revert-traffic) echo 01-prepare ;;
-    03-cleanup/remove-new) echo 00-baseline ;;
-    *) echo "$1" ;;
-  esac
+release_lock() { # on exit, also after a failure or an interrupt
+  if [ "$LOCKED" = 1 ]; then
+    LOCKED=0
+    error=$(kubectl_ "$REQUEST_TIMEOUT" delete configmap "$LOCK_NAME" -n "$NAMESPACE" --ignore-not-found 2>&1 >/dev/null) ||
+      echo "$TITLE: could not release the lock (ConfigMap $NAMESPACE/$LOCK_NAME): $error; delete it with kubectl $REQUEST_TIMEOUT delete configmap $LOCK_NAME -n $NAMESPACE --ignore-not-found" >&2
+  fi
 }
 
 resolve() { # phase folder or name, option
@@ -284,11 +471,11 @@ after() { # the phase or step after the given one in LABELS, empty after the las
 }
 
 read_record() {
-  record=$(kubectl_ get configmap "$RECORD" -n "$NAMESPACE" --ignore-not-found -o 'jsonpath={.data.plan}|{.data.completed}|{.data.applying}|{.data.finished}') || {
+  record=$(kubectl_ "$REQUEST_TIMEOUT" get configmap "$RECORD_NAME" -n "$NAMESPACE" --ignore-not-found -o "$RECORD_JSONPATH") || {
     hint=''
     # With --from, apply reads no record (a rollback always does, to resume one stopped part-way).
-    if [ "$DRY_RUN" = 1 ] && [ "$MODE" != rollback ]; then hint=' (to preview without a cluster, pass --from PHASE)'; fi
-    echo "$TITLE: cannot read the resume record (kubectl get configmap $RECORD -n $NAMESPACE)$hint" >&2
+    if [ "$DRY_RUN" = 1 ] && [ "$MODE" != rollback ]; then hint=$PREVIEW_WITHOUT_CLUSTER; fi
+    echo "$TITLE: cannot read the resume record (kubectl get configmap $RECORD_NAME -n $NAMESPACE)$hint" >&2
     exit 1
   }
   rec_plan='' rec_completed='' rec_applying='' rec_finished=''
@@ -299,6 +486,42 @@ EOF
   fi
 }
 
+earlier_identity() { # IDENTITY: whether an earlier phased-rollout computed it (sha256- and 20 hex digits)
+  case "$1" in
+    sha256-*) _hex=${1#sha256-}; _hex=${_hex%%/*}
+      case "$_hex" in *[!0-9a-f]*) return 1 ;; esac
+      [ "${#_hex}" = 20 ] ;;
+    *) return 1 ;;
+  esac
+}
+
+# check_from_agrees: a rollback starts from what the cluster holds (src/apply/rollback.ts): a --from
+# that contradicts this plan's record, or the record of one of its rollbacks, is refused.
+check_from_agrees() {
+  if [ -z "$rec_plan" ]; then return 0; fi
+  choose="the environment is at %s; roll back with --from %s, or without --from"
+  if [ "$rec_plan" = "$PLAN_ID" ]; then
+    at=${rec_applying:-$rec_completed}
+    if [ -z "$at" ] || [ "$at" = "$FROM" ]; then return 0; fi
+    if [ -n "$rec_applying" ]; then shows="$rec_applying applied (its gates not passed)"; else shows="$rec_completed completed"; fi
+    # shellcheck disable=SC2059 # choose: the advice, with the phase twice
+    echo "$TITLE: --from $FROM contradicts the cluster record, which shows $shows: $(printf "$choose" "$at" "$at")" >&2
+    exit 1
+  fi
+  for p in $PHASES; do
+    if [ "$rec_plan" = "$PLAN_ID/rollback/$p" ] && [ "$p" != "$FROM" ]; then
+      if [ "$rec_finished" = true ]; then
+        echo "$TITLE: --from $FROM contradicts the cluster record, which shows the rollback from $p finished: the environment is at the baseline ($baseline); nothing to roll back" >&2
+      else
+        if [ -n "$rec_applying" ]; then where="while applying $rec_applying"; else where="after ${rec_completed:-no step}"; fi
+        # shellcheck disable=SC2059
+        echo "$TITLE: --from $FROM contradicts the cluster record, which shows the rollback from $p stopped $where: $(printf "$choose" "$p" "$p")" >&2
+      fi
+      exit 1
+    fi
+  done
+}
+
 decide_start() { # from the record: start and reason, or exit when there is nothing to do
   start=$first
   if [ -z "$rec_plan" ]; then
@@ -306,6 +529,12 @@ decide_start() { # from the record: start and reason, or exit when there is noth
   elif [ "$rec_plan" != "$RUN_ID" ]; then
     if [ "$rec_finished" != true ]; then
       if [ -n "$rec_applying" ]; then where="while applying $rec_applying"; else where="after ${rec_completed:-no phase}"; fi
+      if earlier_identity "$rec_plan"; then
+        next=$rec_applying
+        if [ -z "$next" ]; then next=$(after "$rec_completed"); fi
+        echo "$RUN_TITLE: the cluster record (plan $rec_plan) was written by an earlier phased-rollout, which computed plan identities differently, and shows a run that stopped $where: if that run was this plan, continue it with --from ${next:-$first}; otherwise finish or roll back that plan first" >&2
+        exit 1
+      fi
       echo "$RUN_TITLE: the cluster record shows another plan ($rec_plan) that stopped $where: finish or roll back that plan first, or pass --from PHASE to start this one anyway" >&2
       exit 1
     fi
@@ -325,9 +554,12 @@ baseline=${PHASES%% *}
 if [ "$MODE" = rollback ]; then
   # A mistyped --from is a usage error before anything asks the cluster.
   if [ "$FROM_GIVEN" = 1 ]; then FROM=$(resolve "$FROM" --from); fi
+  PLAN_LISTING=$(plan_listing) || exit 2
+  PLAN_ID=$(identity_of "$PLAN_LISTING") || exit 2
+  take_lock
   read_record
   if [ "$FROM_GIVEN" = 1 ]; then
-    :
+    check_from_agrees
   elif [ -z "$rec_plan" ]; then
     echo "$TITLE: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at" >&2
     exit 1
@@ -364,6 +596,9 @@ if [ "$MODE" = rollback ]; then
     reason="rolling back from $FROM"
   fi
 else
+  PLAN_LISTING=$(plan_listing) || exit 2
+  PLAN_ID=$(identity_of "$PLAN_LISTING") || exit 2
+  take_lock
   LABELS=$PHASES RUN_ID=$PLAN_ID RUN_TITLE=$TITLE UNIT=phase KEY_PREFIX=''
   first=${LABELS%% *}
   last=${LABELS##* }
@@ -395,12 +630,7 @@ for LABEL in $LABELS; do
     if [ "$folder" = "$LABEL" ]; then shown=''; else shown=": $folder"; fi
     if [ "$DRY_RUN" = 1 ]; then echo "# $UNIT $LABEL ($(position "$LABEL")/$COUNT)$shown"; else echo "$UNIT $LABEL ($(position "$LABEL")/$COUNT)$shown"; fi
     step_started=$(date +%s)
-    step "apply $folder" apply --server-side --field-manager=phased-rollout -f "$HERE/$folder"
-    write_record "$previous" "$LABEL" false
-    step_actions "$KEY_PREFIX$LABEL"
-    finished=false
-    if [ "$LABEL" = "$last" ]; then finished=true; fi
-    write_record "$LABEL" '' "$finished"
+    run_actions "$KEY_PREFIX$LABEL"
     if [ "$DRY_RUN" = 0 ]; then echo "$UNIT $LABEL done ($(elapsed "$step_started"))"; fi
   fi
   if [ "$LABEL" = "$end" ]; then break; fi

@@ -4,12 +4,17 @@
  * rerun resumes. Every cluster call goes through a CommandRunner; every wait through `sleep`.
  */
 import { join } from 'node:path';
-import { ObjectRef, refLabel } from '../manifest';
-import { PhaseGates, PlanFile } from '../plan/plan-file';
-import { KUBECTL } from './kubectl';
-import { findPhase, PlanDirectory } from './plan-dir';
-import { parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
+import { refLabel } from '../manifest';
+import { PlanFile } from '../plan/plan-file';
+import { ApplyFailure } from './errors';
+import { KUBECTL, REQUEST_TIMEOUT } from './kubectl';
+import { withLock } from './lock';
+import { currentListing, describeChanges, findPhase, PlanDirectory } from './plan-dir';
+import { changedPaths, isEarlierIdentity, parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
 import { ApplyRuntime, ClusterSession, FailureHandler, seconds, SessionOptions } from './session';
+import { planSteps, RunStep, StepAction } from './steps';
+
+export type { RunStep } from './steps';
 
 /** What to apply and how. */
 export interface ApplyOptions extends SessionOptions {
@@ -21,25 +26,11 @@ export interface ApplyOptions extends SessionOptions {
   readonly to?: string;
   /** The command that resumes this run at a phase (printed on failure). */
   readonly resumeCommand: (phase: string) => string;
+  /** Delete the environment's lock left by another run (a killed one) before taking it; default false. */
+  readonly takeOverLock?: boolean;
 }
 
-/** A failed run: names the phase, the gate or step, the command, and how to resume. Exit code 1. */
-export class ApplyFailure extends Error {
-  /** Exit code of a failed run. */
-  readonly exitCode = 1;
-}
-
-/** One step of a run: a phase folder applied, then its deletions and gates. */
-export interface RunStep {
-  /** Name in progress lines and in the record: the phase folder, or a rollback step's name. */
-  readonly label: string;
-  /** The phase folder to apply, relative to the plan folder. */
-  readonly path: string;
-  /** Objects to delete after applying the folder. */
-  readonly removes: readonly ObjectRef[];
-  /** What must hold before the next step. */
-  readonly gates: PhaseGates;
-}
+export { ApplyFailure } from './errors';
 
 /** A sequence of steps the engine runs against one environment: its forward phases, or one rollback. */
 export interface RunSequence {
@@ -59,7 +50,7 @@ export function forwardSequence(planDir: PlanDirectory): RunSequence {
     title: planDir.plan.environment,
     identity: planDir.identity,
     unit: 'phase',
-    steps: planDir.plan.phases.map((phase) => ({ label: phase.path, path: phase.path, removes: phase.removes, gates: phase.gates })),
+    steps: planSteps(planDir.plan).forward,
   };
 }
 
@@ -77,7 +68,15 @@ export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 't
   if (!record) return { start: 0, reason: `no record in the cluster: starting at the first ${unit}` };
   if (record.plan !== sequence.identity) {
     if (record.finished) return { start: 0, reason: `the cluster record is of a previous plan that finished: starting at the first ${unit}` };
-    throw new ApplyFailure(`the cluster record shows another plan (${record.plan}) that stopped ${record.applying ? `while applying ${record.applying}` : `after ${record.completed || 'no phase'}`}: ` +
+    const where = record.applying ? `while applying ${record.applying}` : `after ${record.completed || 'no phase'}`;
+    if (isEarlierIdentity(record.plan)) {
+      // The same plan may have written it: say where that run would continue rather than only refusing.
+      const completed = sequence.steps.findIndex((step) => step.label === record.completed);
+      const next = record.applying || sequence.steps[completed + 1]?.label || sequence.steps[0].label;
+      throw new ApplyFailure(`the cluster record (plan ${record.plan}) was written by an earlier phased-rollout, which computed plan identities differently, ` +
+        `and shows a run that stopped ${where}: if that run was this plan, continue it with --from ${next}; otherwise finish or roll back that plan first`);
+    }
+    throw new ApplyFailure(`the cluster record shows another plan (${record.plan}) that stopped ${where}: ` +
       'finish or roll back that plan first, or pass --from PHASE to start this one anyway');
   }
   if (record.finished) return { done: `${sequence.title}: every ${unit} is already applied (last: ${record.completed}); nothing to do` };
@@ -92,7 +91,7 @@ export const PREVIEW_WITHOUT_CLUSTER = ' (to preview without a cluster, pass --f
 
 /** Reads the environment's resume record (also in a dry run); `hint` follows the message when it cannot be read. */
 export async function readRecord(session: ClusterSession, plan: PlanFile, hint = ''): Promise<Omit<ResumeRecord, 'title'> | undefined> {
-  const read = await session.read(['get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
+  const read = await session.read([REQUEST_TIMEOUT, 'get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
   if (read.code !== 0) {
     throw new ApplyFailure(`cannot read the resume record (kubectl get configmap ${recordName(plan.environment)} -n ${plan.namespace} exited ${read.code})${hint}: ${read.stderr.trim()}`);
   }
@@ -106,12 +105,26 @@ export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): P
   const session = new ClusterSession(runtime, options);
   const sequence = forwardSequence(planDir);
   const end = options.to === undefined ? plan.phases.length - 1 : findPhase(plan, options.to, '--to').index;
-  const decision = options.from !== undefined
-    ? { start: findPhase(plan, options.from, '--from').index, reason: `--from ${options.from}` }
-    // With --from, apply reads no record: that is what the hint of a dry run suggests.
-    : decideStart(sequence, await readRecord(session, plan, session.dryRun ? PREVIEW_WITHOUT_CLUSTER : ''));
-  if (!('done' in decision) && decision.start > end) throw new ApplyFailure(`nothing to apply: ${decision.reason}, which is after --to ${options.to}`);
-  await runSequence(sequence, decision, end, { planDir, session, resumeCommand: options.resumeCommand }, runtime);
+  const from = options.from === undefined ? undefined : findPhase(plan, options.from, '--from').index;
+  await withLock(session, plan, { takeOver: options.takeOverLock, command: 'phased-rollout apply' }, runtime.print, async () => {
+    const decision = from !== undefined
+      ? { start: from, reason: `--from ${options.from}` }
+      // With --from, apply reads no record: that is what the hint of a dry run suggests.
+      : decideStart(sequence, await readRecord(session, plan, session.dryRun ? PREVIEW_WITHOUT_CLUSTER : ''));
+    if (!('done' in decision) && decision.start > end) throw new ApplyFailure(`nothing to apply: ${decision.reason}, which is after --to ${options.to}`);
+    await runSequence(sequence, decision, end, { planDir, session, resumeCommand: options.resumeCommand }, runtime);
+  });
+}
+
+/**
+ * Stops the run before applying `folder` when plan.json or a phase file changed since the plan was read
+ * (a synthesis or an edit meanwhile): only the plan whose identity was checked is applied.
+ */
+function checkUnchanged(planDir: PlanDirectory, where: string, folder: string, resume: string): void {
+  const changed = changedPaths(planDir.listing, currentListing(planDir.dir, planDir.plan));
+  if (changed.length === 0) return;
+  throw new ApplyFailure(`${where}: the plan changed since this run read it (${describeChanges(changed)}): stopped before applying ${folder}\n` +
+    `review the plan as it is now (phased-rollout plan), then continue with: ${resume}`);
 }
 
 /** Where and how {@link runSequence} runs. */
@@ -125,8 +138,8 @@ export interface RunContext {
 }
 
 /**
- * Runs the steps `decision.start..end` of a sequence: per step, apply its folder, record it as being
- * applied, delete its removes, pass its gates, record it as completed (finished after the last step).
+ * Runs the steps `decision.start..end` of a sequence: per step, its actions ({@link stepActions}: apply
+ * its folder, record it as being applied, delete its removes, pass its gates, record it as completed).
  */
 export async function runSequence(sequence: RunSequence, decision: StartDecision, end: number, context: RunContext, runtime: ApplyRuntime): Promise<void> {
   const { title, unit, steps } = sequence;
@@ -155,11 +168,19 @@ export async function runSequence(sequence: RunSequence, decision: StartDecision
         `resume with: ${context.resumeCommand(step.label)}`,
       ].join('\n'));
     };
-    await session.step(`apply ${step.path}`, KUBECTL.apply(join(planDir.dir, step.path)), fail);
-    await session.step('record progress', KUBECTL.apply('-'), fail, record(previous, step.label, false));
-    for (const ref of step.removes) await session.step(`delete ${refLabel(ref)}`, KUBECTL.delete(ref), fail);
-    await session.passGates(step.gates, fail);
-    await session.step('record progress', KUBECTL.apply('-'), fail, record(step.label, '', index === steps.length - 1));
+    const run = async (action: StepAction): Promise<void> => {
+      switch (action.kind) {
+        case 'apply':
+          checkUnchanged(planDir, `${title}: ${unit} ${step.label}`, action.path, context.resumeCommand(step.label));
+          return session.step(`apply ${action.path}`, KUBECTL.apply(join(planDir.dir, action.path)), fail);
+        case 'record': return session.step('record progress', KUBECTL.apply('-'), fail, action.state === 'applying'
+          ? record(previous, step.label, false)
+          : record(step.label, '', index === steps.length - 1));
+        case 'remove': return session.step(`delete ${refLabel(action.ref)}`, KUBECTL.delete(action.ref), fail);
+        default: return session.passGate(action, fail);
+      }
+    };
+    for (const action of step.actions) await run(action);
     if (!session.dryRun) print(`${unit} ${step.label} done (${seconds(runtime.now() - stepStarted)})`);
   }
   if (!session.dryRun) print(`${title}: ${steps[end].label} reached in ${seconds(runtime.now() - started)}`);

@@ -3,9 +3,11 @@ export { applyPlan, ApplyFailure, decideStart, forwardSequence, runSequence } fr
 export type { ApplyOptions, RunSequence, RunStep, StartDecision } from './engine';
 export { rollback, rollbackIdentity, rollbackSequence } from './rollback';
 export type { RollbackOptions } from './rollback';
+export { gateActions, planSteps, stepActions } from './steps';
+export type { GateAction, PlanSteps, StepAction } from './steps';
 export { ClusterSession, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from './session';
 export type { ApplyRuntime, FailureHandler, SessionOptions } from './session';
-export { KUBECTL, commandLine, contextArgs, istioctlWait, shellQuote } from './kubectl';
+export { DEFAULT_CALL_TIMEOUT_SECONDS, KUBECTL, commandLine, contextArgs, istioctlWait, REQUEST_TIMEOUT, shellQuote } from './kubectl';
 export { findPhase, readPlanDirectory } from './plan-dir';
 export type { PlanDirectory } from './plan-dir';
 export { planIdentity, parseRecordLine, RECORD_JSONPATH, recordManifest, recordName } from './record';

@@ -17,21 +17,41 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-/** Runs a program with arguments and optional standard input. */
-export type CommandRunner = (program: string, args: readonly string[], input?: string) => Promise<CommandResult>;
+/** Runs a program with arguments, optional standard input, and a deadline in seconds (none when absent). */
+export type CommandRunner = (program: string, args: readonly string[], input?: string, deadlineSeconds?: number) => Promise<CommandResult>;
 
-/** Runs programs found on the PATH of `env` (default: this process's environment). */
+/** Exit code of a call killed at its deadline (as coreutils `timeout` exits, which apply.sh uses). */
+export const DEADLINE_EXIT_CODE = 124;
+
+/** What a call killed at its deadline reports on standard error (apply.sh prints the same). */
+export function deadlineMessage(seconds: number): string {
+  return `timed out: no answer within ${seconds}s (the deadline of this call)`;
+}
+
+/** Runs programs found on the PATH of `env` (default: this process's environment); kills one past its deadline. */
 export function processRunner(env: NodeJS.ProcessEnv = process.env): CommandRunner {
-  return (program, args, input) => new Promise((resolve) => {
+  return (program, args, input, deadlineSeconds) => new Promise((resolve) => {
     const child = spawn(program, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timer = deadlineSeconds === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    }, deadlineSeconds * 1000);
+    const done = (result: CommandResult) => {
+      if (timer) clearTimeout(timer);
+      resolve(timedOut ? { code: DEADLINE_EXIT_CODE, stdout, stderr: `${stderr}${deadlineMessage(deadlineSeconds!)}\n` } : result);
+    };
     child.stdout.on('data', (chunk) => { stdout += chunk; });
     child.stderr.on('data', (chunk) => { stderr += chunk; });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      resolve({ code: 127, stdout, stderr: error.code === 'ENOENT' ? `${program}: not found on PATH` : error.message });
+      done({ code: 127, stdout, stderr: error.code === 'ENOENT' ? `${program}: not found on PATH` : error.message });
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    // A killed call is done when it exits, even if a grandchild still holds its output open.
+    child.on('exit', () => { if (timedOut) done({ code: DEADLINE_EXIT_CODE, stdout, stderr }); });
+    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
     child.stdin.on('error', () => undefined); // a program that exits without reading its input
     child.stdin.end(input ?? '');
   });
@@ -70,17 +90,29 @@ export function namespaceArgs(ref: ObjectRef): string[] {
   return ref.namespace === undefined ? [] : ['-n', ref.namespace];
 }
 
+/**
+ * `--request-timeout` of every kubectl call that is not a wait: one API request that hangs fails after
+ * it instead of holding the run (waits are bounded by their own `--timeout`).
+ */
+export const REQUEST_TIMEOUT = '--request-timeout=60s';
+
+/** Default deadline in seconds of a kubectl call that is not a wait (`--call-timeout`): it is killed after it. */
+export const DEFAULT_CALL_TIMEOUT_SECONDS = 300;
+
+/** Seconds a wait (rollout status, kubectl wait, istioctl x wait) may run past its own `--timeout` before it is killed. */
+export const WAIT_DEADLINE_MARGIN_SECONDS = 10;
+
 /** The kubectl invocations of a rollout, in one place so that apply and apply.sh issue the same commands. */
 export const KUBECTL = {
   /** Server-side apply of a folder or of standard input (`-`). */
-  apply: (file: string) => ['apply', '--server-side', '--field-manager=phased-rollout', '-f', file],
+  apply: (file: string) => [REQUEST_TIMEOUT, 'apply', '--server-side', '--field-manager=phased-rollout', '-f', file],
   /** Deletion of an object a phase no longer has. */
-  delete: (ref: ObjectRef) => ['delete', resourceArg(ref), ...namespaceArgs(ref), '--ignore-not-found'],
+  delete: (ref: ObjectRef) => [REQUEST_TIMEOUT, 'delete', resourceArg(ref), ...namespaceArgs(ref), '--ignore-not-found'],
   /** Waits for a new Deployment to be rolled out and ready. */
   rolloutStatus: (ref: ObjectRef, timeoutSeconds: number) =>
     ['rollout', 'status', `deployment/${ref.name}`, ...namespaceArgs(ref), `--timeout=${timeoutSeconds}s`],
   /** Reads the condition types istiod reports on an Istio object (empty when istiod writes no status). */
-  istioConditions: (ref: ObjectRef) => ['get', resourceArg(ref), ...namespaceArgs(ref), '-o', 'jsonpath={.status.conditions[*].type}'],
+  istioConditions: (ref: ObjectRef) => [REQUEST_TIMEOUT, 'get', resourceArg(ref), ...namespaceArgs(ref), '-o', 'jsonpath={.status.conditions[*].type}'],
   /** Waits for istiod's `Reconciled` condition: the config reached every proxy. */
   waitReconciled: (ref: ObjectRef, timeoutSeconds: number) =>
     ['wait', '--for=condition=Reconciled', resourceArg(ref), ...namespaceArgs(ref), `--timeout=${timeoutSeconds}s`],

@@ -1,10 +1,10 @@
 /** Reading a plan folder (plan.json and its phase folders) for the commands that act on a cluster. */
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join, relative as relativePath, sep } from 'node:path';
 import { InputError, manifestFiles } from '../manifest';
 import { PlanFile, PlanPhase } from '../plan/plan-file';
 import { loadPhases } from '../verify';
-import { PhaseContent, planIdentity } from './record';
+import { fileListing, listingIdentity, PlanFileContent } from './record';
 
 /** A plan folder read from disk and checked against its phase folders. */
 export interface PlanDirectory {
@@ -14,17 +14,32 @@ export interface PlanDirectory {
   readonly plan: PlanFile;
   /** Identity of the plan ({@link planIdentity}). */
   readonly identity: string;
+  /** The files the identity was computed from, as `SHA256  PATH` lines ({@link fileListing}). */
+  readonly listing: readonly string[];
 }
 
 /** Reads DIR/plan.json and its phase folders; refuses a folder whose plan.json disagrees with its phases. */
 export function readPlanDirectory(dir: string): PlanDirectory {
   const { plan } = loadPhases(dir); // reads plan.json and checks it against the folders
   if (!plan) throw new InputError(`${join(dir, 'plan.json')}: no such file (expected a synthesized environment folder, e.g. dist/production)`);
-  const phases: PhaseContent[] = plan.phases.map((phase) => ({
-    path: phase.path,
-    files: manifestFiles(join(dir, phase.path)).map((file) => ({ name: basename(file), content: readFileSync(file, 'utf8') })),
-  }));
-  return { dir, plan, identity: planIdentity(plan, phases) };
+  const listing = currentListing(dir, plan);
+  return { dir, plan, identity: listingIdentity(listing), listing };
+}
+
+/**
+ * plan.json and the phase files of `plan` as they are in `dir` now ({@link fileListing}): plan.json and
+ * every manifest file of each phase folder (recursively), as apply.sh lists them with find.
+ */
+export function currentListing(dir: string, plan: PlanFile): string[] {
+  const relative = (file: string) => relativePath(dir, file).split(sep).join('/');
+  const files: PlanFileContent[] = [join(dir, 'plan.json'), ...plan.phases.flatMap((phase) => manifestFiles(join(dir, phase.path)))]
+    .map((file) => ({ path: relative(file), content: readFileSync(file) }));
+  return fileListing(files);
+}
+
+/** The changed paths of a listing for a message: the first five, then how many more. */
+export function describeChanges(paths: readonly string[]): string {
+  return paths.length <= 5 ? paths.join(', ') : `${paths.slice(0, 5).join(', ')} and ${paths.length - 5} more`;
 }
 
 /** The phase named by `nameOrPath` (`02-switch` or `switch`); a usage problem lists the valid ones. */

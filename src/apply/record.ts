@@ -4,7 +4,6 @@
  */
 import { createHash } from 'node:crypto';
 import { MANAGED_BY } from '../constructs/labels';
-import { PlanFile } from '../plan/plan-file';
 
 /** What the cluster remembers about the last run of an environment. */
 export interface ResumeRecord {
@@ -20,26 +19,49 @@ export interface ResumeRecord {
   readonly finished: boolean;
 }
 
-/** One phase folder's files, in name order, as the identity hashes them. */
-export interface PhaseContent {
-  /** Folder name (`NN-name`). */
+/** One file of a plan folder as the identity hashes it. */
+export interface PlanFileContent {
+  /** Path relative to the plan folder, with `/` (`plan.json`, `01-prepare/coffee-shop.k8s.yaml`). */
   readonly path: string;
-  /** File name and content, sorted by name. */
-  readonly files: readonly { readonly name: string; readonly content: string }[];
+  /** The file's bytes. */
+  readonly content: Uint8Array;
 }
 
+/** Prefix of a plan identity ({@link planIdentity}); identities of earlier versions begin `sha256-`. */
+export const IDENTITY_PREFIX = 'files-sha256-';
+
 /**
- * Identity of a plan: a digest of plan.json's contents and of every phase file, so that a record written
- * by another plan (another release, or a changed image tag) is never taken for this one's progress.
- * Hashes the parsed plan, not its text, so that synthesis (which holds the object) and the commands
- * (which read the file) agree however plan.json is indented.
+ * Identity of a plan: computed from the bytes of plan.json and of every phase file, so that a record
+ * written by another plan (another release, a changed image tag, an edited phase file) is never taken for
+ * this one's progress. Defined so that POSIX sh computes it too (apply-body.sh, `plan_identity`): the
+ * lines `SHA256  PATH` of `sha256sum` for the files sorted by path in byte order (LC_ALL=C), hashed
+ * again; the first 20 hex digits after {@link IDENTITY_PREFIX}.
  */
-export function planIdentity(plan: PlanFile, phases: readonly PhaseContent[]): string {
-  const hash = createHash('sha256').update(JSON.stringify(plan));
-  for (const phase of phases) {
-    for (const file of phase.files) hash.update(`\0${phase.path}/${file.name}\0`).update(file.content);
-  }
-  return `sha256-${hash.digest('hex').slice(0, 20)}`;
+export function planIdentity(files: readonly PlanFileContent[]): string {
+  return listingIdentity(fileListing(files));
+}
+
+/** The lines `SHA256  PATH` of the files, sorted by path in byte order: what {@link planIdentity} hashes. */
+export function fileListing(files: readonly PlanFileContent[]): string[] {
+  const sorted = [...files].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  return sorted.map((file) => `${createHash('sha256').update(file.content).digest('hex')}  ${file.path}`);
+}
+
+/** The identity of a {@link fileListing}. */
+export function listingIdentity(listing: readonly string[]): string {
+  return `${IDENTITY_PREFIX}${createHash('sha256').update(listing.map((line) => `${line}\n`).join('')).digest('hex').slice(0, 20)}`;
+}
+
+/** The paths whose line differs between two listings (changed, added or removed files), in byte order. */
+export function changedPaths(before: readonly string[], after: readonly string[]): string[] {
+  const [a, b] = [new Set(before), new Set(after)];
+  const paths = [...before.filter((line) => !b.has(line)), ...after.filter((line) => !a.has(line))].map((line) => line.slice(line.indexOf('  ') + 2));
+  return [...new Set(paths)].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+}
+
+/** Whether a record's plan identity was computed by a version before {@link planIdentity} hashed the files (`sha256-` + 20 hex digits). */
+export function isEarlierIdentity(identity: string): boolean {
+  return /^sha256-[0-9a-f]{20}(\/|$)/.test(identity);
 }
 
 /** Name of the record ConfigMap of an environment. */

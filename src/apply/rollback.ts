@@ -7,7 +7,10 @@ import { InputError } from '../manifest';
 import { rollbackTitle } from '../plan/rollback';
 import { ApplyFailure, decideStart, readRecord, runSequence, RunSequence } from './engine';
 import { findPhase, PlanDirectory, readPlanDirectory } from './plan-dir';
+import { ResumeRecord } from './record';
+import { withLock } from './lock';
 import { ApplyRuntime, ClusterSession, SessionOptions } from './session';
+import { planSteps } from './steps';
 
 /** What to roll back. */
 export interface RollbackOptions extends SessionOptions {
@@ -17,6 +20,8 @@ export interface RollbackOptions extends SessionOptions {
   readonly from?: string;
   /** The command that resumes the rollback from a phase (printed on failure). */
   readonly resumeCommand: (from: string) => string;
+  /** Delete the environment's lock left by another run (a killed one) before taking it; default false. */
+  readonly takeOverLock?: boolean;
 }
 
 /**
@@ -29,13 +34,13 @@ export function rollbackIdentity(planIdentity: string, from: string): string {
 
 /** The rollback of a plan folder from phase `from` as a run. */
 export function rollbackSequence(planDir: PlanDirectory, from: string): RunSequence {
-  const steps = planDir.plan.rollbacks?.[from];
+  const steps = planSteps(planDir.plan).rollbacks.get(from);
   if (!steps) throw new InputError(`${planDir.dir}/plan.json: no rollback from ${from} (a hand-written plan.json without rollbacks: synthesize the environment to get them)`);
   return {
     title: rollbackTitle(planDir.plan.environment, from),
     identity: rollbackIdentity(planDir.identity, from),
     unit: 'step',
-    steps: steps.map((step) => ({ label: step.name, path: step.path, removes: step.removes, gates: step.gates })),
+    steps,
   };
 }
 
@@ -46,10 +51,44 @@ export async function rollback(options: RollbackOptions, runtime: ApplyRuntime):
   const session = new ClusterSession(runtime, options);
   // A mistyped --from is a usage error before anything asks the cluster.
   const given = options.from === undefined ? undefined : findPhase(plan, options.from, '--from').path;
+  await withLock(session, plan, { takeOver: options.takeOverLock, command: 'phased-rollout rollback' }, runtime.print,
+    () => rollbackHoldingLock(planDir, given, session, options, runtime));
+}
+
+/**
+ * A rollback starts from what the cluster holds: a `--from` that contradicts this plan's record (or the
+ * record of one of its rollbacks) is refused, naming the phase the record says the environment is at.
+ * Rolling back from an earlier phase than the cluster holds would route traffic to a version that a
+ * later phase removed (it is re-created, not ready). A record of another plan says nothing about it.
+ */
+export function checkFromAgreesWithRecord(planDir: PlanDirectory, from: string, record: Omit<ResumeRecord, 'title'> | undefined): void {
+  if (!record) return;
+  const { plan, identity } = planDir;
+  const contradicts = (shows: string, then: string) =>
+    new ApplyFailure(`${plan.environment}: --from ${from} contradicts the cluster record, which shows ${shows}: ${then}`);
+  const choose = (at: string) => `the environment is at ${at}; roll back with --from ${at}, or without --from`;
+  if (record.plan === identity) {
+    const at = record.applying || record.completed;
+    if (at === '' || at === from) return;
+    throw contradicts(record.applying ? `${record.applying} applied (its gates not passed)` : `${record.completed} completed`, choose(at));
+  }
+  const own = plan.phases.find((phase) => rollbackIdentity(identity, phase.path) === record.plan);
+  if (own === undefined || own.path === from) return;
+  if (record.finished) {
+    throw contradicts(`the rollback from ${own.path} finished`, `the environment is at the baseline (${plan.phases[0].path}); nothing to roll back`);
+  }
+  const where = record.applying ? `while applying ${record.applying}` : `after ${record.completed || 'no step'}`;
+  throw contradicts(`the rollback from ${own.path} stopped ${where}`, choose(own.path));
+}
+
+/** {@link rollback} once the lock is held. */
+async function rollbackHoldingLock(planDir: PlanDirectory, given: string | undefined, session: ClusterSession, options: RollbackOptions, runtime: ApplyRuntime): Promise<void> {
+  const { plan } = planDir;
   const record = await readRecord(session, plan);
 
   let from: string;
   if (given !== undefined) {
+    checkFromAgreesWithRecord(planDir, given, record);
     from = given;
   } else if (!record) {
     throw new ApplyFailure(`${plan.environment}: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at`);

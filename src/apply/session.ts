@@ -1,10 +1,12 @@
 /**
- * A session with one cluster: runs kubectl steps (or prints them in a dry run) and passes a phase's
- * gates in order: rollout, propagation, observe, drain. Shared by `apply`, `rollback` and `promote`.
+ * A session with one cluster: runs kubectl steps (or prints them in a dry run) and passes the gates
+ * of src/apply/steps.ts (rollout, propagation, observe, drain). Shared by `apply`, `rollback` and `promote`.
  */
 import { ObjectRef, refLabel } from '../manifest';
-import { PhaseGates } from '../plan/plan-file';
-import { CommandResult, CommandRunner, commandLine, contextArgs, istioctlWait, KUBECTL } from './kubectl';
+import {
+  CommandResult, CommandRunner, commandLine, contextArgs, DEFAULT_CALL_TIMEOUT_SECONDS, istioctlWait, KUBECTL, WAIT_DEADLINE_MARGIN_SECONDS,
+} from './kubectl';
+import { GateAction } from './steps';
 
 /** How a session reaches the cluster and the user. */
 export interface ApplyRuntime {
@@ -30,6 +32,8 @@ export interface SessionOptions {
   readonly propagationTimeoutSeconds?: number;
   /** Factor for fixed waits (propagation fallback, observe, drain); 0 skips them; default 1. */
   readonly timeScale?: number;
+  /** Seconds a kubectl call that is not a wait may take before it is killed and fails; default 300. */
+  readonly callTimeoutSeconds?: number;
 }
 
 /** Default seconds a propagation wait may take. */
@@ -46,6 +50,9 @@ export const METHOD_DESCRIPTIONS: Record<PropagationMethod, string> = {
   istioctl: 'istiod reports no config status: waiting with istioctl x wait --for=distribution',
   sleep: 'istiod reports no config status and istioctl is not on PATH: waiting the plan\'s fixed seconds',
 };
+
+/** Seconds before each retry of a failed check of istiod's config status (then the gate fails); apply.sh waits the same. */
+export const STATUS_CHECK_BACKOFF_SECONDS = [1, 2] as const;
 
 /** `1.2s`. */
 export function seconds(ms: number): string {
@@ -67,31 +74,40 @@ export class ClusterSession {
     return [...contextArgs(this.options.context), ...args];
   }
 
-  /** Runs a kubectl command that reads; also in a dry run. */
-  read(args: readonly string[]): Promise<CommandResult> {
-    return this.runtime.run('kubectl', this.args(args));
+  /** Deadline of a kubectl call that is not a wait. */
+  get callTimeout(): number {
+    return this.options.callTimeoutSeconds ?? DEFAULT_CALL_TIMEOUT_SECONDS;
   }
 
-  /** Runs (or in a dry run prints) a kubectl command; calls `fail` when it exits non-zero. */
-  async step(what: string, args: readonly string[], fail: FailureHandler, input?: string): Promise<void> {
+  /** Runs a kubectl command whatever the dry run (reads, and the lock), with optional standard input, within the call deadline. */
+  read(args: readonly string[], input?: string): Promise<CommandResult> {
+    return this.runtime.run('kubectl', this.args(args), input, this.callTimeout);
+  }
+
+  /**
+   * Runs (or in a dry run prints) a kubectl command; calls `fail` when it exits non-zero or is killed at
+   * its deadline (`deadline` seconds, default the call deadline).
+   */
+  async step(what: string, args: readonly string[], fail: FailureHandler, input?: string, deadline = this.callTimeout): Promise<void> {
     const full = this.args(args);
     if (this.dryRun) {
       this.runtime.print(input === undefined ? commandLine('kubectl', full) : `${commandLine('kubectl', full)} <<'EOF'\n${input}\nEOF`);
       return;
     }
     const started = this.runtime.now();
-    const result = await this.runtime.run('kubectl', full, input);
+    const result = await this.runtime.run('kubectl', full, input, deadline);
     if (result.code !== 0) fail(what, commandLine('kubectl', full), result);
     if (input === undefined) this.runtime.print(`  ${what} (${seconds(this.runtime.now() - started)})`);
   }
 
-  /** Passes the gates of a phase or rollback step in order: rollout, propagation, observe, drain. */
-  async passGates(gates: PhaseGates, fail: FailureHandler): Promise<void> {
-    const { rollout, propagation, observe, drain } = gates;
-    for (const ref of rollout?.deployments ?? []) await this.step(`gate rollout ${refLabel(ref)}`, KUBECTL.rolloutStatus(ref, rollout!.timeoutSeconds), fail);
-    if (propagation) await this.propagation(propagation.objects, propagation.seconds, fail);
-    for (const [gate, wait] of [['observe', observe], ['drain', drain]] as const) {
-      if (wait) await this.pause(gate, wait.seconds);
+  /** Passes one gate of a phase or rollback step ({@link gateActions} gives them in order). */
+  async passGate(gate: GateAction, fail: FailureHandler): Promise<void> {
+    switch (gate.kind) {
+      case 'rollout':
+        return this.step(`gate rollout ${refLabel(gate.deployment)}`, KUBECTL.rolloutStatus(gate.deployment, gate.timeoutSeconds), fail,
+          undefined, gate.timeoutSeconds + WAIT_DEADLINE_MARGIN_SECONDS);
+      case 'propagation': return this.propagation(gate.objects, gate.seconds, fail);
+      case 'pause': return this.pause(gate.gate, gate.seconds);
     }
   }
 
@@ -108,8 +124,8 @@ export class ClusterSession {
     }
     const started = runtime.now();
     if (this.method === undefined) {
-      const conditions = await this.read(KUBECTL.istioConditions(objects[0]));
-      this.method = conditions.code === 0 && conditions.stdout.trim() !== '' ? 'reconciled' : runtime.istioctlAvailable ? 'istioctl' : 'sleep';
+      const conditions = await this.detectStatus(objects[0], fail);
+      this.method = conditions !== '' ? 'reconciled' : runtime.istioctlAvailable ? 'istioctl' : 'sleep';
       runtime.print(`  propagation: ${METHOD_DESCRIPTIONS[this.method]}`);
     }
     if (this.method === 'sleep') {
@@ -119,11 +135,28 @@ export class ClusterSession {
         const [program, args] = this.method === 'reconciled'
           ? ['kubectl', this.args(KUBECTL.waitReconciled(ref, this.timeout))]
           : ['istioctl', this.args(istioctlWait(ref, this.timeout))];
-        const result = await runtime.run(program, args);
+        const result = await runtime.run(program, args, undefined, this.timeout + WAIT_DEADLINE_MARGIN_SECONDS);
         if (result.code !== 0) fail(`gate propagation ${refLabel(ref)}`, commandLine(program, args), result);
       }
     }
     runtime.print(`  gate propagation: ${objects.map(refLabel).join(', ')} (${seconds(runtime.now() - started)})`);
+  }
+
+  /**
+   * The condition types istiod reports on `ref` (empty: istiod writes no config status). A check that
+   * fails (RBAC denial, API error) is retried after {@link STATUS_CHECK_BACKOFF_SECONDS}, then fails the
+   * gate: it must never be taken for "no status", which would weaken the gate to fixed seconds.
+   */
+  private async detectStatus(ref: ObjectRef, fail: FailureHandler): Promise<string> {
+    const args = KUBECTL.istioConditions(ref);
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.read(args);
+      if (result.code === 0) return result.stdout.trim();
+      const backoff = STATUS_CHECK_BACKOFF_SECONDS[attempt];
+      if (backoff === undefined) fail('detect istiod config status', commandLine('kubectl', this.args(args)), result);
+      this.runtime.print(`  propagation: cannot tell whether istiod reports config status (exit ${result.code}); retrying in ${backoff}s`);
+      await this.runtime.sleep(backoff * (this.options.timeScale ?? 1));
+    }
   }
 
   private async pause(gate: string, wait: number): Promise<void> {

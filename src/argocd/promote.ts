@@ -7,8 +7,10 @@
 import { accessSync, constants, renameSync, writeFileSync } from 'node:fs';
 import { ApplyFailure } from '../apply/engine';
 import { readApplicationFile } from './application';
+import { REQUEST_TIMEOUT } from '../apply/kubectl';
 import { PlanDirectory } from '../apply/plan-dir';
 import { ApplyRuntime, ClusterSession, FailureHandler, SessionOptions } from '../apply/session';
+import { gateActions } from '../apply/steps';
 import { errorCode } from '../format';
 import { InputError, readTextFile } from '../manifest';
 
@@ -57,7 +59,7 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
   };
 
   const session = new ClusterSession(runtime, options);
-  const live = await session.read(['get', 'application', name, '-n', namespace, '-o', APPLICATION_JSONPATH]);
+  const live = await session.read([REQUEST_TIMEOUT, 'get', 'application', name, '-n', namespace, '-o', APPLICATION_JSONPATH]);
   if (live.code !== 0) throw new ApplyFailure(`cannot read Application ${namespace}/${name} (exit ${live.code}): ${live.stderr.trim()}`);
   const [livePath, sync, health] = live.stdout.trim().split('|');
   if (livePath !== path) {
@@ -68,7 +70,7 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
     throw new ApplyFailure(`${name}: ${phase.path} is not Synced and Healthy yet (sync: ${sync || 'unknown'}, health: ${health || 'unknown'}); try again when it is`);
   }
   runtime.print(`${name}: ${phase.path} is Synced and Healthy; checking its gates`);
-  await session.passGates(phase.gates, fail);
+  for (const gate of gateActions(phase.gates)) await session.passGate(gate, fail);
   if (next === undefined) {
     runtime.print(`${name}: ${phase.path}, the last phase, is Synced and Healthy and its gates hold: the release is complete`);
     return;

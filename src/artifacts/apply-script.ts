@@ -1,68 +1,86 @@
 /**
  * `dist/<env>/apply.sh`: the apply engine for pipelines without Node.js. POSIX sh that needs only
- * kubectl (istioctl when on PATH), generated from plan.json's contents: the same kubectl calls as
+ * kubectl (istioctl when on PATH): the plan's data (its phases and the actions of each step, from
+ * src/apply/steps.ts) followed by the static body src/artifacts/apply-body.sh. The same kubectl calls as
  * `phased-rollout apply` (and with `--rollback`, `phased-rollout rollback`), in the same order, with
  * the same resume record and the same gates.
  */
-import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS, METHOD_DESCRIPTIONS } from '../apply/session';
-import { KUBECTL, namespaceArgs, resourceArg, shellQuote } from '../apply/kubectl';
-import { planIdentity, RECORD_JSONPATH, recordManifest, recordName } from '../apply/record';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS, METHOD_DESCRIPTIONS, STATUS_CHECK_BACKOFF_SECONDS } from '../apply/session';
+import { planSteps, RunStep, StepAction } from '../apply/steps';
+import {
+  DEFAULT_CALL_TIMEOUT_SECONDS, KUBECTL, namespaceArgs, REQUEST_TIMEOUT, resourceArg, shellQuote, WAIT_DEADLINE_MARGIN_SECONDS,
+} from '../apply/kubectl';
+import { IDENTITY_PREFIX, RECORD_JSONPATH, recordManifest, recordName } from '../apply/record';
 import { PREVIEW_WITHOUT_CLUSTER } from '../apply/engine';
-import { rollbackIdentity } from '../apply/rollback';
-import { rollbackTitle } from '../plan/rollback';
+import { lockManifest, lockName } from '../apply/lock';
 import { TIME_SCALE_VARIABLE } from '../apply/runtime';
-import { ObjectRef } from '../manifest';
-import { PlanFile, PlanPhase } from '../plan/plan-file';
+import { PlanFile } from '../plan/plan-file';
 import type { EnvironmentOutput } from '../synth/environment';
 
-/** Identity of a synthesized plan, as `phased-rollout apply` computes it from the written files. */
-function outputIdentity(output: Pick<EnvironmentOutput, 'plan' | 'phases'>): string {
-  return planIdentity(output.plan, output.phases.map((phase) => ({
-    path: phase.path,
-    files: phase.files.map((file) => ({ name: file.name, content: file.yaml })),
-  })));
-}
-
-/** Text for inside sh double quotes: the characters that are special there escaped. */
-function doubleQuoted(text: string): string {
-  return text.replace(/[\\"$`]/g, (c) => `\\${c}`);
-}
+/**
+ * The static part of apply.sh, beside this module: real shell code, checked by shellcheck
+ * (test/apply/apply-script.test.ts); `npm run build` copies it next to the compiled module in lib/.
+ */
+export const BODY_FILE = 'apply-body.sh';
 
 /** The words of a command, quoted for sh. */
 function words(args: readonly string[]): string {
   return args.map(shellQuote).join(' ');
 }
 
-/** The actions of one phase or rollback step after its folder is applied and recorded: deletions, then gates in order. */
-function stepActions(step: Pick<PlanPhase, 'removes' | 'gates'>): string[] {
-  const { rollout, propagation, observe, drain } = step.gates;
-  const pair = (ref: ObjectRef) => words([resourceArg(ref), ...namespaceArgs(ref).slice(1)]);
-  const steps = [
-    ...step.removes.map((ref) => `remove ${words(KUBECTL.delete(ref))}`),
-    ...(rollout?.deployments ?? []).map((ref) => `rollout ${words(KUBECTL.rolloutStatus(ref, rollout!.timeoutSeconds))}`),
-    ...(propagation ? [`propagation ${propagation.seconds} ${propagation.objects.map(pair).join(' ')}`] : []),
-    ...(observe ? [`pause_gate observe ${observe.seconds}`] : []),
-    ...(drain ? [`pause_gate drain ${drain.seconds}`] : []),
-  ];
-  return steps.length > 0 ? steps : [':'];
+/** One action of a step as the words apply-body.sh runs (`action_KIND ARGS...`), from the shared definition. */
+function actionWords(action: StepAction): string[] {
+  switch (action.kind) {
+    case 'apply': return ['apply', action.path];
+    case 'record': return ['record', action.state];
+    case 'remove': return ['remove', ...KUBECTL.delete(action.ref)];
+    case 'rollout': return ['rollout', ...KUBECTL.rolloutStatus(action.deployment, action.timeoutSeconds)];
+    case 'propagation': return ['propagation', String(action.seconds), ...action.objects.flatMap((ref) => [resourceArg(ref), ...namespaceArgs(ref).slice(1)])];
+    case 'pause': return ['pause', action.gate, String(action.seconds)];
+  }
 }
 
-const APPLY_FOLDER = words(KUBECTL.apply('-').slice(0, -1));
-const APPLY_STDIN = words(KUBECTL.apply('-'));
+/** The ACTIONS table: a line `KEY ACTION ARGS...` per action (KEY: a phase folder, or FROM/STEP of a rollback step). */
+function actionTable(plan: PlanFile): string {
+  const { forward, rollbacks } = planSteps(plan);
+  const lines = (key: string, step: RunStep) => step.actions.map((action) => words([key, ...actionWords(action)]));
+  return [
+    ...forward.flatMap((step) => lines(step.label, step)),
+    ...[...rollbacks].flatMap(([from, steps]) => steps.flatMap((step) => lines(`${from}/${step.label}`, step))),
+  ].join('\n');
+}
 
-/** The script for one plan: its forward phases, and with `--rollback` the rollback from a phase. */
-function applyScript(plan: PlanFile, identity: string): string {
+const USAGE = '[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]';
+
+/** The script for one plan: the plan's data, then the static body (src/artifacts/apply-body.sh). */
+function applyScript(plan: PlanFile): string {
   // The record's plan and title differ between apply and a rollback: both are printf arguments too.
   const recordFormat = recordManifest(plan.environment, plan.namespace, { plan: '%s', title: '%s', completed: '%s', applying: '%s', finished: '%s' });
-  const rollbacks = Object.entries(plan.rollbacks ?? {});
-  const actionCase = (key: string, step: Pick<PlanPhase, 'removes' | 'gates'>) => [`    ${key})`, ...stepActions(step).map((s) => `      ${s}`), '      ;;'].join('\n');
-  const actions = [
-    ...plan.phases.map((phase) => actionCase(phase.path, phase)),
-    ...rollbacks.flatMap(([from, steps]) => steps.map((step) => actionCase(`${from}/${step.name}`, step))),
+  const data: [string, string][] = [
+    ['IDENTITY_PREFIX', IDENTITY_PREFIX],
+    ['TITLE', plan.environment],
+    ['NAMESPACE', plan.namespace],
+    ['RECORD_NAME', recordName(plan.environment)],
+    ['PHASES', plan.phases.map((p) => p.path).join(' ')],
+    ['ACTIONS', actionTable(plan)],
+    ['USAGE', USAGE],
+    ['DEFAULT_TIMEOUT', String(DEFAULT_PROPAGATION_TIMEOUT_SECONDS)],
+    ['DEFAULT_CALL_TIMEOUT', String(DEFAULT_CALL_TIMEOUT_SECONDS)],
+    ['WAIT_MARGIN', String(WAIT_DEADLINE_MARGIN_SECONDS)],
+    ['REQUEST_TIMEOUT', REQUEST_TIMEOUT],
+    ['APPLY_ARGS', words(KUBECTL.apply('-').slice(0, -1))],
+    ['RECORD_FORMAT', recordFormat],
+    ['RECORD_JSONPATH', RECORD_JSONPATH],
+    ['LOCK_NAME', lockName(plan.environment)],
+    ['LOCK_FORMAT', lockManifest(plan.environment, plan.namespace, { holder: '%s', host: '%s', pid: '%s', command: '%s', started: '%s' })],
+    ['PREVIEW_WITHOUT_CLUSTER', PREVIEW_WITHOUT_CLUSTER],
+    ['METHOD_RECONCILED', METHOD_DESCRIPTIONS.reconciled],
+    ['METHOD_ISTIOCTL', METHOD_DESCRIPTIONS.istioctl],
+    ['METHOD_SLEEP', METHOD_DESCRIPTIONS.sleep],
+    ['STATUS_CHECK_BACKOFF', STATUS_CHECK_BACKOFF_SECONDS.join(' ')],
   ];
-  const rollbackSteps = rollbacks.map(([from, steps]) => `    ${from}) echo ${shellQuote(steps.map((s) => s.name).join(' '))} ;;`);
-  const rollbackFolders = rollbacks.flatMap(([from, steps]) => steps.map((step) => `    ${from}/${step.name}) echo ${step.path} ;;`));
-  const usage = '[--rollback] [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]';
   return `#!/bin/sh
 # Generated by cdk8s-phased-rollout from plan.json: do not edit, synthesize again.
 # Applies the phases of ${plan.environment} in order, like \`phased-rollout apply\`: server-side apply of
@@ -74,338 +92,18 @@ function applyScript(plan: PlanFile, identity: string): string {
 # Reconciled condition when the cluster reports it, else with istioctl when on PATH, else the plan's
 # fixed seconds.
 #
-# usage: sh apply.sh ${usage}
+# usage: sh apply.sh ${USAGE}
 # (--to applies only without --rollback.)
 # ${TIME_SCALE_VARIABLE}=0 skips fixed waits (rehearsals against a test cluster only).
 set -eu
 
-PLAN_ID=${shellQuote(identity)}
-TITLE=${shellQuote(plan.environment)}
-NAMESPACE=${shellQuote(plan.namespace)}
-RECORD=${shellQuote(recordName(plan.environment))}
-PHASES=${shellQuote(plan.phases.map((p) => p.path).join(' '))}
-HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
-SCALE=\${${TIME_SCALE_VARIABLE}:-1}
+# The plan's data; everything after it is the same for every plan.
+${data.map(([name, value]) => `${name}=${shellQuote(value)}`).join('\n')}
 
-MODE=apply FROM='' TO='' FROM_GIVEN=0 TO_GIVEN=0 CONTEXT='' DRY_RUN=0 TIMEOUT=${DEFAULT_PROPAGATION_TIMEOUT_SECONDS} TIMEOUT_GIVEN=''
-PASS='' METHOD='' LABEL=''
-
-usage() {
-  echo "usage: sh $0 ${usage}" >&2
-  exit 2
-}
-
-# quoted WORD...: the words as a shell needs them typed, quoted as phased-rollout prints commands.
-quoted() {
-  line=''
-  for word in "$@"; do
-    case "$word" in
-      ''|*[!]A-Za-z0-9_@%+=:,./{}[-]*) word="'$(printf '%s' "$word" | sed "s/'/'\\\\\\\\''/g")'" ;;
-    esac
-    line="$line\${line:+ }$word"
-  done
-  printf '%s' "$line"
-}
-
-# option NAME VALUE: one of --from, --to, --context, --timeout (written NAME VALUE or NAME=VALUE).
-option() {
-  case "$1" in
-    --from) FROM=$2; FROM_GIVEN=1; return 0 ;;
-    --to) TO=$2; TO_GIVEN=1 ;;
-    --context) CONTEXT=$2 ;;
-    --timeout) TIMEOUT=\${2%s}; TIMEOUT_GIVEN=$2 ;;
-  esac
-  PASS="$PASS $(quoted "$1" "$2")"
-}
-
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --rollback) MODE=rollback; shift ;;
-    --from|--to|--context|--timeout) [ $# -ge 2 ] || usage; option "$1" "$2"; shift 2 ;;
-    --from=*|--to=*|--context=*|--timeout=*) option "\${1%%=*}" "\${1#*=}"; shift ;;
-    --dry-run) DRY_RUN=1; shift ;;
-    *) echo "apply.sh: unknown argument $1" >&2; usage ;;
-  esac
-done
-case "$TIMEOUT" in
-  ''|0*|*[!0-9]*) echo "apply.sh: --timeout $TIMEOUT_GIVEN: expected whole seconds > 0, e.g. 120 or 120s" >&2; exit 2 ;;
-esac
-# Checked as phased-rollout checks it: a value awk would read as 0 must not skip the waits silently.
-case "$SCALE" in
-  ''|.|*[!0-9.]*|*.*.*) echo "apply.sh: ${TIME_SCALE_VARIABLE}=$SCALE: expected a number >= 0 (1 waits as planned, 0 skips fixed waits)" >&2; exit 2 ;;
-esac
-if [ "$MODE" = rollback ] && [ "$TO_GIVEN" = 1 ]; then echo "apply.sh: --to does not apply to --rollback (a rollback runs to the baseline)" >&2; usage; fi
-
-kubectl_() {
-  if [ -n "$CONTEXT" ]; then kubectl "--context=$CONTEXT" "$@"; else kubectl "$@"; fi
-}
-
-istioctl_() {
-  if [ -n "$CONTEXT" ]; then istioctl "--context=$CONTEXT" "$@"; else istioctl "$@"; fi
-}
-
-# kubectl_line ARGS... / istioctl_line ARGS...: the command as kubectl_ or istioctl_ runs it, for messages and dry runs.
-kubectl_line() { quoted kubectl \${CONTEXT:+"--context=$CONTEXT"} "$@"; }
-istioctl_line() { quoted istioctl \${CONTEXT:+"--context=$CONTEXT"} "$@"; }
-
-elapsed() {
-  echo "$(( $(date +%s) - $1 ))s"
-}
-
-fail() { # what, exit code, command
-  echo "$RUN_TITLE: $UNIT $LABEL: $1 failed (exit $2): $3" >&2
-  if [ "$MODE" = rollback ]; then
-    echo "resume with: $(quoted sh "$0" --rollback --from "$FROM")$PASS" >&2
-  else
-    echo "resume with: $(quoted sh "$0" --from "$LABEL")$PASS" >&2
-  fi
-  exit 1
-}
-
-# step DESCRIPTION KUBECTL_ARGS...: runs kubectl (prints it in a dry run); fails the phase or step on error.
-step() {
-  what=$1
-  shift
-  if [ "$DRY_RUN" = 1 ]; then kubectl_line "$@"; echo; return 0; fi
-  started=$(date +%s)
-  kubectl_ "$@" >/dev/null || { code=$?; fail "$what" "$code" "$(kubectl_line "$@")"; }
-  echo "  $what ($(elapsed "$started"))"
-}
-
-remove() { step "delete $2" "$@"; }
-rollout() { step "gate rollout $3" "$@"; }
-
-write_record() { # completed, applying, finished
-  # shellcheck disable=SC2059 # the format is the record's JSON with %s for its five fields
-  json=$(printf ${shellQuote(recordFormat)} "$RUN_ID" "$RUN_TITLE" "$1" "$2" "$3")
-  if [ "$DRY_RUN" = 1 ]; then printf '%s <<%s\\n%s\\nEOF\\n' "$(kubectl_line ${APPLY_STDIN})" "'EOF'" "$json"; return 0; fi
-  printf '%s\\n' "$json" | kubectl_ ${APPLY_STDIN} >/dev/null ||
-    { code=$?; fail 'record progress' "$code" "$(kubectl_line ${APPLY_STDIN})"; }
-}
-
-pause() { # seconds, scaled by ${TIME_SCALE_VARIABLE}
-  seconds=$(awk -v s="$1" -v k="$SCALE" 'BEGIN { printf "%d", s * k + 0.5 }')
-  if [ "$seconds" -gt 0 ]; then sleep "$seconds"; fi
-}
-
-pause_gate() { # gate, seconds
-  if [ "$DRY_RUN" = 1 ]; then echo "sleep $2"; return 0; fi
-  started=$(date +%s)
-  pause "$2"
-  echo "  gate $1: $2s ($(elapsed "$started"))"
-}
-
-# propagation SECONDS RESOURCE NAMESPACE...: istiod's Reconciled condition, else istioctl, else sleep.
-propagation() {
-  seconds=$1
-  shift
-  if [ "$DRY_RUN" = 1 ]; then
-    while [ $# -gt 0 ]; do kubectl_line wait --for=condition=Reconciled "$1" -n "$2" "--timeout=\${TIMEOUT}s"; echo; shift 2; done
-    echo "# (without istiod config status: istioctl x wait --for=distribution, or sleep $seconds)"
-    return 0
-  fi
-  started=$(date +%s)
-  if [ -z "$METHOD" ]; then
-    if [ -n "$(kubectl_ get "$1" -n "$2" -o 'jsonpath={.status.conditions[*].type}' 2>/dev/null || true)" ]; then
-      METHOD='reconciled'
-      echo "  propagation: ${doubleQuoted(METHOD_DESCRIPTIONS.reconciled)}"
-    elif command -v istioctl >/dev/null 2>&1; then
-      METHOD='istioctl'
-      echo "  propagation: ${doubleQuoted(METHOD_DESCRIPTIONS.istioctl)}"
-    else
-      METHOD='sleep'
-      echo "  propagation: ${doubleQuoted(METHOD_DESCRIPTIONS.sleep)}"
-    fi
-  fi
-  if [ "$METHOD" = sleep ]; then
-    pause "$seconds"
-  else
-    while [ $# -gt 0 ]; do
-      if [ "$METHOD" = reconciled ]; then
-        kubectl_ wait --for=condition=Reconciled "$1" -n "$2" "--timeout=\${TIMEOUT}s" >/dev/null ||
-          { code=$?; fail "gate propagation $1" "$code" "$(kubectl_line wait --for=condition=Reconciled "$1" -n "$2" "--timeout=\${TIMEOUT}s")"; }
-      else
-        istioctl_ x wait --for=distribution "\${1%%.*}" "\${1#*/}.$2" "--timeout=\${TIMEOUT}s" >/dev/null ||
-          { code=$?; fail "gate propagation $1" "$code" "$(istioctl_line x wait --for=distribution "\${1%%.*}" "\${1#*/}.$2" "--timeout=\${TIMEOUT}s")"; }
-      fi
-      shift 2
-    done
-  fi
-  echo "  gate propagation ($(elapsed "$started"))"
-}
-
-# step_actions KEY: deletions and gates of a phase (KEY: its folder) or rollback step (KEY: FROM/STEP).
-step_actions() {
-  case "$1" in
-${actions.join('\n')}
-  esac
-}
-
-rollback_steps() { # phase folder: the steps of the rollback from it, in order
-  case "$1" in
-${rollbackSteps.length > 0 ? rollbackSteps.join('\n') : '    *) ;;'}
-  esac
-}
-
-step_folder() { # KEY: the phase folder a phase or rollback step applies
-  case "$1" in
-${[...rollbackFolders, '    *) echo "$1" ;;'].join('\n')}
-  esac
-}
-
-resolve() { # phase folder or name, option
-  for p in $PHASES; do
-    if [ "$p" = "$1" ] || [ "\${p#*-}" = "$1" ]; then echo "$p"; return 0; fi
-  done
-  echo "apply.sh: $2 $1: no such phase in $TITLE (phases: $PHASES)" >&2
-  exit 2
-}
-
-position() { # 1-based position of a phase or step in LABELS, 0 when absent
-  n=0
-  for p in $LABELS; do
-    n=$((n + 1))
-    if [ "$p" = "$1" ]; then echo "$n"; return 0; fi
-  done
-  echo 0
-}
-
-after() { # the phase or step after the given one in LABELS, empty after the last
-  found=0
-  for p in $LABELS; do
-    if [ "$found" = 1 ]; then echo "$p"; return 0; fi
-    if [ "$p" = "$1" ]; then found=1; fi
-  done
-}
-
-read_record() {
-  record=$(kubectl_ get configmap "$RECORD" -n "$NAMESPACE" --ignore-not-found -o ${shellQuote(RECORD_JSONPATH)}) || {
-    hint=''
-    # With --from, apply reads no record (a rollback always does, to resume one stopped part-way).
-    if [ "$DRY_RUN" = 1 ] && [ "$MODE" != rollback ]; then hint=${shellQuote(PREVIEW_WITHOUT_CLUSTER)}; fi
-    echo "$TITLE: cannot read the resume record (kubectl get configmap $RECORD -n $NAMESPACE)$hint" >&2
-    exit 1
-  }
-  rec_plan='' rec_completed='' rec_applying='' rec_finished=''
-  if [ -n "$record" ]; then
-    IFS='|' read -r rec_plan rec_completed rec_applying rec_finished <<EOF
-$record
-EOF
-  fi
-}
-
-decide_start() { # from the record: start and reason, or exit when there is nothing to do
-  start=$first
-  if [ -z "$rec_plan" ]; then
-    reason="no record in the cluster: starting at the first $UNIT"
-  elif [ "$rec_plan" != "$RUN_ID" ]; then
-    if [ "$rec_finished" != true ]; then
-      if [ -n "$rec_applying" ]; then where="while applying $rec_applying"; else where="after \${rec_completed:-no phase}"; fi
-      echo "$RUN_TITLE: the cluster record shows another plan ($rec_plan) that stopped $where: finish or roll back that plan first, or pass --from PHASE to start this one anyway" >&2
-      exit 1
-    fi
-    reason="the cluster record is of a previous plan that finished: starting at the first $UNIT"
-  elif [ "$rec_finished" = true ]; then
-    echo "$RUN_TITLE: every $UNIT is already applied (last: $rec_completed); nothing to do"
-    exit 0
-  elif [ "$(position "$rec_completed")" = 0 ]; then
-    reason="the cluster record shows no completed $UNIT: starting at the first $UNIT"
-  else
-    start=$(after "$rec_completed")
-    reason="the cluster record shows $rec_completed completed: resuming after it"
-  fi
-}
-
-baseline=\${PHASES%% *}
-if [ "$MODE" = rollback ]; then
-  # A mistyped --from is a usage error before anything asks the cluster.
-  if [ "$FROM_GIVEN" = 1 ]; then FROM=$(resolve "$FROM" --from); fi
-  read_record
-  if [ "$FROM_GIVEN" = 1 ]; then
-    :
-  elif [ -z "$rec_plan" ]; then
-    echo "$TITLE: the cluster has no phased-rollout record: pass --from PHASE, the phase the environment is at" >&2
-    exit 1
-  elif [ "$rec_plan" = "$PLAN_ID" ]; then
-    FROM=\${rec_applying:-$rec_completed}
-  else
-    for p in $PHASES; do
-      if [ "$rec_plan" = "${rollbackIdentity('$PLAN_ID', '$p')}" ]; then FROM=$p; fi
-    done
-    if [ -z "$FROM" ]; then
-      echo "$TITLE: the cluster record names plan $rec_plan, which is neither $HERE nor one of its rollbacks: pass --from PHASE" >&2
-      exit 1
-    fi
-  fi
-  if [ -z "$FROM" ] || [ "$FROM" = "$baseline" ]; then
-    echo "$TITLE: at the baseline ($baseline); nothing to roll back"
-    exit 0
-  fi
-  LABELS=$(rollback_steps "$FROM")
-  if [ -z "$LABELS" ]; then echo "$TITLE: plan.json has no rollback from $FROM: synthesize again" >&2; exit 2; fi
-  RUN_ID="${rollbackIdentity('$PLAN_ID', '$FROM')}"
-  RUN_TITLE="${rollbackTitle('$TITLE', '$FROM')}"
-  UNIT=step
-  KEY_PREFIX="$FROM/"
-  first=\${LABELS%% *}
-  last=\${LABELS##* }
-  end=$last
-  echo "$TITLE: rolling back from $FROM"
-  # A run of this rollback stopped part-way resumes; otherwise it starts at its first step.
-  if [ "$rec_plan" = "$RUN_ID" ]; then
-    decide_start
-  else
-    start=$first
-    reason="rolling back from $FROM"
-  fi
-else
-  LABELS=$PHASES RUN_ID=$PLAN_ID RUN_TITLE=$TITLE UNIT=phase KEY_PREFIX=''
-  first=\${LABELS%% *}
-  last=\${LABELS##* }
-  end=$last
-  if [ "$TO_GIVEN" = 1 ]; then end=$(resolve "$TO" --to); fi
-  if [ "$FROM_GIVEN" = 1 ]; then
-    start=$(resolve "$FROM" --from)
-    reason="--from $FROM"
-  else
-    read_record
-    decide_start
-  fi
-fi
-if [ -z "$start" ] || [ "$(position "$start")" -gt "$(position "$end")" ]; then
-  echo "$RUN_TITLE: nothing to apply: $reason, which is after --to $end" >&2
-  exit 1
-fi
-COUNT=$(position "$last")
-if [ "$DRY_RUN" = 1 ]; then dry=', dry run: printing the commands'; else dry=''; fi
-echo "$RUN_TITLE: \${UNIT}s $start to $end ($reason)$dry"
-
-began=$(date +%s)
-previous=''
-active=0
-for LABEL in $LABELS; do
-  if [ "$LABEL" = "$start" ]; then active=1; fi
-  if [ "$active" = 1 ]; then
-    folder=$(step_folder "$KEY_PREFIX$LABEL")
-    if [ "$folder" = "$LABEL" ]; then shown=''; else shown=": $folder"; fi
-    if [ "$DRY_RUN" = 1 ]; then echo "# $UNIT $LABEL ($(position "$LABEL")/$COUNT)$shown"; else echo "$UNIT $LABEL ($(position "$LABEL")/$COUNT)$shown"; fi
-    step_started=$(date +%s)
-    step "apply $folder" ${APPLY_FOLDER} "$HERE/$folder"
-    write_record "$previous" "$LABEL" false
-    step_actions "$KEY_PREFIX$LABEL"
-    finished=false
-    if [ "$LABEL" = "$last" ]; then finished=true; fi
-    write_record "$LABEL" '' "$finished"
-    if [ "$DRY_RUN" = 0 ]; then echo "$UNIT $LABEL done ($(elapsed "$step_started"))"; fi
-  fi
-  if [ "$LABEL" = "$end" ]; then break; fi
-  previous=$LABEL
-done
-if [ "$DRY_RUN" = 0 ]; then echo "$RUN_TITLE: $end reached in $(elapsed "$began")"; fi
-`;
+${readFileSync(join(__dirname, BODY_FILE), 'utf8')}`;
 }
 
 /** The apply.sh artifact: `<env>/apply.sh`. */
 export function applyScriptArtifact(output: EnvironmentOutput): ReadonlyMap<string, string> {
-  return new Map([[`${output.environment.name}/apply.sh`, applyScript(output.plan, outputIdentity(output))]]);
+  return new Map([[`${output.environment.name}/apply.sh`, applyScript(output.plan)]]);
 }

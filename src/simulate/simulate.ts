@@ -4,7 +4,8 @@
  * options and the seed: events (API requests, pushes, pod start and termination, gates) run in time order,
  * and each request is evaluated against the proxy's view at its send time.
  */
-import { identityKey, KubeObject } from '../manifest';
+import { gateActions } from '../apply/steps';
+import { identityKey, KubeObject, ObjectRef } from '../manifest';
 import { destinationRuleOf, namespaceOf, sameObject, workloadKey } from '../model';
 import { PhaseManifest } from '../verify';
 import { backendsOf, buildState, PhaseState, sameTemplate, StateCache, subsetFor } from '../verify/state';
@@ -298,36 +299,48 @@ class Simulation {
   }
 
   /**
-   * Gates of phase `index` in plan.json's order (rollout, propagation, observe, drain), then the next phase; the
-   * traffic ends after the last. Requests held across route changes end with a drain.
+   * Gates of phase `index`, walked as the executors run them (src/apply/steps.ts: rollout, propagation,
+   * observe, drain), then the next phase; the traffic ends after the last. Requests held across route
+   * changes end with a drain.
    */
   private afterApplied(index: number, now: number): void {
     if (index === this.phases.length - 1) {
       this.endTime = now + this.duration;
       return;
     }
-    const gates = this.phases[index].gates;
-    const wait = (gates?.observe?.seconds ?? 0) + (gates?.drain?.seconds ?? 0);
-    const next = (at: number) => this.events.at(at + wait, () => {
-      if (gates?.drain) this.endHeldRequests(at + wait);
-      this.applyPhase(index + 1, at + wait);
-    });
-    const propagation = gates?.propagation;
-    const proceed = (at: number) => {
-      if (!propagation || !this.schedule.gatesWaitForReconciled) {
-        next(at + (propagation?.seconds ?? 0));
+    const gates = gateActions(this.phases[index].gates ?? {});
+    const walk = (position: number, at: number): void => {
+      const gate = gates[position];
+      if (gate === undefined) {
+        this.events.at(at, () => this.applyPhase(index + 1, at));
         return;
       }
-      this.propagationWait = { phase: index, minimumAt: at + propagation.seconds, proceed: next };
-      this.events.at(at + propagation.seconds, () => this.checkPropagation(at + propagation.seconds));
+      const proceed = (later: number) => walk(position + 1, later);
+      switch (gate.kind) {
+        case 'rollout': return this.waitForRollout(index, gate.deployment, gate.timeoutSeconds, at, proceed);
+        case 'propagation':
+          if (!this.schedule.gatesWaitForReconciled) {
+            this.events.at(at + gate.seconds, () => proceed(at + gate.seconds));
+            return;
+          }
+          this.propagationWait = { phase: index, minimumAt: at + gate.seconds, proceed };
+          this.events.at(at + gate.seconds, () => this.checkPropagation(at + gate.seconds));
+          return;
+        case 'pause':
+          this.events.at(at + gate.seconds, () => {
+            if (gate.gate === 'drain') this.endHeldRequests(at + gate.seconds);
+            proceed(at + gate.seconds);
+          });
+          return;
+      }
     };
-    const rollout = gates?.rollout;
-    if (!rollout) {
-      proceed(now);
-      return;
-    }
-    const workloads = rollout.deployments.map(workloadKey);
-    const deadline = now + rollout.timeoutSeconds;
+    walk(0, now);
+  }
+
+  /** `kubectl rollout status` of one Deployment: proceeds when it is rolled out, stops the release at its timeout. */
+  private waitForRollout(index: number, deployment: ObjectRef, timeoutSeconds: number, now: number, proceed: (at: number) => void): void {
+    const workloads = [workloadKey(deployment)];
+    const deadline = now + timeoutSeconds;
     const pending: RolloutWait = {
       workloads,
       proceed: (at) => {
@@ -337,7 +350,7 @@ class Simulation {
     };
     const cancelDeadline = this.events.at(deadline, () => {
       this.rolloutWait = undefined;
-      this.stopped = `${this.states[index].label}: rollout of ${workloads.join(', ')} did not complete within ${rollout.timeoutSeconds} s`;
+      this.stopped = `${this.states[index].label}: rollout of ${workloads.join(', ')} did not complete within ${timeoutSeconds} s`;
       this.endTime = deadline + this.duration;
     });
     this.rolloutWait = pending;

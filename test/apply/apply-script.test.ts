@@ -5,7 +5,7 @@
  * behaviour; and it passes shellcheck.
  */
 import { spawnSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan, processRuntime, readPlanDirectory, rollback } from '../../src/apply';
 import { show, StandInCluster, synthesizedExample } from './stand-in';
@@ -38,6 +38,19 @@ test('apply.sh passes shellcheck (POSIX sh)', () => {
   }
   expect(result.stdout).toBe('');
   expect(result.status).toBe(0);
+});
+
+test('the static part of apply.sh is real shell code that passes shellcheck on its own; synthesis adds only data before it', () => {
+  const body = join(__dirname, '../../src/artifacts/apply-body.sh');
+  const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', body], { encoding: 'utf8' });
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(0);
+  const generated = readFileSync(join(dist, 'production/apply.sh'), 'utf8');
+  expect(generated.endsWith(readFileSync(body, 'utf8'))).toBe(true);
+  // Above the body: comments, `set -eu` and NAME=VALUE assignments only.
+  const header = generated.slice(0, generated.length - readFileSync(body, 'utf8').length);
+  const unquoted = header.replace(/'\\''/g, '').replace(/'[^']*'/g, "''");
+  for (const line of unquoted.split('\n').filter((l) => l !== '' && !l.startsWith('#'))) expect(line).toMatch(/^(set -eu|[A-Z_]+=\S*)$/);
 });
 
 test.each([
@@ -74,7 +87,7 @@ test('a failing gate stops apply.sh with exit 1 and the resume command; a rerun 
   const resumed = script('production', cluster, { istioStatus: true });
   expect(resumed.status).toBe(0);
   expect(resumed.stdout).toContain('the cluster record shows 00-baseline completed: resuming after it');
-  expect(calls(cluster)[1]).toBe('kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare');
+  expect(calls(cluster)[1]).toBe('kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/01-prepare');
 
   cluster.clearCalls();
   const again = script('production', cluster, { istioStatus: true });
@@ -88,7 +101,7 @@ test('phased-rollout apply and apply.sh resume each other (same plan identity an
   cluster.clearCalls();
   const result = script('staging', cluster);
   expect(result.stdout).toContain('the cluster record shows 02-canary-10 completed: resuming after it');
-  expect(calls(cluster)[1]).toBe('kubectl apply --server-side --field-manager=phased-rollout -f DIST/staging/03-canary-50');
+  expect(calls(cluster)[1]).toBe('kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/staging/03-canary-50');
 });
 
 test('--dry-run prints the commands and calls nothing; unknown phases and options exit 2', () => {
@@ -132,7 +145,7 @@ test.each([
   await engineRollback(env, viaEngine, settings);
   expect(calls(viaScript)).toEqual(calls(viaEngine));
   expect(viaScript.calls().map((c) => c.stdin)).toEqual(viaEngine.calls().map((c) => c.stdin));
-  expect(calls(viaScript).filter((c) => c.includes(' apply ') && !c.includes('-f -'))).toContain(`kubectl apply --server-side --field-manager=phased-rollout -f DIST/${env}/00-baseline`);
+  expect(calls(viaScript).filter((c) => c.includes(' apply ') && !c.includes('-f -'))).toContain(`kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/${env}/00-baseline`);
   expect(result.stdout).toContain(`${env} rollback from ${from}: remove-new reached in`);
 });
 
@@ -145,10 +158,10 @@ test('apply.sh --rollback and phased-rollout rollback resume each other; --to is
   expect(cluster.record()).toEqual(expect.objectContaining({ completed: 'revert-traffic', applying: '' }));
   cluster.clearCalls();
   await engineRollback('production', cluster, { istioStatus: true });
-  expect(calls(cluster).filter((c) => !c.startsWith('kubectl get') && !c.includes('-f -'))).toEqual([
-    'kubectl apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline',
-    'kubectl delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
-    'kubectl delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
+  expect(calls(cluster).filter((c) => !c.startsWith('kubectl --request-timeout=60s get') && !c.includes('-f -'))).toEqual([
+    'kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f DIST/production/00-baseline',
+    'kubectl --request-timeout=60s delete deployment.apps/coffee-shop-v2 -n production --ignore-not-found',
+    'kubectl --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v2 -n production --ignore-not-found',
     'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
   ]);
   cluster.clearCalls();
@@ -158,9 +171,9 @@ test('apply.sh --rollback and phased-rollout rollback resume each other; --to is
   const fresh = new StandInCluster();
   const dry = script('staging', fresh, {}, '--rollback', '--from', '04-switch', '--dry-run');
   expect(dry.status).toBe(0);
-  expect(fresh.calls().map((c) => c.line)).toEqual([expect.stringMatching(/^kubectl get configmap phased-rollout-staging /)]);
+  expect(fresh.calls().map((c) => c.line)).toEqual([expect.stringMatching(/^kubectl --request-timeout=60s get configmap phased-rollout-staging /)]);
   expect(dry.stdout).toContain('# step revert-traffic (2/3): 01-prepare');
-  expect(dry.stdout).toContain('kubectl delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found');
+  expect(dry.stdout).toContain('kubectl --request-timeout=60s delete deployment.apps/coffee-shop-v3 -n staging --ignore-not-found');
 });
 
 /** `phased-rollout ARGS` (the executable, as a pipeline runs it) against the stand-in cluster. */
@@ -175,6 +188,7 @@ test.each<[string, string[], NodeJS.ProcessEnv, RegExp]>([
   ['--timeout 0', ['--timeout', '0'], {}, /--timeout 0: expected whole seconds > 0, e.g. 120 or 120s/],
   ['--timeout 007', ['--timeout', '007'], {}, /--timeout 007: expected whole seconds > 0/],
   ['--timeout 1e2', ['--timeout', '1e2'], {}, /--timeout 1e2: expected whole seconds > 0/],
+  ['--call-timeout 0', ['--call-timeout', '0'], {}, /--call-timeout 0: expected whole seconds > 0, e.g. 120 or 120s/],
   ['a time scale that is not a number', [], { PHASED_ROLLOUT_TIME_SCALE: 'abc' }, /PHASED_ROLLOUT_TIME_SCALE=abc: expected a number >= 0/],
   ['a negative time scale', [], { PHASED_ROLLOUT_TIME_SCALE: '-1' }, /PHASED_ROLLOUT_TIME_SCALE=-1: expected a number >= 0/],
 ])('apply.sh refuses what phased-rollout apply refuses: %s (exit 2, no kubectl call)', (_name, args, env, message) => {
@@ -199,7 +213,7 @@ test('a dry run of apply.sh prints what phased-rollout apply --dry-run prints, a
     const viaCli = cli(cluster, {}, 'apply', join(realDist, 'production'), '--dry-run', ...args);
     expect(viaScript.status).toBe(0);
     expect(viaScript.stdout).toBe(viaCli.stdout);
-    expect(viaScript.stdout).toContain("kubectl '--context=my ctx' apply --server-side --field-manager=phased-rollout -f ");
+    expect(viaScript.stdout).toContain("kubectl '--context=my ctx' --request-timeout=60s apply --server-side --field-manager=phased-rollout -f ");
     expect(viaScript.stdout).toContain("-f - <<'EOF'\n");
   }
   expect(cluster.calls()).toEqual([]);
@@ -221,4 +235,82 @@ test('rollback --from naming no phase is a usage error before the record is read
   expect({ status: viaScript.status, stderr: viaScript.stderr }).toEqual({ status: 2, stderr: expect.stringContaining('--from nope: no such phase in production') });
   expect({ status: viaCli.status, stderr: viaCli.stderr }).toEqual({ status: 2, stderr: expect.stringContaining('--from nope: no such phase in production') });
   expect(cluster.calls()).toEqual([]);
+});
+
+describe('the plan identity, computed from the files at run time by both executors', () => {
+  /** A fresh copy of the example, so that editing it leaves the other tests' plan alone. */
+  const fresh = () => synthesizedExample();
+  const runScript = (out: string, cluster: StandInCluster, ...args: string[]) => {
+    const result = spawnSync('sh', [join(out, 'production', 'apply.sh'), ...args], { env: cluster.env({ istioStatus: true }), encoding: 'utf8' });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  const runEngine = async (out: string, cluster: StandInCluster, options: { from?: string; to?: string } = {}) => {
+    try {
+      await applyPlan({ planDir: readPlanDirectory(join(out, 'production')), resumeCommand: () => '', ...options }, quiet(cluster, { istioStatus: true }));
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  /** What follows `TITLE: ` (apply.sh) or the whole message (phased-rollout: the command prints its own prefix). */
+  const body = (stderr: string) => stderr.trim().replace(/^production: /, '');
+
+  test('is the same in apply.sh and phased-rollout apply, also after a phase file was edited', async () => {
+    const out = fresh();
+    const [viaScript, viaEngine] = [new StandInCluster(), new StandInCluster()];
+    expect(runScript(out, viaScript, '--to', 'prepare').status).toBe(0);
+    expect(await runEngine(out, viaEngine, { to: '01-prepare' })).toBeUndefined();
+    expect(viaScript.record()!.plan).toMatch(/^files-sha256-[0-9a-f]{20}$/);
+    expect(viaScript.record()!.plan).toBe(viaEngine.record()!.plan);
+    expect(viaScript.record()!.plan).toBe(readPlanDirectory(join(out, 'production')).identity);
+
+    const file = join(out, 'production/02-switch/coffee-shop.k8s.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('weight: 100', 'weight: 100 # edited'));
+    const edited = readPlanDirectory(join(out, 'production')).identity;
+    expect(edited).not.toBe(viaScript.record()!.plan);
+    // Both refuse the edited plan against the record of the unfinished original, with the same message.
+    const refusal = `the cluster record shows another plan (${viaScript.record()!.plan}) that stopped after 01-prepare: ` +
+      'finish or roll back that plan first, or pass --from PHASE to start this one anyway';
+    for (const [a, b] of [[viaScript, viaEngine], [viaEngine, viaScript]]) {
+      const script = runScript(out, a);
+      expect({ status: script.status, message: body(script.stderr) }).toEqual({ status: 1, message: refusal });
+      expect(await runEngine(out, b)).toBe(refusal);
+    }
+    // Both accept it with --from and record the same new identity.
+    expect(runScript(out, viaScript, '--from', 'switch').status).toBe(0);
+    expect(await runEngine(out, viaEngine, { from: 'switch' })).toBeUndefined();
+    expect([viaScript.record()!.plan, viaEngine.record()!.plan]).toEqual([edited, edited]);
+  });
+
+  test('the record of an unfinished run written with an earlier identity says how to continue, in both executors', async () => {
+    const out = fresh();
+    const cluster = new StandInCluster();
+    expect(await runEngine(out, cluster, { to: '01-prepare' })).toBeUndefined();
+    const record = join(cluster.state, 'record.json');
+    writeFileSync(record, readFileSync(record, 'utf8').replace(/"plan":"[^"]*"/, '"plan":"sha256-454264411912ca478a2c"'));
+    const message = 'the cluster record (plan sha256-454264411912ca478a2c) was written by an earlier phased-rollout, which computed plan identities ' +
+      'differently, and shows a run that stopped after 01-prepare: if that run was this plan, continue it with --from 02-switch; otherwise finish or roll back that plan first';
+    const script = runScript(out, cluster);
+    expect({ status: script.status, message: body(script.stderr) }).toEqual({ status: 1, message });
+    expect(await runEngine(out, cluster)).toBe(message);
+    expect(runScript(out, cluster, '--from', '02-switch').status).toBe(0);
+  });
+
+  test('apply.sh computes it with shasum when sha256sum is missing', () => {
+    const out = fresh();
+    const cluster = new StandInCluster();
+    const bin = join(cluster.bin, '..', 'no-sha256sum');
+    mkdirSync(bin);
+    // A PATH with the tools apply.sh uses, shasum standing in for a system without sha256sum (shasum is Perl; use it when present).
+    const shasum = spawnSync('sh', ['-c', 'command -v shasum'], { encoding: 'utf8' }).stdout.trim();
+    if (shasum === '') return;
+    for (const tool of ['sh', 'cat', 'sed', 'awk', 'date', 'find', 'sort', 'uniq', 'wc', 'head', 'dirname', 'sleep', 'perl', 'basename', 'shasum', 'uname', 'mkdir', 'rm', 'rmdir']) {
+      const path = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      if (path) symlinkSync(path, join(bin, tool));
+    }
+    const result = spawnSync(join(bin, 'sh'), [join(out, 'production', 'apply.sh'), '--to', 'baseline'],
+      { env: { ...cluster.env({ istioStatus: true }), PATH: `${cluster.bin}:${bin}` }, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(cluster.record()!.plan).toBe(readPlanDirectory(join(out, 'production')).identity);
+  });
 });

@@ -35,40 +35,44 @@ async function apply(...argv: string[]): Promise<CommandOutcome> {
 
 const calls = () => cluster.calls().map((c) => show(c, dist));
 const SSA = 'apply --server-side --field-manager=phased-rollout';
-const RECORD_READ = 'kubectl get configmap phased-rollout-production -n production --ignore-not-found -o jsonpath={.data.plan}|{.data.completed}|{.data.applying}|{.data.finished}';
+const RECORD_READ = 'kubectl --request-timeout=60s get configmap phased-rollout-production -n production --ignore-not-found -o jsonpath={.data.plan}|{.data.completed}|{.data.applying}|{.data.finished}';
 
 test('applies every phase in order: folder, record, deletes, then rollout, propagation and drain gates', async () => {
   expect(await apply(production)).toEqual({ code: 0 });
+  // Holding the environment's lock from before the record is read to the end.
+  const all = cluster.allCalls().map((c) => c.line);
+  expect([all[0], all[1], all.at(-1)]).toEqual(['kubectl --request-timeout=60s create -f -', RECORD_READ, 'kubectl --request-timeout=60s delete configmap phased-rollout-production-lock -n production --ignore-not-found']);
+  expect(cluster.lock()).toBeUndefined();
   expect(calls()).toEqual([
     RECORD_READ,
-    `kubectl ${SSA} -f DIST/production/00-baseline`,
-    `kubectl ${SSA} -f -`,
+    `kubectl --request-timeout=60s ${SSA} -f DIST/production/00-baseline`,
+    `kubectl --request-timeout=60s ${SSA} -f -`,
     'kubectl rollout status deployment/barista-v1 -n production --timeout=600s',
     'kubectl rollout status deployment/coffee-shop-v1 -n production --timeout=600s',
-    'kubectl get gateway.networking.istio.io/production-gateway -n production -o jsonpath={.status.conditions[*].type}',
+    'kubectl --request-timeout=60s get gateway.networking.istio.io/production-gateway -n production -o jsonpath={.status.conditions[*].type}',
     'kubectl wait --for=condition=Reconciled gateway.networking.istio.io/production-gateway -n production --timeout=120s',
     'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/barista -n production --timeout=120s',
     'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/barista -n production --timeout=120s',
     'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
     'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s',
     'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop-gateway -n production --timeout=120s',
-    `kubectl ${SSA} -f -`,
-    `kubectl ${SSA} -f DIST/production/01-prepare`,
-    `kubectl ${SSA} -f -`,
+    `kubectl --request-timeout=60s ${SSA} -f -`,
+    `kubectl --request-timeout=60s ${SSA} -f DIST/production/01-prepare`,
+    `kubectl --request-timeout=60s ${SSA} -f -`,
     'kubectl rollout status deployment/coffee-shop-v2 -n production --timeout=600s',
     'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
-    `kubectl ${SSA} -f -`,
-    `kubectl ${SSA} -f DIST/production/02-switch`,
-    `kubectl ${SSA} -f -`,
+    `kubectl --request-timeout=60s ${SSA} -f -`,
+    `kubectl --request-timeout=60s ${SSA} -f DIST/production/02-switch`,
+    `kubectl --request-timeout=60s ${SSA} -f -`,
     'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s',
     'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop-gateway -n production --timeout=120s',
-    `kubectl ${SSA} -f -`,
-    `kubectl ${SSA} -f DIST/production/03-cleanup`,
-    `kubectl ${SSA} -f -`,
-    'kubectl delete deployment.apps/coffee-shop-v1 -n production --ignore-not-found',
-    'kubectl delete poddisruptionbudget.policy/coffee-shop-v1 -n production --ignore-not-found',
+    `kubectl --request-timeout=60s ${SSA} -f -`,
+    `kubectl --request-timeout=60s ${SSA} -f DIST/production/03-cleanup`,
+    `kubectl --request-timeout=60s ${SSA} -f -`,
+    'kubectl --request-timeout=60s delete deployment.apps/coffee-shop-v1 -n production --ignore-not-found',
+    'kubectl --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v1 -n production --ignore-not-found',
     'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
-    `kubectl ${SSA} -f -`,
+    `kubectl --request-timeout=60s ${SSA} -f -`,
   ]);
   expect(cluster.record()).toEqual(expect.objectContaining({ completed: '03-cleanup', applying: '', finished: 'true', title: 'production' }));
   expect(stdout()).toContain('propagation: istiod reports config status: waiting for the Reconciled condition (kubectl wait)');
@@ -117,7 +121,7 @@ test('a rerun without --from resumes after the recorded phase; a finished plan r
   process.env = cluster.env({ istioStatus: true });
   cluster.clearCalls();
   expect(await apply(production)).toEqual({ code: 0 });
-  expect(calls().slice(0, 2)).toEqual([RECORD_READ, `kubectl ${SSA} -f DIST/production/01-prepare`]);
+  expect(calls().slice(0, 2)).toEqual([RECORD_READ, `kubectl --request-timeout=60s ${SSA} -f DIST/production/01-prepare`]);
   expect(stdout()).toContain('the cluster record shows 00-baseline completed: resuming after it');
 
   cluster.clearCalls();
@@ -132,7 +136,7 @@ test('--from overrides the record, --to stops early (a later run continues from 
   expect(cluster.record()).toEqual(expect.objectContaining({ completed: '01-prepare', finished: 'false' }));
   cluster.clearCalls();
   expect(await apply(production, '--from', 'cleanup')).toEqual({ code: 0 });
-  expect(calls()[0]).toBe(`kubectl ${SSA} -f DIST/production/03-cleanup`);
+  expect(calls()[0]).toBe(`kubectl --request-timeout=60s ${SSA} -f DIST/production/03-cleanup`);
   expect(calls().filter((c) => c.includes('-f DIST'))).toHaveLength(1);
 });
 
@@ -153,18 +157,18 @@ test('--dry-run prints the commands in order and calls no mutating kubectl', asy
   const lines = stdout().split('\n');
   const commands = lines.filter((l) => l.startsWith('kubectl') || l.startsWith('sleep'));
   expect(commands.map((l) => l.replace(/ <<'EOF'$/, '').split(dist).join('DIST'))).toEqual([
-    `kubectl ${SSA} -f DIST/production/02-switch`,
-    `kubectl ${SSA} -f -`,
+    `kubectl --request-timeout=60s ${SSA} -f DIST/production/02-switch`,
+    `kubectl --request-timeout=60s ${SSA} -f -`,
     'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s',
     'kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop-gateway -n production --timeout=120s',
     'sleep 30',
-    `kubectl ${SSA} -f -`,
-    `kubectl ${SSA} -f DIST/production/03-cleanup`,
-    `kubectl ${SSA} -f -`,
-    'kubectl delete deployment.apps/coffee-shop-v1 -n production --ignore-not-found',
-    'kubectl delete poddisruptionbudget.policy/coffee-shop-v1 -n production --ignore-not-found',
+    `kubectl --request-timeout=60s ${SSA} -f -`,
+    `kubectl --request-timeout=60s ${SSA} -f DIST/production/03-cleanup`,
+    `kubectl --request-timeout=60s ${SSA} -f -`,
+    'kubectl --request-timeout=60s delete deployment.apps/coffee-shop-v1 -n production --ignore-not-found',
+    'kubectl --request-timeout=60s delete poddisruptionbudget.policy/coffee-shop-v1 -n production --ignore-not-found',
     'kubectl wait --for=condition=Reconciled destinationrule.networking.istio.io/coffee-shop -n production --timeout=120s',
-    `kubectl ${SSA} -f -`,
+    `kubectl --request-timeout=60s ${SSA} -f -`,
   ]);
   expect(stdout()).toContain('# (without istiod config status: istioctl x wait --for=distribution, or sleep 5)');
 });

@@ -1,7 +1,9 @@
 /**
  * A stand-in for a cluster: `kubectl` (and optionally `istioctl`) scripts written into a temp folder
- * that goes first on PATH. They record every call, keep the resume record ConfigMap, report istiod
- * status on request, and fail any call whose arguments contain a given text.
+ * that goes first on PATH. They record every call, keep the resume record ConfigMap and the lock
+ * ConfigMap (created only when absent, as the API server does for \`kubectl create\`), report istiod
+ * status on request, fail any call whose arguments contain a given text, and run a shell command once
+ * when a call contains another (a synthesis between two phases, say).
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,10 +23,25 @@ case " $* " in
   *" - "*) input=$(cat); printf '\t%s\n' "$input" >> "$state/calls.log" ;;
   *) input='' ;;
 esac
+if [ -n "$STANDIN_HOOK_WHEN" ] && [ ! -f "$state/hook.done" ]; then
+  case "$line" in *"$STANDIN_HOOK_WHEN"*) : > "$state/hook.done"; sh -c "$STANDIN_HOOK_RUN" ;; esac
+fi
+if [ -n "$STANDIN_HANG" ]; then
+  case "$line" in *"$STANDIN_HANG"*) exec sleep 600 ;; esac # a call that never answers
+fi
 if [ -n "$STANDIN_FAIL" ]; then
   case "$line" in *"$STANDIN_FAIL"*) echo 'error: timed out waiting for the condition' >&2; exit 1 ;; esac
 fi
 case "$line" in
+  "kubectl "*"create -f -")
+    # Create-only, like the API server: a second create of the lock fails with AlreadyExists (mkdir is atomic).
+    if mkdir "$state/lock.d" 2>/dev/null; then printf '%s' "$input" > "$state/lock.json"; else
+      echo 'Error from server (AlreadyExists): error when creating "STDIN": configmaps "lock" already exists' >&2; exit 1
+    fi ;;
+  "kubectl "*"get configmap "*"-lock "*)
+    if [ -f "$state/lock.json" ]; then sed -e 's/.*"holder":"\\([^"]*\\)".*/\\1/' "$state/lock.json"; fi ;;
+  "kubectl "*"delete configmap "*"-lock "*)
+    rm -f "$state/lock.json"; rmdir "$state/lock.d" 2>/dev/null || true ;;
   "kubectl "*" apply "*|"kubectl apply "*)
     case "$input" in *'"kind":"ConfigMap"'*) printf '%s' "$input" > "$state/record.json" ;; esac ;;
   "kubectl "*"get configmap "*)
@@ -38,6 +55,25 @@ case "$line" in
 esac
 exit 0
 `;
+
+/** How the stand-in cluster behaves. */
+export interface StandInSettings {
+  /** Calls whose line contains this text fail (exit 1); default none. */
+  readonly fail?: string;
+  /** Calls whose line contains this text never answer (they sleep until killed); default none. */
+  readonly hang?: string;
+  /** Whether istiod reports config status (the Reconciled condition); default false. */
+  readonly istioStatus?: boolean;
+  /** What `kubectl get application -o jsonpath=path|sync|health` prints; default nothing. */
+  readonly application?: string;
+  /** A shell command run once, before answering, by the first call whose line contains `when`; default none. */
+  readonly hook?: { readonly when: string; readonly run: string };
+}
+
+/** Whether a call takes, reads or releases the environment's lock. */
+export function isLockCall(call: Call): boolean {
+  return / configmap \S+-lock /.test(call.line) || (call.stdin ?? '').includes('-lock"');
+}
 
 /** One recorded call. */
 export interface Call {
@@ -67,7 +103,7 @@ export class StandInCluster {
   }
 
   /** Environment for the code under test: stand-ins first on PATH, then the given settings. */
-  env(settings: { fail?: string; istioStatus?: boolean; application?: string } = {}): NodeJS.ProcessEnv {
+  env(settings: StandInSettings = {}): NodeJS.ProcessEnv {
     // Without istioctl in the stand-in folder, the real PATH must not provide one either.
     const path = (process.env.PATH ?? '').split(delimiter).filter((dir) => !existsSync(join(dir, 'istioctl')));
     return {
@@ -77,12 +113,20 @@ export class StandInCluster {
       STANDIN_FAIL: settings.fail ?? '',
       STANDIN_ISTIO_STATUS: settings.istioStatus ? '1' : '0',
       STANDIN_APPLICATION: settings.application ?? '', // what `kubectl get application -o jsonpath=path|sync|health` prints
+      STANDIN_HANG: settings.hang ?? '',
+      STANDIN_HOOK_WHEN: settings.hook?.when ?? '',
+      STANDIN_HOOK_RUN: settings.hook?.run ?? '',
       PHASED_ROLLOUT_TIME_SCALE: '0',
     };
   }
 
-  /** Every call so far, in order (a line per call; its standard input, if read, on the next line after a tab). */
+  /** The calls so far but those of the lock (its own tests read {@link allCalls}), in order. */
   calls(): Call[] {
+    return this.allCalls().filter((call) => !isLockCall(call));
+  }
+
+  /** Every call so far, in order (a line per call; its standard input, if read, on the next line after a tab). */
+  allCalls(): Call[] {
     const log = join(this.state, 'calls.log');
     if (!existsSync(log)) return [];
     const calls: { line: string; stdin?: string }[] = [];
@@ -96,6 +140,12 @@ export class StandInCluster {
   /** Forgets the calls (the record stays). */
   clearCalls(): void {
     writeFileSync(join(this.state, 'calls.log'), '');
+  }
+
+  /** The lock ConfigMap's data, while one is held. */
+  lock(): Record<string, string> | undefined {
+    const file = join(this.state, 'lock.json');
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).data : undefined;
   }
 
   /** The record ConfigMap's data, if written. */

@@ -84,7 +84,7 @@ describe('phased-rollout promote --argocd', () => {
     expect(await promote({ application: 'dist/production/00-baseline|Synced|Healthy', istioStatus: true })).toEqual({ code: 0 });
     expect(path()).toBe('dist/production/01-prepare');
     const calls = cluster.calls().map((c) => show(c, dist));
-    expect(calls[0]).toBe('kubectl get application phased-rollout-production -n argocd -o jsonpath={.spec.source.path}|{.status.sync.status}|{.status.health.status}');
+    expect(calls[0]).toBe('kubectl --request-timeout=60s get application phased-rollout-production -n argocd -o jsonpath={.spec.source.path}|{.status.sync.status}|{.status.health.status}');
     expect(calls).toContain('kubectl rollout status deployment/coffee-shop-v1 -n production --timeout=600s');
     expect(calls).toContain('kubectl wait --for=condition=Reconciled virtualservice.networking.istio.io/coffee-shop -n production --timeout=120s');
     expect(calls.some((c) => c.includes(' apply '))).toBe(false); // GitOps: the cluster is changed by Argo CD only

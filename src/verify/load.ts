@@ -44,7 +44,8 @@ export function rollbackSequences(plan: PlanFile, phases: readonly PhaseManifest
   }));
 }
 
-const PHASE_FOLDER = /^(\d+)-(.+)$/;
+/** A phase folder's name: its number (apply order), a dash, its phase name. */
+export const PHASE_FOLDER = /^(\d+)-(.+)$/;
 
 /** Reads DIR: its phase folders in numeric order, and plan.json when present (checked against the folders). */
 export function loadPhases(dir: string): LoadedEnvironment {
@@ -64,6 +65,11 @@ export function loadPhases(dir: string): LoadedEnvironment {
   folders.forEach((f, i) => {
     if (i > 0 && folders[i - 1].order === f.order) {
       throw new InputError(`${dir}: phase folders ${folders[i - 1].folder} and ${f.folder} have the same number: their order is ambiguous`);
+    }
+    // Listings, shell globs and pipelines that apply `*/` in name order would apply 10-cleanup before 9-switch.
+    if (i > 0 && folders[i - 1].folder > f.folder) {
+      throw new InputError(`${dir}: phase folders ${folders[i - 1].folder} and ${f.folder} are in one order by number and in the other by name ` +
+        `(as ls and shell globs list them): give the numbers one width, e.g. ${'0'.repeat(Math.max(0, String(f.order).length - String(folders[i - 1].order).length))}${folders[i - 1].folder}`);
     }
   });
 

@@ -311,6 +311,14 @@ describe('phase folders in an order a user might get wrong', () => {
     expect(cli('verify', twice)).toMatchObject({ status: 2, stderr: expect.stringContaining('phase folders 0-prepare and 00-baseline have the same number: their order is ambiguous') });
     expect(cli('verify', join(SAFE, '03-switch'))).toMatchObject({ status: 2, stderr: expect.stringContaining('03-switch: no phase folders') });
   });
+
+  test('phase numbers of different widths, whose order by name (ls, shell globs) is not their order by number: exit 2', () => {
+    const mixed = copyOfSafe('mixed', { '00-baseline': '0-baseline', '01-prepare': '1-prepare', '02-canary-50': '2-canary-50', '03-switch': '9-switch', '04-cleanup': '10-cleanup' });
+    expect(cli('verify', mixed)).toMatchObject({ status: 2, stdout: '', stderr: `phased-rollout verify: ${mixed}: phase folders 9-switch and 10-cleanup are in one ` +
+      'order by number and in the other by name (as ls and shell globs list them): give the numbers one width, e.g. 09-switch\n' });
+    // One width, even without leading zeros, is fine.
+    expect(cli('verify', copyOfSafe('single-digit', { '00-baseline': '0-baseline', '01-prepare': '1-prepare', '02-canary-50': '2-canary-50', '03-switch': '3-switch', '04-cleanup': '4-cleanup' })).status).toBe(0);
+  });
 });
 
 describe('hand-written folders and apply', () => {

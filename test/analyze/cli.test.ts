@@ -131,5 +131,13 @@ describe('phased-rollout analyze', () => {
     expect(() => run([empty])).toThrow(new InputError(`no Kubernetes objects in ${empty} (expected YAML or JSON manifests)`));
     const environment = resolve(__dirname, '../../dist/production');
     expect(() => run([environment])).toThrow(new UsageError(`${environment} is an environment folder (it holds plan.json): analyze one phase folder of it, e.g. ${join(environment, '01-prepare')}`));
+    // A hand-written environment has no plan.json: its phase folders give it away.
+    const handWritten = join(dir, 'hand-written');
+    for (const phase of ['00-baseline', '01-prepare']) {
+      mkdirSync(join(handWritten, phase), { recursive: true });
+      writeFileSync(join(handWritten, phase, 'clean.yaml'), CLEAN);
+    }
+    expect(() => run([handWritten])).toThrow(new UsageError(`${handWritten} is an environment folder (it holds phase folders 00-baseline, 01-prepare): analyze one phase folder of it, e.g. ${join(handWritten, '00-baseline')}`));
+    expect(run([join(handWritten, '01-prepare')])).toBe(0);
   });
 });

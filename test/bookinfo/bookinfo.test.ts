@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { allV1VirtualServicesYaml, sampleDestinationRulesYaml, writeBookinfo } from './fixtures';
+import { NO_PLAN_NOTE } from '../../src/cli/commands/verify';
 
 const CLI = resolve(__dirname, '../../bin/phased-rollout');
 
@@ -178,7 +179,7 @@ describe('the fixtures: Bookinfo in each phase of the release', () => {
 
 describe('the safe release of reviews v1 -> v3', () => {
   test('verify: exit 0, 0 findings, text and JSON', () => {
-    expect(cli('verify', SAFE)).toEqual({ status: 0, stdout: 'safe: 5 phases, 4 transitions, 0 findings\n', stderr: '' });
+    expect(cli('verify', SAFE)).toEqual({ status: 0, stdout: `safe: 5 phases, 4 transitions, 0 findings\n${NO_PLAN_NOTE}\n`, stderr: '' });
     expect(JSON.parse(cli('verify', SAFE, '-o', 'json').stdout)).toEqual({ environment: 'safe', phases: 5, transitions: 4, findings: [] });
   });
 
@@ -202,6 +203,8 @@ describe('the safe release of reviews v1 -> v3', () => {
       '  - Deployment reviews-v1',
       'verified: no phase and no transition drops a request (phased-rollout verify ' + SAFE + ')',
     ]);
+    // Without plan.json the verdict says that the gates were not checked.
+    expect(run.stdout.endsWith(`${NO_PLAN_NOTE}\n`)).toBe(true);
   });
 
   test('the same folders with Windows line endings, a BOM, or extra --- and comments: the same verdicts', () => {
@@ -335,16 +338,16 @@ describe('hand-written folders and apply', () => {
     expect(cli('verify', dir).stdout).toBe('bookinfo: 5 phases, 4 transitions, 0 findings\n');
     const run = cli('apply', dir, '--dry-run', '--from', '00-baseline');
     expect(run.status).toBe(0);
-    const commands = run.stdout.split('\n').filter((line) => /^(kubectl (apply .* -f \/|rollout|delete)|sleep)/.test(line));
+    const commands = run.stdout.split('\n').filter((line) => /^(kubectl (--request-timeout=60s )?(apply .* -f \/|rollout|delete)|sleep)/.test(line));
     expect(commands).toEqual([
-      `kubectl apply --server-side --field-manager=phased-rollout -f ${join(dir, '00-baseline')}`,
-      `kubectl apply --server-side --field-manager=phased-rollout -f ${join(dir, '01-prepare')}`,
+      `kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f ${join(dir, '00-baseline')}`,
+      `kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f ${join(dir, '01-prepare')}`,
       'kubectl rollout status deployment/reviews-v3 --timeout=600s',
-      `kubectl apply --server-side --field-manager=phased-rollout -f ${join(dir, '02-canary-50')}`,
-      `kubectl apply --server-side --field-manager=phased-rollout -f ${join(dir, '03-switch')}`,
+      `kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f ${join(dir, '02-canary-50')}`,
+      `kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f ${join(dir, '03-switch')}`,
       'sleep 30',
-      `kubectl apply --server-side --field-manager=phased-rollout -f ${join(dir, '04-cleanup')}`,
-      'kubectl delete deployment.apps/reviews-v1 --ignore-not-found',
+      `kubectl --request-timeout=60s apply --server-side --field-manager=phased-rollout -f ${join(dir, '04-cleanup')}`,
+      'kubectl --request-timeout=60s delete deployment.apps/reviews-v1 --ignore-not-found',
     ]);
   });
 

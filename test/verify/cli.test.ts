@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli/commands/verify';
+import { NO_PLAN_NOTE, run } from '../../src/cli/commands/verify';
 import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
 import { synthesizeFiles } from '../../src/synth';
@@ -38,7 +38,9 @@ test('a hand-written folder without plan.json is accepted and named after the fo
   const dir = join(root, 'staging');
   writeEnvironment(dir, 'ignored', 'shop', planPhases('shop', plan, false), false);
   expect(await verify(dir)).toEqual({ code: 0 });
-  expect(stdout()).toBe('staging: 5 phases, 4 transitions, 0 findings\n');
+  // The verdict says what it did not cover: without plan.json there are no gates to check.
+  expect(stdout()).toBe(`staging: 5 phases, 4 transitions, 0 findings\n${NO_PLAN_NOTE}\n`);
+  expect(NO_PLAN_NOTE).toMatch(/^no plan\.json: the gate rules .* were not checked/);
 });
 
 test('an unsafe environment: exit 1, one block per finding, text and JSON', async () => {

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { load } from 'js-yaml';
 import { PhasedRollout, PhasedRolloutProps, synthApp } from '../../src/app';
+import { planIdentity } from '../../src/apply/record';
 import { k8s } from '../../src/constructs/k8s';
 import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
@@ -60,10 +61,12 @@ describe('PhasedRollout in a cdk8s App', () => {
     for (const [path, yaml] of files) {
       if (path.endsWith('.k8s.yaml')) expect(yaml.replace(/\n +example\.com\/team: cafe/g, '')).toBe(plain.get(path));
     }
-    // apply.sh's plan id covers what is written, patch included: `apply` resumes only the bundle it started.
-    const planId = (script: string | undefined) => /^PLAN_ID=(.*)$/m.exec(script ?? '')?.[1];
-    expect(planId(files.get('production/apply.sh'))).toMatch(/^sha256-/);
-    expect(planId(files.get('production/apply.sh'))).not.toBe(planId(plain.get('production/apply.sh')));
+    // The plan identity both executors compute from the written files covers the patch: `apply` resumes only the bundle it started.
+    const identity = (tree: ReadonlyMap<string, string>) => planIdentity([...tree]
+      .filter(([path]) => path.startsWith('production/') && (path === 'production/plan.json' || /^production\/\d\d-[^/]+\//.test(path)))
+      .map(([path, content]) => ({ path: path.slice('production/'.length), content: Buffer.from(content) })));
+    expect(identity(files)).toMatch(/^files-sha256-/);
+    expect(identity(files)).not.toBe(identity(plain));
   });
 
   test('a per-phase patch that changes a routed Deployment\'s image in place fails synthesis with the verifier\'s in-place-update finding; nothing is written', () => {

@@ -3,6 +3,7 @@
  * analyzers by Istio's names, and the function that runs them.
  */
 import { KubeObject } from '../manifest';
+import { DEFAULT_NAMESPACE, withDefaultNamespace } from '../model';
 import { Analyzer } from './analyzer';
 import { podNotSelectedAnalyzer } from './analyzers/destinationrule-pod-not-selected';
 import { serviceAssociationAnalyzer } from './analyzers/deployment-service-association';
@@ -40,6 +41,12 @@ export interface AnalyzeOptions {
    * @default every analyzer in ANALYZERS
    */
   readonly analyzers?: readonly string[];
+  /**
+   * Namespace of the namespaced objects that the input gives none, as `istioctl analyze` gives them its
+   * `--namespace`; `undefined` leaves them in none, as Istio's own analyzer tests read their files.
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
 }
 
 /** Every analyzer, keyed by its name. */
@@ -65,7 +72,8 @@ export function unknownAnalyzers(names: readonly string[]): string[] {
 export function analyze(objects: readonly KubeObject[], options: AnalyzeOptions = {}): Finding[] {
   const unknown = unknownAnalyzers(options.analyzers ?? []);
   if (unknown.length > 0) throw new Error(`unknown analyzer ${unknown.join(', ')}`);
-  const context = AnalysisContext.of(objects);
+  const namespace = 'defaultNamespace' in options ? options.defaultNamespace : DEFAULT_NAMESPACE;
+  const context = AnalysisContext.of(namespace === undefined ? objects : withDefaultNamespace(objects, namespace));
   const selected = options.analyzers ? Object.values(ANALYZERS).filter((analyzer) => options.analyzers?.includes(analyzer.name)) : Object.values(ANALYZERS);
   const groups = new Map<readonly string[], number>();
   return selected.flatMap((analyzer) => analyzer.analyze(context).map(({ objects, ...diagnostic }): Finding => {

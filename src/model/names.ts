@@ -16,6 +16,23 @@ export const EXPORT_TO_ALL = '*';
 /** exportTo value meaning "the resource's own namespace". */
 export const EXPORT_TO_LOCAL = '.';
 
+/** Kinds that live in no namespace (the built-in ones a manifest may hold): kubectl gives them none. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'RuntimeClass', 'IngressClass',
+  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'APIService', 'CertificateSigningRequest',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+]);
+
+/**
+ * The objects with `namespace` given to each namespaced one that has none, as kubectl (the context's
+ * namespace) and istioctl analyze (its --namespace) place them; the others are returned as they are.
+ */
+export function withDefaultNamespace(objects: readonly KubeObject[], namespace: string): KubeObject[] {
+  return objects.map((object) => (object.metadata.namespace !== undefined || CLUSTER_SCOPED_KINDS.has(object.kind)
+    ? object
+    : { ...object, metadata: { ...object.metadata, namespace } }));
+}
+
 /** The namespace an object is applied to: its own, else {@link DEFAULT_NAMESPACE}. */
 export function namespaceOf(object: KubeObject): string {
   return object.metadata.namespace ?? DEFAULT_NAMESPACE;

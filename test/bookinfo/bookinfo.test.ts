@@ -378,4 +378,8 @@ describe('analyze, compared with istioctl analyze', () => {
     rewriteYaml(dir, (text) => text.replace(/^metadata:\n/gm, 'metadata:\n  namespace: default\n'));
     expect(cli('analyze', dir)).toEqual({ status: 1, stdout: ISTIOCTL_BASELINE, stderr: '' });
   });
+
+  test('the files as the sample ships them (no namespace): the same findings, as istioctl analyze puts them in its --namespace (default)', () => {
+    expect(cli('analyze', join(SAFE, '00-baseline'))).toEqual({ status: 1, stdout: ISTIOCTL_BASELINE, stderr: '' });
+  });
 });

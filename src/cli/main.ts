@@ -29,9 +29,9 @@ const COMMANDS: Record<string, CommandEntry> = {
   verify: { module: './commands/verify', args: 'DIR [-o json]', summary: 'prove that no phase of DIR and no transition between its phases drops a request', onePass: true },
   analyze: { module: './commands/analyze', args: 'FILES_OR_DIRS... [--analyzer NAME]... [-o json]', summary: 'istioctl-analyze findings for one state', onePass: true },
   plan: { module: './commands/plan', args: 'DIST_ENV', summary: 'what each phase changes, why it is safe, and its gates', onePass: true },
-  apply: { module: './commands/apply', args: 'DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]', summary: 'apply the phases in order, passing their gates' },
-  rollback: { module: './commands/rollback', args: 'DIST_ENV [--from PHASE] [--context CTX] [--dry-run] [--timeout SECONDS]', summary: 'back to the baseline from the recorded (or given) phase' },
-  promote: { module: './commands/promote', args: 'DIST_ENV --argocd [--app-file FILE] [--context CTX] [--dry-run] [--timeout SECONDS]', summary: 'point the Argo CD Application at the next phase once the current one holds' },
+  apply: { module: './commands/apply', args: 'DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]', summary: 'apply the phases in order, passing their gates' },
+  rollback: { module: './commands/rollback', args: 'DIST_ENV [--from PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]', summary: 'back to the baseline from the recorded (or given) phase' },
+  promote: { module: './commands/promote', args: 'DIST_ENV --argocd [--app-file FILE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS]', summary: 'point the Argo CD Application at the next phase once the current one holds' },
   schema: { module: './commands/schema', args: 'matrix|plan', summary: 'print the JSON Schema of a matrix file or plan.json (for editors)' },
   simulate: { module: './commands/simulate', args: 'DIST_ENV [--qps 500] [--connections 50] [--duration 20s] [--runs N] [--seed S] [--schedule random|adversarial] [-o json]', summary: 'simulate the release under load, count failed requests' },
 };

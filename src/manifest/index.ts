@@ -118,27 +118,6 @@ export function byIdentity(objects: readonly KubeObject[]): ReadonlyMap<string, 
   return index;
 }
 
-/** JSON text of objects already compared: rendered and parsed objects are never mutated. */
-const contents = new WeakMap<object, string>();
-
-function contentOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-  let text = contents.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value);
-    contents.set(value, text);
-  }
-  return text;
-}
-
-/**
- * Whether two objects (or two parts of objects) have the same content. The same reference is the same
- * content (rendered objects are shared between phases); otherwise each value is serialized once per process.
- */
-export function sameContent(a: unknown, b: unknown): boolean {
-  return a === b || (a !== undefined && b !== undefined && contentOf(a) === contentOf(b));
-}
-
 /** A document's text and its value. */
 interface ParsedDocument {
   readonly text: string;
@@ -205,19 +184,39 @@ interface ParsedFile {
 }
 
 /**
- * The last file parsed per name: phase folders hold the same files, and a file is mostly the same as in
- * the previous phase (often byte for byte), so its text and documents are compared with that version, and
- * what is unchanged shares the parsed objects. The name is the path after its first segment (the phase
- * folder, for the paths `verify` reads): `01-prepare/shop/app.yaml` follows `00-baseline/shop/app.yaml`.
- */
-const lastByName = new Map<string, ParsedFile>();
-
-/**
  * Parses a manifest file as kubectl reads it (YAML 1.1 documents split at `---` lines, or a JSON stream when
  * it starts with `{`); `List` objects are expanded into their items, empty documents skipped. What kubectl
  * would read differently is an InputError naming the file and line.
  */
 export function parseManifests(text: string, file: string): KubeObject[] {
+  return new ManifestReader().parse(text, file);
+}
+
+/**
+ * One run of reading manifests (one `verify`, one `analyze`): it remembers, for that run only, the last
+ * file parsed per name and one read buffer. Phase folders hold the same files, and a file is mostly the same
+ * as in the previous phase (often byte for byte), so its text and documents are compared with that version,
+ * and what is unchanged shares the parsed objects. The name is the path after its first segment (the phase
+ * folder, for the paths `verify` reads): `01-prepare/shop/app.yaml` follows `00-baseline/shop/app.yaml`.
+ */
+export class ManifestReader {
+  private readonly lastByName = new Map<string, ParsedFile>();
+  /** The read buffer, reused for every file and doubled as needed, up to one byte more than the largest file read. */
+  private readonly buffer: ReadBuffer = {};
+
+  /** {@link parseManifests}, sharing what is unchanged with the last file of the same name this run parsed. */
+  parse(text: string, file: string): KubeObject[] {
+    return parseRemembered(text, file, this.lastByName);
+  }
+
+  /** {@link readManifestFile}, through this run's buffer and memory of parsed files. */
+  readFile(file: string, displayRoot = process.cwd(), listedRegular = false): KubeObject[] {
+    const where = displayPath(file, displayRoot);
+    return this.parse(readBoundedText(file, where, listedRegular, this.buffer), where);
+  }
+}
+
+function parseRemembered(text: string, file: string, lastByName: Map<string, ParsedFile>): KubeObject[] {
   const name = file.slice(file.search(/[\\/]/) + 1);
   const last = lastByName.get(name);
   if (last?.text === text) return [...last.objects];
@@ -290,8 +289,7 @@ export function displayPath(file: string, root: string): string {
  * file (not a link), so it is opened without asking first what it is.
  */
 export function readManifestFile(file: string, displayRoot = process.cwd(), listedRegular = false): KubeObject[] {
-  const where = displayPath(file, displayRoot);
-  return parseManifests(readBoundedText(file, where, listedRegular), where);
+  return new ManifestReader().readFile(file, displayRoot, listedRegular);
 }
 
 /**
@@ -299,11 +297,13 @@ export function readManifestFile(file: string, displayRoot = process.cwd(), list
  * is refused before it is opened (a FIFO would block), and at most 16 MiB is read. InputError names the file.
  */
 export function readTextFile(file: string): string {
-  return readBoundedText(file, file, false);
+  return readBoundedText(file, file, false, {});
 }
 
-/** The read buffer, reused for every file and doubled as needed, up to one byte more than the largest file read. */
-let readBuffer: Buffer | undefined;
+/** A read buffer that one run reuses for its files. */
+interface ReadBuffer {
+  bytes?: Buffer;
+}
 
 /**
  * A file's text, read through one reused buffer and bounded. A FIFO or device would block, never end, or
@@ -311,7 +311,7 @@ let readBuffer: Buffer | undefined;
  * listed one is opened without following links, in case it changed since). Files are opened non-blocking,
  * and asked again when reading gives nothing, too much or an error.
  */
-function readBoundedText(file: string, where: string, listedRegular: boolean): string {
+function readBoundedText(file: string, where: string, listedRegular: boolean, reused: ReadBuffer): string {
   const cannotRead = (error: unknown) => new InputError(`${where}: cannot read: ${errorCode(error)}`);
   const notRegular = () => new InputError(`${where}: not a regular file`);
   const tooLarge = () => new InputError(`${where}: larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB`);
@@ -342,7 +342,7 @@ function readBoundedText(file: string, where: string, listedRegular: boolean): s
     }
   }
   try {
-    let buffer = (readBuffer ??= Buffer.allocUnsafe(1 << 20));
+    let buffer = (reused.bytes ??= Buffer.allocUnsafe(1 << 20));
     let length = 0;
     let failure: unknown;
     try {
@@ -351,7 +351,7 @@ function readBoundedText(file: string, where: string, listedRegular: boolean): s
         if (length === buffer.length) {
           const grown = Buffer.allocUnsafe(Math.min(2 * length, MAX_MANIFEST_BYTES + 1));
           buffer.copy(grown, 0, 0, length);
-          readBuffer = buffer = grown;
+          reused.bytes = buffer = grown;
         }
         read = readSync(fd, buffer, length, buffer.length - length, null);
         length += read;
@@ -458,5 +458,6 @@ export function listPhaseFolder(path: string, displayRoot = process.cwd()): List
 
 /** Loads every object in the given files and folders (folders are read recursively). */
 export function loadManifests(paths: readonly string[]): KubeObject[] {
-  return paths.flatMap((path) => listManifestFiles(path).flatMap((file) => readManifestFile(file.path, undefined, file.listedRegular)));
+  const reader = new ManifestReader();
+  return paths.flatMap((path) => listManifestFiles(path).flatMap((file) => reader.readFile(file.path, undefined, file.listedRegular)));
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { apiGroup, displayPath, folderEntries, identityKey, InputError, KubeObject, listPhaseFolder, ObjectRef, pathInfo, readManifestFile, resourceName } from '../manifest';
+import { apiGroup, displayPath, folderEntries, identityKey, InputError, KubeObject, listPhaseFolder, ManifestReader, ObjectRef, pathInfo, resourceName } from '../manifest';
 import { fieldError } from '../model';
 import { removals } from '../plan/gates';
 import { PlanFile, readPlanFile } from '../plan/plan-file';
@@ -76,12 +76,14 @@ export function loadPhases(dir: string): LoadedEnvironment {
   const root = resolve(dir);
   // Objects whose fields were found well-typed in this load: the parser shares the documents phases repeat.
   const wellTyped = new WeakSet<KubeObject>();
+  // One reader for the whole environment: each phase's files are compared with the previous phase's.
+  const reader = new ManifestReader();
   const loaded = folders.map(({ folder, name }) => {
     const path = join(dir, folder);
     // Absolute paths under root: each file's display name is then a slice, not a path.relative per file.
     // The files kubectl applies from the folder, and no others.
     const objects = listPhaseFolder(join(root, folder), root).flatMap(({ path: file, listedRegular }) => {
-      const read = readManifestFile(file, root, listedRegular);
+      const read = reader.readFile(file, root, listedRegular);
       for (const object of read) {
         if (wellTyped.has(object)) continue;
         const problem = fieldError(displayPath(file, root), object);

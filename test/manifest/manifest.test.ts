@@ -3,7 +3,7 @@ import { closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync, symlink
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { InputError, listManifestFiles, listPhaseFolder, loadManifests, manifestFiles, parseManifests, readManifestFile, resourceName } from '../../src/manifest';
+import { InputError, listManifestFiles, listPhaseFolder, loadManifests, ManifestReader, manifestFiles, parseManifests, readManifestFile, resourceName } from '../../src/manifest';
 import { loadPhases } from '../../src/verify/load';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n  namespace: prod\nspec:\n  selector:\n    app: shop\n';
@@ -47,26 +47,30 @@ describe('parsing manifests', () => {
     expect(parseManifests(`${SERVICE}  note: "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["\n`, 'quoted.yaml')).toHaveLength(1);
   });
 
-  test('a file read again under its name (the next phase folder) shares its unchanged documents and reads the changed ones', () => {
+  test('a file read again under its name (the next phase folder) in one run shares its unchanged documents and reads the changed ones', () => {
+    const reader = new ManifestReader();
     const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  image: ${image}\n`;
-    const [service, v1] = parseManifests(`${SERVICE}---\n${pod('v1')}`, '00-baseline/shop.yaml');
-    const [sameService, v2] = parseManifests(`${SERVICE}---\n${pod('v2')}`, '01-prepare/shop.yaml');
+    const [service, v1] = reader.parse(`${SERVICE}---\n${pod('v1')}`, '00-baseline/shop.yaml');
+    const [sameService, v2] = reader.parse(`${SERVICE}---\n${pod('v2')}`, '01-prepare/shop.yaml');
     expect(sameService).toBe(service);
     expect(v1.spec.image).toBe('v1');
     expect(v2.spec.image).toBe('v2');
-    const again = parseManifests(`${SERVICE}---\n${pod('v2')}`, '02-switch/shop.yaml');
+    const again = reader.parse(`${SERVICE}---\n${pod('v2')}`, '02-switch/shop.yaml');
     expect(again[1]).toBe(v2);
     // Another file name, or the old text again, parses correctly whatever was read before.
-    expect(parseManifests(pod('v3'), '02-switch/other.yaml')[0].spec.image).toBe('v3');
-    expect(parseManifests(`${SERVICE}---\n${pod('v1')}`, '03-back/shop.yaml')[1].spec.image).toBe('v1');
+    expect(reader.parse(pod('v3'), '02-switch/other.yaml')[0].spec.image).toBe('v3');
+    expect(reader.parse(`${SERVICE}---\n${pod('v1')}`, '03-back/shop.yaml')[1].spec.image).toBe('v1');
+    // What a run remembers ends with it: another run (or a plain parseManifests) reads the file afresh.
+    expect(parseManifests(`${SERVICE}---\n${pod('v2')}`, '04-again/shop.yaml')[0]).not.toBe(service);
   });
 
   test('a file of many documents read again: moved and unchanged documents shared, changed ones read', () => {
+    const reader = new ManifestReader();
     const config = (i: number, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  v: ${value}\n`;
-    const first = parseManifests(Array.from({ length: 20 }, (_, i) => config(i, 'a')).join('---\n'), '00-one/all.yaml');
+    const first = reader.parse(Array.from({ length: 20 }, (_, i) => config(i, 'a')).join('---\n'), '00-one/all.yaml');
     // Reversed, and document 5 changed: neither the same place nor the same text for every document.
     const texts = Array.from({ length: 20 }, (_, i) => config(i, i === 5 ? 'b' : 'a')).reverse();
-    const second = parseManifests(texts.join('---\n'), '01-two/all.yaml');
+    const second = reader.parse(texts.join('---\n'), '01-two/all.yaml');
     expect(second.map((o) => o.metadata.name)).toEqual(Array.from({ length: 20 }, (_, i) => `c${19 - i}`));
     expect(second[18]).toBe(first[1]); // (the first document's text has no leading line break: c0 moved out of that place)
     expect(second[14]).not.toBe(first[5]);

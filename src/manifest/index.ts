@@ -21,7 +21,8 @@ export interface KubeObject {
     readonly labels?: Readonly<Record<string, string>>;
     readonly annotations?: Readonly<Record<string, string>>;
   };
-  readonly spec?: any;
+  /** Read through the typed views of src/model (any type may stand here in untrusted input). */
+  readonly spec?: unknown;
   readonly [field: string]: unknown;
 }
 
@@ -251,10 +252,10 @@ export function parseManifests(text: string, file: string): KubeObject[] {
  * object with `items` is refused.
  */
 function collect(value: unknown, where: () => string, into: KubeObject[], top: boolean): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isMapping(value)) {
     throw new InputError(`${where()}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
   }
-  const obj = value as Record<string, any>;
+  const obj = value;
   if (Object.prototype.hasOwnProperty.call(obj, 'items')) {
     if (top && obj.kind === 'List' && obj.apiVersion === 'v1' && Array.isArray(obj.items)) {
       obj.items.forEach((item: unknown) => collect(item, where, into, false));
@@ -264,7 +265,8 @@ function collect(value: unknown, where: () => string, into: KubeObject[], top: b
     throw new InputError(`${where()}: ${what}: kubectl applies what items holds instead of the object${top ? '' : ', and refuses a list in a list'}; for a list write apiVersion: v1, kind: List and items: [...], else remove items`);
   }
   const missing = ['apiVersion', 'kind'].filter((f) => typeof obj[f] !== 'string' || obj[f] === '');
-  if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') missing.push('metadata.name');
+  const name = isMapping(obj.metadata) ? obj.metadata.name : undefined;
+  if (typeof name !== 'string' || name === '') missing.push('metadata.name');
   if (obj.kind === 'Kustomization' && typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith('kustomize.config.k8s.io/')) {
     // `kubectl apply -f` sends it to the API server as an object (no such kind); only `-k` reads it.
     throw new InputError(`${where()}: a Kustomization, which kubectl apply -f does not build: a phase folder holds the rendered manifests (write the output of kustomize build into it)`);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { InputError, listManifestFiles, listPhaseFolder, loadManifests, manifestFiles, parseManifests, readManifestFile, resourceName } from '../../src/manifest';
 import { loadPhases } from '../../src/verify/load';
+import { ObjectData } from '../helpers';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n  namespace: prod\nspec:\n  selector:\n    app: shop\n';
 const dir = () => mkdtempSync(join(tmpdir(), 'manifest-'));
@@ -49,16 +50,18 @@ describe('parsing manifests', () => {
 
   test('a file read again under its name (the next phase folder) shares its unchanged documents and reads the changed ones', () => {
     const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  image: ${image}\n`;
-    const [service, v1] = parseManifests(`${SERVICE}---\n${pod('v1')}`, '00-baseline/shop.yaml');
-    const [sameService, v2] = parseManifests(`${SERVICE}---\n${pod('v2')}`, '01-prepare/shop.yaml');
+    const [service, v1]: ObjectData[] = parseManifests(`${SERVICE}---\n${pod('v1')}`, '00-baseline/shop.yaml');
+    const [sameService, v2]: ObjectData[] = parseManifests(`${SERVICE}---\n${pod('v2')}`, '01-prepare/shop.yaml');
     expect(sameService).toBe(service);
     expect(v1.spec.image).toBe('v1');
     expect(v2.spec.image).toBe('v2');
     const again = parseManifests(`${SERVICE}---\n${pod('v2')}`, '02-switch/shop.yaml');
     expect(again[1]).toBe(v2);
     // Another file name, or the old text again, parses correctly whatever was read before.
-    expect(parseManifests(pod('v3'), '02-switch/other.yaml')[0].spec.image).toBe('v3');
-    expect(parseManifests(`${SERVICE}---\n${pod('v1')}`, '03-back/shop.yaml')[1].spec.image).toBe('v1');
+    const [other]: ObjectData[] = parseManifests(pod('v3'), '02-switch/other.yaml');
+    expect(other.spec.image).toBe('v3');
+    const [, back]: ObjectData[] = parseManifests(`${SERVICE}---\n${pod('v1')}`, '03-back/shop.yaml');
+    expect(back.spec.image).toBe('v1');
   });
 
   test('a file of many documents read again: moved and unchanged documents shared, changed ones read', () => {

@@ -27,7 +27,14 @@ export function baseMatrix(): any {
   };
 }
 
+/** A copy of `object` without the field `key` (the gates of a phase without one of them). */
+export function without<T extends object, K extends keyof T>(object: T, key: K): Omit<T, K> {
+  const copy = { ...object };
+  Reflect.deleteProperty(copy, key);
+  return copy;
+}
+
 /** Validates a plain-data matrix (throws on invalid input). */
-export function matrixOf(spec: MatrixSpec | any): Matrix {
+export function matrixOf(spec: MatrixSpec | Record<string, unknown>): Matrix {
   return validateMatrix(spec);
 }

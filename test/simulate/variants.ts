@@ -2,7 +2,7 @@
 import { KubeObject } from '../../src/manifest';
 import { PhaseGates } from '../../src/plan/plan-file';
 import { loadPhases, PhaseManifest } from '../../src/verify';
-import { ObjectData } from '../helpers';
+import { ObjectData, without } from '../helpers';
 
 /** The example production plan as synthesized (with plan.json gates). */
 export function productionPlan(): PhaseManifest[] {
@@ -40,7 +40,6 @@ export function withSwitchGates(propagationSeconds: number, drainSeconds: number
 export function switchWithout(gate: 'propagation' | 'drain'): PhaseManifest[] {
   return productionPlan().map((p) => {
     if (p.name !== 'switch' || !p.gates) return p;
-    const { [gate]: _, ...gates } = p.gates;
-    return { ...p, gates };
+    return { ...p, gates: without(p.gates, gate) };
   });
 }

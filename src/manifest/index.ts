@@ -432,7 +432,7 @@ export function listManifestFiles(path: string): ListedFile[] {
 
 /** Names in the order Go's filepath.Walk (kubectl) visits them: by their UTF-8 bytes. */
 function byteOrder(a: string, b: string): number {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- the ASCII range, which starts with the control characters
   if (/^[\x00-\x7f]*$/.test(a + b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

@@ -27,7 +27,7 @@ export interface DocumentText {
  * Characters go-yaml refuses ("control characters are not allowed"), or reads as line breaks where the
  * splitter and the block parser do not (NEL, LS, PS), and byte order marks after the start.
  */
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const REFUSED_CHARACTER = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
 
 /** The line (1-based) of `offset` in `text`. */

@@ -255,24 +255,23 @@ function collect(value: unknown, where: () => string, into: KubeObject[], top: b
   if (!isMapping(value)) {
     throw new InputError(`${where()}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
   }
-  const obj = value;
-  if (Object.prototype.hasOwnProperty.call(obj, 'items')) {
-    if (top && obj.kind === 'List' && obj.apiVersion === 'v1' && Array.isArray(obj.items)) {
-      obj.items.forEach((item: unknown) => collect(item, where, into, false));
+  if (Object.prototype.hasOwnProperty.call(value, 'items')) {
+    if (top && value.kind === 'List' && value.apiVersion === 'v1' && Array.isArray(value.items)) {
+      value.items.forEach((item: unknown) => collect(item, where, into, false));
       return;
     }
-    const what = top ? `${typeof obj.kind === 'string' ? obj.kind : 'an object'} with an items field` : 'a list inside a List';
+    const what = top ? `${typeof value.kind === 'string' ? value.kind : 'an object'} with an items field` : 'a list inside a List';
     throw new InputError(`${where()}: ${what}: kubectl applies what items holds instead of the object${top ? '' : ', and refuses a list in a list'}; for a list write apiVersion: v1, kind: List and items: [...], else remove items`);
   }
-  const missing = ['apiVersion', 'kind'].filter((f) => typeof obj[f] !== 'string' || obj[f] === '');
-  const name = isMapping(obj.metadata) ? obj.metadata.name : undefined;
+  const missing = ['apiVersion', 'kind'].filter((f) => typeof value[f] !== 'string' || value[f] === '');
+  const name = isMapping(value.metadata) ? value.metadata.name : undefined;
   if (typeof name !== 'string' || name === '') missing.push('metadata.name');
-  if (obj.kind === 'Kustomization' && typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith('kustomize.config.k8s.io/')) {
+  if (value.kind === 'Kustomization' && typeof value.apiVersion === 'string' && value.apiVersion.startsWith('kustomize.config.k8s.io/')) {
     // `kubectl apply -f` sends it to the API server as an object (no such kind); only `-k` reads it.
     throw new InputError(`${where()}: a Kustomization, which kubectl apply -f does not build: a phase folder holds the rendered manifests (write the output of kustomize build into it)`);
   }
   if (missing.length > 0) throw new InputError(`${where()}: object without ${missing.join(', ')}`);
-  into.push(obj as KubeObject);
+  into.push(value as KubeObject);
 }
 
 /** `.` and `..` segments and doubled separators: a path with them needs path.relative to be shown. */

@@ -1,7 +1,11 @@
 /** Shared test fixtures: a small valid matrix to mutate, and its validated form. */
+import { KubeObject } from '../src/manifest';
 import { MatrixSpec } from '../src/matrix/types';
 import { Matrix } from '../src/matrix/model';
 import { validateMatrix } from '../src/matrix/validate';
+
+/** An object as tests read it back from YAML: its spec is plain data, reached into field by field (see eslint.config.mjs). */
+export type ObjectData = KubeObject & { readonly spec?: any };
 
 /** A fresh, valid, plain-data matrix (deep copy each call, safe to mutate). */
 export function baseMatrix(): any {
@@ -23,7 +27,14 @@ export function baseMatrix(): any {
   };
 }
 
+/** A copy of `object` without the field `key` (the gates of a phase without one of them). */
+export function without<T extends object, K extends keyof T>(object: T, key: K): Omit<T, K> {
+  const copy = { ...object };
+  Reflect.deleteProperty(copy, key);
+  return copy;
+}
+
 /** Validates a plain-data matrix (throws on invalid input). */
-export function matrixOf(spec: MatrixSpec | any): Matrix {
+export function matrixOf(spec: MatrixSpec | Record<string, unknown>): Matrix {
   return validateMatrix(spec);
 }

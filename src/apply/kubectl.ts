@@ -71,7 +71,7 @@ export function onPath(program: string, env: NodeJS.ProcessEnv = process.env): b
 
 /** Quotes a word for POSIX sh when it needs it, so that printed commands can be pasted. */
 export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./{}\[\]-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_@%+=:,./{}[\]-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A command line as the user would type it. */

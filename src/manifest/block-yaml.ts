@@ -20,7 +20,7 @@ const PLAIN_KEY = /^(?:[A-Za-z_/][A-Za-z0-9_./-]*|0|[1-9][0-9]{0,14})$/;
  * Strings that start with a letter, `_` or `/`: YAML reads them as strings unless listed in WORDS (the caller
  * refuses `: ` and ` #` inside and `:` at the end, which would start a mapping or a comment).
  */
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- a plain string holds no control character
 const PLAIN_STRING = /^[A-Za-z_/][^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*$/;
 /** Characters go-yaml refuses or reads as line breaks (and JSON.parse takes): the kubectl reader refuses them naming the line. */
 const REFUSED_CHARACTER = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
@@ -189,7 +189,7 @@ function scalar(text: string): unknown {
   if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) {
     const inner = text.slice(1, -1);
     // A carriage return is a line break to YAML, which folds it.
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- control characters inside quotes are left to the full parser
     if (inner.replace(/''/g, '').includes("'") || /[\x00-\x1f]/.test(inner) || REFUSED_CHARACTER.test(inner)) throw new Unsupported();
     return inner.replace(/''/g, "'");
   }

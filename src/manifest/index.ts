@@ -21,7 +21,8 @@ export interface KubeObject {
     readonly labels?: Readonly<Record<string, string>>;
     readonly annotations?: Readonly<Record<string, string>>;
   };
-  readonly spec?: any;
+  /** Read through the typed views of src/model (any type may stand here in untrusted input). */
+  readonly spec?: unknown;
   readonly [field: string]: unknown;
 }
 
@@ -250,26 +251,26 @@ function parseRemembered(text: string, file: string, lastByName: Map<string, Par
  * object with `items` is refused.
  */
 function collect(value: unknown, where: () => string, into: KubeObject[], top: boolean): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isMapping(value)) {
     throw new InputError(`${where()}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
   }
-  const obj = value as Record<string, any>;
-  if (Object.prototype.hasOwnProperty.call(obj, 'items')) {
-    if (top && obj.kind === 'List' && obj.apiVersion === 'v1' && Array.isArray(obj.items)) {
-      obj.items.forEach((item: unknown) => collect(item, where, into, false));
+  if (Object.prototype.hasOwnProperty.call(value, 'items')) {
+    if (top && value.kind === 'List' && value.apiVersion === 'v1' && Array.isArray(value.items)) {
+      value.items.forEach((item: unknown) => collect(item, where, into, false));
       return;
     }
-    const what = top ? `${typeof obj.kind === 'string' ? obj.kind : 'an object'} with an items field` : 'a list inside a List';
+    const what = top ? `${typeof value.kind === 'string' ? value.kind : 'an object'} with an items field` : 'a list inside a List';
     throw new InputError(`${where()}: ${what}: kubectl applies what items holds instead of the object${top ? '' : ', and refuses a list in a list'}; for a list write apiVersion: v1, kind: List and items: [...], else remove items`);
   }
-  const missing = ['apiVersion', 'kind'].filter((f) => typeof obj[f] !== 'string' || obj[f] === '');
-  if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') missing.push('metadata.name');
-  if (obj.kind === 'Kustomization' && typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith('kustomize.config.k8s.io/')) {
+  const missing = ['apiVersion', 'kind'].filter((f) => typeof value[f] !== 'string' || value[f] === '');
+  const name = isMapping(value.metadata) ? value.metadata.name : undefined;
+  if (typeof name !== 'string' || name === '') missing.push('metadata.name');
+  if (value.kind === 'Kustomization' && typeof value.apiVersion === 'string' && value.apiVersion.startsWith('kustomize.config.k8s.io/')) {
     // `kubectl apply -f` sends it to the API server as an object (no such kind); only `-k` reads it.
     throw new InputError(`${where()}: a Kustomization, which kubectl apply -f does not build: a phase folder holds the rendered manifests (write the output of kustomize build into it)`);
   }
   if (missing.length > 0) throw new InputError(`${where()}: object without ${missing.join(', ')}`);
-  into.push(obj as KubeObject);
+  into.push(value as KubeObject);
 }
 
 /** `.` and `..` segments and doubled separators: a path with them needs path.relative to be shown. */
@@ -430,7 +431,7 @@ export function listManifestFiles(path: string): ListedFile[] {
 
 /** Names in the order Go's filepath.Walk (kubectl) visits them: by their UTF-8 bytes. */
 function byteOrder(a: string, b: string): number {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- the ASCII range, which starts with the control characters
   if (/^[\x00-\x7f]*$/.test(a + b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

@@ -2,7 +2,7 @@
  * Pods and the Deployment controller: pod timings read from the pod template (readiness probe, preStop,
  * grace period, sidecar drain), what a request meets at a pod at a given time, and Kubernetes' rolling update.
  */
-import { Labels } from '../model';
+import { deploymentOf, Labels, PodTemplateView } from '../model';
 import { DeploymentInfo } from '../verify/state';
 import { SimulationTimings } from './timings';
 
@@ -61,17 +61,15 @@ function seconds(value: unknown): number | undefined {
 }
 
 /** Reads the settings of a pod template; Kubernetes' and Istio's defaults (from timings) where the template says nothing. */
-export function podSettings(template: any, timings: SimulationTimings): PodSettings {
-  const containers: any[] = Array.isArray(template?.spec?.containers) ? template.spec.containers : [];
-  const probed = containers.find((c) => c?.readinessProbe)?.readinessProbe;
-  const preStops = containers.map((c) => {
-    const hook = c?.lifecycle?.preStop;
-    if (seconds(hook?.sleep?.seconds) !== undefined) return hook.sleep.seconds as number;
-    const command = Array.isArray(hook?.exec?.command) ? hook.exec.command.join(' ') : '';
-    const match = SLEEP_COMMAND.exec(command);
+export function podSettings(template: PodTemplateView, timings: SimulationTimings): PodSettings {
+  const probed = template.containers.find((c) => c.readinessProbe)?.readinessProbe;
+  const preStops = template.containers.map(({ preStop }) => {
+    const sleep = seconds(preStop?.sleepSeconds);
+    if (sleep !== undefined) return sleep;
+    const match = SLEEP_COMMAND.exec(preStop?.command.join(' ') ?? '');
     return match ? Number(match[1]) : 0;
   });
-  const drain = DRAIN_DURATION.exec(String(template?.metadata?.annotations?.['proxy.istio.io/config'] ?? ''));
+  const drain = DRAIN_DURATION.exec(template.annotations['proxy.istio.io/config'] ?? '');
   const unit = drain?.[2] === 'ms' ? 0.001 : drain?.[2] === 'm' ? 60 : 1;
   return {
     probe: probed ? {
@@ -79,7 +77,7 @@ export function podSettings(template: any, timings: SimulationTimings): PodSetti
       period: seconds(probed.periodSeconds) || timings.defaultProbePeriodSeconds,
     } : undefined,
     preStop: Math.max(0, ...preStops),
-    grace: seconds(template?.spec?.terminationGracePeriodSeconds) ?? timings.defaultGracePeriodSeconds,
+    grace: seconds(template.terminationGracePeriodSeconds) ?? timings.defaultGracePeriodSeconds,
     sidecarDrain: drain ? Number(drain[1]) * unit : timings.sidecarDrainSeconds,
   };
 }
@@ -134,14 +132,14 @@ export interface Workload {
 
 /** `spec.replicas` (Kubernetes default 1). */
 export function replicasOf(workload: Workload): number {
-  const replicas = workload.info.object.spec?.replicas;
-  return typeof replicas === 'number' && replicas >= 0 ? replicas : 1;
+  const { replicas } = deploymentOf(workload.info.object);
+  return replicas !== undefined && replicas >= 0 ? replicas : 1;
 }
 
-function intOrPercent(value: unknown, replicas: number, round: (x: number) => number, fallback: string): number {
+function intOrPercent(value: number | string | undefined, replicas: number, round: (x: number) => number, fallback: string): number {
   const v = value ?? fallback;
   if (typeof v === 'number') return v;
-  const match = /^(\d+)%$/.exec(String(v));
+  const match = /^(\d+)%$/.exec(v);
   return match ? round((Number(match[1]) * replicas) / 100) : 0;
 }
 
@@ -163,8 +161,8 @@ export function reconcile(workload: Workload, now: number): ScaleDecision {
   const current = workload.pods.filter((p) => p.revision === workload.revision);
   const old = workload.pods.filter((p) => p.revision !== workload.revision);
   const ready = (p: Pod) => p.readyAt <= now;
-  const strategy = workload.info.object.spec?.strategy;
-  const recreate = strategy?.type === 'Recreate';
+  const deployment = deploymentOf(workload.info.object);
+  const recreate = deployment.strategyType === 'Recreate';
   if (recreate && old.length > 0) return { create: 0, remove: old };
   if (recreate && now < workload.goneAt) return { create: 0, remove: [] };
   if (old.length === 0) {
@@ -173,8 +171,8 @@ export function reconcile(workload: Workload, now: number): ScaleDecision {
     const byPreference = [...current].sort((a, b) => Number(ready(a)) - Number(ready(b)) || b.id - a.id);
     return surplus > 0 ? { create: 0, remove: byPreference.slice(0, surplus) } : { create: -surplus, remove: [] };
   }
-  let maxSurge = intOrPercent(strategy?.rollingUpdate?.maxSurge, replicas, Math.ceil, '25%');
-  const maxUnavailable = intOrPercent(strategy?.rollingUpdate?.maxUnavailable, replicas, Math.floor, '25%');
+  let maxSurge = intOrPercent(deployment.maxSurge, replicas, Math.ceil, '25%');
+  const maxUnavailable = intOrPercent(deployment.maxUnavailable, replicas, Math.floor, '25%');
   if (maxSurge === 0 && maxUnavailable === 0) maxSurge = 1;
   const create = Math.max(0, Math.min(replicas + maxSurge - workload.pods.length, replicas - current.length));
   const notReadyOld = old.filter((p) => !ready(p));

@@ -6,7 +6,7 @@
  */
 import { gateActions } from '../apply/steps';
 import { identityKey, KubeObject, ObjectRef } from '../manifest';
-import { destinationRuleOf, namespaceOf, sameObject, workloadKey } from '../model';
+import { deploymentOf, destinationRuleOf, namespaceOf, podTemplateOf, sameObject, workloadKey } from '../model';
 import { PhaseManifest } from '../verify';
 import { backendsOf, buildState, PhaseState, sameTemplate, StateCache, subsetFor } from '../verify/state';
 import { EventQueue } from './events';
@@ -379,7 +379,7 @@ class Simulation {
   }
 
   private newWorkload(info: Workload['info']): Workload {
-    const workload: Workload = { key: info.key, info, settings: podSettings(info.template, this.timings), revision: 0, pods: [], goneAt: -Infinity };
+    const workload: Workload = { key: info.key, info, settings: podSettings(podTemplateOf(info.object), this.timings), revision: 0, pods: [], goneAt: -Infinity };
     this.workloads.set(info.key, workload);
     return workload;
   }
@@ -393,7 +393,7 @@ class Simulation {
     }
     if (existing && !sameTemplate(existing.info, info)) {
       existing.revision++;
-      existing.settings = podSettings(info.template, this.timings);
+      existing.settings = podSettings(podTemplateOf(info.object), this.timings);
     }
     if (existing) existing.info = info;
     this.reconcile(existing ?? this.newWorkload(info), now);
@@ -402,7 +402,7 @@ class Simulation {
   private reconcile(workload: Workload, now: number): void {
     const { create, remove } = reconcile(workload, now);
     for (const pod of remove) this.deletePod(pod, now);
-    if (remove.length > 0 && workload.info.object.spec?.strategy?.type === 'Recreate') {
+    if (remove.length > 0 && deploymentOf(workload.info.object).strategyType === 'Recreate') {
       this.events.at(workload.goneAt, () => this.workloads.get(workload.key) === workload && this.reconcile(workload, workload.goneAt));
     }
     for (let i = 0; i < create; i++) {

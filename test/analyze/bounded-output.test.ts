@@ -22,11 +22,11 @@ afterEach(() => {
 });
 
 /** Runs `analyze FILE [-o json]` on generated YAML documents; returns the exit code and what it printed. */
-async function analyzeDocuments(documents: readonly string[], ...args: string[]): Promise<{ code: number; output: string }> {
+function analyzeDocuments(documents: readonly string[], ...args: string[]): { code: number; output: string } {
   const path = join(dir, 'input.yaml');
   writeFileSync(path, documents.join('---\n'));
   stdout.reset();
-  const code = await run([path, ...args]);
+  const code = run([path, ...args]);
   return { code, output: stdout() };
 }
 
@@ -61,12 +61,12 @@ function expectOneGroup(findings: readonly Finding[], code: string, members: rea
 }
 
 describe('analyze output is linear in the input', () => {
-  test('3,000 mesh VirtualServices sharing a host: one capped IST0109 each, the whole list once in JSON', async () => {
+  test('3,000 mesh VirtualServices sharing a host: one capped IST0109 each, the whole list once in JSON', () => {
     const count = 3000;
     const documents = [reviewsService, ...range(count).map(meshVirtualService)];
     const inputBytes = documents.join('---\n').length;
 
-    const text = await analyzeDocuments(documents);
+    const text = analyzeDocuments(documents);
     expect(text.code).toBe(1);
     const lines = text.output.trimEnd().split('\n');
     expect(lines).toHaveLength(count);
@@ -76,7 +76,7 @@ describe('analyze output is linear in the input', () => {
       + 'This can be fixed by merging the conflicting VirtualServices into a single resource.');
     expect(text.output.length).toBeLessThan(4 * inputBytes);
 
-    const json = await analyzeDocuments(documents, '-o', 'json');
+    const json = analyzeDocuments(documents, '-o', 'json');
     expect(json.code).toBe(1);
     const findings = JSON.parse(json.output) as Finding[];
     expect(findings).toHaveLength(count);
@@ -85,7 +85,7 @@ describe('analyze output is linear in the input', () => {
     expect(json.output.length).toBeLessThan(5 * inputBytes);
   });
 
-  test('2,000 Gateways on one selector, port and host: one capped IST0145 each, the whole list once in JSON', async () => {
+  test('2,000 Gateways on one selector, port and host: one capped IST0145 each, the whole list once in JSON', () => {
     const count = 2000;
     const documents = range(count).map((index) => `apiVersion: networking.istio.io/v1
 kind: Gateway
@@ -95,7 +95,7 @@ spec:
   servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [shop.example.com]}]
 `);
     const inputBytes = documents.join('---\n').length;
-    const text = await analyzeDocuments(documents, '--analyzer', 'gateway.ConflictingGatewayAnalyzer');
+    const text = analyzeDocuments(documents, '--analyzer', 'gateway.ConflictingGatewayAnalyzer');
     const lines = text.output.trimEnd().split('\n');
     expect(lines).toHaveLength(count);
     // gw-0000 conflicts with all others; gw-0003 names the first ten others, without itself.
@@ -104,13 +104,13 @@ spec:
       + '(workload selector istio=ingressgateway, port 80, hosts shop.example.com).');
     expect(text.output.length).toBeLessThan(4 * inputBytes);
 
-    const json = await analyzeDocuments(documents, '--analyzer', 'gateway.ConflictingGatewayAnalyzer', '-o', 'json');
+    const json = analyzeDocuments(documents, '--analyzer', 'gateway.ConflictingGatewayAnalyzer', '-o', 'json');
     const findings = JSON.parse(json.output) as Finding[];
     expectOneGroup(findings, 'IST0145', range(count).map((index) => `default/gw-${String(index).padStart(4, '0')}`));
     expect(json.output.length).toBeLessThan(5 * inputBytes);
   });
 
-  test('500 Deployments each selected by the same 500 Services with clashing protocols and ports: capped IST0116 and IST0137', async () => {
+  test('500 Deployments each selected by the same 500 Services with clashing protocols and ports: capped IST0116 and IST0137', () => {
     const count = 500;
     const deployments = range(count).map((index) => `apiVersion: apps/v1
 kind: Deployment
@@ -131,7 +131,7 @@ spec:
     const documents = [...deployments, ...services];
     const inputBytes = documents.join('---\n').length;
     const analyzer = ['--analyzer', 'deployment.ServiceAssociationAnalyzer'];
-    const text = await analyzeDocuments(documents, ...analyzer);
+    const text = analyzeDocuments(documents, ...analyzer);
     const lines = text.output.trimEnd().split('\n');
     expect(lines.filter((line) => line.includes('[IST0116]'))).toHaveLength(count);
     expect(lines.filter((line) => line.includes('[IST0137]'))).toHaveLength(count);
@@ -139,7 +139,7 @@ spec:
     expect(lines.find((line) => line.includes('[IST0137]'))).toMatch(/using targetPort "8080" but different ports: \[80 8001 8003 (\S+ ){6}\S+ and 241 more\]\.$/);
     expect(text.output.length).toBeLessThan(4 * inputBytes);
 
-    const json = await analyzeDocuments(documents, ...analyzer, '-o', 'json');
+    const json = analyzeDocuments(documents, ...analyzer, '-o', 'json');
     const findings = JSON.parse(json.output) as Finding[];
     // The Deployments have the same pod labels, so they share the lists: each is printed once.
     expect(findings.filter((finding) => finding.members !== undefined).map((finding) => [finding.code, finding.members?.length]))
@@ -147,7 +147,7 @@ spec:
     expect(json.output.length).toBeLessThan(5 * inputBytes);
   });
 
-  test('a Service with 2,000 ports and 2,000 VirtualServices routing to it without a port: capped IST0112', async () => {
+  test('a Service with 2,000 ports and 2,000 VirtualServices routing to it without a port: capped IST0112', () => {
     const count = 2000;
     const service = `apiVersion: v1
 kind: Service
@@ -163,14 +163,14 @@ spec:
   http: [{route: [{destination: {host: wide}}]}]
 `)];
     const inputBytes = documents.join('---\n').length;
-    const text = await analyzeDocuments(documents, '--analyzer', 'virtualservice.DestinationHostAnalyzer');
+    const text = analyzeDocuments(documents, '--analyzer', 'virtualservice.DestinationHostAnalyzer');
     const lines = text.output.trimEnd().split('\n');
     expect(lines).toHaveLength(count);
     expect(lines[0]).toContain(`exposes multiple ports [${range(LISTED_OBJECTS).map((index) => 10000 + index).join(' ')} and ${count - LISTED_OBJECTS} more].`);
     expect(text.output.length).toBeLessThan(4 * inputBytes);
   });
 
-  test('1,000 gateway routes to a host that 1,000 VirtualServices route by subset: one capped IST0140 per route, not a million', async () => {
+  test('1,000 gateway routes to a host that 1,000 VirtualServices route by subset: one capped IST0140 per route, not a million', () => {
     const count = 1000;
     const virtualService = (name: string, spec: string) => `apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -185,7 +185,7 @@ ${spec}
         '  hosts: [reviews]\n  http: [{route: [{destination: {host: reviews, subset: v1}}]}]'))];
     const inputBytes = documents.join('---\n').length;
     const analyzer = ['--analyzer', 'virtualservice.DestinationHostAnalyzer'];
-    const text = await analyzeDocuments(documents, ...analyzer);
+    const text = analyzeDocuments(documents, ...analyzer);
     const lines = text.output.trimEnd().split('\n');
     expect(lines).toHaveLength(count);
     const first = range(LISTED_OBJECTS).map((index) => `default/subset-${String(index).padStart(3, '0')}`).join(',');
@@ -193,13 +193,13 @@ ${spec}
       + 'has no effect on ingress gateway default/ingress-0 requests');
     expect(text.output.length).toBeLessThan(4 * inputBytes);
 
-    const json = await analyzeDocuments(documents, ...analyzer, '-o', 'json');
+    const json = analyzeDocuments(documents, ...analyzer, '-o', 'json');
     const findings = JSON.parse(json.output) as Finding[];
     expectOneGroup(findings, 'IST0140', range(count).map((index) => `default/subset-${String(index).padStart(3, '0')}`));
     expect(json.output.length).toBeLessThan(5 * inputBytes);
   });
 
-  test('up to LISTED_OBJECTS subset routes, IST0140 stays one message per route, as istioctl prints it', async () => {
+  test('up to LISTED_OBJECTS subset routes, IST0140 stays one message per route, as istioctl prints it', () => {
     const documents = [reviewsService, `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: ingress, namespace: default}
@@ -214,7 +214,7 @@ spec:
   hosts: [reviews]
   http: [{route: [{destination: {host: reviews, subset: v1}}]}]
 `)];
-    const text = await analyzeDocuments(documents, '--analyzer', 'virtualservice.DestinationHostAnalyzer');
+    const text = analyzeDocuments(documents, '--analyzer', 'virtualservice.DestinationHostAnalyzer');
     expect(text.output).toBe(['a', 'b'].map((name) => `Warning [IST0140] (VirtualService default/ingress) Subset in virtual service default/${name} `
       + 'has no effect on ingress gateway default/ingress requests\n').join(''));
   });

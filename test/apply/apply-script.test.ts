@@ -19,7 +19,7 @@ function script(env: string, cluster: StandInCluster, settings: Parameters<Stand
 }
 
 const quiet = (cluster: StandInCluster, settings: Parameters<StandInCluster['env']>[0]) =>
-  ({ ...processRuntime(cluster.env(settings)), print: () => undefined, sleep: async () => undefined });
+  ({ ...processRuntime(cluster.env(settings)), print: () => undefined, sleep: () => Promise.resolve() });
 
 async function engine(env: string, cluster: StandInCluster, settings: Parameters<StandInCluster['env']>[0] = {}, options: { from?: string; to?: string } = {}) {
   await applyPlan({ planDir: readPlanDirectory(join(dist, env)), resumeCommand: () => '', ...options }, quiet(cluster, settings));

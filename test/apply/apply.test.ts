@@ -185,7 +185,7 @@ test('without istiod status: istioctl x wait when istioctl is on PATH, else the 
   const env = cluster.env();
   delete env.PHASED_ROLLOUT_TIME_SCALE;
   await applyPlan({ planDir: readPlanDirectory(production), from: '01-prepare', to: '02-switch', resumeCommand: () => '' },
-    { ...processRuntime(env), sleep: async (s) => { slept.push(s); }, print: (l) => printed.push(l) });
+    { ...processRuntime(env), sleep: (s) => { slept.push(s); return Promise.resolve(); }, print: (l) => printed.push(l) });
   expect(slept).toEqual([5, 5, 30]); // propagation of prepare, propagation and drain of switch
   expect(printed).toContain('  propagation: istiod reports no config status and istioctl is not on PATH: waiting the plan\'s fixed seconds');
   expect(calls().some((c) => c.includes('wait'))).toBe(false);

@@ -21,7 +21,7 @@ const synthDuringPrepare = (out: string): StandInSettings => ({
 async function viaEngine(out: string, cluster: StandInCluster, settings: StandInSettings): Promise<string | undefined> {
   try {
     await applyPlan({ planDir: readPlanDirectory(join(out, 'production')), resumeCommand: (phase) => `RESUME --from ${phase}` },
-      { ...processRuntime(cluster.env(settings)), print: () => undefined, sleep: async () => undefined });
+      { ...processRuntime(cluster.env(settings)), print: () => undefined, sleep: () => Promise.resolve() });
     return undefined;
   } catch (error) {
     return (error as Error).message;

@@ -15,8 +15,8 @@ import { run } from '../../src/cli/commands/promote';
 import { hideDist, show, StandInCluster, synthesizedExample } from '../apply/stand-in';
 import { captureStdout, CommandOutcome, runLikeMain } from '../command';
 
-// The module object itself (not an import copy), so that a spy on it is what src/argocd/promote.ts calls.
-import fs = require('node:fs');
+// The module object itself (a default import of a CommonJS module is not a copy), so that a spy on it is what src/argocd/promote.ts calls.
+import fs from 'node:fs';
 
 const CRD = '/work/shared/schemas/argo-cd-3.5.1/application-crd.yaml';
 const crd = parseAllDocuments(readFileSync(CRD, 'utf8')).map((d) => d.toJS()).find((d) => d?.kind === 'CustomResourceDefinition');
@@ -172,7 +172,7 @@ describe('phased-rollout promote --argocd', () => {
     const stand = cluster.env({ application: 'dist/production/00-baseline|Synced|Healthy' });
     process.env = stand;
     const realRun = processRuntime(stand).run;
-    const runtime = { ...processRuntime(stand), print: () => undefined, sleep: async () => undefined,
+    const runtime = { ...processRuntime(stand), print: () => undefined, sleep: () => Promise.resolve(),
       run: async (program: string, args: readonly string[]) => {
         if (args.includes('rollout')) writeFileSync(appFile, edited); // someone commits meanwhile
         return realRun(program, args);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { InputError, listManifestFiles, listPhaseFolder, loadManifests, ManifestReader, manifestFiles, parseManifests, readManifestFile, resourceName } from '../../src/manifest';
 import { loadPhases } from '../../src/verify/load';
+import { ObjectData } from '../helpers';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n  namespace: prod\nspec:\n  selector:\n    app: shop\n';
 const dir = () => mkdtempSync(join(tmpdir(), 'manifest-'));
@@ -50,16 +51,18 @@ describe('parsing manifests', () => {
   test('a file read again under its name (the next phase folder) in one run shares its unchanged documents and reads the changed ones', () => {
     const reader = new ManifestReader();
     const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  image: ${image}\n`;
-    const [service, v1] = reader.parse(`${SERVICE}---\n${pod('v1')}`, '00-baseline/shop.yaml');
-    const [sameService, v2] = reader.parse(`${SERVICE}---\n${pod('v2')}`, '01-prepare/shop.yaml');
+    const [service, v1]: ObjectData[] = reader.parse(`${SERVICE}---\n${pod('v1')}`, '00-baseline/shop.yaml');
+    const [sameService, v2]: ObjectData[] = reader.parse(`${SERVICE}---\n${pod('v2')}`, '01-prepare/shop.yaml');
     expect(sameService).toBe(service);
     expect(v1.spec.image).toBe('v1');
     expect(v2.spec.image).toBe('v2');
     const again = reader.parse(`${SERVICE}---\n${pod('v2')}`, '02-switch/shop.yaml');
     expect(again[1]).toBe(v2);
     // Another file name, or the old text again, parses correctly whatever was read before.
-    expect(reader.parse(pod('v3'), '02-switch/other.yaml')[0].spec.image).toBe('v3');
-    expect(reader.parse(`${SERVICE}---\n${pod('v1')}`, '03-back/shop.yaml')[1].spec.image).toBe('v1');
+    const [other]: ObjectData[] = reader.parse(pod('v3'), '02-switch/other.yaml');
+    expect(other.spec.image).toBe('v3');
+    const [, back]: ObjectData[] = reader.parse(`${SERVICE}---\n${pod('v1')}`, '03-back/shop.yaml');
+    expect(back.spec.image).toBe('v1');
     // What a run remembers ends with it: another run (or a plain parseManifests) reads the file afresh.
     expect(parseManifests(`${SERVICE}---\n${pod('v2')}`, '04-again/shop.yaml')[0]).not.toBe(service);
   });

@@ -193,7 +193,7 @@ describe('matrix files', () => {
     const file = write('positions.yaml', broken);
     const port = at(/^\s+port: 8080$/);
     const readiness = at(/^\s+readinessPath: /);
-    const service = at(/^  [a-z-]+:$/, lines.findIndex((text) => text === 'services:'));
+    const service = at(/^ {2}[a-z-]+:$/, lines.findIndex((text) => text === 'services:'));
     const message = errorOf(file);
     expect(message).toContain(`${file}:${port.line}:${port.column}: services.coffee-shop.port: 0 is not an integer from 1 to 65535`);
     expect(message).toContain(`${file}:${readiness.line}:${readiness.column}: services.coffee-shop.readinesPath: unknown field (did you mean readinessPath?)`);

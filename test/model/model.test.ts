@@ -1,7 +1,7 @@
 /** The object model: one equality, one set of name rules, one field check whose messages name file, object and field. */
 import { KubeObject } from '../../src/manifest';
 import {
-  boundGateways, DEFAULT_NAMESPACE, fieldError, hostMatches, isKind, isMeshBound, namespaceOf, qualifyShortName, sameObject, serviceHost,
+  boundGateways, DEFAULT_NAMESPACE, deploymentOf, fieldError, hostMatches, isKind, isMeshBound, namespaceOf, podTemplateOf, qualifyShortName, sameObject, serviceHost,
   serviceNameOfHost, virtualServiceOf, writtenNamespace,
 } from '../../src/model';
 
@@ -72,6 +72,32 @@ describe('kinds', () => {
     const view = virtualServiceOf(vs({ hosts: 'web', http: [{ route: [{ destination: { host: 5 }, weight: '50' }], match: 'x' }] }));
     expect(view.hosts).toEqual([]);
     expect(view.http[0]).toEqual({ route: [{ destination: { host: '', subset: '', port: undefined }, weight: undefined }], mirrors: [], matches: [] });
+  });
+  test('a workload: its pod template with the containers\' probes and preStop hooks, and what the Deployment controller reads', () => {
+    const deployment = (spec: unknown): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec });
+    const template = {
+      metadata: { labels: { app: 'web' }, annotations: { 'proxy.istio.io/config': 'terminationDrainDuration: 5s' } },
+      spec: {
+        terminationGracePeriodSeconds: 40,
+        containers: [
+          { name: 'app', image: 'web:1', readinessProbe: { initialDelaySeconds: 2, periodSeconds: '3' }, lifecycle: { preStop: { sleep: { seconds: 10 } } } },
+          { name: 'proxy', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5', 7] } } } },
+        ],
+      },
+    };
+    const view = podTemplateOf(deployment({ replicas: 3, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '50%' } }, template }));
+    expect(view).toEqual({
+      labels: { app: 'web' }, annotations: { 'proxy.istio.io/config': 'terminationDrainDuration: 5s' }, terminationGracePeriodSeconds: 40, raw: template,
+      containers: [
+        { name: 'app', image: 'web:1', readinessProbe: { initialDelaySeconds: 2, periodSeconds: undefined }, preStop: { sleepSeconds: 10, command: [] } },
+        { name: 'proxy', image: '', readinessProbe: undefined, preStop: { sleepSeconds: undefined, command: ['sh', '-c', 'sleep 5'] } },
+      ],
+    });
+    expect(deploymentOf(deployment({ replicas: 3, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '50%' } } })))
+      .toEqual({ replicas: 3, strategyType: 'RollingUpdate', maxSurge: 1, maxUnavailable: '50%' });
+    expect(deploymentOf(deployment({ replicas: '3', strategy: { type: 5, rollingUpdate: { maxSurge: true } } })))
+      .toEqual({ replicas: undefined, strategyType: undefined, maxSurge: undefined, maxUnavailable: undefined });
+    expect(deploymentOf(deployment(undefined))).toEqual(deploymentOf(deployment({})));
   });
   test('field types are checked once, with a message naming the file, the object and the field', () => {
     expect(fieldError('shop/01-prepare/web.yaml', vs({ http: [{ route: [{ destination: { host: 'web' }, weight: '50' }] }] }, 'shop')))

@@ -13,7 +13,7 @@ import { planRollback } from '../../src/plan/rollback';
 import { synthesizeEnvironment, synthesizeFiles, UnsafePlanError, assertSafe } from '../../src/synth';
 import { writeTreeAtomically } from '../../src/synth/output';
 import { loadPhases, verifyPhases } from '../../src/verify';
-import { baseMatrix } from '../helpers';
+import { baseMatrix, without } from '../helpers';
 
 const example = validateMatrix(exampleMatrix);
 const canaryOfThree = (() => {
@@ -28,7 +28,7 @@ const cases = environments.flatMap((env) => synthesizeEnvironment(env).phases.ma
 
 const summary = (env: Environment, from: number) => {
   const { phases } = synthesizeEnvironment(env);
-  return planRollback(env, phases, from).map((step) => [step.name, step.path, step.removes.map((r) => `${r.kind}/${r.name}`)]);
+  return planRollback(env, phases, from).map((step) => [step.name, step.path, step.removes.map((r) => `${r.kind}/${r.name}`)] as const);
 };
 
 test.each(cases)('%s from %s: starts at that phase, ends at the baseline, each step a forward phase with removals last', (_label, _path, env, from) => {
@@ -118,8 +118,8 @@ describe('every rollback sequence passes the verifier', () => {
   test('the verifier catches a rollback whose removal step lacks the drain before it', () => {
     const production = example.environments.find((e) => e.name === 'production')!;
     const output = synthesizeEnvironment(production);
-    const steps = output.plan.rollbacks!['02-switch'].map((step) => ({ ...step, gates: { ...step.gates, drain: undefined } }));
-    const unsafe = { ...output, plan: { ...output.plan, rollbacks: { '02-switch': steps.map(({ gates: { drain: _, ...gates }, ...step }) => ({ ...step, gates })) } } };
+    const steps = output.plan.rollbacks!['02-switch'].map((step) => ({ ...step, gates: without(step.gates, 'drain') }));
+    const unsafe = { ...output, plan: { ...output.plan, rollbacks: { '02-switch': steps } } };
     expect(() => assertSafe([unsafe])).toThrow(/transition\/removal-without-gates/);
   });
 });

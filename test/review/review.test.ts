@@ -24,21 +24,21 @@ function golden(name: string, actual: string): void {
   expect(actual).toBe(readFileSync(file, 'utf8'));
 }
 
-async function plan(dir: string): Promise<{ code: number; stdout: string }> {
+function plan(dir: string): { code: number; stdout: string } {
   let stdout = '';
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += chunk.toString();
     return true;
   });
   try {
-    return { code: await run([dir]), stdout: stdout.split(dist).join('DIST') };
+    return { code: run([dir]), stdout: stdout.split(dist).join('DIST') };
   } finally {
     spy.mockRestore();
   }
 }
 
-test.each(['production', 'staging'])('phased-rollout plan %s matches its golden file', async (env) => {
-  const { code, stdout } = await plan(join(dist, env));
+test.each(['production', 'staging'])('phased-rollout plan %s matches its golden file', (env) => {
+  const { code, stdout } = plan(join(dist, env));
   expect(code).toBe(0);
   golden(`${env}.plan.txt`, stdout);
 });
@@ -47,8 +47,8 @@ test.each(['production', 'staging'])('PLAN.md of %s matches its golden file', (e
   golden(`${env}.PLAN.md`, files.get(`${env}/PLAN.md`)!);
 });
 
-test('plan output: created, changed and removed objects with the changed subsets and weights, and the gates', async () => {
-  const { stdout } = await plan(join(dist, 'staging'));
+test('plan output: created, changed and removed objects with the changed subsets and weights, and the gates', () => {
+  const { stdout } = plan(join(dist, 'staging'));
   const section = (phase: string) => stdout.split('\n\n').find((s) => s.startsWith(phase))!.split('\n');
   expect(section('01-prepare')).toEqual(expect.arrayContaining([
     '  + Deployment coffee-shop-v3',
@@ -85,7 +85,7 @@ test('PLAN.md: a Mermaid xychart per service with one line per version, and the 
   expect(md).toContain('```diff\n~ VirtualService barista: v1 100 -> v2 100\n~ VirtualService coffee-shop: v2 50, v3 50 -> v3 100\n```');
 });
 
-test('an unsafe hand-made sequence: the verifier findings replace the reasons and the exit code is 1', async () => {
+test('an unsafe hand-made sequence: the verifier findings replace the reasons and the exit code is 1', () => {
   const env = join(dist, 'production');
   const unsafe = join(mkdtempSync(join(tmpdir(), 'review-unsafe-')), 'production');
   // prepare and switch merged: the new Deployment receives traffic in the phase that creates it
@@ -95,7 +95,7 @@ test('an unsafe hand-made sequence: the verifier findings replace the reasons an
       writeFileSync(join(unsafe, name, file), readFileSync(join(env, source, file)));
     }
   }
-  const { code, stdout } = await plan(unsafe);
+  const { code, stdout } = plan(unsafe);
   expect(code).toBe(1);
   expect(stdout).toContain('  UNSAFE: transition/new-deployment-routed: Deployment production/coffee-shop-v2');
   expect(stdout).toMatch(/\nNOT SAFE: (1 finding|\d+ findings); phased-rollout verify \S+ explains each and its fix\n$/);

@@ -15,8 +15,8 @@ import { removeStaleStaging, stagingLeftovers, StagingRemovedError, writeTreeAto
 import { readTree } from '../tree';
 import { CLI, runCli } from './cli';
 
-// The module object itself (not an import copy), so that a spy on it is what src/synth/output.ts calls.
-import fs = require('node:fs');
+// The module object itself (a default import of a CommonJS module is not a copy), so that a spy on it is what src/synth/output.ts calls.
+import fs from 'node:fs';
 
 const KILLS = 30;
 
@@ -43,7 +43,7 @@ describe('killed synthesis', () => {
   const oldTree = synthesizeFiles(oldMatrix);
 
   /** The state of `out` right after a kill: old, new, or absent with the complete new tree ready beside it. */
-  function observe(out: string, newTree: Map<string, string>): 'old' | 'new' | 'between renames' | string {
+  function observe(out: string, newTree: Map<string, string>): string {
     if (existsSync(out)) {
       const tree = readTree(out);
       return same(tree, oldTree) ? 'old' : same(tree, newTree) ? 'new' : `a mix of ${tree.size} files`;
@@ -110,10 +110,10 @@ describe('killed synthesis', () => {
       writeTreeAtomically(out, oldTree);
       const real = fs[operation] as (...args: unknown[]) => unknown;
       let calls = 0;
-      const crash = jest.spyOn(fs, operation).mockImplementation(((...args: unknown[]) => {
+      const crash = jest.spyOn(fs, operation).mockImplementation((...args: unknown[]) => {
         if (calls++ === failingCall) throw new Error('killed');
         return real(...args);
-      }) as never);
+      });
       try {
         expect(() => writeTreeAtomically(out, newFiles)).toThrow('killed');
       } finally {

@@ -14,7 +14,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { exampleMatrix } from '../../src/example/matrix';
-import { KubeObject } from '../../src/manifest';
 import { validateMatrix } from '../../src/matrix';
 import { MatrixSpec } from '../../src/matrix/types';
 import { synthesizeFiles } from '../../src/synth';
@@ -82,7 +81,7 @@ function checkOutput(spec: MatrixSpec): void {
     const phaseObjects = ofEnvironment(env.name).map(({ object }) => object);
     const exposed = env.ingressHosts.length === 0 ? [] : env.rollouts.filter((r) => r.service.ingressPath !== undefined).map((r) => r.service.name);
     const gateways = phaseObjects.filter((o) => o.kind === 'Gateway');
-    const gatewayRoutes = phaseObjects.filter((o: KubeObject) => o.kind === 'VirtualService' && o.spec.gateways !== undefined);
+    const gatewayRoutes = phaseObjects.filter((o) => o.kind === 'VirtualService' && o.spec.gateways !== undefined);
     expect(gateways.length > 0).toBe(exposed.length > 0);
     for (const gateway of gateways) {
       expect(gateway.spec.servers.flatMap((s: { hosts: string[] }) => s.hosts).sort()).toEqual([...env.ingressHosts].sort());

@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
-import { KubeObject } from '../../src/manifest';
 import { MatrixSpec } from '../../src/matrix/types';
 import { validMatrixSpec } from '../arbitraries';
+import { ObjectData } from '../helpers';
 
 /** How one service of a shared valid matrix is varied in the fields that matrix keeps at one value. */
 const serviceVariation = fc.record({
@@ -38,14 +38,14 @@ export const validMatrix: fc.Arbitrary<MatrixSpec> = validMatrixSpec.chain((spec
 /** One object of the output, with the file it is in. */
 export interface OutputObject {
   readonly file: string;
-  readonly object: KubeObject;
+  readonly object: ObjectData;
 }
 
 /** Every object of every YAML file of a synthesized output (path -> content), parsed as kubectl would. */
 export function outputObjects(files: ReadonlyMap<string, string>): OutputObject[] {
   return [...files].filter(([file]) => /\.ya?ml$/.test(file)).flatMap(([file, yaml]) => parseAllDocuments(yaml).map((doc) => {
     if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
-    return { file, object: doc.toJS() as KubeObject };
+    return { file, object: doc.toJS() as ObjectData };
   }));
 }
 

@@ -7,6 +7,7 @@ import { PhaseGates } from '../../src/plan/plan-file';
 import { PhaseManifest } from '../../src/verify';
 import { seededRandom } from '../../src/simulate/schedule';
 import { AbstractPlan, phase, planPhases, releasePlan, rowStates, ServiceRelease, stateObjects } from '../verify/fixtures';
+import { without } from '../helpers';
 
 /** One plan of the corpus. */
 export interface CorpusPlan {
@@ -23,8 +24,7 @@ const VERSIONS = ['v1', 'v2', 'v3', 'blue', 'green'];
 function withoutObserve(phases: PhaseManifest[]): PhaseManifest[] {
   return phases.map((p) => {
     if (!p.gates?.observe) return p;
-    const { observe: _, ...gates } = p.gates;
-    return { ...p, gates };
+    return { ...p, gates: without(p.gates, 'observe') };
   });
 }
 

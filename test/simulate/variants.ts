@@ -2,6 +2,7 @@
 import { KubeObject } from '../../src/manifest';
 import { PhaseGates } from '../../src/plan/plan-file';
 import { loadPhases, PhaseManifest } from '../../src/verify';
+import { ObjectData, without } from '../helpers';
 
 /** The example production plan as synthesized (with plan.json gates). */
 export function productionPlan(): PhaseManifest[] {
@@ -11,7 +12,7 @@ export function productionPlan(): PhaseManifest[] {
 /** The baseline, then the same state with coffee-shop-v1's image changed in place: the article's rolling update. */
 export function inPlaceUpdate(): PhaseManifest[] {
   const [baseline] = productionPlan();
-  const objects: KubeObject[] = baseline.objects.map((o) => {
+  const objects: KubeObject[] = baseline.objects.map((o: ObjectData) => {
     if (o.kind !== 'Deployment' || o.metadata.name !== 'coffee-shop-v1') return o;
     const template = o.spec.template;
     const containers = template.spec.containers.map((c: any) => ({ ...c, image: 'sdaschner/coffee-shop:zero-downtime-2' }));
@@ -39,7 +40,6 @@ export function withSwitchGates(propagationSeconds: number, drainSeconds: number
 export function switchWithout(gate: 'propagation' | 'drain'): PhaseManifest[] {
   return productionPlan().map((p) => {
     if (p.name !== 'switch' || !p.gates) return p;
-    const { [gate]: _, ...gates } = p.gates;
-    return { ...p, gates };
+    return { ...p, gates: without(p.gates, gate) };
   });
 }

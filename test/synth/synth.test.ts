@@ -12,8 +12,8 @@ import { InputError } from '../../src/manifest';
 import { EnvironmentRenderer } from '../../src/synth/render';
 import { readTree } from '../tree';
 
-// The module object itself (not an import copy), so that a spy on it is what src/synth/output.ts calls.
-import fs = require('node:fs'); // eslint-disable-line @typescript-eslint/no-require-imports -- see above
+// The module object itself (a default import of a CommonJS module is not a copy), so that a spy on it is what src/synth/output.ts calls.
+import fs from 'node:fs';
 import { baseMatrix } from '../helpers';
 
 const root = resolve(__dirname, '../..');

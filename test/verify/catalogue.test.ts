@@ -2,6 +2,7 @@
 import { KubeObject } from '../../src/manifest';
 import { PhaseGates } from '../../src/plan/plan-file';
 import { SafetyFinding, TransitionRule, verifyEnvironment, verifyPhases } from '../../src/verify';
+import { ObjectData } from '../helpers';
 import { phase, phases, ServiceState, stateObjects } from './fixtures';
 
 const NS = 'shop';
@@ -51,7 +52,7 @@ describe('safe sequences', () => {
   });
 
   test('hosts in short, namespaced and FQDN forms, and a DestinationRule exported from another namespace', () => {
-    const retarget = (objects: KubeObject[]): KubeObject[] => objects.map((o) => {
+    const retarget = (objects: ObjectData[]): KubeObject[] => objects.map((o) => {
       if (o.kind === 'VirtualService') {
         const http = o.spec.http.map((h: any) => ({ route: h.route.map((r: any) => ({ ...r, destination: { ...r.destination, host: 'coffee.shop.svc.cluster.local' } })) }));
         return { ...o, spec: { ...o.spec, http } };
@@ -62,7 +63,7 @@ describe('safe sequences', () => {
     const list = [[baseline], [prepare], [switched], [cleanup]].map((s, i) => phase(i, `p${i}`, retarget(stateObjects(NS, s))));
     expect(verifyPhases(list)).toEqual([]);
     // The same DestinationRule exported only to its own namespace does not apply to routes in `shop`.
-    const hidden = list.map((p) => ({ ...p, objects: p.objects.map((o) => (o.kind === 'DestinationRule' ? { ...o, spec: { ...o.spec, exportTo: ['.'] } } : o)) }));
+    const hidden = list.map((p) => ({ ...p, objects: p.objects.map((o: ObjectData) => (o.kind === 'DestinationRule' ? { ...o, spec: { ...o.spec, exportTo: ['.'] } } : o)) }));
     expectFinding(verifyPhases(hidden), 'state/subset-undefined', 'VirtualService shop/coffee');
   });
 });
@@ -152,7 +153,7 @@ describe('unsafe sequences', () => {
   });
 
   test('a Service without VirtualService updated in place', () => {
-    const plain = (image: string): KubeObject[] => stateObjects(NS, [{ ...baseline, images: { v1: image } }])
+    const plain = (image: string): ObjectData[] => stateObjects(NS, [{ ...baseline, images: { v1: image } }])
       .filter((o) => o.kind !== 'VirtualService' && o.kind !== 'DestinationRule' && o.kind !== 'Gateway');
     const findings = verifyPhases([phase(0, 'a', plain('x:1')), phase(1, 'b', plain('x:2'))]);
     expect(rulesOf(findings)).toEqual(['transition/in-place-update Deployment shop/coffee-v1']);

@@ -10,8 +10,8 @@ import { synthesizeFiles } from '../../src/synth';
 import { writeTreeAtomically } from '../../src/synth/output';
 import { captureStdout, runLikeMain } from '../command';
 
-// The module object itself (not an import copy), so that a spy on it is what the loader calls.
-import fs = require('node:fs');
+// The module object itself (a default import of a CommonJS module is not a copy), so that a spy on it is what the loader calls.
+import fs from 'node:fs';
 import { planPhases, releasePlan, writeEnvironment } from './fixtures';
 
 const plan = releasePlan([{ name: 'coffee', from: 'v1', to: 'v2', strategy: 'canary', gateway: true }], [10]);
@@ -48,7 +48,7 @@ test('an unsafe environment: exit 1, one block per finding, text and JSON', asyn
   writeEnvironment(dir, 'production', 'shop', planPhases('shop', plan, false, [0, 3, 4]), false);
   expect(await verify(dir)).toEqual({ code: 1 });
   expect(stdout()).toContain('00-baseline -> 01-switch: transition/new-deployment-routed\n  object:  Deployment shop/coffee-v2\n  problem: ');
-  expect(stdout()).toMatch(/\n  fix: {5}split this phase: create Deployment shop\/coffee-v2 without traffic first/);
+  expect(stdout()).toMatch(/\n {2}fix: {5}split this phase: create Deployment shop\/coffee-v2 without traffic first/);
   expect(stdout()).toMatch(/\nproduction: 3 phases, 2 transitions, \d+ findings\n$/);
 
   stdout.reset();

@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { identityKey, KubeObject, ObjectRef, refOf } from '../../src/manifest';
 import { PhaseGates, PlanFile, PLAN_FORMAT_VERSION } from '../../src/plan/plan-file';
 import { PhaseManifest } from '../../src/verify';
+import { ObjectData } from '../helpers';
 
 /** One service in one phase. */
 export interface ServiceState {
@@ -29,7 +30,7 @@ export interface ServiceState {
 }
 
 /** Objects of one service in one phase. */
-export function serviceObjects(namespace: string, service: ServiceState): KubeObject[] {
+export function serviceObjects(namespace: string, service: ServiceState): ObjectData[] {
   const { name } = service;
   const meta = (objectName: string) => ({ name: objectName, namespace, labels: { app: name } });
   const route = (weights: Readonly<Record<string, number>>, port?: number) => [{
@@ -37,7 +38,7 @@ export function serviceObjects(namespace: string, service: ServiceState): KubeOb
       destination: { host: name, subset: version, ...(port ? { port: { number: port } } : {}) }, weight,
     })),
   }];
-  const objects: KubeObject[] = service.deployments.flatMap((version) => {
+  const objects: ObjectData[] = service.deployments.flatMap((version) => {
     const labels = { app: name, version };
     return [
       {
@@ -96,7 +97,7 @@ export function serviceObjects(namespace: string, service: ServiceState): KubeOb
 }
 
 /** The whole state of a namespace: the Namespace and every service's objects. */
-export function stateObjects(namespace: string, services: readonly ServiceState[]): KubeObject[] {
+export function stateObjects(namespace: string, services: readonly ServiceState[]): ObjectData[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
     ...services.flatMap((service) => serviceObjects(namespace, service)),

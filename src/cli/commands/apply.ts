@@ -3,7 +3,7 @@
  * applies the phases of a synthesized environment in order, passing each phase's gates.
  */
 import { applyPlan, DEFAULT_CALL_TIMEOUT_SECONDS, DEFAULT_PROPAGATION_TIMEOUT_SECONDS, processRuntime, readPlanDirectory, shellQuote, timeScaleFrom } from '../../apply';
-import { environmentFolder, parseCommandArgs, UsageError } from '../errors';
+import { environmentFolder, parseCommandArgs, ParsedCommandArgs, UsageError } from '../errors';
 
 /** Options shared by the commands that act on a cluster. */
 export const CLUSTER_OPTIONS = {
@@ -34,8 +34,8 @@ export interface ClusterOptions {
   readonly passThrough: readonly string[];
 }
 
-/** Checks the cluster options of parsed arguments. */
-export function clusterOptions(values: Record<string, any>): ClusterOptions {
+/** Checks the cluster options of parsed arguments (of any command that declares {@link CLUSTER_OPTIONS}). */
+export function clusterOptions(values: ParsedCommandArgs<typeof CLUSTER_OPTIONS>['values']): ClusterOptions {
   // Digits as written, as apply.sh accepts them: no `1e2`, ` 5` or `007`.
   const wholeSeconds = (option: string, value: string | undefined, fallback: number) => {
     if (value === undefined) return fallback;
@@ -52,8 +52,8 @@ export function clusterOptions(values: Record<string, any>): ClusterOptions {
   }
   const passThrough = [
     ...(values.context === undefined ? [] : ['--context', values.context]),
-    ...(values.timeout === undefined ? [] : ['--timeout', String(values.timeout)]),
-    ...(values['call-timeout'] === undefined ? [] : ['--call-timeout', String(values['call-timeout'])]),
+    ...(values.timeout === undefined ? [] : ['--timeout', values.timeout]),
+    ...(values['call-timeout'] === undefined ? [] : ['--call-timeout', values['call-timeout']]),
   ];
   return { context: values.context, dryRun: values['dry-run'] === true, propagationTimeoutSeconds: timeout, callTimeoutSeconds: callTimeout, timeScale, passThrough };
 }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { refLabel } from '../manifest';
 import { PlanFile } from '../plan/plan-file';
-import { ApplyFailure } from './errors';
+import { ApplyFailure, PREVIEW_WITHOUT_CLUSTER } from './errors';
 import { KUBECTL, REQUEST_TIMEOUT } from './kubectl';
 import { withLock } from './lock';
 import { currentListing, describeChanges, findPhase, PlanDirectory } from './plan-dir';
@@ -86,8 +86,6 @@ export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 't
     : { start: completed + 1, reason: `the cluster record shows ${record.completed} completed: resuming after it` };
 }
 
-/** What a dry run of apply says when it cannot read the record: a preview is often made with no cluster at hand. */
-export const PREVIEW_WITHOUT_CLUSTER = ' (to preview without a cluster, pass --from PHASE)';
 
 /** Reads the environment's resume record (also in a dry run); `hint` follows the message when it cannot be read. */
 export async function readRecord(session: ClusterSession, plan: PlanFile, hint = ''): Promise<Omit<ResumeRecord, 'title'> | undefined> {

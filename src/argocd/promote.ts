@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, renameSync, writeFileSync } from 'node:fs';
 import { ApplyFailure } from '../apply/engine';
-import { readApplicationFile } from './application';
+import { readApplicationFile } from './application-file';
 import { REQUEST_TIMEOUT } from '../apply/kubectl';
 import { PlanDirectory } from '../apply/plan-dir';
 import { ApplyRuntime, ClusterSession, FailureHandler, SessionOptions } from '../apply/session';

@@ -13,7 +13,7 @@ import {
   DEFAULT_CALL_TIMEOUT_SECONDS, KUBECTL, namespaceArgs, REQUEST_TIMEOUT, resourceArg, shellQuote, WAIT_DEADLINE_MARGIN_SECONDS,
 } from '../apply/kubectl';
 import { IDENTITY_PREFIX, RECORD_JSONPATH, recordManifest, recordName } from '../apply/record';
-import { PREVIEW_WITHOUT_CLUSTER } from '../apply/engine';
+import { PREVIEW_WITHOUT_CLUSTER } from '../apply/errors';
 import { lockManifest, lockName } from '../apply/lock';
 import { TIME_SCALE_VARIABLE } from '../apply/runtime';
 import { PlanFile } from '../plan/plan-file';

@@ -8,7 +8,10 @@ import { planMarkdownArtifact } from '../artifacts/plan-markdown';
 import { Environment, Matrix } from '../matrix/model';
 import { formatPlanFile } from '../plan/plan-file';
 import { rollbackTitle } from '../plan/rollback';
-import { rollbackSequences, SafetyFinding, verifyEnvironment } from '../verify';
+// The verifier's modules for objects in memory, not its index: synthesis reads no phase folder or plan.json.
+import { rollbackSequences } from '../verify/rollbacks';
+import type { SafetyFinding } from '../verify/types';
+import { verifyEnvironment } from '../verify/verify';
 import { checkOutputFolder, writeTreeAtomically } from './output';
 
 export { Artifact, EnvironmentOutput, phaseFolder, synthesizeEnvironment, synthesizeExtendedEnvironment } from './environment';

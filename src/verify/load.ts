@@ -7,7 +7,9 @@ import { basename, join, resolve } from 'node:path';
 import { apiGroup, displayPath, folderEntries, identityKey, InputError, KubeObject, listPhaseFolder, ManifestReader, ObjectRef, pathInfo, resourceName } from '../manifest';
 import { fieldError } from '../model';
 import { removals } from '../plan/gates';
-import { PlanFile, readPlanFile } from '../plan/plan-file';
+import { PlanFile } from '../plan/plan-file';
+import { readPlanFile } from '../plan/plan-reader';
+import { RollbackSequence, rollbackSequences } from './rollbacks';
 import { PhaseManifest } from './types';
 
 /** An environment folder read from disk. */
@@ -22,26 +24,6 @@ export interface LoadedEnvironment {
   readonly plan?: PlanFile;
   /** The rollbacks of plan.json as phase sequences; empty without plan.json. */
   readonly rollbacks: readonly RollbackSequence[];
-}
-
-/** One rollback of plan.json as the verifier reads it. */
-export interface RollbackSequence {
-  /** Path of the phase it rolls back from. */
-  readonly from: string;
-  /** The forward phases its steps apply, in order, each named after its step and with the step's gates. */
-  readonly phases: readonly PhaseManifest[];
-}
-
-/**
- * The rollbacks of `plan` over its forward `phases` (as synthesized or as loaded): a rollback has no
- * objects of its own, only steps that apply forward phase folders with their own gates.
- */
-export function rollbackSequences(plan: PlanFile, phases: readonly PhaseManifest[]): RollbackSequence[] {
-  const byPath = new Map(phases.map((phase) => [basename(phase.path), phase]));
-  return Object.entries(plan.rollbacks ?? {}).map(([from, steps]) => ({
-    from,
-    phases: steps.map((step) => ({ ...byPath.get(step.path)!, name: step.name, gates: step.gates })),
-  }));
 }
 
 /** A phase folder's name: its number (apply order), a dash, its phase name. */

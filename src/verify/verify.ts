@@ -1,5 +1,5 @@
 /** Runs the rule registry over a sequence of phases: pure, in memory, linear in the number of objects. */
-import type { RollbackSequence } from './load';
+import type { RollbackSequence } from './rollbacks';
 import { RULES } from './rules';
 import { buildState, PhaseState, StateCache } from './state';
 import { analyzeTransition, resolveTransition, TransitionContext, TransitionResolution } from './transition';

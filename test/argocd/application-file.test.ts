@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readApplicationFile } from '../../src/argocd/application';
+import { readApplicationFile } from '../../src/argocd/application-file';
 import { InputError } from '../../src/manifest';
 
 const file = 'dist/argocd/production.yaml';

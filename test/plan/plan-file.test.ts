@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../src/manifest';
-import { formatPlanFile, readPlanFile } from '../../src/plan/plan-file';
+import { formatPlanFile } from '../../src/plan/plan-file';
+import { readPlanFile } from '../../src/plan/plan-reader';
 
 const example = JSON.parse(readFileSync(resolve(__dirname, '../../dist/staging/plan.json'), 'utf8'));
 

@@ -4,7 +4,7 @@
  * library and the schema this needs.
  */
 import { Document, LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import { z } from '../matrix/zod';
 import { InputError } from '../manifest';
 import { locatorOf, placeOf } from '../matrix/positions';
 import { printPath } from '../matrix/field-path';

@@ -3,7 +3,7 @@
  * that JSON Schema (field, type, default, meaning): what `phased-rollout schema` prints, what the package
  * ships in schemas/, and docs/matrix.md. Deterministic: the same schema gives the same bytes.
  */
-import { z } from 'zod';
+import { z } from './zod';
 
 /** A JSON Schema node, as far as the reference page reads it. */
 interface JsonSchemaNode {

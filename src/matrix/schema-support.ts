@@ -3,7 +3,7 @@
  * strict mappings whose unknown fields are named with the valid ones, messages that show the offending
  * value, and zod's issues turned into a field path and a message.
  */
-import { z } from 'zod';
+import { z } from './zod';
 
 /** One problem in an input file: where, as path segments (keys and list indices), and what. */
 export interface InputProblem {

@@ -5,7 +5,7 @@
  * come from here. What a schema cannot say (names that refer to other entries, generated names that must
  * not collide) is checked in ./validate.
  */
-import { z } from 'zod';
+import { z } from './zod';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 import { describeValue, fieldsOf, invalid, isPlainMapping, messageFor } from './schema-support';
 import type { EnvironmentSpec, GateSpec, ReleaseSpec, ResourceSpec, ServiceSpec, SteadySpec, StrategySpec } from './types';

@@ -4,7 +4,7 @@
  * values and defaults are those of ./schema; this module adds what refers across entries (declared
  * environments, services and versions, generated names that must not collide, overlapping ingress paths).
  */
-import { z } from 'zod';
+import { z } from './zod';
 import { DEFAULT_GATES, Environment, isExposed, Matrix, Service, ServiceRollout } from './model';
 import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
 import {

@@ -4,7 +4,7 @@
  * `phased-rollout schema plan` prints. Imports nothing of src/plan, so that the modules that build a plan
  * (./gates, ./rollback) and the one that reads and writes it (./plan-file) all depend on it, not on each other.
  */
-import { z } from 'zod';
+import { z } from '../matrix/zod';
 import type { ObjectRef } from '../manifest';
 import { PLAN_FORMAT_VERSION, PhaseGates, PlanFile, PlanPhase, PlanRelease, PlanRollbackStep } from './plan-types';
 import { describeValue, fieldsOf, messageFor } from '../matrix/schema-support';

@@ -15,6 +15,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, KubeObject, listPhaseFolder, readManifestFile } from '../../src/manifest';
+// The simulator's seeded generator: the same corpus on every run.
+import { seededRandom } from '../../src/simulate/schedule';
 import { ApiStandIn, ApplyRun, CONTEXT_NAMESPACE, KUBECTL, startApiStandIn } from '../kubectl-api-stand-in';
 
 /** A file of a case: its name in the case's folder (a `/` makes a sub-folder) and its bytes. */
@@ -160,7 +162,7 @@ describe('the reader reads phase folders as kubectl applies them, or refuses the
 
   test('a generated corpus: kubectl sends exactly what the reader read, file by file, or the reader refused the file', async () => {
     const runs = Number(process.env.KUBECTL_DIFFERENTIAL_RUNS ?? 150);
-    const random = seeded(Number(process.env.KUBECTL_DIFFERENTIAL_SEED ?? 20261207));
+    const random = seededRandom(Number(process.env.KUBECTL_DIFFERENTIAL_SEED ?? 20261207));
     // One folder of many files, one kubectl run: objects are told apart by their names' case prefix.
     const folder = join(root, 'corpus');
     const cases = Array.from({ length: runs }, (_, i) => generateFile(random, `c${i}`));
@@ -193,7 +195,7 @@ describe('the reader reads phase folders as kubectl applies them, or refuses the
   }, 120_000);
 
   test('generated folder layouts: kubectl applies the files directly in the folder, which the reader reads, or the reader refused the folder', async () => {
-    const random = seeded(Number(process.env.KUBECTL_DIFFERENTIAL_SEED ?? 20261207));
+    const random = seededRandom(Number(process.env.KUBECTL_DIFFERENTIAL_SEED ?? 20261207));
     const names = ['a.yaml', 'b.yml', 'c.json', '.h.yaml', 'Z.yaml', 'd.YAML', 'e.txt', '\u00e9.yaml', '\uff5e.yml', '\u{1f600}.json', 'plan.yaml'];
     const layouts = Math.max(6, Math.round(Number(process.env.KUBECTL_DIFFERENTIAL_RUNS ?? 150) / 15));
     let read = 0;
@@ -216,18 +218,6 @@ describe('the reader reads phase folders as kubectl applies them, or refuses the
     expect(read).toBeGreaterThan(layouts / 10); // not vacuous: many layouts are read
   }, 120_000);
 });
-
-/** A seeded pseudo-random generator (mulberry32): the same corpus on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Scalars as written in YAML: plain words YAML 1.1 reads as other types, numbers in every notation, quoted forms. */
 const SCALARS = ['a', 'shop', 'true', 'False', 'null', '~', '', 'on', 'Off', 'yes', 'n', 'Y', '0', '-1', '42', '010', '0o17', '0x1F', '0b11',

@@ -6,9 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { MANAGED_BY } from '../constructs/labels';
 import { PlanFile } from '../plan/plan-file';
 import { ApplyFailure } from './errors';
+import { configMapLine } from './record';
 import { REQUEST_TIMEOUT } from './kubectl';
 import { ClusterSession } from './session';
 
@@ -60,12 +60,8 @@ export function lockData(holder: LockHolder): LockData {
 
 /** The lock ConfigMap, as one line of JSON for `kubectl create -f -`. */
 export function lockManifest(environment: string, namespace: string, data: LockData): string {
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: lockName(environment), namespace, labels: { ...MANAGED_BY } },
-    data: { holder: data.holder, host: data.host, pid: data.pid, command: data.command, started: data.started },
-  });
+  return configMapLine(lockName(environment), namespace,
+    { holder: data.holder, host: data.host, pid: data.pid, command: data.command, started: data.started });
 }
 
 /** The kubectl calls of the lock, shared with apply.sh. */

@@ -90,12 +90,16 @@ export function recordData(record: ResumeRecord): RecordData {
   return { ...record, finished: String(record.finished) };
 }
 
+/**
+ * A ConfigMap the executors keep in the environment's namespace (the record, the lock), as one line of JSON
+ * for kubectl's standard input; `data` is written in the order given (apply.sh fills it in with printf).
+ */
+export function configMapLine(name: string, namespace: string, data: Readonly<Record<string, string>>): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { ...MANAGED_BY } }, data });
+}
+
 /** The ConfigMap holding a record, as one line of JSON for `kubectl apply -f -`. */
 export function recordManifest(environment: string, namespace: string, data: RecordData): string {
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: recordName(environment), namespace, labels: { ...MANAGED_BY } },
-    data: { plan: data.plan, title: data.title, completed: data.completed, applying: data.applying, finished: data.finished },
-  });
+  return configMapLine(recordName(environment), namespace,
+    { plan: data.plan, title: data.title, completed: data.completed, applying: data.applying, finished: data.finished });
 }

@@ -5,15 +5,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { StandInCluster, StandInSettings, synthesizedExample } from './stand-in';
+import { executorCommands, StandInCluster, StandInSettings, synthesizedExample } from './stand-in';
 
 const dist = synthesizedExample();
 const production = join(dist, 'production');
-const CLI = join(__dirname, '../../bin/phased-rollout');
-const EXECUTORS: Record<string, string[]> = {
-  'apply.sh': ['sh', join(production, 'apply.sh')],
-  'phased-rollout apply': [process.execPath, CLI, 'apply', production],
-};
+const EXECUTORS = executorCommands(production);
 
 function run(cluster: StandInCluster, executor: string, settings: StandInSettings, ...args: string[]) {
   const [program, ...rest] = EXECUTORS[executor];

@@ -9,21 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shellQuote } from '../../src/apply';
-import { StandInCluster, StandInSettings, synthesizedExample } from './stand-in';
+import { executorCommands, StandInCluster, StandInSettings, synthesizedExample } from './stand-in';
 
 const dist = synthesizedExample();
 const production = join(dist, 'production');
-const CLI = join(__dirname, '../../bin/phased-rollout');
+const EXECUTORS = executorCommands(production);
 
-/** The commands of each executor, as a shell line (the hook runs them) and as an argument list. */
-const EXECUTORS: Record<string, string[]> = {
-  'apply.sh': ['sh', join(production, 'apply.sh')],
-  'phased-rollout apply': [process.execPath, CLI, 'apply', production],
-  'apply.sh --rollback': ['sh', join(production, 'apply.sh'), '--rollback', '--from', 'switch'],
-  'phased-rollout rollback': [process.execPath, CLI, 'rollback', production, '--from', 'switch'],
-};
-
-function run(cluster: StandInCluster, command: string[], settings: StandInSettings = {}, ...args: string[]) {
+function run(cluster: StandInCluster, command: readonly string[], settings: StandInSettings = {}, ...args: string[]) {
   const result = spawnSync(command[0], [...command.slice(1), ...args], { env: cluster.env({ istioStatus: true, ...settings }), encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -162,6 +162,20 @@ export function synthesizedExample(): string {
   return out;
 }
 
+/**
+ * The command line of each executor of one environment folder, by name: apply.sh and `phased-rollout apply`,
+ * and their rollbacks from the switch phase.
+ */
+export function executorCommands(environment: string): Readonly<Record<string, readonly string[]>> {
+  const cli = join(__dirname, '../../bin/phased-rollout');
+  return {
+    'apply.sh': ['sh', join(environment, 'apply.sh')],
+    'phased-rollout apply': [process.execPath, cli, 'apply', environment],
+    'apply.sh --rollback': ['sh', join(environment, 'apply.sh'), '--rollback', '--from', 'switch'],
+    'phased-rollout rollback': [process.execPath, cli, 'rollback', environment, '--from', 'switch'],
+  };
+}
+
 /** A command outcome with the temp dist folder shortened to `DIST` in its error message. */
 export function hideDist(outcome: CommandOutcome, dist: string): CommandOutcome {
   return outcome.error === undefined ? outcome : { ...outcome, error: outcome.error.split(dist).join('DIST') };

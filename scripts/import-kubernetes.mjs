@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// Regenerates imports/k8s-workload.ts from the Kubernetes 1.27 OpenAPI definitions in ../shared/schemas
+// (the file `cdk8s import k8s@1.27.0` downloads): the pod spec and the autoscaling/v2 metrics, with every
+// definition they refer to, as read-only TypeScript interfaces with Kubernetes' own field names (what users
+// paste from their manifests) and as data that src/matrix/kubernetes.ts turns into the schema that checks
+// the matrix. cdk8s-plus-27's k8s classes are not used for this: their IntOrString and Quantity are classes,
+// which a YAML or JSON matrix cannot hold.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const source = resolve(root, '../shared/schemas/k8s-1.27.0/_definitions.json');
+const target = resolve(root, 'imports/k8s-workload.ts');
+const ROOTS = [
+  'io.k8s.api.core.v1.PodSpec',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+  'io.k8s.api.autoscaling.v2.MetricSpec',
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior',
+];
+/** Definitions that are no object: how each is written in TypeScript and checked. */
+const SCALARS = {
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': { type: 'number | string', kind: 'intOrString' },
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': { type: 'number | string', kind: 'quantity' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Time': { type: 'string', kind: 'time' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1': { type: 'Readonly<Record<string, unknown>>', kind: 'any' },
+};
+
+const definitions = JSON.parse(readFileSync(source, 'utf8')).definitions;
+const refName = (ref) => ref.replace('#/definitions/', '');
+const shortName = (name) => name.split('.').pop();
+
+// Every definition the roots refer to, in name order (deterministic output).
+const closure = new Set();
+const visit = (name) => {
+  if (closure.has(name)) return;
+  if (!definitions[name]) throw new Error(`${source}: no definition ${name}`);
+  closure.add(name);
+  const walk = (property) => {
+    if (property.$ref) visit(refName(property.$ref));
+    if (property.items) walk(property.items);
+    if (typeof property.additionalProperties === 'object') walk(property.additionalProperties);
+  };
+  Object.values(definitions[name].properties ?? {}).forEach(walk);
+};
+ROOTS.forEach(visit);
+const names = [...closure].sort();
+const objects = names.filter((name) => !SCALARS[name]);
+const shortNames = new Map(objects.map((name) => [name, shortName(name)]));
+const clash = objects.find((name, i) => objects.some((other, j) => j !== i && shortName(other) === shortName(name)));
+if (clash) throw new Error(`two definitions are both named ${shortName(clash)}: name them apart in ${import.meta.filename}`);
+
+/** The first sentence of a description, without "More info" links: a doc line, not the API reference. */
+const summary = (description = '') => {
+  const text = description.replace(/\s+/g, ' ').replace(/ ?More info: \S+/g, '').trim();
+  const sentence = text.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? text;
+  return sentence.replace(/\*\//g, '* /');
+};
+
+/** A property as data: the field type src/matrix/kubernetes.ts builds a schema from. */
+const fieldType = (property) => {
+  if (property.$ref) {
+    const name = refName(property.$ref);
+    return SCALARS[name] ? { kind: SCALARS[name].kind } : { kind: 'ref', ref: shortNames.get(name) };
+  }
+  switch (property.type) {
+    case 'string': return property.format === 'byte' ? { kind: 'bytes' } : { kind: 'string' };
+    case 'boolean': return { kind: 'boolean' };
+    case 'integer': return { kind: property.format === 'int64' ? 'int64' : 'int32' };
+    case 'number': return { kind: 'number' };
+    case 'array': return { kind: 'list', items: fieldType(property.items) };
+    case 'object':
+      if (typeof property.additionalProperties === 'object') return { kind: 'map', values: fieldType(property.additionalProperties) };
+      return { kind: 'any' };
+    default: throw new Error(`unsupported property ${JSON.stringify(property).slice(0, 200)}`);
+  }
+};
+
+const typeScript = (type) => {
+  switch (type.kind) {
+    case 'ref': return type.ref;
+    case 'string': case 'bytes': case 'time': return 'string';
+    case 'boolean': return 'boolean';
+    case 'int32': case 'int64': case 'number': return 'number';
+    case 'intOrString': case 'quantity': return 'number | string';
+    case 'list': return `readonly ${wrap(typeScript(type.items))}[]`;
+    case 'map': return `Readonly<Record<string, ${typeScript(type.values)}>>`;
+    case 'any': return 'Readonly<Record<string, unknown>>';
+    default: throw new Error(`no TypeScript type for ${type.kind}`);
+  }
+};
+const wrap = (type) => (type.includes(' ') && !type.startsWith('Readonly<') ? `(${type})` : type);
+const key = (name) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
+
+const lines = [
+  '// Generated by scripts/import-kubernetes.mjs (npm run import) from the Kubernetes 1.27 OpenAPI definitions',
+  '// (cdk8s-team/cdk8s kubernetes-schemas/v1.27.0/_definitions.json, Apache-2.0). Do not edit.',
+  '/* eslint-disable */',
+  '',
+  '/** The type of a field, as src/matrix/kubernetes.ts checks it. */',
+  'export type KubernetesFieldType =',
+  "  | { readonly kind: 'string' | 'bytes' | 'time' | 'boolean' | 'int32' | 'int64' | 'number' | 'intOrString' | 'quantity' | 'any' }",
+  "  | { readonly kind: 'ref'; readonly ref: KubernetesDefinitionName }",
+  "  | { readonly kind: 'list'; readonly items: KubernetesFieldType }",
+  "  | { readonly kind: 'map'; readonly values: KubernetesFieldType };",
+  '',
+  '/** One Kubernetes definition: its API name, first sentence of documentation, fields and required fields. */',
+  'export interface KubernetesDefinition {',
+  '  readonly apiName: string;',
+  '  readonly description: string;',
+  '  readonly fields: Readonly<Record<string, { readonly type: KubernetesFieldType; readonly description: string }>>;',
+  '  readonly required: readonly string[];',
+  '}',
+  '',
+];
+for (const name of objects) {
+  const definition = definitions[name];
+  const required = new Set(definition.required ?? []);
+  lines.push(`/** ${summary(definition.description) || shortNames.get(name)} (${name}) */`);
+  lines.push(`export interface ${shortNames.get(name)} {`);
+  for (const [field, property] of Object.entries(definition.properties ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const doc = summary(property.description);
+    if (doc) lines.push(`  /** ${doc} */`);
+    lines.push(`  readonly ${key(field)}${required.has(field) ? '' : '?'}: ${typeScript(fieldType(property))};`);
+  }
+  lines.push('}', '');
+}
+lines.push(`/** The names of the definitions in {@link KUBERNETES_DEFINITIONS}. */`);
+lines.push('export type KubernetesDefinitionName = keyof KubernetesTypes;', '');
+lines.push('/** Each definition\'s TypeScript type by its name. */');
+lines.push('export interface KubernetesTypes {', ...objects.map((name) => `  ${shortNames.get(name)}: ${shortNames.get(name)};`), '}', '');
+lines.push('/** Every definition above as data. */');
+lines.push('export const KUBERNETES_DEFINITIONS: Readonly<Record<KubernetesDefinitionName, KubernetesDefinition>> = {');
+for (const name of objects) {
+  const definition = definitions[name];
+  const fields = Object.entries(definition.properties ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([field, property]) => `    ${key(field)}: { type: ${JSON.stringify(fieldType(property))}, description: ${JSON.stringify(summary(property.description))} },`);
+  lines.push(`  ${shortNames.get(name)}: {`);
+  lines.push(`    apiName: ${JSON.stringify(name)},`);
+  lines.push(`    description: ${JSON.stringify(summary(definition.description))},`);
+  lines.push(`    required: ${JSON.stringify([...(definition.required ?? [])].sort())},`);
+  lines.push('    fields: {', ...fields.map((f) => `  ${f}`), '    },');
+  lines.push('  },');
+}
+lines.push('};', '');
+writeFileSync(target, lines.join('\n'));
+console.log(`wrote ${target} (${objects.length} definitions)`);

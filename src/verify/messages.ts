@@ -63,6 +63,19 @@ export const MESSAGES = {
     + 'which drops requests under Istio',
     'keep this template; ship the change as a new versioned Deployment and move traffic to it through a subset'),
 
+  configurationChanged: (configuration: string, reader: DeploymentInfo, fields: readonly string[], keys: readonly string[], destination: RouteTarget) =>
+    finding(configuration,
+      `changes ${keys.length === 1 ? 'key' : 'keys'} ${keys.join(', ')} while ${reader.key}, which reads it through ${fields.join(', ')}, `
+      + `receives traffic through ${describe(destination)}: an in-place update (running pods see the changed files, pods that restart take `
+      + 'the changed env) under traffic, with no rollout to watch or undo',
+      `keep ${configuration} unchanged; give the new configuration a new name in the new version (immutable) and move traffic to that version`),
+
+  configurationDeleted: (configuration: string, reader: DeploymentInfo, fields: readonly string[], destination: RouteTarget) =>
+    finding(configuration,
+      `is deleted while ${reader.key}, which reads it through ${fields.join(', ')}, receives traffic through ${describe(destination)}: `
+      + 'its pods that restart or are replaced cannot start (CreateContainerConfigError, volume not found)',
+      `split this phase: stop routing to ${reader.key} first, delete ${configuration} with it in a later phase`),
+
   workloadRemovedWhileRouted: (workload: DeploymentInfo, destination: RouteTarget) => finding(workload.key,
     `is removed while ${describe(destination)} sends it traffic in this phase or the previous one`,
     `split this phase: stop routing to ${workload.key} first (switch), remove it in the next phase`),

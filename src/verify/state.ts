@@ -103,6 +103,8 @@ export interface ObjectIndex {
   readonly deploymentsByNamespace: ReadonlyMap<string, readonly DeploymentInfo[]>;
   /** Services by host. */
   readonly services: ReadonlyMap<string, ServiceInfo>;
+  /** ConfigMaps and Secrets by `Kind namespace/name` (what pods read through references). */
+  readonly configurations: ReadonlyMap<string, KubeObject>;
   /** DestinationRules by host. */
   readonly destinationRules: ReadonlyMap<string, readonly DestinationRuleInfo[]>;
   /** DestinationRules by identity. */
@@ -221,6 +223,7 @@ function indexObjects(objects: readonly KubeObject[], cache: StateCache, objects
   const deploymentsByLabel = new Map<string, Map<string, Map<string, DeploymentInfo[]>>>();
   const deploymentsByNamespace = new Map<string, DeploymentInfo[]>();
   const services = new Map<string, ServiceInfo>();
+  const configurations = new Map<string, KubeObject>();
   const destinationRules = new Map<string, DestinationRuleInfo[]>();
   const destinationRulesByIdentity = new Map<string, DestinationRuleInfo>();
   const virtualServices: KubeObject[] = [];
@@ -257,6 +260,9 @@ function indexObjects(objects: readonly KubeObject[], cache: StateCache, objects
       case 'virtualService':
         virtualServices.push(object);
         break;
+      case 'configuration':
+        configurations.set(facts.key, object);
+        break;
     }
   }
   const { routed, routedByKey, invalidWeights } = collectRoutes(virtualServices, services, cache);
@@ -266,6 +272,7 @@ function indexObjects(objects: readonly KubeObject[], cache: StateCache, objects
     deploymentsByLabel,
     deploymentsByNamespace,
     services,
+    configurations,
     destinationRules,
     destinationRulesByIdentity,
     routed,
@@ -282,6 +289,7 @@ type ObjectFacts =
   | { readonly kind: 'service'; readonly host: string; readonly info: ServiceInfo }
   | { readonly kind: 'destinationRule'; readonly host: string; readonly info: DestinationRuleInfo }
   | { readonly kind: 'virtualService' }
+  | { readonly kind: 'configuration'; readonly key: string }
   | undefined;
 
 function readFacts(object: KubeObject, cache: StateCache): ObjectFacts {
@@ -321,6 +329,9 @@ function readFacts(object: KubeObject, cache: StateCache): ObjectFacts {
     }
     case 'VirtualService':
       return { kind: 'virtualService' };
+    case 'ConfigMap':
+    case 'Secret':
+      return { kind: 'configuration', key: cache.intern(workloadKey({ kind: object.kind, namespace, name: object.metadata.name })) };
     default:
       return undefined;
   }

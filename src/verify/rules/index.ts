@@ -2,7 +2,7 @@
 import { Rule } from '../types';
 import { duplicateObject, invalidWeights, serviceSelectsNothing, subsetSelectsNothing, subsetUndefined } from './state-rules';
 import {
-  createdWithoutRolloutGate, inPlaceUpdate, newDeploymentRouted, removalWithoutGates, removedWhileRouted, subsetDefinedBoth,
+  configurationChangedUnderTraffic, createdWithoutRolloutGate, inPlaceUpdate, newDeploymentRouted, removalWithoutGates, removedWhileRouted, subsetDefinedBoth,
 } from './transition-rules';
 
 /** Every rule the verifier runs by default. */
@@ -15,6 +15,7 @@ export const RULES: readonly Rule[] = [
   subsetDefinedBoth,
   newDeploymentRouted,
   inPlaceUpdate,
+  configurationChangedUnderTraffic,
   removedWhileRouted,
   removalWithoutGates,
   createdWithoutRolloutGate,

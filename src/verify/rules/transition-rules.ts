@@ -4,7 +4,7 @@
  */
 import { resourceName, selectorMatches } from '../../manifest';
 import { MESSAGES } from '../messages';
-import { workloadKey } from '../../model';
+import { changedKeys, ConfigurationReference, isConfiguration, workloadConfigurationReferences, workloadKey } from '../../model';
 import { backendsOf, sameTemplate } from '../state';
 import { RuleFinding, TransitionRule } from '../types';
 
@@ -51,6 +51,42 @@ export const inPlaceUpdate: TransitionRule = {
   check: ({ carried }) => [...carried.values()]
     .filter((c) => c.before && c.after && !sameTemplate(c.before, c.after))
     .map((c) => MESSAGES.inPlaceUpdate(c.after!, c.destination)),
+};
+
+/**
+ * A ConfigMap or Secret changed or deleted under a workload that carries traffic and reads it: mounted files change
+ * in running pods (kubelet syncs them), and pods that restart or start take other env or fail to start. As much
+ * an in-place update as a pod template change, without the Deployment's rollout to watch it.
+ */
+export const configurationChangedUnderTraffic: TransitionRule = {
+  id: 'transition/configuration-in-place',
+  readsGates: false,
+  description: 'a ConfigMap or Secret that a Deployment carrying traffic reads (volume, env, envFrom) does not change or disappear',
+  scope: 'transition',
+  check: ({ from, to, carried }) => {
+    if (from.configurations.size === 0) return []; // nothing to change: no cost for phases without configuration
+    const findings: RuleFinding[] = [];
+    for (const { before, after, destination } of carried.values()) {
+      if (!before || !after) continue;
+      const readers = new Map<string, ConfigurationReference[]>();
+      for (const reference of workloadConfigurationReferences(before.object)) {
+        const key = workloadKey({ kind: reference.kind, namespace: before.namespace, name: reference.name });
+        readers.set(key, [...(readers.get(key) ?? []), reference]);
+      }
+      for (const [key, references] of readers) {
+        const old = from.configurations.get(key);
+        const next = to.configurations.get(key);
+        if (!old || next === old || !isConfiguration(old)) continue;
+        const fields = references.map((r) => `spec.template.spec.${r.field}`);
+        if (!next || !isConfiguration(next)) findings.push(MESSAGES.configurationDeleted(key, before, fields, destination));
+        else {
+          const keys = changedKeys(old, next);
+          if (keys.length > 0) findings.push(MESSAGES.configurationChanged(key, before, fields, keys, destination));
+        }
+      }
+    }
+    return findings;
+  },
 };
 
 /** Something traffic depends on disappears, or stops selecting the pods traffic goes to. */

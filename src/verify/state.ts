@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { appendTo, nested } from '../collections';
 import { byIdentity, identityKey, KubeObject, receivesTraffic, selectorMatches } from '../manifest';
 import {
-  Destination, destinationRuleOf, isMeshBound, Labels, namespaceOf, podLabelsOf, sameObject, selectorOf, serviceFqdn, serviceHost, templateOf,
+  Destination, destinationRuleOf, gatewayName, isKind, isMeshBound, Labels, namespaceOf, podLabelsOf, sameObject, selectorOf, serviceFqdn, serviceHost, templateOf,
   virtualServiceOf, WORKLOAD_KINDS, workloadKey,
 } from '../model';
 import { PhaseManifest } from './phase';
@@ -105,6 +105,8 @@ export interface ObjectIndex {
   readonly services: ReadonlyMap<string, ServiceInfo>;
   /** ConfigMaps and Secrets by `Kind namespace/name` (what pods read through references). */
   readonly configurations: ReadonlyMap<string, KubeObject>;
+  /** Istio Gateways by `namespace/name` (how VirtualServices name them). */
+  readonly gateways: ReadonlyMap<string, KubeObject>;
   /** DestinationRules by host. */
   readonly destinationRules: ReadonlyMap<string, readonly DestinationRuleInfo[]>;
   /** DestinationRules by identity. */
@@ -224,6 +226,7 @@ function indexObjects(objects: readonly KubeObject[], cache: StateCache, objects
   const deploymentsByNamespace = new Map<string, DeploymentInfo[]>();
   const services = new Map<string, ServiceInfo>();
   const configurations = new Map<string, KubeObject>();
+  const gateways = new Map<string, KubeObject>();
   const destinationRules = new Map<string, DestinationRuleInfo[]>();
   const destinationRulesByIdentity = new Map<string, DestinationRuleInfo>();
   const virtualServices: KubeObject[] = [];
@@ -263,6 +266,9 @@ function indexObjects(objects: readonly KubeObject[], cache: StateCache, objects
       case 'configuration':
         configurations.set(facts.key, object);
         break;
+      case 'gateway':
+        gateways.set(facts.key, object);
+        break;
     }
   }
   const { routed, routedByKey, invalidWeights } = collectRoutes(virtualServices, services, cache);
@@ -273,6 +279,7 @@ function indexObjects(objects: readonly KubeObject[], cache: StateCache, objects
     deploymentsByNamespace,
     services,
     configurations,
+    gateways,
     destinationRules,
     destinationRulesByIdentity,
     routed,
@@ -289,7 +296,7 @@ type ObjectFacts =
   | { readonly kind: 'service'; readonly host: string; readonly info: ServiceInfo }
   | { readonly kind: 'destinationRule'; readonly host: string; readonly info: DestinationRuleInfo }
   | { readonly kind: 'virtualService' }
-  | { readonly kind: 'configuration'; readonly key: string }
+  | { readonly kind: 'configuration' | 'gateway'; readonly key: string }
   | undefined;
 
 function readFacts(object: KubeObject, cache: StateCache): ObjectFacts {
@@ -332,6 +339,8 @@ function readFacts(object: KubeObject, cache: StateCache): ObjectFacts {
     case 'ConfigMap':
     case 'Secret':
       return { kind: 'configuration', key: cache.intern(workloadKey({ kind: object.kind, namespace, name: object.metadata.name })) };
+    case 'Gateway':
+      return isKind(object, 'Gateway') ? { kind: 'gateway', key: cache.intern(gatewayName(object.metadata.name, namespace)) } : undefined;
     default:
       return undefined;
   }

@@ -80,7 +80,10 @@ describe('kinds', () => {
       spec: {
         terminationGracePeriodSeconds: 40,
         containers: [
-          { name: 'app', image: 'web:1', readinessProbe: { initialDelaySeconds: 2, periodSeconds: '3' }, lifecycle: { preStop: { sleep: { seconds: 10 } } } },
+          {
+            name: 'app', image: 'web:1', ports: [{ containerPort: 8080, name: 'http' }, { containerPort: '9090' }],
+            readinessProbe: { initialDelaySeconds: 2, periodSeconds: '3' }, lifecycle: { preStop: { sleep: { seconds: 10 } } },
+          },
           { name: 'proxy', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5', 7] } } } },
         ],
       },
@@ -89,8 +92,11 @@ describe('kinds', () => {
     expect(view).toEqual({
       labels: { app: 'web' }, annotations: { 'proxy.istio.io/config': 'terminationDrainDuration: 5s' }, terminationGracePeriodSeconds: 40, raw: template,
       containers: [
-        { name: 'app', image: 'web:1', readinessProbe: { initialDelaySeconds: 2, periodSeconds: undefined }, preStop: { sleepSeconds: 10, command: [] } },
-        { name: 'proxy', image: '', readinessProbe: undefined, preStop: { sleepSeconds: undefined, command: ['sh', '-c', 'sleep 5'] } },
+        {
+          name: 'app', image: 'web:1', ports: [{ containerPort: 8080, name: 'http' }, { containerPort: undefined, name: undefined }],
+          readinessProbe: { initialDelaySeconds: 2, periodSeconds: undefined }, preStop: { sleepSeconds: 10, command: [] },
+        },
+        { name: 'proxy', image: '', ports: [], readinessProbe: undefined, preStop: { sleepSeconds: undefined, command: ['sh', '-c', 'sleep 5'] } },
       ],
     });
     expect(deploymentOf(deployment({ replicas: 3, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '50%' } } })))

@@ -22,6 +22,8 @@ export interface ContainerView {
   readonly name: string;
   /** Image ('' when missing). */
   readonly image: string;
+  /** Its declared ports: number and name (absent when not given). */
+  readonly ports: readonly { readonly containerPort?: number; readonly name?: string }[];
   /** The readiness probe's timing, when the container has a probe. */
   readonly readinessProbe?: { readonly initialDelaySeconds?: number; readonly periodSeconds?: number };
   /** The lifecycle preStop hook, when there is one: its `sleep.seconds` and its `exec.command` (strings only). */
@@ -84,6 +86,7 @@ function containerOf(container: Raw): ContainerView {
   return {
     name: optionalString(container?.name) ?? '',
     image: optionalString(container?.image) ?? '',
+    ports: listOf(container?.ports).map((port) => ({ containerPort: optionalNumber(raw(port)?.containerPort), name: optionalString(raw(port)?.name) })),
     readinessProbe: isMapping(probe)
       ? { initialDelaySeconds: optionalNumber(probe.initialDelaySeconds), periodSeconds: optionalNumber(probe.periodSeconds) }
       : undefined,
@@ -91,6 +94,15 @@ function containerOf(container: Raw): ContainerView {
       ? { sleepSeconds: optionalNumber(raw(preStop.sleep)?.seconds), command: stringsOf(raw(preStop.exec)?.command) }
       : undefined,
   };
+}
+
+/**
+ * The container that serves a Service's port: the first that declares its target port (a number or a port name);
+ * the first container when none declares it (Kubernetes does not require declaring ports).
+ */
+export function servingContainer(template: PodTemplateView, targetPorts: readonly (number | string)[]): ContainerView | undefined {
+  return template.containers.find((c) => c.ports.some((p) => targetPorts.includes(p.containerPort ?? -1) || (p.name !== undefined && targetPorts.includes(p.name))))
+    ?? template.containers[0];
 }
 
 /** The Deployment view of a workload object. */

@@ -1,6 +1,7 @@
 /** Rules about one phase on its own: the state must route only to what it defines and backs with pods. */
 import { MESSAGES } from '../messages';
-import { backendsOf, subsetFor } from '../state';
+import { podTemplateOf, serviceOf, servingContainer } from '../../model';
+import { backendsOf, resolveIn, subsetFor } from '../state';
 import { RuleFinding, StateRule } from '../types';
 
 /** A route to a subset that no DestinationRule of the phase defines. */
@@ -61,4 +62,30 @@ export const duplicateObject: StateRule = {
   description: 'each object is defined once per phase',
   scope: 'state',
   check: (state) => state.duplicates.map(MESSAGES.duplicateObject),
+};
+
+/**
+ * A Deployment that receives traffic without a readiness probe on the container serving the Service's port:
+ * Kubernetes counts its pods ready once their containers run, before the app accepts connections, so a rollout
+ * gate passes early and routes reach pods that refuse requests (the simulator loses requests in Bookinfo's canary).
+ */
+export const routedWithoutReadiness: StateRule = {
+  id: 'state/routed-without-readiness',
+  description: 'a Deployment that receives traffic has a readiness probe on the container serving the Service\'s port',
+  scope: 'state',
+  check: (state) => {
+    const findings: RuleFinding[] = [];
+    const checked = new Set<string>();
+    for (const destination of state.routed) {
+      const { service, subset } = resolveIn(state, destination);
+      for (const workload of backendsOf(destination, service, subset, state) ?? []) {
+        if (workload.object.kind !== 'Deployment' || checked.has(workload.key)) continue;
+        checked.add(workload.key);
+        const targetPorts = serviceOf(service!.object).ports.map((p) => p.targetPort ?? p.port);
+        const container = servingContainer(podTemplateOf(workload.object), targetPorts);
+        if (container && !container.readinessProbe) findings.push(MESSAGES.routedWithoutReadiness(workload, container.name, destination));
+      }
+    }
+    return findings;
+  },
 };

@@ -2,9 +2,11 @@
  * Rules about a transition S -> S': whatever order its objects are applied in and however late proxies
  * learn about them, every request must find a defined subset and ready pods (make before break).
  */
-import { resourceName, selectorMatches } from '../../manifest';
+import { KubeObject, resourceName, selectorMatches } from '../../manifest';
 import { MESSAGES } from '../messages';
-import { changedKeys, ConfigurationReference, isConfiguration, workloadConfigurationReferences, workloadKey } from '../../model';
+import {
+  boundGateways, changedKeys, ConfigurationReference, gatewayOf, isConfiguration, virtualServiceOf, workloadConfigurationReferences, workloadKey,
+} from '../../model';
 import { backendsOf, sameTemplate } from '../state';
 import { RuleFinding, TransitionRule } from '../types';
 
@@ -114,6 +116,35 @@ export const removedWhileRouted: TransitionRule = {
       }
     }
     return findings;
+  },
+};
+
+/**
+ * A Gateway deleted while a VirtualService bound to it carried ingress traffic in the previous phase (whether the
+ * VirtualService goes with it or not): ingress requests for its hosts find no listener. No other rule sees it,
+ * since the routes' Services, subsets and pods all stay.
+ */
+export const gatewayRemovedWhileServing: TransitionRule = {
+  id: 'transition/gateway-removed-while-serving',
+  readsGates: false,
+  description: 'a Gateway whose bound VirtualServices carried traffic in the previous phase is not deleted',
+  scope: 'transition',
+  check: ({ from, to }) => {
+    const removed = new Set([...from.gateways.keys()].filter((name) => !to.gateways.has(name)));
+    if (removed.size === 0) return [];
+    const routes = new Map<string, KubeObject[]>();
+    for (const { source, namespace } of from.routed) {
+      if (source.kind !== 'VirtualService') continue;
+      for (const gateway of boundGateways(virtualServiceOf(source), namespace)) {
+        const list = routes.get(gateway) ?? [];
+        if (removed.has(gateway) && !list.includes(source)) routes.set(gateway, [...list, source]);
+      }
+    }
+    return [...routes].map(([name, virtualServices]) => {
+      const gateway = from.gateways.get(name)!;
+      const hosts = [...new Set(gatewayOf(gateway).servers.flatMap((server) => server.hosts))];
+      return MESSAGES.gatewayRemovedWhileServing(gateway, hosts, virtualServices, from.label);
+    });
   },
 };
 

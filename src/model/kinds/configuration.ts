@@ -135,15 +135,22 @@ export function workloadConfigurationReferences(object: KubeObject): Configurati
   return configurationReferences(raw(raw(raw(object.spec)?.template)?.spec));
 }
 
+/** A copy of the lists and plain mappings of `value`; anything else (a cdk8s IntOrString, a Quantity) is shared, not copied. */
+function plainCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainCopy);
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, plainCopy(child)]));
+}
+
 /**
  * A copy of a pod spec whose references to ConfigMaps (or Secrets) are renamed by `rename` (a name it returns
  * unchanged is kept). Pure: the spec given is not changed.
  */
-export function renameConfigurationReferences(podSpec: unknown, kind: ConfigurationKind, rename: (name: string) => string): unknown {
-  const copy: unknown = podSpec === undefined ? undefined : JSON.parse(JSON.stringify(podSpec));
+export function renameConfigurationReferences<T>(podSpec: T, kind: ConfigurationKind, rename: (name: string) => string): T {
+  const copy = plainCopy(podSpec);
   for (const { kind: siteKind, holder, nameField } of referenceSites(copy)) {
     const name = optionalString(holder[nameField]);
     if (siteKind === kind && name !== undefined) (holder as Record<string, unknown>)[nameField] = rename(name);
   }
-  return copy;
+  return copy as T;
 }

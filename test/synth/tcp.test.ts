@@ -1,6 +1,7 @@
 /** TCP services: Istio's TCP-like port protocols, routed by weighted tcp routes and probed by tcpSocket. */
 import { MatrixError, validateMatrix } from '../../src/matrix';
 import { synthesizeEnvironment } from '../../src/synth';
+import { reviewPhases, trafficSeries } from '../../src/plan/review';
 import { simulateRelease } from '../../src/simulate';
 import { verifyPhases } from '../../src/verify';
 import { baseMatrix, ObjectData } from '../helpers';
@@ -37,6 +38,12 @@ describe('a TCP service', () => {
     for (const spec of routes) expect(spec).not.toHaveProperty('http');
     const weights = routes.map((spec) => spec.tcp[0].route.map((r: any) => `${r.destination.subset}=${r.weight}`).join(' '));
     expect(weights).toEqual(['v1=100', 'v1=100', 'v1=90 v2=10', 'v1=50 v2=50', 'v2=100', 'v2=100']);
+  });
+
+  test('plan reviews its tcp weights as it reviews http ones', () => {
+    const phases = phasesOf(output);
+    expect(reviewPhases(phases)[2].changes).toContainEqual({ symbol: '~', text: 'VirtualService barista: v1 100 -> v1 90, v2 10' });
+    expect(trafficSeries(phases).find((s) => s.service === 'barista')?.shares.get('v2')).toEqual([0, 0, 10, 50, 100, 100]);
   });
 
   test('the canary verifies clean and simulates with 0 failed requests; merged phases lose connections', () => {

@@ -2,7 +2,7 @@
 import { KubeObject } from '../../src/manifest';
 import {
   boundGateways, DEFAULT_NAMESPACE, deploymentOf, fieldError, hostMatches, isKind, isMeshBound, namespaceOf, podTemplateOf, qualifyShortName, sameObject, serviceHost,
-  serviceNameOfHost, virtualServiceOf, writtenNamespace,
+  serviceNameOfHost, servingContainerOf, targetPortsOf, virtualServiceOf, writtenNamespace,
 } from '../../src/model';
 
 const vs = (spec: unknown, namespace?: string): KubeObject => ({
@@ -80,10 +80,7 @@ describe('kinds', () => {
       spec: {
         terminationGracePeriodSeconds: 40,
         containers: [
-          {
-            name: 'app', image: 'web:1', ports: [{ containerPort: 8080, name: 'http' }, { containerPort: '9090' }],
-            readinessProbe: { initialDelaySeconds: 2, periodSeconds: '3' }, lifecycle: { preStop: { sleep: { seconds: 10 } } },
-          },
+          { name: 'app', image: 'web:1', readinessProbe: { initialDelaySeconds: 2, periodSeconds: '3' }, lifecycle: { preStop: { sleep: { seconds: 10 } } } },
           { name: 'proxy', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5', 7] } } } },
         ],
       },
@@ -92,11 +89,8 @@ describe('kinds', () => {
     expect(view).toEqual({
       labels: { app: 'web' }, annotations: { 'proxy.istio.io/config': 'terminationDrainDuration: 5s' }, terminationGracePeriodSeconds: 40, raw: template,
       containers: [
-        {
-          name: 'app', image: 'web:1', ports: [{ containerPort: 8080, name: 'http' }, { containerPort: undefined, name: undefined }],
-          readinessProbe: { initialDelaySeconds: 2, periodSeconds: undefined }, preStop: { sleepSeconds: 10, command: [] },
-        },
-        { name: 'proxy', image: '', ports: [], readinessProbe: undefined, preStop: { sleepSeconds: undefined, command: ['sh', '-c', 'sleep 5'] } },
+        { name: 'app', image: 'web:1', readinessProbe: { initialDelaySeconds: 2, periodSeconds: undefined }, preStop: { sleepSeconds: 10, command: [] } },
+        { name: 'proxy', image: '', readinessProbe: undefined, preStop: { sleepSeconds: undefined, command: ['sh', '-c', 'sleep 5'] } },
       ],
     });
     expect(deploymentOf(deployment({ replicas: 3, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '50%' } } })))
@@ -111,5 +105,23 @@ describe('kinds', () => {
     expect(fieldError('web.yaml', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { metadata: { labels: { version: 2 } } } } }))
       .toBe('web.yaml: Deployment web: spec.template.metadata.labels.version: expected a string, not 2');
     expect(fieldError('web.yaml', vs({ hosts: ['web'] }))).toBeUndefined();
+  });
+});
+
+describe('the container serving a Service', () => {
+  const workload = (containers: unknown[]): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers } } } });
+  const service = (ports: unknown[]): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports } });
+
+  test('the target ports: targetPort by number or name, else the port', () => {
+    expect(targetPortsOf(service([{ port: 80, targetPort: 8080 }, { port: 81, targetPort: 'metrics' }, { port: 82 }, {}]))).toEqual([8080, 'metrics', 82, 0]);
+  });
+
+  test('the first container declaring a target port, else the first; whether it has a readiness probe', () => {
+    const sidecar = { name: 'log', readinessProbe: { exec: { command: ['true'] } } };
+    const app = { name: 'app', ports: [{ containerPort: 8080, name: 'http' }] };
+    expect(servingContainerOf(workload([sidecar, app]), [8080])).toEqual({ name: 'app', probed: false });
+    expect(servingContainerOf(workload([sidecar, app]), ['http'])).toEqual({ name: 'app', probed: false });
+    expect(servingContainerOf(workload([sidecar, app]), [9999])).toEqual({ name: 'log', probed: true });
+    expect(servingContainerOf(workload([]), [8080])).toBeUndefined();
   });
 });

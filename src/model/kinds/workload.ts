@@ -22,8 +22,6 @@ export interface ContainerView {
   readonly name: string;
   /** Image ('' when missing). */
   readonly image: string;
-  /** Its declared ports: number and name (absent when not given). */
-  readonly ports: readonly { readonly containerPort?: number; readonly name?: string }[];
   /** The readiness probe's timing, when the container has a probe. */
   readonly readinessProbe?: { readonly initialDelaySeconds?: number; readonly periodSeconds?: number };
   /** The lifecycle preStop hook, when there is one: its `sleep.seconds` and its `exec.command` (strings only). */
@@ -86,7 +84,6 @@ function containerOf(container: Raw): ContainerView {
   return {
     name: optionalString(container?.name) ?? '',
     image: optionalString(container?.image) ?? '',
-    ports: listOf(container?.ports).map((port) => ({ containerPort: optionalNumber(raw(port)?.containerPort), name: optionalString(raw(port)?.name) })),
     readinessProbe: isMapping(probe)
       ? { initialDelaySeconds: optionalNumber(probe.initialDelaySeconds), periodSeconds: optionalNumber(probe.periodSeconds) }
       : undefined,
@@ -97,12 +94,18 @@ function containerOf(container: Raw): ContainerView {
 }
 
 /**
- * The container that serves a Service's port: the first that declares its target port (a number or a port name);
- * the first container when none declares it (Kubernetes does not require declaring ports).
+ * The container of a workload that serves a Service's port: the first that declares one of its target ports (a number
+ * or a port name), else the first container (Kubernetes does not require declaring ports). Its name, and whether it
+ * has a readiness probe; undefined without containers. Reads only these fields: every routed workload of every phase is checked.
  */
-export function servingContainer(template: PodTemplateView, targetPorts: readonly (number | string)[]): ContainerView | undefined {
-  return template.containers.find((c) => c.ports.some((p) => targetPorts.includes(p.containerPort ?? -1) || (p.name !== undefined && targetPorts.includes(p.name))))
-    ?? template.containers[0];
+export function servingContainerOf(object: KubeObject, targetPorts: readonly (number | string)[]): { readonly name: string; readonly probed: boolean } | undefined {
+  const containers = listOf(raw(raw(templateOf(object))?.spec)?.containers);
+  const serves = (container: unknown) => listOf(raw(container)?.ports).some((port) => {
+    const { containerPort, name } = raw(port) ?? {};
+    return targetPorts.includes(containerPort as number) || (typeof name === 'string' && targetPorts.includes(name));
+  });
+  const container = raw(containers.find(serves) ?? containers[0]);
+  return container === undefined ? undefined : { name: optionalString(container?.name) ?? '', probed: isMapping(container?.readinessProbe) };
 }
 
 /** The Deployment view of a workload object. */

@@ -6,7 +6,9 @@
 import { basename } from 'node:path';
 import { counted } from '../format';
 import { byIdentity, identityKey, KubeObject, refLabel } from '../manifest';
-import { destinationRuleOf, isMeshBound, podTemplateOf, RouteDestination, RouteRule, sameObject, virtualServiceOf, VirtualServiceView } from '../model';
+import {
+  changedKeys, configurationOf, destinationRuleOf, isConfiguration, isMeshBound, podTemplateOf, RouteDestination, RouteRule, sameObject, virtualServiceOf, VirtualServiceView,
+} from '../model';
 import type { SafetyFinding } from '../verify/types';
 import { PhaseGates, PlanFile } from './plan-file';
 
@@ -107,6 +109,14 @@ function changeOf(before: KubeObject, after: KubeObject): Change {
   if (after.kind === 'Deployment' && !sameObject(podTemplateOf(before).raw, podTemplateOf(after).raw)) {
     return { symbol: '~', text: `${label(after)}: pod template changed (an in-place rolling update)` };
   }
+  if (isConfiguration(before) && isConfiguration(after)) {
+    const keys = changedKeys(before, after);
+    // Keys only, never values: a Secret's are secret.
+    if (keys.length > 0) {
+      const refused = configurationOf(before).immutable ? ' (immutable: the API server refuses it)' : ' (in place, under the pods that read it)';
+      return { symbol: '~', text: `${label(after)}: keys ${keys.join(', ')} changed${refused}` };
+    }
+  }
   return { symbol: '~', text: `${label(after)}: changed` };
 }
 
@@ -122,6 +132,7 @@ function safetyOf(index: number, changes: readonly Change[]): string[] {
     reasons.push('what is removed received no traffic in the previous phase, which waited for propagation and drain');
   }
   if (has('~', /pod template changed/)) reasons.push('WARNING: a pod template changes in place: Kubernetes rolls pods that may carry traffic');
+  if (has('~', /^(ConfigMap|Secret) .*keys .* changed/)) reasons.push('WARNING: configuration changes in place: pods that read it see the change without a rollout');
   return reasons.length > 0 ? reasons : ['nothing that carries traffic changes'];
 }
 

@@ -1,6 +1,7 @@
 /** transition/configuration-in-place: a ConfigMap or Secret changed or deleted under a Deployment that carries traffic. */
 import { KubeObject } from '../../src/manifest';
 import { changedKeys, configurationOf, configurationReferences, renameConfigurationReferences } from '../../src/model';
+import { reviewPhases } from '../../src/plan/review';
 import { simulateRelease } from '../../src/simulate';
 import { verifyPhases } from '../../src/verify';
 import { ObjectData } from '../helpers';
@@ -81,6 +82,16 @@ describe('transition/configuration-in-place', () => {
     const unchanged = simulateRelease(transition('volume', [CONFIG_MAP({ mode: 'slow' })], [CONFIG_MAP({ mode: 'slow' })]), { qps: 100 });
     expect(unchanged.failed).toBe(0);
   });
+});
+
+test('plan names the changed keys (never values) and warns; an immutable one is refused by the API server', () => {
+  const [, edit] = reviewPhases(transition('secret', [SECRET({ password: 'b2xk' })], [SECRET({ password: 'bmV3' })]));
+  expect(edit.changes).toEqual([{ symbol: '~', text: 'Secret coffee-db: keys password changed (in place, under the pods that read it)' }]);
+  expect(edit.safety).toContain('WARNING: configuration changes in place: pods that read it see the change without a rollout');
+  expect(JSON.stringify(edit)).not.toMatch(/b2xk|bmV3/);
+  const immutable = (data: Record<string, string>) => ({ ...CONFIG_MAP(data), immutable: true });
+  const [, refused] = reviewPhases(transition('volume', [immutable({ mode: 'slow' })], [immutable({ mode: 'fast' })]));
+  expect(refused.changes).toEqual([{ symbol: '~', text: 'ConfigMap coffee-settings: keys mode changed (immutable: the API server refuses it)' }]);
 });
 
 describe('the model of ConfigMaps and Secrets', () => {

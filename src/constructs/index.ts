@@ -1,4 +1,5 @@
 export * from './labels';
 export * from './version-workload';
+export * from './version-config';
 export * from './service-traffic';
 export * from './environment-base';

@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { DestinationRule, VirtualService, VirtualServiceSpecHttpRoute } from '../../imports/istio-networking.istio.io';
-import { Environment, isExposed, Service } from '../matrix/model';
+import { Environment, isExposed, isTcpProtocol, Service } from '../matrix/model';
 import { gatewayName, gatewayVirtualServiceName } from '../matrix/naming';
 import { WeightedVersion } from '../plan/planner';
 import { MANAGED_BY } from './labels';
@@ -87,9 +87,10 @@ export class TrafficSplit extends Construct {
       destination: { host: service.name, subset: version, port: { number: service.port } },
       weight,
     }));
+    // TCP-like protocols are routed by connection, weighted the same way (Istio's `tcp` routes).
     this.virtualService = new VirtualService(this, 'VirtualService', {
       metadata: metadata(props, service.name),
-      spec: { hosts: [service.name], http: [{ route }] },
+      spec: { hosts: [service.name], ...(isTcpProtocol(service.protocol) ? { tcp: [{ route }] } : { http: [{ route }] }) },
     });
     if (isExposed(environment, service)) {
       this.gatewayVirtualService = new VirtualService(this, 'GatewayVirtualService', {

@@ -4,6 +4,7 @@ import { k8s } from './k8s';
 import { Environment, Service } from '../matrix/model';
 import { deploymentName } from '../matrix/naming';
 import { MANAGED_BY, versionLabels } from './labels';
+import { withVersionConfiguration } from './version-config';
 
 /** Properties of {@link VersionWorkload}. */
 export interface VersionWorkloadProps {
@@ -64,7 +65,7 @@ export class VersionWorkload extends Construct {
               }),
             },
           },
-          spec: {
+          spec: withVersionConfiguration(service, version, {
             automountServiceAccountToken: false,
             securityContext: { runAsNonRoot: true, seccompProfile: SECCOMP },
             terminationGracePeriodSeconds: service.terminationGracePeriodSeconds,
@@ -73,8 +74,8 @@ export class VersionWorkload extends Construct {
               image: imageReference(service, version),
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: service.protocol, containerPort: service.port, protocol: 'TCP' }],
-              readinessProbe: { httpGet: { path: service.readinessPath, port }, ...READINESS },
-              livenessProbe: { httpGet: { path: service.livenessPath, port }, ...LIVENESS },
+              readinessProbe: { ...probeAction(service.readinessPath, port), ...READINESS },
+              livenessProbe: { ...probeAction(service.livenessPath, port), ...LIVENESS },
               ...(service.preStopSeconds > 0
                 ? { lifecycle: { preStop: { exec: { command: ['sleep', String(service.preStopSeconds)] } } } }
                 : {}),
@@ -93,7 +94,7 @@ export class VersionWorkload extends Construct {
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
             volumes: [{ name: 'tmp', emptyDir: {} }],
-          },
+          }),
         },
       },
     });
@@ -103,6 +104,11 @@ export class VersionWorkload extends Construct {
       spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: labels } },
     });
   }
+}
+
+/** An HTTP GET of `path` on the port, or a TCP connection to it when there is no path (TCP-like protocols). */
+function probeAction(path: string | undefined, port: k8s.IntOrString): Pick<k8s.Probe, 'httpGet' | 'tcpSocket'> {
+  return path === undefined ? { tcpSocket: { port } } : { httpGet: { path, port } };
 }
 
 function quantities(amounts: Readonly<Record<string, string>>): Record<string, k8s.Quantity> {

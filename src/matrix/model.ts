@@ -1,5 +1,6 @@
 /** The validated matrix with every default applied: what the planner and the constructs read. */
-import { GatesSchema } from './schema';
+import { GatesSchema, PROTOCOLS } from './schema';
+import type { Protocol } from './types';
 
 /** A validated environment. */
 export interface Environment {
@@ -26,11 +27,11 @@ export interface Service {
   /** Container and Service port. */
   readonly port: number;
   /** Istio protocol; the Service port's name. */
-  readonly protocol: 'http' | 'http2' | 'grpc';
-  /** Readiness probe path. */
-  readonly readinessPath: string;
-  /** Liveness probe path. */
-  readonly livenessPath: string;
+  readonly protocol: Protocol;
+  /** Readiness probe path; undefined for a TCP-like protocol probed by tcpSocket. */
+  readonly readinessPath?: string;
+  /** Liveness probe path; undefined for a TCP-like protocol probed by tcpSocket. */
+  readonly livenessPath?: string;
   /** preStop sleep seconds. */
   readonly preStopSeconds: number;
   /** Termination grace period seconds (> preStopSeconds). */
@@ -42,6 +43,37 @@ export interface Service {
   };
   /** URI prefix exposed through the environment's Gateway, if any. */
   readonly ingressPath?: string;
+  /** ConfigMaps, in declaration order: each version has its own. */
+  readonly configMaps: readonly ServiceConfigMap[];
+  /** Secrets created outside the matrix that the main container reads, in declaration order. */
+  readonly secrets: readonly SecretReference[];
+}
+
+/** A ConfigMap of a service, as each of its versions has it. */
+export interface ServiceConfigMap {
+  /** The declared name (what a pod spec refers to; rendered as `<service>-<version>-<name>`). */
+  readonly name: string;
+  /** Its data per version (every version of the service), the version's keys over the common ones. */
+  readonly data: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Where the main container mounts it, if it does. */
+  readonly mountPath?: string;
+  /** Whether its keys are environment variables of the main container. */
+  readonly asEnv: boolean;
+}
+
+/** A Secret created outside the matrix that the main container reads. */
+export interface SecretReference {
+  /** The Secret's name. */
+  readonly name: string;
+  /** Where the main container mounts it, if it does. */
+  readonly mountPath?: string;
+  /** Whether its keys are environment variables of the main container. */
+  readonly asEnv: boolean;
+}
+
+/** Whether a protocol is routed as TCP (weighted `tcp` routes, tcpSocket probes, no ingress path). */
+export function isTcpProtocol(protocol: Protocol): boolean {
+  return (PROTOCOLS.tcp as readonly string[]).includes(protocol);
 }
 
 /** Validated gate timings of a release. */

@@ -5,6 +5,11 @@ export function deploymentName(service: string, version: string): string {
   return `${service}-${version}`;
 }
 
+/** The ConfigMap `<service>-<version>-<name>` of one version: its own name, so that no running version's changes. */
+export function configMapName(service: string, version: string, name: string): string {
+  return `${service}-${version}-${name}`;
+}
+
 /** Gateway-bound VirtualService of a service. */
 export function gatewayVirtualServiceName(service: string): string {
   return `${service}-gateway`;

@@ -8,7 +8,9 @@
 import { z } from './zod';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 import { describeValue, fieldsOf, invalid, isPlainMapping, messageFor } from './schema-support';
-import type { EnvironmentSpec, GateSpec, ReleaseSpec, ResourceSpec, ServiceSpec, SteadySpec, StrategySpec } from './types';
+import type {
+  ConfigMapSpec, EnvironmentSpec, GateSpec, ReleaseSpec, ResourceSpec, SecretReferenceSpec, ServiceSpec, SteadySpec, StrategySpec,
+} from './types';
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IMAGE_REPOSITORY =
@@ -27,7 +29,16 @@ const MAX_HOST_LENGTH = 253;
  * Bounds on the size of the matrix, far above real releases: validation and synthesis work grows with
  * environments x services x versions, which must stay bounded for hostile input.
  */
-export const MAX_ENTRIES = { environments: 100, services: 1000, versions: 100, ingressHosts: 100, canarySteps: 20 } as const;
+export const MAX_ENTRIES = { environments: 100, services: 1000, versions: 100, ingressHosts: 100, canarySteps: 20, configMaps: 20, secrets: 20 } as const;
+
+/**
+ * Istio's port protocols a mesh service can be released with (Istio's protocol selection: the Service port is named
+ * `<protocol>`). HTTP-like ones are routed by `http` routes and probed by HTTP paths; TCP-like ones by weighted `tcp`
+ * routes and a tcpSocket probe (Istio treats mysql and redis as plain TCP unless their filters are enabled: the
+ * routes are the same). Not offered: https and tls (a sidecar routes them by SNI, which weighted `tls` routes need
+ * matches for) and udp (not proxied).
+ */
+export const PROTOCOLS = { http: ['http', 'http2', 'grpc', 'grpc-web'], tcp: ['tcp', 'mongo', 'mysql', 'redis'] } as const;
 
 /** Seconds the termination grace period exceeds preStopSeconds when it is not given. */
 export const GRACE_PERIOD_MARGIN_SECONDS = 30;
@@ -101,6 +112,57 @@ export const ResourcesSchema = fieldsOf({
   limits: amounts('limit').default({ memory: '256Mi' }).describe('CPU and memory limits (by default no CPU limit, to avoid throttling).'),
 });
 
+/** Kubernetes' rule for ConfigMap keys: letters, digits, `-`, `_` and `.`, at most 253, not `.` nor starting with `..`. */
+const CONFIG_KEY = /^(?!\.\.)(?!\.$)[-._a-zA-Z0-9]{1,253}$/;
+/** An absolute path of a mount: segments of letters, digits, `-`, `_` and `.`, none `.` or `..`. */
+const MOUNT_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]+)+$/;
+/** Longest mount path accepted. */
+const MAX_MOUNT_PATH_LENGTH = 1024;
+/** The name of a declared ConfigMap or referenced Secret: a DNS-1123 label short enough to name its pod volume (`config-<name>`, `secret-<name>`). */
+const CONFIG_NAME = z.string().regex(DNS1123_LABEL).max(DNS1123_LABEL_MAX_LENGTH - 'secret-'.length)
+  .meta({ title: 'configuration name', description: `a DNS-1123 label of at most ${DNS1123_LABEL_MAX_LENGTH - 'secret-'.length} characters` });
+
+/** A mapping whose keys `key` checks: a key it refuses is named with what would be valid. */
+function keyed<V extends z.ZodType>(key: z.ZodString, value: V, what: string) {
+  const valid = key.meta()?.description;
+  return z.record(key, value, {
+    error: (iss) => (iss.code === 'invalid_key' ? `${describeValue(iss.input)} is not a valid name (${valid})`
+      : messageFor((i) => `expected a mapping of ${what}, got ${describeValue(i.input)}`)(iss)),
+  });
+}
+
+const configData = () => keyed(
+  z.string().regex(CONFIG_KEY).meta({ title: 'key', description: 'a ConfigMap key: letters, digits, -, _ and ., at most 253, not . nor starting with ..' }),
+  z.string({ error: invalid('a string (quote numbers and booleans)') }), 'keys to strings');
+
+const mountPath = (what: string) => text(MOUNT_PATH, 'an absolute path (e.g. /etc/app) of letters, digits, -, _ and ., without . or .. segments')
+  .max(MAX_MOUNT_PATH_LENGTH, { error: messageFor(() => `is longer than ${MAX_MOUNT_PATH_LENGTH} characters`) }).optional()
+  .describe(`Directory where the main container mounts ${what} read-only, one file per key. Default: not mounted.`);
+const asEnv = (what: string) => z.boolean({ error: invalid('true or false') }).default(false)
+  .describe(`Whether every key of ${what} becomes an environment variable of the main container (envFrom).`);
+
+/** A ConfigMap of a service, its data common to every version with per-version differences. */
+export const ConfigMapSchema = fieldsOf({
+  data: configData().default({}).describe('Keys and string values of every version (at most 1 MiB in all, as Kubernetes allows).'),
+  versions: keyed(NAMES.version, fieldsOf({
+    data: configData().describe('Keys and values of this version: they replace (or add to) those of `data`.'),
+  }), 'versions').optional().describe('Per version (one of the service\'s versions): what differs from `data`. Default: every version has `data`.'),
+  mountPath: mountPath('the ConfigMap'),
+  asEnv: asEnv('the ConfigMap'),
+}).describe('A ConfigMap of the service: one per version, immutable, `<service>-<version>-<name>`.');
+
+const SECRET_VALUES = 'a Secret\'s values do not belong in the matrix (it is committed and rendered into dist/): create the Secret outside it ' +
+  '(e.g. kubectl create secret generic NAME --from-file=...) and reference it here by name';
+const refusedSecretValues = z.never({ error: messageFor(() => SECRET_VALUES) }).optional().describe(`Refused: ${SECRET_VALUES}.`);
+
+/** A reference to a Secret that exists outside the matrix. */
+export const SecretReferenceSchema = fieldsOf({
+  mountPath: mountPath('the Secret'),
+  asEnv: asEnv('the Secret'),
+  data: refusedSecretValues,
+  stringData: refusedSecretValues,
+}).describe('A Secret created outside the matrix, read by the main container.');
+
 /** One service: what is common to all its versions. */
 export const ServiceSchema = fieldsOf({
   image: text(IMAGE_REPOSITORY, 'an image repository without tag or digest (e.g. registry.example.com/team/app)')
@@ -112,10 +174,14 @@ export const ServiceSchema = fieldsOf({
     .describe('Versions of the service: version name (DNS-1123 label) -> image tag or `sha256:` digest; each version its own image, ' +
       `at least one and at most ${MAX_ENTRIES.versions}.`),
   port: integer(1, 65535).describe('Container port, also the Service port.'),
-  protocol: z.enum(['http', 'http2', 'grpc'], { error: invalid('a supported protocol (http, http2, grpc)') }).default('http')
-    .describe('Istio protocol of the port; the Service port is named after it.'),
-  readinessPath: httpPath().describe('HTTP path of the readiness probe.'),
-  livenessPath: httpPath().describe('HTTP path of the liveness probe.'),
+  protocol: z.enum([...PROTOCOLS.http, ...PROTOCOLS.tcp], { error: invalid(`a supported protocol (${[...PROTOCOLS.http, ...PROTOCOLS.tcp].join(', ')})`) })
+    .default('http')
+    .describe(`Istio protocol of the port; the Service port is named after it. HTTP-like (${PROTOCOLS.http.join(', ')}): \`http\` routes; ` +
+      `TCP-like (${PROTOCOLS.tcp.join(', ')}): weighted \`tcp\` routes, no ingressPath, tcpSocket probes unless paths are given.`),
+  readinessPath: httpPath().optional()
+    .describe('HTTP path of the readiness probe; required for HTTP-like protocols. Default for TCP-like ones: a tcpSocket probe on the port.'),
+  livenessPath: httpPath().optional()
+    .describe('HTTP path of the liveness probe; required for HTTP-like protocols. Default for TCP-like ones: a tcpSocket probe on the port.'),
   preStopSeconds: integer(0, 3600).default(20)
     .describe('Seconds the preStop hook sleeps so that endpoints and proxies forget a pod before it gets SIGTERM.'),
   terminationGracePeriodSeconds: integer(1, 7200).optional()
@@ -124,6 +190,12 @@ export const ServiceSchema = fieldsOf({
   ingressPath: httpPath().optional()
     .describe('URI prefix under which environments with ingress hosts expose this service. Default: not exposed.'),
   allowMutableTags: z.boolean({ error: invalid('true or false') }).default(false).describe('Allow the mutable tag `latest` as a version\'s image.'),
+  configMaps: keyed(CONFIG_NAME, ConfigMapSchema, 'ConfigMaps by name').optional()
+    .describe(`ConfigMaps of the service by name (DNS-1123 label), at most ${MAX_ENTRIES.configMaps}: each version gets its own, immutable, ` +
+      'named `<service>-<version>-<name>`, so that changed configuration is a release like a changed image. Default: none.'),
+  secrets: keyed(CONFIG_NAME, SecretReferenceSchema, 'Secrets by name').optional()
+    .describe(`Secrets the main container reads, by the name of a Secret created outside the matrix (DNS-1123 label), at most ${MAX_ENTRIES.secrets}. ` +
+      'Never their values. Default: none.'),
 }).describe('One service: what is common to all its versions.');
 
 /** A canary weight: percent of traffic to the new version. */
@@ -204,5 +276,6 @@ const schemaMatchesTypes: [
   Same<Input<typeof EnvironmentSchema>, EnvironmentSpec>, Same<Input<typeof ResourcesSchema>, ResourceSpec>,
   Same<Input<typeof ServiceSchema>, ServiceSpec>, Same<Input<typeof StrategySchema>, StrategySpec>, Same<Input<typeof GatesSchema>, GateSpec>,
   Same<Input<typeof SteadySchema>, SteadySpec>, Same<Input<typeof ReleaseSchema>, ReleaseSpec>,
-] = [true, true, true, true, true, true, true];
+  Same<Input<typeof ConfigMapSchema>, ConfigMapSpec>, Same<Input<typeof SecretReferenceSchema>, SecretReferenceSpec>,
+] = [true, true, true, true, true, true, true, true, true];
 void schemaMatchesTypes;

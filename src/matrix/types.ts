@@ -38,12 +38,15 @@ export interface ServiceSpec {
   readonly versions: Readonly<Record<string, string>>;
   /** Container port, also the Service port. */
   readonly port: number;
-  /** Istio protocol of the port; the Service port is named after it. @default 'http' */
-  readonly protocol?: 'http' | 'http2' | 'grpc';
-  /** HTTP path of the readiness probe. */
-  readonly readinessPath: string;
-  /** HTTP path of the liveness probe. */
-  readonly livenessPath: string;
+  /**
+   * Istio protocol of the port; the Service port is named after it. HTTP-like (http, http2, grpc, grpc-web): `http`
+   * routes. TCP-like (tcp, mongo, mysql, redis): weighted `tcp` routes, no ingressPath, tcpSocket probes. @default 'http'
+   */
+  readonly protocol?: Protocol;
+  /** HTTP path of the readiness probe; required for HTTP-like protocols. @default for TCP-like ones: a tcpSocket probe */
+  readonly readinessPath?: string;
+  /** HTTP path of the liveness probe; required for HTTP-like protocols. @default for TCP-like ones: a tcpSocket probe */
+  readonly livenessPath?: string;
   /** Seconds the preStop hook sleeps so that endpoints and proxies forget a pod before it gets SIGTERM. @default 20 */
   readonly preStopSeconds?: number;
   /** Pod termination grace period; must exceed preStopSeconds. @default preStopSeconds + 30 */
@@ -54,6 +57,37 @@ export interface ServiceSpec {
   readonly ingressPath?: string;
   /** Allow the mutable tag `latest` as a version's image. @default false */
   readonly allowMutableTags?: boolean;
+  /** ConfigMaps by name: each version gets its own, immutable, `<service>-<version>-<name>`. @default none */
+  readonly configMaps?: Readonly<Record<string, ConfigMapSpec>>;
+  /** Secrets created outside the matrix that the main container reads, by name (never their values). @default none */
+  readonly secrets?: Readonly<Record<string, SecretReferenceSpec>>;
+}
+
+/** Istio port protocols a service can have: HTTP-like ones, then TCP-like ones. */
+export type Protocol = 'http' | 'http2' | 'grpc' | 'grpc-web' | 'tcp' | 'mongo' | 'mysql' | 'redis';
+
+/** A ConfigMap of a service: data common to every version, with per-version differences. */
+export interface ConfigMapSpec {
+  /** Keys and string values of every version (at most 1 MiB in all). @default {} */
+  readonly data?: Readonly<Record<string, string>>;
+  /** Per version: keys and values that replace or add to those of `data`. @default none */
+  readonly versions?: Readonly<Record<string, { readonly data: Readonly<Record<string, string>> }>>;
+  /** Directory where the main container mounts it read-only, one file per key. @default not mounted */
+  readonly mountPath?: string;
+  /** Whether every key becomes an environment variable of the main container (envFrom). @default false */
+  readonly asEnv?: boolean;
+}
+
+/** A Secret created outside the matrix (never its values: `data` and `stringData` are refused). */
+export interface SecretReferenceSpec {
+  /** Directory where the main container mounts it read-only, one file per key. @default not mounted */
+  readonly mountPath?: string;
+  /** Whether every key becomes an environment variable of the main container (envFrom). @default false */
+  readonly asEnv?: boolean;
+  /** Refused: create the Secret outside the matrix and reference it by name. */
+  readonly data?: never;
+  /** Refused: create the Secret outside the matrix and reference it by name. */
+  readonly stringData?: never;
 }
 
 /** How traffic moves from the old version to the new one. */

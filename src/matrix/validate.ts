@@ -5,12 +5,13 @@
  * environments, services and versions, generated names that must not collide, overlapping ingress paths).
  */
 import { z } from './zod';
-import { DEFAULT_GATES, Environment, isExposed, Matrix, Service, ServiceRollout } from './model';
-import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
+import { DEFAULT_GATES, Environment, isExposed, isTcpProtocol, Matrix, SecretReference, Service, ServiceConfigMap, ServiceRollout } from './model';
+import { configMapName, deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
 import {
   EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, WEIGHT,
 } from './schema';
 import { printPath } from './field-path';
+import type { Protocol } from './types';
 import { describeValue, InputProblem, isPlainMapping, NOT_DATA, parseWith, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
 import { counted } from '../format';
 import { DNS1123_LABEL_MAX_LENGTH } from '../manifest';
@@ -248,13 +249,80 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
         `${grace} must be longer than preStopSeconds (${preStop}), or the pod is killed before it can shut down gracefully`);
     }
   }
+  if (isPlainMapping(spec)) checkProtocol(check, at, spec);
   if (!parsed || !versions) return undefined;
+  const configuration = validateConfiguration(check, at, parsed, versions);
+  if (!configuration) return undefined;
   const { image, port, protocol, readinessPath, livenessPath, preStopSeconds, terminationGracePeriodSeconds, resources, ingressPath } = parsed;
   return {
-    name, image, versions, port, protocol, readinessPath, livenessPath, preStopSeconds,
+    name, image, versions, port, protocol, ...(readinessPath === undefined ? {} : { readinessPath }),
+    ...(livenessPath === undefined ? {} : { livenessPath }), preStopSeconds,
     terminationGracePeriodSeconds: terminationGracePeriodSeconds ?? preStopSeconds + GRACE_PERIOD_MARGIN_SECONDS,
     resources, ...(ingressPath === undefined ? {} : { ingressPath }),
+    ...configuration,
   };
+}
+
+type ParsedService = z.output<typeof SERVICE_WITHOUT_VERSIONS>;
+
+/** HTTP-like protocols need their probe paths; TCP-like ones cannot be exposed under an HTTP path (an unsupported protocol is the schema's to report). */
+function checkProtocol(check: Checker, at: Segments, service: Json): void {
+  const parsed = ServiceSchema.shape.protocol.safeParse(own(service, 'protocol'));
+  if (!parsed.success) return;
+  const protocol: Protocol = parsed.data;
+  if (isTcpProtocol(protocol)) {
+    if (own(service, 'ingressPath') !== undefined) {
+      check.report([...at, 'ingressPath'], `protocol ${protocol} cannot be exposed under an HTTP path (the ingress Gateway serves HTTP on port 80): remove ingressPath`);
+    }
+    return;
+  }
+  for (const field of ['readinessPath', 'livenessPath'] as const) {
+    if (own(service, field) === undefined) {
+      check.report([...at, field], `required field is missing (an HTTP path for protocol ${protocol}; only tcp, mongo, mysql and redis are probed by tcpSocket without one)`);
+    }
+  }
+}
+
+/** Kubernetes' limit on the data of a ConfigMap: keys and values, in bytes. */
+const MAX_CONFIG_MAP_BYTES = 1024 * 1024;
+
+/** The ConfigMaps and Secret references of a service: versions declared, each version's data within Kubernetes' size, mount paths distinct. */
+function validateConfiguration(check: Checker, at: Segments, service: ParsedService, versions: ReadonlyMap<string, string>):
+  Pick<Service, 'configMaps' | 'secrets'> | undefined {
+  const problems = check.issues.length + check.unlisted;
+  const mounts = new Map<string, string>([['/tmp', 'the writable /tmp of the container']]);
+  const claimMount = (path: string | undefined, owner: string, fieldAt: Segments) => {
+    if (path === undefined) return;
+    const taken = [...mounts].find(([other]) => other === path || other.startsWith(`${path}/`) || path.startsWith(`${other}/`));
+    if (taken) check.report(fieldAt, `"${path}" overlaps the mount "${taken[0]}" of ${taken[1]} (use distinct directories)`);
+    else mounts.set(path, owner);
+  };
+  const declaredConfigMaps = Object.entries(service.configMaps ?? {});
+  const declaredSecrets = Object.entries(service.secrets ?? {});
+  for (const [field, count] of [['configMaps', declaredConfigMaps.length], ['secrets', declaredSecrets.length]] as const) {
+    if (count > MAX_ENTRIES[field]) check.report([...at, field], `declares ${count} entries (at most ${MAX_ENTRIES[field]})`);
+  }
+  const versionList = [...versions.keys()].join(', ');
+  const configMaps: ServiceConfigMap[] = declaredConfigMaps.map(([name, spec]) => {
+    const mapAt = [...at, 'configMaps', name];
+    claimMount(spec.mountPath, `configMaps.${name}`, [...mapAt, 'mountPath']);
+    for (const version of Object.keys(spec.versions ?? {})) {
+      if (!versions.has(version)) check.report([...mapAt, 'versions', version], `"${version}" is not a declared version of the service (${versionList})`);
+    }
+    const data = new Map<string, Record<string, string>>([...versions.keys()].map((version) => [version, { ...spec.data, ...spec.versions?.[version]?.data }]));
+    for (const [version, values] of data) {
+      const bytes = Object.entries(values).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
+      if (bytes > MAX_CONFIG_MAP_BYTES) {
+        check.report(mapAt, `the data of version ${version} is ${bytes} bytes, more than Kubernetes allows in a ConfigMap (${MAX_CONFIG_MAP_BYTES} bytes, 1 MiB)`);
+      }
+    }
+    return { name, data, asEnv: spec.asEnv, ...(spec.mountPath === undefined ? {} : { mountPath: spec.mountPath }) };
+  });
+  const secrets: SecretReference[] = declaredSecrets.map(([name, spec]) => {
+    claimMount(spec.mountPath, `secrets.${name}`, [...at, 'secrets', name, 'mountPath']);
+    return { name, asEnv: spec.asEnv, ...(spec.mountPath === undefined ? {} : { mountPath: spec.mountPath }) };
+  });
+  return check.issues.length + check.unlisted > problems ? undefined : { configMaps, secrets };
 }
 
 /** The versions of a service: names that make valid Deployment names, each its own pinned image. */
@@ -384,11 +452,14 @@ function checkEnvironmentNames(check: Checker, env: Environment, sharedDeploymen
     else owners.set(`${kind}/${name}`, owner);
   };
   const exposed = env.rollouts.filter((r) => isExposed(env, r.service));
-  for (const { service } of env.rollouts) {
+  for (const { service, from, to } of env.rollouts) {
     const at = ['releases', env.name, service.name];
     claim('VirtualService', service.name, service.name, at);
     for (const version of sharedDeploymentNames.get(service) ?? []) claim('Deployment', deploymentName(service.name, version), `${service.name} ${version}`, at);
     if (isExposed(env, service)) claim('VirtualService', gatewayVirtualServiceName(service.name), `${service.name} (gateway)`, at);
+    for (const version of new Set([from, to])) {
+      for (const { name } of service.configMaps) claim('ConfigMap', configMapName(service.name, version, name), `${service.name} ${version} (configMaps.${name})`, at);
+    }
   }
   exposed.forEach((a, i) => exposed.slice(i + 1).forEach((b) => {
     const [pa, pb] = [a.service.ingressPath!, b.service.ingressPath!];

@@ -6,7 +6,9 @@
 import { basename } from 'node:path';
 import { counted } from '../format';
 import { byIdentity, identityKey, KubeObject, refLabel } from '../manifest';
-import { destinationRuleOf, isMeshBound, podTemplateOf, RouteDestination, sameObject, virtualServiceOf } from '../model';
+import {
+  changedKeys, configurationOf, destinationRuleOf, isConfiguration, isMeshBound, podTemplateOf, RouteDestination, RouteRule, sameObject, virtualServiceOf, VirtualServiceView,
+} from '../model';
 import type { SafetyFinding } from '../verify/types';
 import { PhaseGates, PlanFile } from './plan-file';
 
@@ -80,9 +82,14 @@ function targetOf(entry: RouteDestination): string | undefined {
   return entry.destination?.subset || entry.destination?.host;
 }
 
-/** `subset weight` of each destination of each http route; `; ` between routes. */
+/** The rules whose weights a review shows: the http ones, or a TCP service's tcp ones. */
+function weightedRules(view: VirtualServiceView): readonly RouteRule[] {
+  return view.http.length > 0 ? view.http : view.tcp;
+}
+
+/** `subset weight` of each destination of each http (or tcp) route; `; ` between routes. */
 function split(vs: KubeObject): string {
-  return virtualServiceOf(vs).http.map(({ route }) => route.map((entry, i) => `${targetOf(entry)} ${weightOf(route, i)}`).join(', ')).join('; ');
+  return weightedRules(virtualServiceOf(vs)).map(({ route }) => route.map((entry, i) => `${targetOf(entry)} ${weightOf(route, i)}`).join(', ')).join('; ');
 }
 
 function subsets(dr: KubeObject): string[] {
@@ -102,6 +109,14 @@ function changeOf(before: KubeObject, after: KubeObject): Change {
   if (after.kind === 'Deployment' && !sameObject(podTemplateOf(before).raw, podTemplateOf(after).raw)) {
     return { symbol: '~', text: `${label(after)}: pod template changed (an in-place rolling update)` };
   }
+  if (isConfiguration(before) && isConfiguration(after)) {
+    const keys = changedKeys(before, after);
+    // Keys only, never values: a Secret's are secret.
+    if (keys.length > 0) {
+      const refused = configurationOf(before).immutable ? ' (immutable: the API server refuses it)' : ' (in place, under the pods that read it)';
+      return { symbol: '~', text: `${label(after)}: keys ${keys.join(', ')} changed${refused}` };
+    }
+  }
   return { symbol: '~', text: `${label(after)}: changed` };
 }
 
@@ -117,6 +132,7 @@ function safetyOf(index: number, changes: readonly Change[]): string[] {
     reasons.push('what is removed received no traffic in the previous phase, which waited for propagation and drain');
   }
   if (has('~', /pod template changed/)) reasons.push('WARNING: a pod template changes in place: Kubernetes rolls pods that may carry traffic');
+  if (has('~', /^(ConfigMap|Secret) .*keys .* changed/)) reasons.push('WARNING: configuration changes in place: pods that read it see the change without a rollout');
   return reasons.length > 0 ? reasons : ['nothing that carries traffic changes'];
 }
 
@@ -161,7 +177,7 @@ export function rollbackStepLine(step: RollbackStepReview): string {
 }
 
 /**
- * Each service's traffic share per version, per phase: from its mesh-bound VirtualService, first http route,
+ * Each service's traffic share per version, per phase: from its mesh-bound VirtualService, first http (or tcp) route,
  * weights as percent of their total (Istio weights are relative).
  */
 export function trafficSeries(phases: readonly ReviewedPhase[]): TrafficSeries[] {
@@ -171,7 +187,7 @@ export function trafficSeries(phases: readonly ReviewedPhase[]): TrafficSeries[]
       if (vs.kind !== 'VirtualService') continue;
       const view = virtualServiceOf(vs);
       if (!isMeshBound(view)) continue;
-      const route = view.http[0]?.route ?? [];
+      const route = weightedRules(view)[0]?.route ?? [];
       const total = route.reduce((sum, _, i) => sum + weightOf(route, i), 0);
       const shares = series.get(vs.metadata.name) ?? new Map<string, number[]>();
       series.set(vs.metadata.name, shares);

@@ -39,6 +39,8 @@ export interface Pod {
   appExitAt: number;
   /** When every container has exited. */
   goneAt: number;
+  /** When a ConfigMap or Secret it reads changed or was deleted under it (in place: no new pod); Infinity if never. */
+  configChangedAt: number;
 }
 
 /** Termination and readiness settings of a pod template, in seconds. */

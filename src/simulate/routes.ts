@@ -66,14 +66,19 @@ function weighted(vs: RoutingRules, route: readonly RouteDestination[]): Weighte
   });
 }
 
-/** The destinations of the first HTTP rule a request for `path` matches; undefined when no rule matches (404 NR). */
+/**
+ * The destinations of the first HTTP rule a request for `path` matches, or, for a VirtualService without HTTP
+ * rules, of its first TCP rule (a TCP service's connections: the client's one port, whatever the path); undefined
+ * when no rule matches (404 NR).
+ */
 export function routeFor(vs: RoutingRules, path: string): WeightedDestination[] | undefined {
-  const rule = vs.view.http.find((r) => r.matches.length === 0 || r.matches.some((m) => uriMatches(m, path)));
+  const rule = vs.view.http.length === 0 ? vs.view.tcp[0]
+    : vs.view.http.find((r) => r.matches.length === 0 || r.matches.some((m) => uriMatches(m, path)));
   return rule ? weighted(vs, rule.route) : undefined;
 }
 
-/** Every destination any HTTP rule of a VirtualService sends traffic to, as `host|subset` keys. */
+/** Every destination any HTTP or TCP rule of a VirtualService sends traffic to, as `host|subset` keys. */
 export function routedKeys(vs: RoutingRules | undefined): Set<string> {
   if (!vs) return new Set();
-  return new Set(vs.view.http.flatMap((rule) => weighted(vs, rule.route)).map((d) => `${d.host}|${d.subset ?? ''}`));
+  return new Set([...vs.view.http, ...vs.view.tcp].flatMap((rule) => weighted(vs, rule.route)).map((d) => `${d.host}|${d.subset ?? ''}`));
 }

@@ -6,7 +6,9 @@
  */
 import { gateActions } from '../apply/steps';
 import { identityKey, KubeObject, ObjectRef } from '../manifest';
-import { deploymentOf, destinationRuleOf, namespaceOf, podTemplateOf, sameObject, workloadKey } from '../model';
+import {
+  changedKeys, deploymentOf, destinationRuleOf, isConfiguration, namespaceOf, podTemplateOf, sameObject, workloadConfigurationReferences, workloadKey,
+} from '../model';
 import { PhaseManifest } from '../verify';
 import { backendsOf, buildState, PhaseState, sameTemplate, StateCache, subsetFor } from '../verify/state';
 import { EventQueue } from './events';
@@ -66,6 +68,11 @@ export interface SimulationResult {
 }
 
 const OK = '200';
+/**
+ * A request answered by a pod whose ConfigMap or Secret changed under it (mounted files updated in place, env
+ * that a restart would change): served, but not by the configuration of a version. Not counted as safe.
+ */
+export const CHANGED_CONFIGURATION = '200 CC';
 
 /** Simulates applying `phases` in order (the first is in place and settled at time 0) under client traffic. */
 export function simulateRelease(phases: readonly PhaseManifest[], options: SimulationOptions = {}): SimulationResult {
@@ -183,7 +190,8 @@ class Simulation {
       if (targets.length === 0) continue;
       const target = targets[(k % this.connections) % targets.length];
       const routed = this.proxies[target.via].route(target, random);
-      const code = typeof routed === 'string' ? routed : outcomeCode(answer(routed, time));
+      const answered = typeof routed === 'string' ? routed : outcomeCode(answer(routed, time));
+      const code = answered === OK && (routed as Pod).configChangedAt <= time ? CHANGED_CONFIGURATION : answered;
       window.codes.set(code, (window.codes.get(code) ?? 0) + 1);
       window.requests++;
       if (code === OK && this.lastSent) this.lastSent[target.via].set(`${target.key} ${(routed as Pod).workload}`, { pod: routed as Pod, window });
@@ -249,6 +257,10 @@ class Simulation {
       this.updateWorkload(key, change.after ? to.deployments.get(key) : undefined, now);
       return;
     }
+    if (isConfiguration(object)) {
+      this.changeConfiguration(change, now);
+      return;
+    }
     if (!CONFIG_KINDS.has(object.kind)) return;
     // A held-back earlier version reaches proxies before this one (one ordered xDS stream per proxy).
     this.release(now, (_, identity) => identity === change.identity);
@@ -259,6 +271,18 @@ class Simulation {
     const delays = proxies.map(() => this.schedule.configDelay(exposure)); // each proxy after its own delay
     if (delays.includes(Infinity)) this.deferred.set(change.identity, push);
     else proxies.forEach((proxy, i) => this.deliver(proxy, change.identity, push, now + delays[i]));
+  }
+
+  /** A ConfigMap or Secret changed or deleted: the running pods that read it now serve with another configuration. */
+  private changeConfiguration(change: Change, now: number): void {
+    const { before, after } = change;
+    if (!before || !isConfiguration(before) || (after && isConfiguration(after) && changedKeys(before, after).length === 0)) return;
+    const namespace = namespaceOf(before);
+    for (const workload of this.workloads.values()) {
+      if (workload.info.namespace !== namespace) continue;
+      const reads = workloadConfigurationReferences(workload.info.object).some((r) => r.kind === before.kind && r.name === before.metadata.name);
+      if (reads) for (const pod of workload.pods) pod.configChangedAt = Math.min(pod.configChangedAt, now);
+    }
   }
 
   /**
@@ -419,6 +443,7 @@ class Simulation {
       id: this.nextPodId++, workload: workload.key, revision: workload.revision, namespace: workload.info.namespace,
       labels: workload.info.podLabels, settings: workload.settings, acceptsAt, readyAt,
       deletedAt: Infinity, closeRaceEndsAt: Infinity, sigtermAt: Infinity, sidecarExitAt: Infinity, appExitAt: Infinity, goneAt: Infinity,
+      configChangedAt: Infinity,
     };
     workload.pods.push(pod);
     return pod;

@@ -12,6 +12,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentBase } from '../constructs/environment-base';
 import { MeshService, TrafficSplit, VersionSubsets } from '../constructs/service-traffic';
+import { VersionConfiguration } from '../constructs/version-config';
 import { VersionWorkload } from '../constructs/version-workload';
 import { KubeObject } from '../manifest';
 import { Environment, isExposed, Service } from '../matrix/model';
@@ -138,6 +139,8 @@ export class EnvironmentRenderer {
       ...state.versions.map((version): UnitRequest => ({
         key: `workload/${service.name}/${version}${phaseKey}`,
         build: (scope) => {
+          // The version's ConfigMaps before its Deployment: they exist when its pods start.
+          if (service.configMaps.length > 0) new VersionConfiguration(scope, `Configuration-${version}`, { service, version, environment });
           const workload = new VersionWorkload(scope, version, { service, version, environment });
           onVersion?.(workload, { environment, service, version });
           onPhaseVersion?.(workload, { environment, service, version, phase });

@@ -43,6 +43,11 @@ export const MESSAGES = {
     'is defined more than once in this phase: only one copy can be applied',
     'keep a single definition of the object'),
 
+  routedWithoutReadiness: (workload: DeploymentInfo, container: string, destination: RouteTarget) => finding(workload.key,
+    `receives traffic through ${describe(destination)}, but its container ${container} has no readiness probe: its pods count as ready `
+    + 'once the container runs, before the app accepts connections, so rollouts pass early and requests reach pods that refuse them',
+    `give container ${container} a readinessProbe (httpGet on the serving port, or tcpSocket for a TCP service)`),
+
   routedBeforeSubset: (destination: RouteTarget, fromLabel: string) => finding(destination.source,
     `sends traffic to ${describe(destination)}, which ${fromLabel} does not define: proxies that receive the route `
     + 'before the DestinationRule answer 503 (NR)',
@@ -63,6 +68,19 @@ export const MESSAGES = {
     + 'which drops requests under Istio',
     'keep this template; ship the change as a new versioned Deployment and move traffic to it through a subset'),
 
+  configurationChanged: (configuration: string, reader: DeploymentInfo, fields: readonly string[], keys: readonly string[], destination: RouteTarget) =>
+    finding(configuration,
+      `changes ${keys.length === 1 ? 'key' : 'keys'} ${keys.join(', ')} while ${reader.key}, which reads it through ${fields.join(', ')}, `
+      + `receives traffic through ${describe(destination)}: an in-place update (running pods see the changed files, pods that restart take `
+      + 'the changed env) under traffic, with no rollout to watch or undo',
+      `keep ${configuration} unchanged; give the new configuration a new name in the new version (immutable) and move traffic to that version`),
+
+  configurationDeleted: (configuration: string, reader: DeploymentInfo, fields: readonly string[], destination: RouteTarget) =>
+    finding(configuration,
+      `is deleted while ${reader.key}, which reads it through ${fields.join(', ')}, receives traffic through ${describe(destination)}: `
+      + 'its pods that restart or are replaced cannot start (CreateContainerConfigError, volume not found)',
+      `split this phase: stop routing to ${reader.key} first, delete ${configuration} with it in a later phase`),
+
   workloadRemovedWhileRouted: (workload: DeploymentInfo, destination: RouteTarget) => finding(workload.key,
     `is removed while ${describe(destination)} sends it traffic in this phase or the previous one`,
     `split this phase: stop routing to ${workload.key} first (switch), remove it in the next phase`),
@@ -79,6 +97,12 @@ export const MESSAGES = {
   stopsSelecting: (destination: RouteTarget, workload: DeploymentInfo, selectorOwner: KubeObject) => finding(selectorOwner,
     `no longer selects ${workload.key} in this phase, while ${describe(destination)} sends it traffic`,
     `keep the selector matching ${workload.key} until no route sends it traffic; narrow it in a later phase`),
+
+  gatewayRemovedWhileServing: (gateway: KubeObject, hosts: readonly string[], virtualServices: readonly KubeObject[], fromLabel: string) =>
+    finding(gateway,
+      `is deleted, but in ${fromLabel} it served hosts ${hosts.join(', ')} for ${virtualServices.map(resourceName).join(', ')}, `
+      + 'which carried ingress traffic: requests through the ingress gateway for those hosts find no listener',
+      'keep the Gateway (and its VirtualServices) while they carry traffic; stop exposing the hosts deliberately, after clients have moved, in a release of its own'),
 
   removalWithoutGates: (object: string, removed: string, fromLabel: string, missing: readonly string[]) => finding(object,
     `${removed} is removed, but the gates of ${fromLabel} lack ${missing.join(' and ')}: `

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { appendTo, nested } from '../collections';
 import { byIdentity, identityKey, KubeObject, receivesTraffic, selectorMatches } from '../manifest';
 import {
-  Destination, destinationRuleOf, isMeshBound, Labels, namespaceOf, podLabelsOf, sameObject, selectorOf, serviceFqdn, serviceHost, templateOf,
+  Destination, destinationRuleOf, gatewayName, isKind, isMeshBound, Labels, namespaceOf, podLabelsOf, sameObject, selectorOf, serviceFqdn, serviceHost, templateOf,
   virtualServiceOf, WORKLOAD_KINDS, workloadKey,
 } from '../model';
 import { PhaseManifest } from './phase';
@@ -103,6 +103,10 @@ export interface ObjectIndex {
   readonly deploymentsByNamespace: ReadonlyMap<string, readonly DeploymentInfo[]>;
   /** Services by host. */
   readonly services: ReadonlyMap<string, ServiceInfo>;
+  /** ConfigMaps and Secrets by `Kind namespace/name` (what pods read through references). */
+  readonly configurations: ReadonlyMap<string, KubeObject>;
+  /** Istio Gateways by `namespace/name` (how VirtualServices name them). */
+  readonly gateways: ReadonlyMap<string, KubeObject>;
   /** DestinationRules by host. */
   readonly destinationRules: ReadonlyMap<string, readonly DestinationRuleInfo[]>;
   /** DestinationRules by identity. */
@@ -221,6 +225,8 @@ function indexObjects(objects: readonly KubeObject[], cache: StateCache, objects
   const deploymentsByLabel = new Map<string, Map<string, Map<string, DeploymentInfo[]>>>();
   const deploymentsByNamespace = new Map<string, DeploymentInfo[]>();
   const services = new Map<string, ServiceInfo>();
+  const configurations = new Map<string, KubeObject>();
+  const gateways = new Map<string, KubeObject>();
   const destinationRules = new Map<string, DestinationRuleInfo[]>();
   const destinationRulesByIdentity = new Map<string, DestinationRuleInfo>();
   const virtualServices: KubeObject[] = [];
@@ -257,6 +263,12 @@ function indexObjects(objects: readonly KubeObject[], cache: StateCache, objects
       case 'virtualService':
         virtualServices.push(object);
         break;
+      case 'configuration':
+        configurations.set(facts.key, object);
+        break;
+      case 'gateway':
+        gateways.set(facts.key, object);
+        break;
     }
   }
   const { routed, routedByKey, invalidWeights } = collectRoutes(virtualServices, services, cache);
@@ -266,6 +278,8 @@ function indexObjects(objects: readonly KubeObject[], cache: StateCache, objects
     deploymentsByLabel,
     deploymentsByNamespace,
     services,
+    configurations,
+    gateways,
     destinationRules,
     destinationRulesByIdentity,
     routed,
@@ -282,6 +296,7 @@ type ObjectFacts =
   | { readonly kind: 'service'; readonly host: string; readonly info: ServiceInfo }
   | { readonly kind: 'destinationRule'; readonly host: string; readonly info: DestinationRuleInfo }
   | { readonly kind: 'virtualService' }
+  | { readonly kind: 'configuration' | 'gateway'; readonly key: string }
   | undefined;
 
 function readFacts(object: KubeObject, cache: StateCache): ObjectFacts {
@@ -321,6 +336,11 @@ function readFacts(object: KubeObject, cache: StateCache): ObjectFacts {
     }
     case 'VirtualService':
       return { kind: 'virtualService' };
+    case 'ConfigMap':
+    case 'Secret':
+      return { kind: 'configuration', key: cache.intern(workloadKey({ kind: object.kind, namespace, name: object.metadata.name })) };
+    case 'Gateway':
+      return isKind(object, 'Gateway') ? { kind: 'gateway', key: cache.intern(gatewayName(object.metadata.name, namespace)) } : undefined;
     default:
       return undefined;
   }

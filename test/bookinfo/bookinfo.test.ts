@@ -351,6 +351,25 @@ describe('hand-written folders and apply', () => {
     ]);
   });
 
+  test('simulate with the gates of plan.json and the readiness probes of the safe folders loses nothing', () => {
+    const run = cli('simulate', withPlan(copyOfSafe('bookinfo-probed')), '--schedule', 'adversarial', '-o', 'json');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).failed).toBe(0);
+  });
+
+  test('verify refuses the Deployments as Istio ships them (no readiness probe): each routed one, in each phase it is routed', () => {
+    const { status, findings } = verifyFindings(join(UNSAFE, 'as-shipped-without-readiness'));
+    expect(status).toBe(1);
+    expect(new Set(findings.map((f) => f.rule))).toEqual(new Set(['state/routed-without-readiness']));
+    const reviews = (version: string) => findings.filter((f) => f.object === `Deployment default/reviews-${version}`).map((f) => f.at);
+    // reviews-v3 is created in 01-prepare without traffic: refused from the canary on, where it is routed.
+    expect(reviews('v3')).toEqual(['02-canary-50', '03-switch', '04-cleanup']);
+    expect(reviews('v1')).toEqual(['00-baseline', '01-prepare', '02-canary-50']);
+    expect(findings.filter((f) => f.at === '00-baseline').map((f) => f.object).sort()).toEqual([
+      'Deployment default/details-v1', 'Deployment default/productpage-v1', 'Deployment default/ratings-v1', 'Deployment default/reviews-v1',
+    ]);
+  });
+
   test('simulate of the folders without plan.json (phases back to back, no gates) loses requests', () => {
     const run = cli('simulate', SAFE);
     expect(run.status).toBe(1);
@@ -358,7 +377,9 @@ describe('hand-written folders and apply', () => {
   });
 
   test('simulate with the gates of plan.json but no readiness probe on reviews-v3 (as Istio ships it) loses requests in the canary', () => {
-    const run = cli('simulate', withPlan(copyOfSafe('bookinfo')), '--schedule', 'adversarial', '-o', 'json');
+    const asShipped = join(root, 'as-shipped');
+    cpSync(join(UNSAFE, 'as-shipped-without-readiness'), asShipped, { recursive: true });
+    const run = cli('simulate', withPlan(asShipped), '--schedule', 'adversarial', '-o', 'json');
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as { phases: { phase: string; codes: Record<string, number> }[] };
     const failed = (phase: string) => Object.entries(report.phases.find((p) => p.phase === phase)!.codes)

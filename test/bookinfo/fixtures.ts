@@ -70,7 +70,16 @@ const ENVIRONMENTS: Readonly<Record<string, Readonly<Record<string, ReviewsPhase
   },
   // reviews-v1 itself gets the v3 image.
   'unsafe/in-place-image-change': { '00-baseline': BASELINE, '01-upgrade': { ...BASELINE, deployments: { v1: 'v3' } } },
+  // the safe release with the Deployments as the sample ships them: without readiness probes.
+  'unsafe/as-shipped-without-readiness': { '00-baseline': BASELINE, '01-prepare': PREPARE, '02-canary-50': CANARY_50, '03-switch': SWITCH, '04-cleanup': CLEANUP },
 };
+
+/**
+ * The environment whose Deployments have no readiness probe, as the sample's. The sample's Deployments have none,
+ * which loses requests when a new version's pods get traffic (state/routed-without-readiness): the other
+ * environments add a tcpSocket probe on the port (the sample documents no health path for every service).
+ */
+const WITHOUT_READINESS = 'unsafe/as-shipped-without-readiness';
 
 function service(name: Service): Manifest {
   return {
@@ -93,8 +102,8 @@ const VOLUMES: Readonly<Record<Service, readonly { name: string; mountPath: stri
   productpage: [{ name: 'tmp', mountPath: '/tmp' }],
 };
 
-/** Deployment `<name>-<version>` running the image of `imageVersion`. */
-function deployment(name: Service, version: string, imageVersion: string): Manifest {
+/** Deployment `<name>-<version>` running the image of `imageVersion`, with a readiness probe when `probed`. */
+function deployment(name: Service, version: string, imageVersion: string, probed: boolean): Manifest {
   const labels = { app: name, version };
   const volumes = VOLUMES[name];
   const container = {
@@ -103,6 +112,7 @@ function deployment(name: Service, version: string, imageVersion: string): Manif
     imagePullPolicy: 'IfNotPresent',
     ...(name === 'reviews' ? { env: [{ name: 'LOG_DIR', value: '/tmp/logs' }] } : {}),
     ports: [{ containerPort: PORT }],
+    ...(probed ? { readinessProbe: { tcpSocket: { port: PORT }, periodSeconds: 5 } } : {}),
     ...(volumes.length > 0 ? { volumeMounts: volumes } : {}),
   };
   const annotations = name === 'productpage'
@@ -197,10 +207,10 @@ export function sampleDestinationRulesYaml(): string {
 }
 
 /** File name -> content of one phase folder. */
-function phaseFiles(reviews: ReviewsPhase): Map<string, string> {
+function phaseFiles(reviews: ReviewsPhase, probed: boolean): Map<string, string> {
   const deployments = (name: Service) => (name === 'reviews'
-    ? Object.entries(reviews.deployments).map(([version, image]) => deployment(name, version, image))
-    : [deployment(name, 'v1', 'v1')]);
+    ? Object.entries(reviews.deployments).map(([version, image]) => deployment(name, version, image, probed))
+    : [deployment(name, 'v1', 'v1', probed)]);
   const files = new Map<string, string>();
   files.set('bookinfo.yaml', yamlOf(SERVICES.flatMap((name) => [service(name), serviceAccount(name), ...deployments(name)])));
   files.set('destination-rule-all.yaml', yamlOf(SERVICES.map((name) => destinationRule(name, name === 'reviews' ? reviews.subsets : ['v1']))));
@@ -216,7 +226,10 @@ function phaseFiles(reviews: ReviewsPhase): Map<string, string> {
 export interface BookinfoFolders {
   /** reviews v1 -> v3 make-before-break: 00-baseline 01-prepare 02-canary-50 03-switch 04-cleanup. */
   readonly safe: string;
-  /** The folder of the unsafe variants: prepare-and-switch-merged, cleanup-before-drain, subset-removed-while-routed, in-place-image-change. */
+  /**
+   * The folder of the unsafe variants: prepare-and-switch-merged, cleanup-before-drain, subset-removed-while-routed, in-place-image-change,
+   * as-shipped-without-readiness.
+   */
   readonly unsafe: string;
 }
 
@@ -226,7 +239,7 @@ export function writeBookinfo(root: string): BookinfoFolders {
     for (const [phase, reviews] of Object.entries(phases)) {
       const dir = join(root, environment, phase);
       mkdirSync(dir, { recursive: true });
-      for (const [file, text] of phaseFiles(reviews)) writeFileSync(join(dir, file), text);
+      for (const [file, text] of phaseFiles(reviews, environment !== WITHOUT_READINESS)) writeFileSync(join(dir, file), text);
     }
   }
   return { safe: join(root, 'safe'), unsafe: join(root, 'unsafe') };

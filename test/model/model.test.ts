@@ -2,7 +2,7 @@
 import { KubeObject } from '../../src/manifest';
 import {
   boundGateways, DEFAULT_NAMESPACE, deploymentOf, fieldError, hostMatches, isKind, isMeshBound, namespaceOf, podTemplateOf, qualifyShortName, sameObject, serviceHost,
-  serviceNameOfHost, virtualServiceOf, writtenNamespace,
+  serviceNameOfHost, servingContainerOf, targetPortsOf, virtualServiceOf, writtenNamespace,
 } from '../../src/model';
 
 const vs = (spec: unknown, namespace?: string): KubeObject => ({
@@ -105,5 +105,23 @@ describe('kinds', () => {
     expect(fieldError('web.yaml', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { metadata: { labels: { version: 2 } } } } }))
       .toBe('web.yaml: Deployment web: spec.template.metadata.labels.version: expected a string, not 2');
     expect(fieldError('web.yaml', vs({ hosts: ['web'] }))).toBeUndefined();
+  });
+});
+
+describe('the container serving a Service', () => {
+  const workload = (containers: unknown[]): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers } } } });
+  const service = (ports: unknown[]): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports } });
+
+  test('the target ports: targetPort by number or name, else the port', () => {
+    expect(targetPortsOf(service([{ port: 80, targetPort: 8080 }, { port: 81, targetPort: 'metrics' }, { port: 82 }, {}]))).toEqual([8080, 'metrics', 82, 0]);
+  });
+
+  test('the first container declaring a target port, else the first; whether it has a readiness probe', () => {
+    const sidecar = { name: 'log', readinessProbe: { exec: { command: ['true'] } } };
+    const app = { name: 'app', ports: [{ containerPort: 8080, name: 'http' }] };
+    expect(servingContainerOf(workload([sidecar, app]), [8080])).toEqual({ name: 'app', probed: false });
+    expect(servingContainerOf(workload([sidecar, app]), ['http'])).toEqual({ name: 'app', probed: false });
+    expect(servingContainerOf(workload([sidecar, app]), [9999])).toEqual({ name: 'log', probed: true });
+    expect(servingContainerOf(workload([]), [8080])).toBeUndefined();
   });
 });

@@ -40,6 +40,11 @@ spec:
           image: nginx:1.27
           ports:
             - containerPort: 80
+          readinessProbe:
+            periodSeconds: 5
+            httpGet:
+              path: /
+              port: 80
 `;
 
 /** The same two objects with every mapping's keys in another order (lists keep theirs: their order is content). */
@@ -64,6 +69,11 @@ spec:
     spec:
       containers:
         - image: nginx:1.27
+          readinessProbe:
+            httpGet:
+              port: 80
+              path: /
+            periodSeconds: 5
           name: web
           ports:
             - containerPort: 80

@@ -164,7 +164,7 @@ const missingField = fc.tuple(arbitraryPath(REQUIRED), matrixChannel)
 const FIELD_NAMES = new Set(['environments', 'services', 'releases', 'namespace', 'replicas', 'ingressHosts', 'image', 'versions', 'port',
   'protocol', 'readinessPath', 'livenessPath', 'preStopSeconds', 'terminationGracePeriodSeconds', 'resources', 'requests', 'limits', 'cpu',
   'memory', 'ingressPath', 'allowMutableTags', 'version', 'from', 'to', 'strategy', 'gates', 'type', 'steps', 'propagationSeconds',
-  'drainSeconds', 'rolloutTimeoutSeconds', 'observeSeconds']);
+  'drainSeconds', 'rolloutTimeoutSeconds', 'observeSeconds', 'configMaps', 'secrets', 'data', 'mountPath', 'asEnv']);
 const unknownField = fc.tuple(arbitraryPath(FIELD_MAPS), fc.oneof(fc.string({ maxLength: 30, unit: 'grapheme' }), fc.constantFrom('__proto__', 'constructor', 'Image')), jsonValue, matrixChannel)
   .filter(([, key]) => !FIELD_NAMES.has(key))
   .map(([path, key, value, channel]): BadInput => {

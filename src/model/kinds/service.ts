@@ -34,6 +34,14 @@ export function selectorOf(service: KubeObject): Labels {
   return stringMap(specOf(service)?.selector);
 }
 
+/** The pod ports a Service sends to: each port's targetPort, else its port (Kubernetes' default). Reads only these fields. */
+export function targetPortsOf(service: KubeObject): (number | string)[] {
+  return listOf(specOf(service)?.ports).map((port) => {
+    const { targetPort, port: number } = raw(port) ?? {};
+    return typeof targetPort === 'number' || typeof targetPort === 'string' ? targetPort : optionalNumber(number) ?? 0;
+  });
+}
+
 /** The Service view of an object. */
 export function serviceOf(object: KubeObject): ServiceView {
   const spec = specOf(object);

@@ -93,6 +93,21 @@ function containerOf(container: Raw): ContainerView {
   };
 }
 
+/**
+ * The container of a workload that serves a Service's port: the first that declares one of its target ports (a number
+ * or a port name), else the first container (Kubernetes does not require declaring ports). Its name, and whether it
+ * has a readiness probe; undefined without containers. Reads only these fields: every routed workload of every phase is checked.
+ */
+export function servingContainerOf(object: KubeObject, targetPorts: readonly (number | string)[]): { readonly name: string; readonly probed: boolean } | undefined {
+  const containers = listOf(raw(raw(templateOf(object))?.spec)?.containers);
+  const serves = (container: unknown) => listOf(raw(container)?.ports).some((port) => {
+    const { containerPort, name } = raw(port) ?? {};
+    return targetPorts.includes(containerPort as number) || (typeof name === 'string' && targetPorts.includes(name));
+  });
+  const container = raw(containers.find(serves) ?? containers[0]);
+  return container === undefined ? undefined : { name: optionalString(container?.name) ?? '', probed: isMapping(container?.readinessProbe) };
+}
+
 /** The Deployment view of a workload object. */
 export function deploymentOf(object: KubeObject): DeploymentView {
   const spec = specOf(object);

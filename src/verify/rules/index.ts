@@ -1,8 +1,10 @@
 /** The registry of rules, in the order their findings are reported. */
 import { Rule } from '../types';
-import { duplicateObject, invalidWeights, serviceSelectsNothing, subsetSelectsNothing, subsetUndefined } from './state-rules';
 import {
-  createdWithoutRolloutGate, inPlaceUpdate, newDeploymentRouted, removalWithoutGates, removedWhileRouted, subsetDefinedBoth,
+  duplicateObject, invalidWeights, routedWithoutReadiness, serviceSelectsNothing, subsetSelectsNothing, subsetUndefined,
+} from './state-rules';
+import {
+  configurationChangedUnderTraffic, createdWithoutRolloutGate, gatewayRemovedWhileServing, inPlaceUpdate, newDeploymentRouted, removalWithoutGates, removedWhileRouted, subsetDefinedBoth,
 } from './transition-rules';
 
 /** Every rule the verifier runs by default. */
@@ -12,10 +14,13 @@ export const RULES: readonly Rule[] = [
   subsetUndefined,
   subsetSelectsNothing,
   serviceSelectsNothing,
+  routedWithoutReadiness,
   subsetDefinedBoth,
   newDeploymentRouted,
   inPlaceUpdate,
+  configurationChangedUnderTraffic,
   removedWhileRouted,
+  gatewayRemovedWhileServing,
   removalWithoutGates,
   createdWithoutRolloutGate,
 ];

@@ -1,6 +1,8 @@
 /** Rules about one phase on its own: the state must route only to what it defines and backs with pods. */
+import { KubeObject } from '../../manifest';
 import { MESSAGES } from '../messages';
-import { backendsOf, subsetFor } from '../state';
+import { servingContainerOf, targetPortsOf } from '../../model';
+import { backendsOf, resolveIn, subsetFor } from '../state';
 import { RuleFinding, StateRule } from '../types';
 
 /** A route to a subset that no DestinationRule of the phase defines. */
@@ -61,4 +63,45 @@ export const duplicateObject: StateRule = {
   description: 'each object is defined once per phase',
   scope: 'state',
   check: (state) => state.duplicates.map(MESSAGES.duplicateObject),
+};
+
+/**
+ * The container of a workload that serves a Service's port and has no readiness probe, or undefined. Remembered
+ * per workload and Service object: phases share most objects, and every phase is checked.
+ */
+const unprobedContainers = new WeakMap<KubeObject, WeakMap<KubeObject, { readonly container?: string }>>();
+function unprobedServingContainer(workload: KubeObject, service: KubeObject): string | undefined {
+  let byService = unprobedContainers.get(workload);
+  if (byService === undefined) unprobedContainers.set(workload, (byService = new WeakMap()));
+  let answer = byService.get(service);
+  if (answer === undefined) {
+    const container = servingContainerOf(workload, targetPortsOf(service));
+    byService.set(service, (answer = { container: container && !container.probed ? container.name : undefined }));
+  }
+  return answer.container;
+}
+
+/**
+ * A Deployment that receives traffic without a readiness probe on the container serving the Service's port:
+ * Kubernetes counts its pods ready once their containers run, before the app accepts connections, so a rollout
+ * gate passes early and routes reach pods that refuse requests (the simulator loses requests in Bookinfo's canary).
+ */
+export const routedWithoutReadiness: StateRule = {
+  id: 'state/routed-without-readiness',
+  description: 'a Deployment that receives traffic has a readiness probe on the container serving the Service\'s port',
+  scope: 'state',
+  check: (state) => {
+    const findings: RuleFinding[] = [];
+    const checked = new Set<string>();
+    for (const destination of state.routed) {
+      const { service, subset } = resolveIn(state, destination);
+      for (const workload of backendsOf(destination, service, subset, state) ?? []) {
+        if (workload.object.kind !== 'Deployment' || checked.has(workload.key)) continue;
+        checked.add(workload.key);
+        const container = unprobedServingContainer(workload.object, service!.object);
+        if (container !== undefined) findings.push(MESSAGES.routedWithoutReadiness(workload, container, destination));
+      }
+    }
+    return findings;
+  },
 };

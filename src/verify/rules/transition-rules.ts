@@ -2,9 +2,11 @@
  * Rules about a transition S -> S': whatever order its objects are applied in and however late proxies
  * learn about them, every request must find a defined subset and ready pods (make before break).
  */
-import { resourceName, selectorMatches } from '../../manifest';
+import { KubeObject, resourceName, selectorMatches } from '../../manifest';
 import { MESSAGES } from '../messages';
-import { workloadKey } from '../../model';
+import {
+  boundGateways, changedKeys, ConfigurationReference, gatewayOf, isConfiguration, virtualServiceOf, workloadConfigurationReferences, workloadKey,
+} from '../../model';
 import { backendsOf, sameTemplate } from '../state';
 import { RuleFinding, TransitionRule } from '../types';
 
@@ -53,6 +55,42 @@ export const inPlaceUpdate: TransitionRule = {
     .map((c) => MESSAGES.inPlaceUpdate(c.after!, c.destination)),
 };
 
+/**
+ * A ConfigMap or Secret changed or deleted under a workload that carries traffic and reads it: mounted files change
+ * in running pods (kubelet syncs them), and pods that restart or start take other env or fail to start. As much
+ * an in-place update as a pod template change, without the Deployment's rollout to watch it.
+ */
+export const configurationChangedUnderTraffic: TransitionRule = {
+  id: 'transition/configuration-in-place',
+  readsGates: false,
+  description: 'a ConfigMap or Secret that a Deployment carrying traffic reads (volume, env, envFrom) does not change or disappear',
+  scope: 'transition',
+  check: ({ from, to, carried }) => {
+    if (from.configurations.size === 0) return []; // nothing to change: no cost for phases without configuration
+    const findings: RuleFinding[] = [];
+    for (const { before, after, destination } of carried.values()) {
+      if (!before || !after) continue;
+      const readers = new Map<string, ConfigurationReference[]>();
+      for (const reference of workloadConfigurationReferences(before.object)) {
+        const key = workloadKey({ kind: reference.kind, namespace: before.namespace, name: reference.name });
+        readers.set(key, [...(readers.get(key) ?? []), reference]);
+      }
+      for (const [key, references] of readers) {
+        const old = from.configurations.get(key);
+        const next = to.configurations.get(key);
+        if (!old || next === old || !isConfiguration(old)) continue;
+        const fields = references.map((r) => `spec.template.spec.${r.field}`);
+        if (!next || !isConfiguration(next)) findings.push(MESSAGES.configurationDeleted(key, before, fields, destination));
+        else {
+          const keys = changedKeys(old, next);
+          if (keys.length > 0) findings.push(MESSAGES.configurationChanged(key, before, fields, keys, destination));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
 /** Something traffic depends on disappears, or stops selecting the pods traffic goes to. */
 export const removedWhileRouted: TransitionRule = {
   id: 'transition/removed-while-routed',
@@ -78,6 +116,35 @@ export const removedWhileRouted: TransitionRule = {
       }
     }
     return findings;
+  },
+};
+
+/**
+ * A Gateway deleted while a VirtualService bound to it carried ingress traffic in the previous phase (whether the
+ * VirtualService goes with it or not): ingress requests for its hosts find no listener. No other rule sees it,
+ * since the routes' Services, subsets and pods all stay.
+ */
+export const gatewayRemovedWhileServing: TransitionRule = {
+  id: 'transition/gateway-removed-while-serving',
+  readsGates: false,
+  description: 'a Gateway whose bound VirtualServices carried traffic in the previous phase is not deleted',
+  scope: 'transition',
+  check: ({ from, to }) => {
+    const removed = new Set([...from.gateways.keys()].filter((name) => !to.gateways.has(name)));
+    if (removed.size === 0) return [];
+    const routes = new Map<string, KubeObject[]>();
+    for (const { source, namespace } of from.routed) {
+      if (source.kind !== 'VirtualService') continue;
+      for (const gateway of boundGateways(virtualServiceOf(source), namespace)) {
+        const list = routes.get(gateway) ?? [];
+        if (removed.has(gateway) && !list.includes(source)) routes.set(gateway, [...list, source]);
+      }
+    }
+    return [...routes].map(([name, virtualServices]) => {
+      const gateway = from.gateways.get(name)!;
+      const hosts = [...new Set(gatewayOf(gateway).servers.flatMap((server) => server.hosts))];
+      return MESSAGES.gatewayRemovedWhileServing(gateway, hosts, virtualServices, from.label);
+    });
   },
 };
 

@@ -5,11 +5,15 @@
  * environments, services and versions, generated names that must not collide, overlapping ingress paths).
  */
 import { z } from './zod';
-import { DEFAULT_GATES, Environment, isExposed, Matrix, Service, ServiceRollout } from './model';
+import { DEFAULT_GATES, Environment, isExposed, Matrix, Service, ServiceRollout, VersionImage } from './model';
 import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
 import {
-  EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, WEIGHT,
+  EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, VersionImageSchema, VersionTagSchema, WEIGHT,
 } from './schema';
+import { allows, podSecurityExceptions } from './pod-security';
+import { checkEnv, checkProbeForms, checkWorkload } from './workload-checks';
+import type { OverridesSpec } from './types';
+import type { Probe } from '../../imports/k8s-workload';
 import { printPath } from './field-path';
 import { describeValue, InputProblem, isPlainMapping, NOT_DATA, parseWith, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
 import { counted } from '../format';
@@ -218,7 +222,7 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     const env = spec === NOT_DATA ? undefined : check.parse(EnvironmentSchema, spec, at);
     const rollouts = validateReleases(check, name, own(releases ?? {}, name), declaredServices, byName);
     if (!env) continue;
-    environments.push({ name, namespace: env.namespace, replicas: env.replicas, ingressHosts: env.ingressHosts ?? [], rollouts });
+    environments.push({ name, namespace: env.namespace, replicas: env.replicas, ingressHosts: env.ingressHosts ?? [], podSecurity: env.podSecurity, rollouts });
   }
   const declaredEnvironments = new Set(environmentEntries.map(([name]) => name));
   const environmentList = [...declaredEnvironments].join(', ') || 'none declared';
@@ -226,6 +230,7 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     if (!declaredEnvironments.has(name)) check.report(['releases', name], `"${name}" is not a declared environment (${environmentList})`);
   }
   environments.forEach((env) => checkEnvironmentNames(check, env, sharedDeploymentNames));
+  environments.forEach((env) => checkPodSecurity(check, env));
   if (check.issues.length > 0) throw check.fail(source);
   return { services, environments };
 }
@@ -240,6 +245,7 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
   const parsed = check.parse(SERVICE_WITHOUT_VERSIONS, spec, at);
   // (A service that is no mapping is reported as such by the schema, and only so.)
   const versions = isPlainMapping(spec) ? validateVersions(check, name, spec, [...at, 'versions']) : undefined;
+  if (isPlainMapping(spec)) checkProbeForms((segments, message) => check.report(segments, message), at, spec);
   if (isPlainMapping(spec) && typeof spec.preStopSeconds === 'number') {
     const preStop = spec.preStopSeconds;
     const grace = spec.terminationGracePeriodSeconds;
@@ -248,17 +254,64 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
         `${grace} must be longer than preStopSeconds (${preStop}), or the pod is killed before it can shut down gracefully`);
     }
   }
-  if (!parsed || !versions) return undefined;
-  const { image, port, protocol, readinessPath, livenessPath, preStopSeconds, terminationGracePeriodSeconds, resources, ingressPath } = parsed;
+  if (!parsed) return undefined;
+  const issuesBefore = check.issues.length + check.unlisted;
+  checkWorkload((segments, message) => check.report(segments, message), at, { name, ...parsed });
+  if (!versions || check.issues.length + check.unlisted > issuesBefore) return undefined;
+  const { image, port, protocol, preStopSeconds, preStopAction, terminationGracePeriodSeconds, resources, ingressPath } = parsed;
+  const { readinessProbe, livenessProbe, ...container } = parsed.container ?? {};
+  const pod = parsed.pod ?? {};
+  const podMetadata = { labels: parsed.podMetadata?.labels ?? {}, annotations: parsed.podMetadata?.annotations ?? {} };
   return {
-    name, image, versions, port, protocol, readinessPath, livenessPath, preStopSeconds,
+    name, image, versions: resolveImages(versions, image), port, protocol,
+    readinessProbe: readinessProbe ?? pathProbe(parsed.readinessPath!, port, READINESS),
+    livenessProbe: livenessProbe ?? pathProbe(parsed.livenessPath!, port, LIVENESS),
+    preStopSeconds, preStopAction,
     terminationGracePeriodSeconds: terminationGracePeriodSeconds ?? preStopSeconds + GRACE_PERIOD_MARGIN_SECONDS,
     resources, ...(ingressPath === undefined ? {} : { ingressPath }),
+    container, pod, podMetadata, podSecurity: podSecurityExceptions(parsed.container ?? {}, pod, podMetadata.annotations, at),
   };
 }
 
+/** Readiness probe timing of the path form, from the seed article: ready after 10 s, checked every 5 s, out after 2 failures. */
+const READINESS = { initialDelaySeconds: 10, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 1 };
+/** Liveness is lenient: restarting a slow but working pod drops its in-flight requests. */
+const LIVENESS = { initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 1 };
+
+/** The probe of the path form: an HTTP GET of `path` on the service port. */
+function pathProbe(path: string, port: number, timing: typeof READINESS): Probe {
+  return { httpGet: { path, port }, ...timing };
+}
+
+/** A version as given: its repository (the service's when it gives none), tag or digest, and environment. */
+interface GivenVersion {
+  readonly repository?: string;
+  readonly reference: string;
+  readonly env: VersionImage['env'];
+}
+
+/** `repository:tag`, or `repository@sha256:...` for a digest. */
+function imageOf(repository: string, reference: string): string {
+  return reference.startsWith('sha256:') ? `${repository}@${reference}` : `${repository}:${reference}`;
+}
+
+function resolveImages(versions: ReadonlyMap<string, GivenVersion>, image: string): Map<string, VersionImage> {
+  return new Map([...versions].map(([name, v]) => [name, { image: imageOf(v.repository ?? image, v.reference), env: v.env }]));
+}
+
+/** Pod settings beyond the environment's Pod Security level, reported at the setting with the environment that refuses it. */
+function checkPodSecurity(check: Checker, env: Environment): void {
+  for (const { service } of env.rollouts) {
+    for (const exception of service.podSecurity) {
+      if (allows(env.podSecurity, exception.level)) continue;
+      check.report(exception.segments, `${exception.reason}: this leaves the ${env.podSecurity} Pod Security profile of environment ${env.name} ` +
+        `(it needs ${exception.level}; allow it with environments.${env.name}.podSecurity: ${exception.level}, or remove the setting)`);
+    }
+  }
+}
+
 /** The versions of a service: names that make valid Deployment names, each its own pinned image. */
-function validateVersions(check: Checker, service: string, spec: Json, at: Segments): Map<string, string> | undefined {
+function validateVersions(check: Checker, service: string, spec: Json, at: Segments): Map<string, GivenVersion> | undefined {
   const value = own(spec, 'versions');
   if (value === undefined) {
     check.report(at, REQUIRED_MESSAGE);
@@ -266,9 +319,9 @@ function validateVersions(check: Checker, service: string, spec: Json, at: Segme
   }
   const entries = check.named(value, at, 'versions', NAMES.version);
   if (isPlainMapping(value) && Object.keys(value).length === 0) check.report(at, 'declares no version (at least one is needed)');
-  const reference = ServiceSchema.shape.versions.valueType;
-  const versions = new Map<string, string>();
-  const seenTags = new Map<string, string>();
+  const versions = new Map<string, GivenVersion>();
+  const seenImages = new Map<string, string>();
+  const serviceImage = typeof spec.image === 'string' ? spec.image : undefined;
   for (const [version, ref] of entries) {
     const versionAt = [...at, version];
     if (deploymentName(service, version).length > DNS1123_LABEL_MAX_LENGTH) {
@@ -280,18 +333,24 @@ function validateVersions(check: Checker, service: string, spec: Json, at: Segme
       check.report(versionAt, `"${version}" cannot name a version (the cdk8s construct library reserves it; choose another name)`);
       continue;
     }
-    const tag = ref === NOT_DATA ? undefined : check.parse(reference, ref, versionAt);
-    if (tag === undefined) continue;
-    if (tag === 'latest' && spec.allowMutableTags !== true) {
-      check.report(versionAt, '"latest" is a mutable tag: pin a version tag or a sha256 digest (or set allowMutableTags: true)');
+    const parsed = ref === NOT_DATA ? undefined : check.parse(isPlainMapping(ref) ? VersionImageSchema : VersionTagSchema, ref, versionAt);
+    if (parsed === undefined) continue;
+    const given: GivenVersion = typeof parsed === 'string' ? { reference: parsed, env: [] }
+      : { reference: parsed.tag, env: parsed.env ?? [], ...(parsed.image === undefined ? {} : { repository: parsed.image }) };
+    const tagAt = typeof parsed === 'string' ? versionAt : [...versionAt, 'tag'];
+    if (given.reference === 'latest' && spec.allowMutableTags !== true) {
+      check.report(tagAt, '"latest" is a mutable tag: pin a version tag or a sha256 digest (or set allowMutableTags: true)');
       continue;
     }
-    if (seenTags.has(tag)) {
-      check.report(versionAt, `image "${tag}" is already version ${seenTags.get(tag)} (each version needs its own image)`);
+    checkEnv((segments, message) => check.report(segments, message), given.env, [...versionAt, 'env']);
+    const repository = given.repository ?? serviceImage;
+    const image = repository === undefined ? undefined : imageOf(repository, given.reference);
+    if (image !== undefined && seenImages.has(image)) {
+      check.report(tagAt, `image "${image}" is already the image of version ${seenImages.get(image)} (each version needs its own image reference)`);
       continue;
     }
-    seenTags.set(tag, version);
-    versions.set(version, tag);
+    if (image !== undefined) seenImages.set(image, version);
+    versions.set(version, given);
   }
   return versions.size === entries.length && entries.length > 0 ? versions : undefined;
 }
@@ -331,7 +390,9 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
   };
   if (value.version !== undefined || (value.from === undefined && value.to === undefined)) {
     const steady = check.parse(SteadySchema, value, at);
-    return declared('version') && steady ? { service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES } : undefined;
+    checkOverrides(check, steady?.overrides, at);
+    return declared('version') && steady
+      ? { service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES, overrides: steady.overrides ?? {} } : undefined;
   }
   const release = check.parse(ReleaseSchema, value, at);
   if (isPlainMapping(value.strategy)) checkAscending(check, value.strategy.steps, [...at, 'strategy', 'steps']);
@@ -340,8 +401,17 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
     check.report([...at, 'to'], `"${value.to}" is also the from version (a release needs two different versions; use { version: "${value.to}" } for a service that stays)`);
     return undefined;
   }
+  checkOverrides(check, release?.overrides, at);
   if (!release || !known) return undefined;
-  return { service, from: release.from, to: release.to, canarySteps: release.strategy.type === 'canary' ? release.strategy.steps : [], gates: release.gates };
+  return {
+    service, from: release.from, to: release.to, canarySteps: release.strategy.type === 'canary' ? release.strategy.steps : [], gates: release.gates,
+    overrides: release.overrides ?? {},
+  };
+}
+
+/** What the schema of a release entry's overrides cannot check: no secret as a literal value. */
+function checkOverrides(check: Checker, overrides: OverridesSpec | undefined, at: Segments): void {
+  checkEnv((segments, message) => check.report(segments, message), overrides?.env, [...at, 'overrides', 'env']);
 }
 
 /**

@@ -138,7 +138,7 @@ export class EnvironmentRenderer {
       ...state.versions.map((version): UnitRequest => ({
         key: `workload/${service.name}/${version}${phaseKey}`,
         build: (scope) => {
-          const workload = new VersionWorkload(scope, version, { service, version, environment });
+          const workload = new VersionWorkload(scope, version, { service, version, environment, overrides: state.rollout.overrides });
           onVersion?.(workload, { environment, service, version });
           onPhaseVersion?.(workload, { environment, service, version, phase });
         },

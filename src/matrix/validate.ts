@@ -11,7 +11,7 @@ import {
   EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, VersionImageSchema, VersionTagSchema, WEIGHT,
 } from './schema';
 import { allows, podSecurityExceptions } from './pod-security';
-import { checkEnv, checkProbeForms, checkWorkload } from './workload-checks';
+import { checkEnv, checkOverrides, checkProbeForms, checkWorkload } from './workload-checks';
 import type { OverridesSpec } from './types';
 import type { Probe } from '../../imports/k8s-workload';
 import { printPath } from './field-path';
@@ -390,7 +390,7 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
   };
   if (value.version !== undefined || (value.from === undefined && value.to === undefined)) {
     const steady = check.parse(SteadySchema, value, at);
-    checkOverrides(check, steady?.overrides, at);
+    checkReleaseOverrides(check, steady?.overrides, at);
     return declared('version') && steady
       ? { service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES, overrides: steady.overrides ?? {} } : undefined;
   }
@@ -401,7 +401,7 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
     check.report([...at, 'to'], `"${value.to}" is also the from version (a release needs two different versions; use { version: "${value.to}" } for a service that stays)`);
     return undefined;
   }
-  checkOverrides(check, release?.overrides, at);
+  checkReleaseOverrides(check, release?.overrides, at);
   if (!release || !known) return undefined;
   return {
     service, from: release.from, to: release.to, canarySteps: release.strategy.type === 'canary' ? release.strategy.steps : [], gates: release.gates,
@@ -409,9 +409,9 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
   };
 }
 
-/** What the schema of a release entry's overrides cannot check: no secret as a literal value. */
-function checkOverrides(check: Checker, overrides: OverridesSpec | undefined, at: Segments): void {
-  checkEnv((segments, message) => check.report(segments, message), overrides?.env, [...at, 'overrides', 'env']);
+/** What the schema of a release entry's overrides cannot check (./workload-checks). */
+function checkReleaseOverrides(check: Checker, overrides: OverridesSpec | undefined, at: Segments): void {
+  checkOverrides((segments, message) => check.report(segments, message), overrides, [...at, 'overrides']);
 }
 
 /**

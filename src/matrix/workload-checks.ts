@@ -5,7 +5,7 @@
  * secret as a literal environment value. Pure: each problem is reported with the path of its field.
  */
 import type { Container, ContainerPort, EnvVar, Probe } from '../../imports/k8s-workload';
-import type { MainContainerSpec, PodMetadataSpec, PodSpecExtras } from './types';
+import type { MainContainerSpec, OverridesSpec, PodMetadataSpec, PodSpecExtras } from './types';
 import { printPath } from './field-path';
 
 type Segments = readonly (string | number)[];
@@ -44,11 +44,38 @@ const SECRET_WORD = /(^|[_.-])([A-Z0-9]*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL
 /** Reports each variable whose name says it holds a secret and that gives it as a literal value. */
 export function checkEnv(report: Report, env: readonly EnvVar[] | undefined, at: Segments): void {
   (env ?? []).forEach((variable, index) => {
+    checkName(report, variable.name, 'envName', [...at, index, 'name']);
     if (variable.value !== undefined && variable.value !== '' && SECRET_WORD.test(variable.name)) {
       report([...at, index, 'value'], `${JSON.stringify(variable.name)} looks like a secret: a literal value would be written into every phase ` +
         'folder; give valueFrom.secretKeyRef (a Secret created outside the matrix) instead');
     }
   });
+}
+
+/** What Kubernetes accepts as the names the pod template holds (those the API server would refuse are refused here, with their path). */
+const NAME_RULES = {
+  label: { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, max: 63, valid: 'a DNS-1123 label (lowercase letters, digits and -, at most 63 characters)' },
+  subdomain: { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, max: 253, valid: 'a DNS-1123 subdomain (lowercase letters, digits, - and ., at most 253 characters)' },
+  envName: { pattern: /^[-._a-zA-Z][-._a-zA-Z0-9]*$/, max: 1024, valid: 'an environment variable name (letters, digits, _, - and ., not starting with a digit)' },
+  labelKey: {
+    pattern: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, max: 317,
+    valid: 'a label or annotation key ([prefix/]name: a name of at most 63 letters, digits, -, _ and ., the prefix a DNS subdomain)',
+  },
+  labelValue: { pattern: /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, max: 63, valid: 'a label value (at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit)' },
+} as const;
+
+/** Reports `name` at `at` unless it is what `rule` allows. */
+function checkName(report: Report, name: string | undefined, rule: keyof typeof NAME_RULES, at: Segments): void {
+  const { pattern, max, valid } = NAME_RULES[rule];
+  if (name !== undefined && (name.length > max || !pattern.test(name))) report(at, `${JSON.stringify(name.length > 80 ? `${name.slice(0, 77)}...` : name)} is not ${valid}`);
+}
+
+/** Reports each key (and, for labels, each value) of a mapping of labels or annotations that Kubernetes would refuse. */
+function checkLabels(report: Report, labels: Readonly<Record<string, string>> | undefined, at: Segments, values: boolean): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    checkName(report, key, 'labelKey', [...at, key]);
+    if (values) checkName(report, value, 'labelValue', [...at, key]);
+  }
 }
 
 /** The first index of each value, reporting each later one with `message`. */
@@ -117,6 +144,11 @@ export function checkWorkload(report: Report, at: Segments, service: WorkloadFie
   for (const [annotation, reason] of Object.entries(OWNED_ANNOTATIONS)) {
     if (service.podMetadata?.annotations?.[annotation] !== undefined) report([...at, 'podMetadata', 'annotations', annotation], `is set by cdk8s-phased-rollout: ${reason}`);
   }
+  checkLabels(report, service.podMetadata?.labels, [...at, 'podMetadata', 'labels'], true);
+  checkLabels(report, service.podMetadata?.annotations, [...at, 'podMetadata', 'annotations'], false);
+  checkLabels(report, pod.nodeSelector, [...at, 'pod', 'nodeSelector'], true);
+  checkName(report, pod.serviceAccountName, 'subdomain', [...at, 'pod', 'serviceAccountName']);
+  checkName(report, pod.priorityClassName, 'subdomain', [...at, 'pod', 'priorityClassName']);
   if (container.lifecycle?.preStop !== undefined) {
     report([...at, 'container', 'lifecycle', 'preStop'], 'is set by cdk8s-phased-rollout from preStopSeconds and preStopAction (set those instead)');
   }
@@ -132,7 +164,9 @@ export function checkWorkload(report: Report, at: Segments, service: WorkloadFie
     ? `"${name}" is the main container's name (the service's): give the main container's fields under container, not as another container`
     : `"${name}" is also the name of ${printPath(containers[first].at.slice(at.length))} (each container needs its own name)`));
 
+  containers.slice(1).forEach((c) => checkName(report, c.name, 'label', [...c.at, 'name']));
   const volumes = pod.volumes ?? [];
+  volumes.forEach((v, index) => checkName(report, v.name, 'label', [...at, 'pod', 'volumes', index, 'name']));
   unique(volumes, (v) => v.name, (index, name) => report([...at, 'pod', 'volumes', index, 'name'], `volume "${name}" is declared twice`));
   const declared = new Set([...volumes.map((v) => v.name), ...(addsTmpVolume(container, pod) ? [TMP_VOLUME.name] : [])]);
   const declaredList = [...declared].join(', ') || 'none';
@@ -167,4 +201,11 @@ export function checkWorkload(report: Report, at: Segments, service: WorkloadFie
     }
     checkEnv(report, spec.env, [...checked.at, 'env']);
   }
+}
+
+/** Checks a release entry's overrides (at `releases.<env>.<service>.overrides`): no literal secret, names Kubernetes accepts. */
+export function checkOverrides(report: Report, overrides: OverridesSpec | undefined, at: Segments): void {
+  checkEnv(report, overrides?.env, [...at, 'env']);
+  checkLabels(report, overrides?.nodeSelector, [...at, 'nodeSelector'], true);
+  checkName(report, overrides?.priorityClassName, 'subdomain', [...at, 'priorityClassName']);
 }

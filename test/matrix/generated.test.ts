@@ -40,6 +40,7 @@ describe('files generated from the input schemas', () => {
     barista.pod = { serviceAccountName: 'barista', volumes: [{ name: 'cache', emptyDir: {} }] };
     barista.versions = { ...(barista.versions as object), v9: { image: 'docker.io/x/barista', tag: '9', env: [{ name: 'A', value: 'b' }] } };
     expect(validate(matrix)).toBe(true);
+    expect(validate(parse(readFileSync(join(root, 'examples/bookinfo.yaml'), 'utf8')))).toBe(true);
     barista.container = { evn: [], name: 'barista', env: [{ name: 'A', value: 1 }] };
     expect(validate(matrix)).toBe(false);
     expect(validate.errors!.map((e) => e.instancePath)).toEqual(expect.arrayContaining(

@@ -27,10 +27,14 @@ export function generatedFiles(): Map<string, string> {
       '```',
       '',
       'Beyond what the table says, loading a matrix checks what refers across fields: releases name declared environments,',
-      'services and versions; `from` and `to` differ; each version has its own image; `latest` needs `allowMutableTags`;',
+      'services and versions; `from` and `to` differ; each version has its own image reference; `latest` needs `allowMutableTags`;',
       '`terminationGracePeriodSeconds` exceeds `preStopSeconds`; namespaces are unique; generated names',
       '(`<service>-<version>` Deployments, `<service>-gateway` VirtualServices) fit 63 characters and do not collide;',
       'the ingress paths of services exposed through one Gateway do not overlap; `argocd` is no environment name.',
+      'The Kubernetes fields (`container`, `pod`, env, scheduling) take Kubernetes 1.27\'s own fields, linked below; loading checks',
+      'that mounts name declared volumes, container, volume and port names are unique, port names follow Istio\'s `<protocol>[-<suffix>]`,',
+      'probes name declared ports, no secret-like variable has a literal value (use `valueFrom.secretKeyRef`), pod labels `app` and',
+      '`version` are left to the product, and settings beyond the restricted Pod Security profile are allowed by `podSecurity`.',
     ].join('\n'),
   }));
   for (const page of GENERATED_PAGES) files.set(page.path, page.render());

@@ -8,6 +8,10 @@ export const BENCH_ENVIRONMENTS = ['dev', 'staging', 'production'];
  * `services` services, each with versions v1 and v2, in three environments; in each environment half
  * of them (a different half per environment) are released v1 -> v2 as a canary with steps 10 and 50,
  * the others stay at v1. Production has an ingress Gateway and every fourth service is exposed.
+ * The workload fields in realistic proportion: every service has environment variables (a Secret
+ * reference among them) and scrape annotations; every third mounts a ConfigMap and a writable emptyDir
+ * and runs under its own service account; every fifth gives its v2 its own image and env and a startup
+ * probe; every tenth has a sidecar; production sets replicas and resources for every fourth.
  */
 export function generateMatrix(services: number): MatrixSpec {
   const names = Array.from({ length: services }, (_, i) => `svc-${String(i).padStart(4, '0')}`);
@@ -19,15 +23,37 @@ export function generateMatrix(services: number): MatrixSpec {
     }])),
     services: Object.fromEntries(names.map((name, i) => [name, {
       image: `registry.example.com/bench/${name}`,
-      versions: { v1: '1.0.0', v2: '2.0.0' },
+      versions: i % 5 === 0
+        ? { v1: '1.0.0', v2: { image: `registry.example.com/bench/${name}-next`, tag: '2.0.0', env: [{ name: 'FEATURE_NEXT', value: 'on' }] } }
+        : { v1: '1.0.0', v2: '2.0.0' },
       port: 8080,
       readinessPath: '/health/ready',
       livenessPath: '/health/live',
       ...(i % 4 === 0 ? { ingressPath: `/${name}` } : {}),
+      container: {
+        env: [
+          { name: 'LOG_LEVEL', value: 'info' }, { name: 'SERVICE_NAME', value: name },
+          { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: `${name}-db`, key: 'password' } } },
+        ],
+        ...(i % 3 === 0 ? { volumeMounts: [{ name: 'config', mountPath: '/etc/app', readOnly: true }, { name: 'cache', mountPath: '/var/cache/app' }] } : {}),
+        ...(i % 5 === 0 ? { startupProbe: { httpGet: { path: '/health/started', port: 'http' }, failureThreshold: 30, periodSeconds: 2 } } : {}),
+      },
+      ...(i % 3 === 0 || i % 10 === 0 ? {
+        pod: {
+          ...(i % 3 === 0 ? {
+            serviceAccountName: name,
+            volumes: [{ name: 'config', configMap: { name: `${name}-config` } }, { name: 'cache', emptyDir: { sizeLimit: '256Mi' } }],
+          } : {}),
+          ...(i % 10 === 0 ? { containers: [{ name: 'log-shipper', image: 'registry.example.com/bench/log-shipper:3.1', args: ['--from', '/tmp'] }] } : {}),
+        },
+      } : {}),
+      podMetadata: { annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' } },
     }])),
-    releases: Object.fromEntries(BENCH_ENVIRONMENTS.map((env, e) => [env, Object.fromEntries(names.map((name, i) => [name,
-      (i + e) % 2 === 0
-        ? { from: 'v1', to: 'v2', strategy: { type: 'canary' as const, steps: [10, 50] } }
-        : { version: 'v1' }]))])),
+    releases: Object.fromEntries(BENCH_ENVIRONMENTS.map((env, e) => [env, Object.fromEntries(names.map((name, i) => {
+      const overrides = env === 'production' && i % 4 === 0 ? { overrides: { replicas: 4, resources: { limits: { memory: '512Mi' } } } } : {};
+      return [name, (i + e) % 2 === 0
+        ? { from: 'v1', to: 'v2', strategy: { type: 'canary' as const, steps: [10, 50] }, ...overrides }
+        : { version: 'v1', ...overrides }];
+    }))])),
   };
 }

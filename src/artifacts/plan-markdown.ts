@@ -1,10 +1,12 @@
 /**
  * `dist/<env>/PLAN.md`: the reviewable plan for merge requests: each service's traffic share per version
  * across the phases (a Mermaid chart that GitHub and GitLab render, and the same numbers as a table),
- * then per phase what changes, why it is safe, and its gates; then the steps of each rollback.
+ * then per phase what changes, why it is safe, and its gates; then the steps of each rollback. An
+ * environment that allows more than the restricted Pod Security profile lists each setting that uses it.
  */
 import { PhaseReview, reviewPhases, ReviewedPhase, RollbackReview, reviewRollbacks, rollbackStepLine, trafficSeries, TrafficSeries } from '../plan/review';
 import type { EnvironmentOutput } from '../synth/environment';
+import type { Environment } from '../matrix/model';
 
 function chart(series: TrafficSeries, phases: readonly string[]): string[] {
   const versions = [...series.shares.keys()];
@@ -51,7 +53,23 @@ function rollbackSection(applyPath: string, rollback: RollbackReview): string[] 
  * PLAN.md for an environment's phases and rollbacks (`environment` names it; `applyPath` is the folder
  * users apply).
  */
-function planMarkdown(environment: string, applyPath: string, phases: readonly ReviewedPhase[], rollbacks: readonly RollbackReview[]): string {
+/** The Pod Security opt-outs of an environment: none under the restricted profile, else each setting that needs more, per service. */
+function podSecuritySection(environment: Environment): string[] {
+  if (environment.podSecurity === 'restricted') return [];
+  const settings = environment.rollouts.flatMap(({ service }) => service.podSecurity.map((exception) =>
+    `- ${service.name}: \`${exception.path}\` ${exception.reason} (needs ${exception.level})`));
+  return [
+    `## Pod Security: ${environment.podSecurity}`,
+    '',
+    `The namespace enforces the ${environment.podSecurity} Pod Security Standard instead of restricted` +
+      `${settings.length > 0 ? ', for these settings:' : '; no service uses a setting that needs it.'}`,
+    '',
+    ...(settings.length > 0 ? [...settings, ''] : []),
+  ];
+}
+
+function planMarkdown(environment: string, applyPath: string, phases: readonly ReviewedPhase[], rollbacks: readonly RollbackReview[],
+  podSecurity: readonly string[] = []): string {
   const reviews = reviewPhases(phases);
   const names = reviews.map((r) => r.phase);
   const lines = [
@@ -61,6 +79,7 @@ function planMarkdown(environment: string, applyPath: string, phases: readonly R
     `Apply with \`phased-rollout apply ${applyPath}\` or \`sh ${applyPath}/apply.sh\`; the same review in a terminal: \`phased-rollout plan ${applyPath}\`.`,
     'Synthesis verified that no phase and no transition drops a request.',
     '',
+    ...podSecurity,
     '## Traffic per version',
     '',
     ...trafficSeries(phases).flatMap((series) => [...chart(series, names), '']),
@@ -82,5 +101,6 @@ function planMarkdown(environment: string, applyPath: string, phases: readonly R
 export function planMarkdownArtifact(output: EnvironmentOutput): ReadonlyMap<string, string> {
   const env = output.environment.name;
   const phases = output.phases.map((phase, i) => ({ path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates }));
-  return new Map([[`${env}/PLAN.md`, planMarkdown(env, `dist/${env}`, phases, reviewRollbacks(output.plan.rollbacks))]]);
+  return new Map([[`${env}/PLAN.md`, planMarkdown(env, `dist/${env}`, phases, reviewRollbacks(output.plan.rollbacks),
+    podSecuritySection(output.environment))]]);
 }

@@ -15,7 +15,7 @@ export interface EnvironmentBaseProps {
 }
 
 /**
- * Namespace with sidecar injection and the restricted Pod Security Standard enforced, and the
+ * Namespace with sidecar injection and the environment's Pod Security Standard (restricted by default) enforced, and the
  * environment's ingress Gateway (port 80, the environment's hosts) when a service is exposed.
  */
 export class EnvironmentBase extends Construct {
@@ -32,7 +32,7 @@ export class EnvironmentBase extends Construct {
         name: environment.namespace,
         labels: {
           'istio-injection': 'enabled',
-          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce': environment.podSecurity,
           'pod-security.kubernetes.io/enforce-version': 'v1.27',
           ...MANAGED_BY,
         },

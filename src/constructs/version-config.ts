@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
+import type { Container, PodSpec } from '../../imports/k8s-workload';
 import { Environment, Service } from '../matrix/model';
 import { configMapName } from '../matrix/naming';
 import { renameConfigurationReferences } from '../model';
@@ -54,7 +55,7 @@ export function versionedConfigMapReferences<T>(podSpec: T, service: Service, ve
  * ConfigMap or Secret with a mountPath, envFrom for those with asEnv; then every reference to a declared ConfigMap
  * renamed to the version's own.
  */
-export function withVersionConfiguration(service: Service, version: string, podSpec: k8s.PodSpec): k8s.PodSpec {
+export function withVersionConfiguration(service: Service, version: string, podSpec: PodSpec): PodSpec {
   const sources = [
     ...service.configMaps.map((c) => ({ volume: `config-${c.name}`, source: { configMap: { name: c.name } }, env: { configMapRef: { name: c.name } }, ...c })),
     ...service.secrets.map((s) => ({ volume: `secret-${s.name}`, source: { secret: { secretName: s.name } }, env: { secretRef: { name: s.name } }, ...s })),
@@ -63,12 +64,12 @@ export function withVersionConfiguration(service: Service, version: string, podS
   const mounted = sources.filter((s) => s.mountPath !== undefined);
   const [main, ...others] = podSpec.containers;
   const envFrom = sources.filter((s) => s.asEnv).map((s) => s.env);
-  const container: k8s.Container = {
+  const container: Container = {
     ...main,
     ...(envFrom.length > 0 ? { envFrom: [...(main.envFrom ?? []), ...envFrom] } : {}),
     volumeMounts: [...(main.volumeMounts ?? []), ...mounted.map((s) => ({ name: s.volume, mountPath: s.mountPath!, readOnly: true }))],
   };
-  const spec: k8s.PodSpec = {
+  const spec: PodSpec = {
     ...podSpec,
     containers: [container, ...others],
     volumes: [...(podSpec.volumes ?? []), ...mounted.map((s) => ({ name: s.volume, ...s.source }))],

@@ -1,7 +1,12 @@
 /** One version of a service: its Deployment and PodDisruptionBudget. */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
+import type { Container, EnvVar, LifecycleHandler, PodSpec } from '../../imports/k8s-workload';
 import { Environment, Service } from '../matrix/model';
+import { containerSecurityContext, podSecurityContext } from '../matrix/pod-security';
+import type { OverridesSpec } from '../matrix/types';
+import { addsTmpVolume, TMP_VOLUME } from '../matrix/workload-checks';
 import { deploymentName } from '../matrix/naming';
 import { MANAGED_BY, versionLabels } from './labels';
 import { withVersionConfiguration } from './version-config';
@@ -14,50 +19,42 @@ export interface VersionWorkloadProps {
   readonly version: string;
   /** The environment (namespace, replicas). */
   readonly environment: Environment;
-}
-
-/** Readiness probe timing from the seed article: ready after 10 s, checked every 5 s, out after 2 failures. */
-const READINESS = { initialDelaySeconds: 10, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 1 };
-/** Liveness is lenient: restarting a slow but working pod drops its in-flight requests. */
-const LIVENESS = { initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 1 };
-/** Restricted Pod Security Standard, for the pod and for the container. */
-const SECCOMP = { type: 'RuntimeDefault' };
-
-/** `repository:tag`, or `repository@sha256:...` for a digest. */
-export function imageReference(service: Service, version: string): string {
-  const ref = service.versions.get(version)!;
-  return ref.startsWith('sha256:') ? `${service.image}@${ref}` : `${service.image}:${ref}`;
+  /** What differs for the service in this environment (replicas, resources, env, scheduling). @default nothing */
+  readonly overrides?: OverridesSpec;
 }
 
 /**
  * Deployment `<service>-<version>` with an explicit (not hash-based) selector on `app` and `version`,
  * probes, a preStop sleep shorter than the grace period, a surge-only rolling update, the restricted
- * security context, and a PodDisruptionBudget of the same name.
+ * security context under the service's own settings, and a PodDisruptionBudget of the same name.
  */
 export class VersionWorkload extends Construct {
-  /** The Deployment `<service>-<version>`. */
-  public readonly deployment: k8s.KubeDeployment;
+  /** The Deployment `<service>-<version>` (an ApiObject: its pod template carries the Kubernetes fields as given). */
+  public readonly deployment: ApiObject;
   /** The PodDisruptionBudget of the same name. */
   public readonly podDisruptionBudget: k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: VersionWorkloadProps) {
     super(scope, id);
     const { service, version, environment } = props;
+    const overrides = props.overrides ?? {};
     const name = deploymentName(service.name, version);
     const labels = versionLabels(service.name, version);
     const metadata = { name, namespace: environment.namespace, labels: { ...labels, ...MANAGED_BY } };
-    const port = k8s.IntOrString.fromNumber(service.port);
 
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata,
       spec: {
-        replicas: environment.replicas,
+        replicas: overrides.replicas ?? environment.replicas,
         selector: { matchLabels: labels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: {
           metadata: {
-            labels,
+            labels: { ...service.podMetadata.labels, ...labels },
             annotations: {
+              ...service.podMetadata.annotations,
               // The sidecar starts before and outlives the app: no request fails while the proxy is not there yet or already gone.
               'proxy.istio.io/config': JSON.stringify({
                 holdApplicationUntilProxyStarts: true,
@@ -65,36 +62,7 @@ export class VersionWorkload extends Construct {
               }),
             },
           },
-          spec: withVersionConfiguration(service, version, {
-            automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, seccompProfile: SECCOMP },
-            terminationGracePeriodSeconds: service.terminationGracePeriodSeconds,
-            containers: [{
-              name: service.name,
-              image: imageReference(service, version),
-              imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: service.protocol, containerPort: service.port, protocol: 'TCP' }],
-              readinessProbe: { ...probeAction(service.readinessPath, port), ...READINESS },
-              livenessProbe: { ...probeAction(service.livenessPath, port), ...LIVENESS },
-              ...(service.preStopSeconds > 0
-                ? { lifecycle: { preStop: { exec: { command: ['sleep', String(service.preStopSeconds)] } } } }
-                : {}),
-              resources: {
-                requests: quantities(service.resources.requests),
-                limits: quantities(service.resources.limits),
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                seccompProfile: SECCOMP,
-              },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [{ name: 'tmp', emptyDir: {} }],
-          }),
+          spec: withVersionConfiguration(service, version, podSpec(service, version, overrides)),
         },
       },
     });
@@ -106,11 +74,52 @@ export class VersionWorkload extends Construct {
   }
 }
 
-/** An HTTP GET of `path` on the port, or a TCP connection to it when there is no path (TCP-like protocols). */
-function probeAction(path: string | undefined, port: k8s.IntOrString): Pick<k8s.Probe, 'httpGet' | 'tcpSocket'> {
-  return path === undefined ? { tcpSocket: { port } } : { httpGet: { path, port } };
+/** The pod of a version: the service's pod fields, the main container first, the environment's overrides over them. */
+function podSpec(service: Service, version: string, overrides: OverridesSpec): PodSpec {
+  const { pod, container } = service;
+  const tmp = addsTmpVolume(container, pod);
+  const { image, env } = service.versions.get(version)!;
+  const preStop = service.preStopSeconds === 0 ? undefined : service.preStopAction === 'sleep'
+    // Kubernetes' own sleep action (1.29+), which 1.27's types do not have.
+    ? { sleep: { seconds: service.preStopSeconds } } as LifecycleHandler
+    : { exec: { command: ['sleep', String(service.preStopSeconds)] } };
+  const lifecycle = { ...container.lifecycle, ...(preStop ? { preStop } : {}) };
+  const mergedEnv = mergeByName([container.env, env, overrides.env]);
+  const main: Container = {
+    ...container,
+    name: service.name,
+    image,
+    imagePullPolicy: container.imagePullPolicy ?? 'IfNotPresent',
+    ports: [{ name: service.protocol, containerPort: service.port, protocol: 'TCP' }, ...(container.ports ?? [])],
+    ...(mergedEnv.length > 0 ? { env: mergedEnv } : {}),
+    readinessProbe: service.readinessProbe,
+    livenessProbe: service.livenessProbe,
+    ...(Object.keys(lifecycle).length > 0 ? { lifecycle } : {}),
+    resources: {
+      requests: { ...service.resources.requests, ...overrides.resources?.requests },
+      limits: { ...service.resources.limits, ...overrides.resources?.limits },
+    },
+    securityContext: containerSecurityContext(container.securityContext),
+    volumeMounts: [...(tmp ? [TMP_VOLUME] : []), ...(container.volumeMounts ?? [])],
+  };
+  const secured = (other: Container): Container => ({ ...other, securityContext: containerSecurityContext(other.securityContext) });
+  const scheduling = Object.fromEntries((['nodeSelector', 'tolerations', 'affinity', 'topologySpreadConstraints', 'priorityClassName'] as const)
+    .filter((field) => overrides[field] !== undefined).map((field) => [field, overrides[field]]));
+  return {
+    ...pod,
+    ...scheduling,
+    automountServiceAccountToken: pod.automountServiceAccountToken ?? false,
+    securityContext: podSecurityContext(pod.securityContext),
+    terminationGracePeriodSeconds: service.terminationGracePeriodSeconds,
+    containers: [main, ...(pod.containers ?? []).map(secured)],
+    ...(pod.initContainers ? { initContainers: pod.initContainers.map(secured) } : {}),
+    volumes: [...(tmp ? [{ name: TMP_VOLUME.name, emptyDir: {} }] : []), ...(pod.volumes ?? [])],
+  };
 }
 
-function quantities(amounts: Readonly<Record<string, string>>): Record<string, k8s.Quantity> {
-  return Object.fromEntries(Object.entries(amounts).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
+/** The variables of the lists in order, a later one replacing an earlier one of the same name in its place. */
+function mergeByName(lists: readonly (readonly EnvVar[] | undefined)[]): EnvVar[] {
+  const byName = new Map<string, EnvVar>();
+  for (const list of lists) for (const variable of list ?? []) byName.set(variable.name, variable);
+  return [...byName.values()];
 }

@@ -26,6 +26,23 @@ interface JsonSchemaNode {
   readonly items?: JsonSchemaNode;
   readonly anyOf?: readonly JsonSchemaNode[];
   readonly oneOf?: readonly JsonSchemaNode[];
+  readonly allOf?: readonly JsonSchemaNode[];
+  readonly $ref?: string;
+}
+
+/** The definitions of the Kubernetes types (src/matrix/kubernetes.ts) are named by their API name, e.g. `io.k8s.api.core.v1.Container`. */
+const KUBERNETES_DEFINITION = /^#\/definitions\/io\.k8s\.api\.([a-z0-9]+)\.([a-z0-9]+)\.([A-Za-z0-9]+)(\.owned)?$/;
+
+/**
+ * A Kubernetes type as a link to its API reference (`[Kubernetes Container (v1.27)](...)`), for a node that
+ * refers to one: the reference page does not repeat Kubernetes' fields, the JSON Schema has them.
+ */
+function kubernetesLink(node: JsonSchemaNode): string | undefined {
+  const ref = node.$ref ?? (node.allOf?.length === 1 ? node.allOf[0].$ref : undefined);
+  const match = ref === undefined ? null : KUBERNETES_DEFINITION.exec(ref);
+  if (!match) return undefined;
+  const [, group, version, kind] = match;
+  return `[Kubernetes ${kind} (v1.27)](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.27/#${kind.toLowerCase()}-${version}-${group})`;
 }
 
 /**
@@ -61,6 +78,8 @@ const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 /** What a field takes, in words: `integer 1..65535`, `string matching ^/...`, `list of host names`. */
 function typeOf(node: JsonSchemaNode): string {
+  const kubernetes = kubernetesLink(node);
+  if (kubernetes !== undefined) return kubernetes;
   if (node.const !== undefined) return code(JSON.stringify(node.const));
   if (node.enum) return `one of ${node.enum.map((value) => code(JSON.stringify(value))).join(', ')}`;
   const variants = node.anyOf ?? node.oneOf;

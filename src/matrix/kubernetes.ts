@@ -71,7 +71,50 @@ export function kubernetesSchema<N extends KubernetesDefinitionName>(name: N): z
       const { KUBERNETES_DEFINITIONS } = require('../../imports/k8s-workload') as typeof import('../../imports/k8s-workload');
       return definitionSchema(KUBERNETES_DEFINITIONS[name]);
     }) as unknown as z.ZodType<KubernetesTypes[N]>;
+    deferred(schema);
     SCHEMAS.set(name, schema);
   }
   return schema;
+}
+
+/**
+ * A definition whose `owned` fields the product sets: each one given is refused with its message (which says
+ * where the value comes from instead), and the `optional` fields are optional although Kubernetes requires
+ * them. Lazy like {@link kubernetesSchema}; its type is the definition's without the owned fields.
+ */
+export function kubernetesSchemaOwning<N extends KubernetesDefinitionName, Owned extends string, Optional extends string = never>(
+  name: N, owned: Readonly<Record<Owned, string>>, optional: readonly Optional[] = [],
+): z.ZodType<KubernetesWithout<N, Owned, Optional>, KubernetesWithout<N, Owned, Optional>> {
+  const schema = z.lazy(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { KUBERNETES_DEFINITIONS } = require('../../imports/k8s-workload') as typeof import('../../imports/k8s-workload');
+    const definition = KUBERNETES_DEFINITIONS[name];
+    const ownedNames = Object.keys(owned);
+    const fields = Object.fromEntries(Object.entries(definition.fields).filter(([field]) => !ownedNames.includes(field)));
+    const required = definition.required.filter((field) => !ownedNames.includes(field) && !(optional as readonly string[]).includes(field));
+    const base = definitionSchema({ ...definition, fields, required }) as z.ZodObject;
+    const refused = Object.fromEntries(Object.entries<string>(owned).map(([field, message]) =>
+      [field, z.never({ error: () => message }).optional().describe(message)]));
+    return base.extend(refused).meta({ id: `${definition.apiName}.owned`, title: `Kubernetes ${name} (v1.27)`, description: definition.description });
+  });
+  return deferred(schema) as unknown as z.ZodType<KubernetesWithout<N, Owned, Optional>, KubernetesWithout<N, Owned, Optional>>;
+}
+
+/**
+ * `schema` (a lazy one) with what an enclosing optional asks of it answered without building it: zod's
+ * optional asks its inner schema whether it is optional, which would build a lazy schema (and load the
+ * definitions) for a matrix that does not give the field. A strict mapping is neither optional nor defaulted.
+ */
+function deferred<T extends z.ZodType>(schema: T): T {
+  for (const key of ['optin', 'optout']) Object.defineProperty(schema._zod, key, { value: undefined, configurable: true, writable: true });
+  return schema;
+}
+
+/** A Kubernetes type without the fields the product owns, and with some required fields optional. */
+export type KubernetesWithout<N extends KubernetesDefinitionName, Owned extends string, Optional extends string = never> =
+  Readonly<Omit<KubernetesTypes[N], Owned | Optional> & Partial<Pick<KubernetesTypes[N], Extract<Optional, keyof KubernetesTypes[N]>>>>;
+
+/** The schema of a Kubernetes definition typed on both sides (what users write is what they get), for the matrix's input types. */
+export function kubernetesField<N extends KubernetesDefinitionName>(name: N): z.ZodType<KubernetesTypes[N], KubernetesTypes[N]> {
+  return kubernetesSchema(name) as unknown as z.ZodType<KubernetesTypes[N], KubernetesTypes[N]>;
 }

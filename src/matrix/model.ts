@@ -1,6 +1,7 @@
 /** The validated matrix with every default applied: what the planner and the constructs read. */
 import { GatesSchema, PROTOCOLS } from './schema';
-import type { Protocol } from './types';
+import type { EnvVar, Probe } from '../../imports/k8s-workload';
+import type { MainContainerSpec, OverridesSpec, PodSecurityLevel, PodSpecExtras, Protocol } from './types';
 
 /** A validated environment. */
 export interface Environment {
@@ -12,6 +13,8 @@ export interface Environment {
   readonly replicas: number;
   /** Ingress hosts; empty when nothing is exposed. */
   readonly ingressHosts: readonly string[];
+  /** The Pod Security Standard its namespace enforces. */
+  readonly podSecurity: PodSecurityLevel;
   /** What runs or is released in this environment, one entry per deployed service, in service declaration order. */
   readonly rollouts: readonly ServiceRollout[];
 }
@@ -22,18 +25,28 @@ export interface Service {
   readonly name: string;
   /** Image repository without tag. */
   readonly image: string;
-  /** Version name -> image tag or digest, in declaration order. */
-  readonly versions: ReadonlyMap<string, string>;
+  /** Version name -> its image and environment, in declaration order. */
+  readonly versions: ReadonlyMap<string, VersionImage>;
   /** Container and Service port. */
   readonly port: number;
   /** Istio protocol; the Service port's name. */
   readonly protocol: Protocol;
-  /** Readiness probe path; undefined for a TCP-like protocol probed by tcpSocket. */
-  readonly readinessPath?: string;
-  /** Liveness probe path; undefined for a TCP-like protocol probed by tcpSocket. */
-  readonly livenessPath?: string;
+  /** Readiness probe of the main container: the one given, an HTTP GET of readinessPath, or (TCP-like protocols) a tcpSocket probe of the port. */
+  readonly readinessProbe: Probe;
+  /** Liveness probe of the main container: the one given, an HTTP GET of livenessPath, or (TCP-like protocols) a tcpSocket probe of the port. */
+  readonly livenessProbe: Probe;
   /** preStop sleep seconds. */
   readonly preStopSeconds: number;
+  /** How the preStop hook sleeps: the sleep command, or Kubernetes' sleep action. */
+  readonly preStopAction: 'exec' | 'sleep';
+  /** More fields of the main container (its probes are readinessProbe and livenessProbe); empty when none. */
+  readonly container: MainContainerSpec;
+  /** More fields of the pod; empty when none. */
+  readonly pod: PodSpecExtras;
+  /** Pod labels and annotations besides the product's. */
+  readonly podMetadata: { readonly labels: Readonly<Record<string, string>>; readonly annotations: Readonly<Record<string, string>> };
+  /** Its pod settings that leave the restricted Pod Security profile, each with the level it needs; empty when none. */
+  readonly podSecurity: readonly PodSecurityException[];
   /** Termination grace period seconds (> preStopSeconds). */
   readonly terminationGracePeriodSeconds: number;
   /** Container resources. */
@@ -76,6 +89,26 @@ export function isTcpProtocol(protocol: Protocol): boolean {
   return (PROTOCOLS.tcp as readonly string[]).includes(protocol);
 }
 
+/** One version's image and environment. */
+export interface VersionImage {
+  /** Full image reference: `repository:tag` or `repository@sha256:...`. */
+  readonly image: string;
+  /** Environment variables of the main container, over the service's; empty when none. */
+  readonly env: readonly EnvVar[];
+}
+
+/** A pod setting that leaves the restricted Pod Security profile. */
+export interface PodSecurityException {
+  /** The least permissive level that allows it. */
+  readonly level: Exclude<PodSecurityLevel, 'restricted'>;
+  /** Path of the setting in the matrix, e.g. `services.reviews.container.securityContext.runAsUser`. */
+  readonly path: string;
+  /** Its path as keys and list indices. */
+  readonly segments: readonly (string | number)[];
+  /** What it does, e.g. `runs as root (runAsUser: 0)`. */
+  readonly reason: string;
+}
+
 /** Validated gate timings of a release. */
 export interface Gates {
   /** Minimum propagation wait in seconds. */
@@ -100,6 +133,8 @@ export interface ServiceRollout {
   readonly canarySteps: readonly number[];
   /** Gate timings. */
   readonly gates: Gates;
+  /** What differs for the service in this environment; empty when nothing. */
+  readonly overrides: OverridesSpec;
 }
 
 /** A validated matrix. */

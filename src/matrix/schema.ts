@@ -8,8 +8,10 @@
 import { z } from './zod';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 import { describeValue, fieldsOf, invalid, isPlainMapping, messageFor } from './schema-support';
+import { kubernetesField, kubernetesSchemaOwning } from './kubernetes';
 import type {
-  ConfigMapSpec, EnvironmentSpec, GateSpec, ReleaseSpec, ResourceSpec, SecretReferenceSpec, ServiceSpec, SteadySpec, StrategySpec,
+  ConfigMapSpec, EnvironmentSpec, GateSpec, MainContainerSpec, OverridesSpec, PodSpecExtras, ReleaseSpec, ResourceSpec, SecretReferenceSpec,
+  ServiceSpec, SteadySpec, StrategySpec, VersionSpec,
 } from './types';
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -79,6 +81,9 @@ const httpPath = () => text(HTTP_PATH, 'an HTTP path starting with / (at most 10
 
 const hostName = invalid('a host name ("*", "*.example.com" or "shop.example.com")');
 
+/** The Pod Security Standards, from the strictest. */
+export const POD_SECURITY_LEVELS = ['restricted', 'baseline', 'privileged'] as const;
+
 /** One environment (a namespace of one cluster). */
 export const EnvironmentSchema = fieldsOf({
   namespace: text(DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)')
@@ -98,6 +103,9 @@ export const EnvironmentSchema = fieldsOf({
     .optional()
     .describe('Hosts served by an Istio ingress Gateway (`*`, `*.example.com`, `shop.example.com`). Only services with an `ingressPath` ' +
       'are routed through it. Default: none (no Gateway, nothing exposed).'),
+  podSecurity: z.enum(POD_SECURITY_LEVELS, { error: invalid('a Pod Security level (restricted, baseline, privileged)') }).default('restricted')
+    .describe('The Pod Security Standard the namespace enforces. A service whose pod settings leave the restricted profile is refused ' +
+      'unless its environment allows their level here; PLAN.md then lists each such setting.'),
 }).describe('One environment (a namespace of one cluster).');
 
 const quantity = () => text(QUANTITY, 'a Kubernetes quantity (e.g. 250m, 0.5, 128Mi, 1Gi)');
@@ -163,30 +171,92 @@ export const SecretReferenceSchema = fieldsOf({
   stringData: refusedSecretValues,
 }).describe('A Secret created outside the matrix, read by the main container.');
 
+const k8sList = <N extends Parameters<typeof kubernetesField>[0]>(definition: N) => z.array(kubernetesField(definition), { error: invalid('a list') });
+const stringMap = () => z.record(z.string(), z.string({ error: invalid('a string') }), { error: invalid('a mapping of strings') });
+
+/** Set by the product: a message saying from what. */
+const OWNED_CONTAINER_FIELDS = {
+  name: 'is set by cdk8s-phased-rollout: the main container is named after the service',
+  image: 'is set by cdk8s-phased-rollout from the service\'s image and versions',
+  resources: 'is set by cdk8s-phased-rollout from the service\'s resources (and the release entry\'s overrides)',
+} as const;
+const OWNED_POD_FIELDS = {
+  terminationGracePeriodSeconds: 'is set by cdk8s-phased-rollout from the service\'s terminationGracePeriodSeconds',
+} as const;
+
+/** The main container's fields beyond those the product sets. */
+export const MainContainerSchema = kubernetesSchemaOwning('Container', OWNED_CONTAINER_FIELDS);
+/** The pod's fields beyond those the product sets; `containers` are those besides the main one. */
+export const PodSchema = kubernetesSchemaOwning('PodSpec', OWNED_POD_FIELDS, ['containers']);
+/** Pod labels and annotations. */
+export const PodMetadataSchema = fieldsOf({
+  labels: stringMap().optional().describe('Labels of the pods, besides app and version.'),
+  annotations: stringMap().optional().describe('Annotations of the pods (e.g. prometheus.io/scrape), besides proxy.istio.io/config.'),
+});
+
+const imageReference = () => text(IMAGE_REFERENCE, 'an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]*, at most 128 characters) or digest (sha256:<64 hex digits>)');
+const imageRepository = () => text(IMAGE_REPOSITORY, 'an image repository without tag or digest (e.g. registry.example.com/team/app)')
+  .max(MAX_IMAGE_LENGTH, { error: messageFor((iss) => `"${String(iss.input).slice(0, 40)}..." is longer than ${MAX_IMAGE_LENGTH} characters (the limit of image references)`) });
+
+/** A version in the short form: its image tag or digest. */
+export const VersionTagSchema = imageReference().describe('Image tag or `sha256:` digest of the version (not `latest` unless allowMutableTags).');
+/** A version with its own image repository or environment. */
+export const VersionImageSchema = fieldsOf({
+  image: imageRepository().optional().describe('Image repository of this version. Default: the service\'s image.'),
+  tag: imageReference().describe('Image tag or `sha256:` digest of the version (not `latest` unless allowMutableTags).'),
+  env: k8sList('EnvVar').optional().describe('Environment variables of this version\'s main container, over the service\'s (by name).'),
+}, 'a mapping with tag, and optionally image and env');
+/** One version: its image tag (the short form), or its own image and environment. Validation parses a mapping with VersionImageSchema (its own messages). */
+export const VersionSchema = z.union([VersionTagSchema, VersionImageSchema],
+  { error: invalid('an image tag or digest, or { tag, image, env }') });
+
+/** Per environment, what differs for one service (without repeating the service). */
+export const OverridesSchema = fieldsOf({
+  replicas: integer(1, 1000).optional().describe('Pods per Deployment of this service here. Default: the environment\'s replicas.'),
+  resources: fieldsOf({ requests: amounts('requested').optional(), limits: amounts('limit').optional() }).optional()
+    .describe('CPU and memory here, each amount over the service\'s.'),
+  env: k8sList('EnvVar').optional().describe('Environment variables of the main container here, over the service\'s and the version\'s (by name).'),
+  nodeSelector: stringMap().optional().describe('The pods\' nodeSelector here (replaces the service\'s).'),
+  tolerations: k8sList('Toleration').optional().describe('The pods\' tolerations here (replace the service\'s).'),
+  affinity: kubernetesField('Affinity').optional().describe('The pods\' affinity here (replaces the service\'s).'),
+  topologySpreadConstraints: k8sList('TopologySpreadConstraint').optional().describe('The pods\' topology spread constraints here (replace the service\'s).'),
+  priorityClassName: z.string({ error: invalid('a PriorityClass name') }).optional().describe('The pods\' priorityClassName here.'),
+}).describe('What differs for this service in this environment.');
+
 /** One service: what is common to all its versions. */
 export const ServiceSchema = fieldsOf({
-  image: text(IMAGE_REPOSITORY, 'an image repository without tag or digest (e.g. registry.example.com/team/app)')
-    .max(MAX_IMAGE_LENGTH, { error: messageFor((iss) => `"${String(iss.input).slice(0, 40)}..." is longer than ${MAX_IMAGE_LENGTH} characters (the limit of image references)`) })
+  image: imageRepository()
     .describe('Image repository without tag, e.g. `sdaschner/coffee-shop`.'),
-  versions: z.record(NAMES.version,
-    text(IMAGE_REFERENCE, 'an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]*, at most 128 characters) or digest (sha256:<64 hex digits>)')
-      .describe('Image tag or `sha256:` digest of the version (not `latest` unless allowMutableTags).'))
-    .describe('Versions of the service: version name (DNS-1123 label) -> image tag or `sha256:` digest; each version its own image, ' +
-      `at least one and at most ${MAX_ENTRIES.versions}.`),
+  versions: z.record(NAMES.version, VersionSchema)
+    .describe('Versions of the service: version name (DNS-1123 label) -> image tag or `sha256:` digest, or { image, tag, env }; ' +
+      `each version its own image reference, at least one and at most ${MAX_ENTRIES.versions}.`),
   port: integer(1, 65535).describe('Container port, also the Service port.'),
   protocol: z.enum([...PROTOCOLS.http, ...PROTOCOLS.tcp], { error: invalid(`a supported protocol (${[...PROTOCOLS.http, ...PROTOCOLS.tcp].join(', ')})`) })
     .default('http')
     .describe(`Istio protocol of the port; the Service port is named after it. HTTP-like (${PROTOCOLS.http.join(', ')}): \`http\` routes; ` +
       `TCP-like (${PROTOCOLS.tcp.join(', ')}): weighted \`tcp\` routes, no ingressPath, tcpSocket probes unless paths are given.`),
   readinessPath: httpPath().optional()
-    .describe('HTTP path of the readiness probe; required for HTTP-like protocols. Default for TCP-like ones: a tcpSocket probe on the port.'),
+    .describe('HTTP path of the readiness probe (on the service port); required for HTTP-like protocols unless container.readinessProbe is given. ' +
+      'Default for TCP-like ones: a tcpSocket probe on the port.'),
   livenessPath: httpPath().optional()
-    .describe('HTTP path of the liveness probe; required for HTTP-like protocols. Default for TCP-like ones: a tcpSocket probe on the port.'),
+    .describe('HTTP path of the liveness probe (on the service port); required for HTTP-like protocols unless container.livenessProbe is given. ' +
+      'Default for TCP-like ones: a tcpSocket probe on the port.'),
   preStopSeconds: integer(0, 3600).default(20)
     .describe('Seconds the preStop hook sleeps so that endpoints and proxies forget a pod before it gets SIGTERM.'),
   terminationGracePeriodSeconds: integer(1, 7200).optional()
     .describe(`Pod termination grace period; must exceed preStopSeconds. Default: preStopSeconds + ${GRACE_PERIOD_MARGIN_SECONDS}.`),
   resources: ResourcesSchema.prefault({}).describe('Container resources, as Kubernetes quantities.'),
+  // The workload beyond the port and probe paths, with Kubernetes' own field names (src/constructs/version-workload.ts renders them).
+  preStopAction: z.enum(['exec', 'sleep'], { error: invalid('a preStop action (exec, sleep)') }).default('exec')
+    .describe('How the preStop hook waits preStopSeconds: `exec` runs `sleep` in the main container (the image needs a sleep binary), ' +
+      '`sleep` is Kubernetes\' native sleep action (clusters from 1.29).'),
+  container: MainContainerSchema.optional()
+    .describe('More fields of the main container, as in a Kubernetes Container (env, envFrom, command, args, ports, volumeMounts, probes, ' +
+      'securityContext over the restricted defaults, workingDir...). Default: none.'),
+  pod: PodSchema.optional()
+    .describe('More fields of the pod, as in a Kubernetes PodSpec (volumes, initContainers, containers besides the main one, ' +
+      'serviceAccountName, scheduling, securityContext over the restricted defaults...). Default: none.'),
+  podMetadata: PodMetadataSchema.optional().describe('Labels and annotations of the pods (not app and version, which the product sets). Default: none.'),
   ingressPath: httpPath().optional()
     .describe('URI prefix under which environments with ingress hosts expose this service. Default: not exposed.'),
   allowMutableTags: z.boolean({ error: invalid('true or false') }).default(false).describe('Allow the mutable tag `latest` as a version\'s image.'),
@@ -236,6 +306,7 @@ const versionReference = (meaning: string) => z.string({ error: invalid('a versi
 /** A service running one version in an environment. */
 export const SteadySchema = fieldsOf({
   version: versionReference('The version that runs (one of the service\'s versions).'),
+  overrides: OverridesSchema.optional(),
 }).describe('A service running one version, unchanged by this release.');
 
 /** A service moving from one version to another in an environment. */
@@ -244,6 +315,7 @@ export const ReleaseSchema = fieldsOf({
   to: versionReference('The version live after the release (another than from).'),
   strategy: StrategySchema.default({ type: 'blueGreen' }).describe('How traffic moves from the old version to the new one.'),
   gates: GatesSchema.prefault({}).describe('Waiting times between phases.'),
+  overrides: OverridesSchema.optional(),
 }).describe('A service moving from one version to another.');
 
 /** The whole matrix: what a matrix file holds. */
@@ -277,5 +349,7 @@ const schemaMatchesTypes: [
   Same<Input<typeof ServiceSchema>, ServiceSpec>, Same<Input<typeof StrategySchema>, StrategySpec>, Same<Input<typeof GatesSchema>, GateSpec>,
   Same<Input<typeof SteadySchema>, SteadySpec>, Same<Input<typeof ReleaseSchema>, ReleaseSpec>,
   Same<Input<typeof ConfigMapSchema>, ConfigMapSpec>, Same<Input<typeof SecretReferenceSchema>, SecretReferenceSpec>,
-] = [true, true, true, true, true, true, true, true, true];
+  Same<Input<typeof VersionSchema>, VersionSpec>, Same<Input<typeof OverridesSchema>, OverridesSpec>,
+  Same<Input<typeof MainContainerSchema>, MainContainerSpec>, Same<Input<typeof PodSchema>, PodSpecExtras>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
 void schemaMatchesTypes;

@@ -7,7 +7,14 @@
  * time to accept exactly these types. They are written out rather than inferred from it so that users'
  * type-checking never loads the schema library's declarations (zod's need `esModuleInterop`, which cdk8s's
  * project template does not set), and so that editors show each field's documentation.
+ *
+ * Kubernetes-shaped fields use Kubernetes 1.27's own types and names (imports/k8s-workload.ts), so that
+ * what users have in a manifest can be pasted.
  */
+import type { Affinity, Container, EnvVar, PodSpec, Toleration, TopologySpreadConstraint } from '../../imports/k8s-workload';
+
+/** The Pod Security Standards, from the strictest. */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /** One environment (a namespace of one cluster). */
 export interface EnvironmentSpec {
@@ -20,6 +27,11 @@ export interface EnvironmentSpec {
    * with an `ingressPath` are routed through it. @default none: no Gateway, nothing exposed
    */
   readonly ingressHosts?: readonly string[];
+  /**
+   * The Pod Security Standard the namespace enforces; a service whose pod settings leave the restricted
+   * profile needs their level here, and PLAN.md lists each such setting. @default 'restricted'
+   */
+  readonly podSecurity?: PodSecurityLevel;
 }
 
 /** CPU and memory of one container, as Kubernetes quantities. */
@@ -34,8 +46,8 @@ export interface ResourceSpec {
 export interface ServiceSpec {
   /** Image repository without tag, e.g. `sdaschner/coffee-shop`. */
   readonly image: string;
-  /** Versions of the service: version name (DNS-1123 label) -> image tag or `sha256:` digest. */
-  readonly versions: Readonly<Record<string, string>>;
+  /** Versions of the service: version name (DNS-1123 label) -> image tag or `sha256:` digest, or { image, tag, env }. */
+  readonly versions: Readonly<Record<string, VersionSpec>>;
   /** Container port, also the Service port. */
   readonly port: number;
   /**
@@ -43,9 +55,9 @@ export interface ServiceSpec {
    * routes. TCP-like (tcp, mongo, mysql, redis): weighted `tcp` routes, no ingressPath, tcpSocket probes. @default 'http'
    */
   readonly protocol?: Protocol;
-  /** HTTP path of the readiness probe; required for HTTP-like protocols. @default for TCP-like ones: a tcpSocket probe */
+  /** HTTP path of the readiness probe (on the service port). @default none: required for HTTP-like protocols unless container.readinessProbe is given; a tcpSocket probe for TCP-like ones */
   readonly readinessPath?: string;
-  /** HTTP path of the liveness probe; required for HTTP-like protocols. @default for TCP-like ones: a tcpSocket probe */
+  /** HTTP path of the liveness probe (on the service port). @default none: required for HTTP-like protocols unless container.livenessProbe is given; a tcpSocket probe for TCP-like ones */
   readonly livenessPath?: string;
   /** Seconds the preStop hook sleeps so that endpoints and proxies forget a pod before it gets SIGTERM. @default 20 */
   readonly preStopSeconds?: number;
@@ -53,6 +65,14 @@ export interface ServiceSpec {
   readonly terminationGracePeriodSeconds?: number;
   /** Container resources. @default see ResourceSpec */
   readonly resources?: ResourceSpec;
+  /** How the preStop hook waits: `exec` runs `sleep` in the container, `sleep` is Kubernetes' native action (1.29+). @default 'exec' */
+  readonly preStopAction?: 'exec' | 'sleep';
+  /** More fields of the main container (env, envFrom, command, args, ports, volumeMounts, probes, securityContext...). @default none */
+  readonly container?: MainContainerSpec;
+  /** More fields of the pod (volumes, initContainers, other containers, serviceAccountName, scheduling, securityContext...). @default none */
+  readonly pod?: PodSpecExtras;
+  /** Labels and annotations of the pods, besides app and version. @default none */
+  readonly podMetadata?: PodMetadataSpec;
   /** URI prefix under which environments with ingress hosts expose this service. @default not exposed */
   readonly ingressPath?: string;
   /** Allow the mutable tag `latest` as a version's image. @default false */
@@ -88,6 +108,53 @@ export interface SecretReferenceSpec {
   readonly data?: never;
   /** Refused: create the Secret outside the matrix and reference it by name. */
   readonly stringData?: never;
+}
+
+/** One version: its image tag or `sha256:` digest (the short form), or its own image repository and environment. */
+export type VersionSpec = string | {
+  /** Image repository of this version. @default the service's image */
+  readonly image?: string;
+  /** Image tag or `sha256:` digest of the version. */
+  readonly tag: string;
+  /** Environment variables of this version's main container, over the service's (by name). @default none */
+  readonly env?: readonly EnvVar[];
+};
+
+/** Fields of the main container that the product sets (name, image, resources). */
+export type OwnedContainerField = 'name' | 'image' | 'resources';
+
+/** The main container's fields beyond those the product sets: a Kubernetes Container without name, image and resources. */
+export type MainContainerSpec = Readonly<Omit<Container, OwnedContainerField>>;
+
+/** The pod's fields beyond those the product sets: `containers` are those besides the main one. */
+export type PodSpecExtras = Readonly<Omit<PodSpec, 'terminationGracePeriodSeconds' | 'containers'> & Partial<Pick<PodSpec, 'containers'>>>;
+
+/** Labels and annotations of a service's pods. */
+export interface PodMetadataSpec {
+  /** Labels, besides app and version. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations (e.g. prometheus.io/scrape), besides proxy.istio.io/config. @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** What differs for one service in one environment. */
+export interface OverridesSpec {
+  /** Pods per Deployment of this service here. @default the environment's replicas */
+  readonly replicas?: number;
+  /** CPU and memory here, each amount over the service's. @default the service's */
+  readonly resources?: ResourceSpec;
+  /** Environment variables of the main container here, over the service's and the version's (by name). @default none */
+  readonly env?: readonly EnvVar[];
+  /** The pods' nodeSelector here. @default the service's */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** The pods' tolerations here. @default the service's */
+  readonly tolerations?: readonly Toleration[];
+  /** The pods' affinity here. @default the service's */
+  readonly affinity?: Affinity;
+  /** The pods' topology spread constraints here. @default the service's */
+  readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
+  /** The pods' priorityClassName here. @default the service's */
+  readonly priorityClassName?: string;
 }
 
 /** How traffic moves from the old version to the new one. */
@@ -126,6 +193,8 @@ export interface GateSpec {
 export interface SteadySpec<V extends string = string> {
   /** The version that runs. */
   readonly version: V;
+  /** What differs for this service in this environment. @default nothing */
+  readonly overrides?: OverridesSpec;
 }
 
 /** A service moving from one version to another in an environment. */
@@ -138,6 +207,8 @@ export interface ReleaseSpec<V extends string = string> {
   readonly strategy?: StrategySpec;
   /** Waiting times between phases. @default see GateSpec */
   readonly gates?: GateSpec;
+  /** What differs for this service in this environment. @default nothing */
+  readonly overrides?: OverridesSpec;
 }
 
 /** Names of the declared versions of a service spec. */

@@ -5,13 +5,16 @@
  * environments, services and versions, generated names that must not collide, overlapping ingress paths).
  */
 import { z } from './zod';
-import { DEFAULT_GATES, Environment, isExposed, isTcpProtocol, Matrix, SecretReference, Service, ServiceConfigMap, ServiceRollout } from './model';
+import { DEFAULT_GATES, Environment, isExposed, isTcpProtocol, Matrix, SecretReference, Service, ServiceConfigMap, ServiceRollout, VersionImage } from './model';
 import { configMapName, deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
 import {
-  EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, WEIGHT,
+  EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, VersionImageSchema, VersionTagSchema, WEIGHT,
 } from './schema';
+import { allows, podSecurityExceptions } from './pod-security';
+import { checkEnv, checkOverrides, checkProbeForms, checkWorkload } from './workload-checks';
+import type { Probe } from '../../imports/k8s-workload';
 import { printPath } from './field-path';
-import type { Protocol } from './types';
+import type { OverridesSpec, Protocol } from './types';
 import { describeValue, InputProblem, isPlainMapping, NOT_DATA, parseWith, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
 import { counted } from '../format';
 import { DNS1123_LABEL_MAX_LENGTH } from '../manifest';
@@ -219,7 +222,7 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     const env = spec === NOT_DATA ? undefined : check.parse(EnvironmentSchema, spec, at);
     const rollouts = validateReleases(check, name, own(releases ?? {}, name), declaredServices, byName);
     if (!env) continue;
-    environments.push({ name, namespace: env.namespace, replicas: env.replicas, ingressHosts: env.ingressHosts ?? [], rollouts });
+    environments.push({ name, namespace: env.namespace, replicas: env.replicas, ingressHosts: env.ingressHosts ?? [], podSecurity: env.podSecurity, rollouts });
   }
   const declaredEnvironments = new Set(environmentEntries.map(([name]) => name));
   const environmentList = [...declaredEnvironments].join(', ') || 'none declared';
@@ -227,6 +230,7 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     if (!declaredEnvironments.has(name)) check.report(['releases', name], `"${name}" is not a declared environment (${environmentList})`);
   }
   environments.forEach((env) => checkEnvironmentNames(check, env, sharedDeploymentNames));
+  environments.forEach((env) => checkPodSecurity(check, env));
   if (check.issues.length > 0) throw check.fail(source);
   return { services, environments };
 }
@@ -241,6 +245,7 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
   const parsed = check.parse(SERVICE_WITHOUT_VERSIONS, spec, at);
   // (A service that is no mapping is reported as such by the schema, and only so.)
   const versions = isPlainMapping(spec) ? validateVersions(check, name, spec, [...at, 'versions']) : undefined;
+  if (isPlainMapping(spec)) checkProbeForms((segments, message) => check.report(segments, message), at, spec);
   if (isPlainMapping(spec) && typeof spec.preStopSeconds === 'number') {
     const preStop = spec.preStopSeconds;
     const grace = spec.terminationGracePeriodSeconds;
@@ -249,37 +254,76 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
         `${grace} must be longer than preStopSeconds (${preStop}), or the pod is killed before it can shut down gracefully`);
     }
   }
-  if (isPlainMapping(spec)) checkProtocol(check, at, spec);
-  if (!parsed || !versions) return undefined;
+  if (isPlainMapping(spec)) checkIngressProtocol(check, at, spec);
+  if (!parsed) return undefined;
+  const issuesBefore = check.issues.length + check.unlisted;
+  checkWorkload((segments, message) => check.report(segments, message), at, { name, ...parsed });
+  if (!versions || check.issues.length + check.unlisted > issuesBefore) return undefined;
   const configuration = validateConfiguration(check, at, parsed, versions);
   if (!configuration) return undefined;
-  const { image, port, protocol, readinessPath, livenessPath, preStopSeconds, terminationGracePeriodSeconds, resources, ingressPath } = parsed;
+  const { image, port, protocol, preStopSeconds, preStopAction, terminationGracePeriodSeconds, resources, ingressPath } = parsed;
+  const { readinessProbe, livenessProbe, ...container } = parsed.container ?? {};
+  const pod = parsed.pod ?? {};
+  const podMetadata = { labels: parsed.podMetadata?.labels ?? {}, annotations: parsed.podMetadata?.annotations ?? {} };
   return {
-    name, image, versions, port, protocol, ...(readinessPath === undefined ? {} : { readinessPath }),
-    ...(livenessPath === undefined ? {} : { livenessPath }), preStopSeconds,
+    name, image, versions: resolveImages(versions, image), port, protocol,
+    readinessProbe: readinessProbe ?? defaultProbe(parsed.readinessPath, port, READINESS),
+    livenessProbe: livenessProbe ?? defaultProbe(parsed.livenessPath, port, LIVENESS),
+    preStopSeconds, preStopAction,
     terminationGracePeriodSeconds: terminationGracePeriodSeconds ?? preStopSeconds + GRACE_PERIOD_MARGIN_SECONDS,
     resources, ...(ingressPath === undefined ? {} : { ingressPath }),
+    container, pod, podMetadata, podSecurity: podSecurityExceptions(parsed.container ?? {}, pod, podMetadata.annotations, at),
     ...configuration,
   };
 }
 
+/** Readiness probe timing of the path form, from the seed article: ready after 10 s, checked every 5 s, out after 2 failures. */
+const READINESS = { initialDelaySeconds: 10, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 1 };
+/** Liveness is lenient: restarting a slow but working pod drops its in-flight requests. */
+const LIVENESS = { initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 1 };
+
+/** The probe of the short form: an HTTP GET of `path` on the service port, or without a path (TCP-like protocols) a TCP connect to it. */
+function defaultProbe(path: string | undefined, port: number, timing: typeof READINESS): Probe {
+  return { ...(path === undefined ? { tcpSocket: { port } } : { httpGet: { path, port } }), ...timing };
+}
+
+/** A version as given: its repository (the service's when it gives none), tag or digest, and environment. */
+interface GivenVersion {
+  readonly repository?: string;
+  readonly reference: string;
+  readonly env: VersionImage['env'];
+}
+
+/** `repository:tag`, or `repository@sha256:...` for a digest. */
+function imageOf(repository: string, reference: string): string {
+  return reference.startsWith('sha256:') ? `${repository}@${reference}` : `${repository}:${reference}`;
+}
+
+function resolveImages(versions: ReadonlyMap<string, GivenVersion>, image: string): Map<string, VersionImage> {
+  return new Map([...versions].map(([name, v]) => [name, { image: imageOf(v.repository ?? image, v.reference), env: v.env }]));
+}
+
+/** Pod settings beyond the environment's Pod Security level, reported at the setting with the environment that refuses it. */
+function checkPodSecurity(check: Checker, env: Environment): void {
+  for (const { service } of env.rollouts) {
+    for (const exception of service.podSecurity) {
+      if (allows(env.podSecurity, exception.level)) continue;
+      check.report(exception.segments, `${exception.reason}: this leaves the ${env.podSecurity} Pod Security profile of environment ${env.name} ` +
+        `(it needs ${exception.level}; allow it with environments.${env.name}.podSecurity: ${exception.level}, or remove the setting)`);
+
+    }
+  }
+}
+
 type ParsedService = z.output<typeof SERVICE_WITHOUT_VERSIONS>;
 
-/** HTTP-like protocols need their probe paths; TCP-like ones cannot be exposed under an HTTP path (an unsupported protocol is the schema's to report). */
-function checkProtocol(check: Checker, at: Segments, service: Json): void {
+/** TCP-like protocols cannot be exposed under an HTTP path (an unsupported protocol is the schema's to report). */
+function checkIngressProtocol(check: Checker, at: Segments, service: Json): void {
   const parsed = ServiceSchema.shape.protocol.safeParse(own(service, 'protocol'));
   if (!parsed.success) return;
   const protocol: Protocol = parsed.data;
-  if (isTcpProtocol(protocol)) {
-    if (own(service, 'ingressPath') !== undefined) {
-      check.report([...at, 'ingressPath'], `protocol ${protocol} cannot be exposed under an HTTP path (the ingress Gateway serves HTTP on port 80): remove ingressPath`);
-    }
-    return;
-  }
-  for (const field of ['readinessPath', 'livenessPath'] as const) {
-    if (own(service, field) === undefined) {
-      check.report([...at, field], `required field is missing (an HTTP path for protocol ${protocol}; only tcp, mongo, mysql and redis are probed by tcpSocket without one)`);
-    }
+  if (isTcpProtocol(protocol) && own(service, 'ingressPath') !== undefined) {
+    check.report([...at, 'ingressPath'], `protocol ${protocol} cannot be exposed under an HTTP path (the ingress Gateway serves HTTP on port 80): remove ingressPath`);
   }
 }
 
@@ -287,7 +331,7 @@ function checkProtocol(check: Checker, at: Segments, service: Json): void {
 const MAX_CONFIG_MAP_BYTES = 1024 * 1024;
 
 /** The ConfigMaps and Secret references of a service: versions declared, each version's data within Kubernetes' size, mount paths distinct. */
-function validateConfiguration(check: Checker, at: Segments, service: ParsedService, versions: ReadonlyMap<string, string>):
+function validateConfiguration(check: Checker, at: Segments, service: ParsedService, versions: ReadonlyMap<string, unknown>):
   Pick<Service, 'configMaps' | 'secrets'> | undefined {
   const problems = check.issues.length + check.unlisted;
   const mounts = new Map<string, string>([['/tmp', 'the writable /tmp of the container']]);
@@ -326,7 +370,7 @@ function validateConfiguration(check: Checker, at: Segments, service: ParsedServ
 }
 
 /** The versions of a service: names that make valid Deployment names, each its own pinned image. */
-function validateVersions(check: Checker, service: string, spec: Json, at: Segments): Map<string, string> | undefined {
+function validateVersions(check: Checker, service: string, spec: Json, at: Segments): Map<string, GivenVersion> | undefined {
   const value = own(spec, 'versions');
   if (value === undefined) {
     check.report(at, REQUIRED_MESSAGE);
@@ -334,9 +378,9 @@ function validateVersions(check: Checker, service: string, spec: Json, at: Segme
   }
   const entries = check.named(value, at, 'versions', NAMES.version);
   if (isPlainMapping(value) && Object.keys(value).length === 0) check.report(at, 'declares no version (at least one is needed)');
-  const reference = ServiceSchema.shape.versions.valueType;
-  const versions = new Map<string, string>();
-  const seenTags = new Map<string, string>();
+  const versions = new Map<string, GivenVersion>();
+  const seenImages = new Map<string, string>();
+  const serviceImage = typeof spec.image === 'string' ? spec.image : undefined;
   for (const [version, ref] of entries) {
     const versionAt = [...at, version];
     if (deploymentName(service, version).length > DNS1123_LABEL_MAX_LENGTH) {
@@ -348,18 +392,24 @@ function validateVersions(check: Checker, service: string, spec: Json, at: Segme
       check.report(versionAt, `"${version}" cannot name a version (the cdk8s construct library reserves it; choose another name)`);
       continue;
     }
-    const tag = ref === NOT_DATA ? undefined : check.parse(reference, ref, versionAt);
-    if (tag === undefined) continue;
-    if (tag === 'latest' && spec.allowMutableTags !== true) {
-      check.report(versionAt, '"latest" is a mutable tag: pin a version tag or a sha256 digest (or set allowMutableTags: true)');
+    const parsed = ref === NOT_DATA ? undefined : check.parse(isPlainMapping(ref) ? VersionImageSchema : VersionTagSchema, ref, versionAt);
+    if (parsed === undefined) continue;
+    const given: GivenVersion = typeof parsed === 'string' ? { reference: parsed, env: [] }
+      : { reference: parsed.tag, env: parsed.env ?? [], ...(parsed.image === undefined ? {} : { repository: parsed.image }) };
+    const tagAt = typeof parsed === 'string' ? versionAt : [...versionAt, 'tag'];
+    if (given.reference === 'latest' && spec.allowMutableTags !== true) {
+      check.report(tagAt, '"latest" is a mutable tag: pin a version tag or a sha256 digest (or set allowMutableTags: true)');
       continue;
     }
-    if (seenTags.has(tag)) {
-      check.report(versionAt, `image "${tag}" is already version ${seenTags.get(tag)} (each version needs its own image)`);
+    checkEnv((segments, message) => check.report(segments, message), given.env, [...versionAt, 'env']);
+    const repository = given.repository ?? serviceImage;
+    const image = repository === undefined ? undefined : imageOf(repository, given.reference);
+    if (image !== undefined && seenImages.has(image)) {
+      check.report(tagAt, `image "${image}" is already the image of version ${seenImages.get(image)} (each version needs its own image reference)`);
       continue;
     }
-    seenTags.set(tag, version);
-    versions.set(version, tag);
+    if (image !== undefined) seenImages.set(image, version);
+    versions.set(version, given);
   }
   return versions.size === entries.length && entries.length > 0 ? versions : undefined;
 }
@@ -399,7 +449,9 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
   };
   if (value.version !== undefined || (value.from === undefined && value.to === undefined)) {
     const steady = check.parse(SteadySchema, value, at);
-    return declared('version') && steady ? { service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES } : undefined;
+    checkReleaseOverrides(check, steady?.overrides, at);
+    return declared('version') && steady
+      ? { service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES, overrides: steady.overrides ?? {} } : undefined;
   }
   const release = check.parse(ReleaseSchema, value, at);
   if (isPlainMapping(value.strategy)) checkAscending(check, value.strategy.steps, [...at, 'strategy', 'steps']);
@@ -408,8 +460,17 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
     check.report([...at, 'to'], `"${value.to}" is also the from version (a release needs two different versions; use { version: "${value.to}" } for a service that stays)`);
     return undefined;
   }
+  checkReleaseOverrides(check, release?.overrides, at);
   if (!release || !known) return undefined;
-  return { service, from: release.from, to: release.to, canarySteps: release.strategy.type === 'canary' ? release.strategy.steps : [], gates: release.gates };
+  return {
+    service, from: release.from, to: release.to, canarySteps: release.strategy.type === 'canary' ? release.strategy.steps : [], gates: release.gates,
+    overrides: release.overrides ?? {},
+  };
+}
+
+/** What the schema of a release entry's overrides cannot check (./workload-checks). */
+function checkReleaseOverrides(check: Checker, overrides: OverridesSpec | undefined, at: Segments): void {
+  checkOverrides((segments, message) => check.report(segments, message), overrides, [...at, 'overrides']);
 }
 
 /**

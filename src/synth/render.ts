@@ -141,7 +141,7 @@ export class EnvironmentRenderer {
         build: (scope) => {
           // The version's ConfigMaps before its Deployment: they exist when its pods start.
           if (service.configMaps.length > 0) new VersionConfiguration(scope, `Configuration-${version}`, { service, version, environment });
-          const workload = new VersionWorkload(scope, version, { service, version, environment });
+          const workload = new VersionWorkload(scope, version, { service, version, environment, overrides: state.rollout.overrides });
           onVersion?.(workload, { environment, service, version });
           onPhaseVersion?.(workload, { environment, service, version, phase });
         },

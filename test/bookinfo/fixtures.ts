@@ -253,3 +253,60 @@ if (require.main === module) {
   }
   writeBookinfo(root);
 }
+
+/** A volume of a pod of Istio's sample and where its container mounts it. */
+export interface SamplePodVolume {
+  /** Volume name (an emptyDir in the sample). */
+  readonly name: string;
+  /** Where the container mounts it. */
+  readonly mountPath: string;
+}
+
+/** What a Deployment of the sample's bookinfo.yaml gives its pod (our own record of its facts, not its YAML). */
+export interface SamplePod {
+  /** The service (Service name, container name, `app` label). */
+  readonly service: Service;
+  /** The version (`version` label). */
+  readonly version: string;
+  /** Image repository; the sample's release tags every image alike (SAMPLE_RELEASE_TAG). */
+  readonly repository: string;
+  /** The pod's service account. */
+  readonly serviceAccountName: string;
+  /** The container's environment variables, name -> value. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Its emptyDir volumes with their mounts, in the order the container mounts them. */
+  readonly volumes: readonly SamplePodVolume[];
+  /** The container port. */
+  readonly containerPort: number;
+  /** Pod annotations. */
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** The tag of every image of the sample's current release. */
+export const SAMPLE_RELEASE_TAG = '1.20.3';
+
+const reviewsPod = (version: string): SamplePod => ({
+  service: 'reviews', version, repository: `docker.io/istio/examples-bookinfo-reviews-${version}`, serviceAccountName: 'bookinfo-reviews',
+  env: { LOG_DIR: '/tmp/logs' }, containerPort: PORT, annotations: {},
+  volumes: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'wlp-output', mountPath: '/opt/ibm/wlp/output' }],
+});
+
+/** Every Deployment of the sample's bookinfo.yaml, by Deployment name. */
+export const SAMPLE_PODS: Readonly<Record<string, SamplePod>> = {
+  'details-v1': {
+    service: 'details', version: 'v1', repository: 'docker.io/istio/examples-bookinfo-details-v1', serviceAccountName: 'bookinfo-details',
+    env: {}, volumes: [], containerPort: PORT, annotations: {},
+  },
+  'ratings-v1': {
+    service: 'ratings', version: 'v1', repository: 'docker.io/istio/examples-bookinfo-ratings-v1', serviceAccountName: 'bookinfo-ratings',
+    env: {}, volumes: [], containerPort: PORT, annotations: {},
+  },
+  'reviews-v1': reviewsPod('v1'),
+  'reviews-v2': reviewsPod('v2'),
+  'reviews-v3': reviewsPod('v3'),
+  'productpage-v1': {
+    service: 'productpage', version: 'v1', repository: 'docker.io/istio/examples-bookinfo-productpage-v1',
+    serviceAccountName: 'bookinfo-productpage', env: {}, volumes: [{ name: 'tmp', mountPath: '/tmp' }], containerPort: PORT,
+    annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9080', 'prometheus.io/path': '/metrics' },
+  },
+};

@@ -3,7 +3,7 @@
  * `@ts-expect-error` line that is NOT an error. So each case below proves that the mistake it shows
  * does not compile. The positive case at the top proves that the cases fail for the right reason.
  */
-import { defineMatrix, Strategy } from '../../src/matrix/types';
+import { defineMatrix, ServiceSpec, Strategy } from '../../src/matrix/types';
 
 const services = {
   'coffee-shop': {
@@ -85,3 +85,38 @@ export const portAsString = defineMatrix({
   },
   releases: {},
 });
+
+// The workload in TypeScript: Kubernetes' own types and field names, per-version images, per-environment overrides.
+const reviews: ServiceSpec = {
+  image: 'docker.io/istio/examples-bookinfo-reviews-v1',
+  versions: { v1: '1.20.3', v2: { image: 'docker.io/istio/examples-bookinfo-reviews-v2', tag: '1.20.3', env: [{ name: 'STAR_COLOR', value: 'black' }] } },
+  port: 9080,
+  readinessPath: '/health',
+  livenessPath: '/health',
+  container: { env: [{ name: 'LOG_DIR', value: '/tmp/logs' }], volumeMounts: [{ name: 'wlp-output', mountPath: '/opt/ibm/wlp/output' }] },
+  pod: { serviceAccountName: 'bookinfo-reviews', volumes: [{ name: 'wlp-output', emptyDir: {} }] },
+  podMetadata: { annotations: { 'prometheus.io/scrape': 'true' } },
+};
+export const workload = defineMatrix({
+  environments: { production: { namespace: 'production', podSecurity: 'restricted' } },
+  services: { reviews },
+  releases: { production: { reviews: { from: 'v1', to: 'v2', overrides: { replicas: 4, nodeSelector: { pool: 'prod' } } } } },
+});
+
+export const ownedContainerName: ServiceSpec = {
+  ...reviews,
+  // @ts-expect-error the main container's name is the service's
+  container: { name: 'reviews' },
+};
+
+export const misspelledKubernetesField: ServiceSpec = {
+  ...reviews,
+  // @ts-expect-error Kubernetes' Container has no field evn
+  container: { evn: [] },
+};
+
+export const wrongKubernetesType: ServiceSpec = {
+  ...reviews,
+  // @ts-expect-error an EnvVar's value is a string
+  container: { env: [{ name: 'A', value: 1 }] },
+};

@@ -32,6 +32,21 @@ describe('files generated from the input schemas', () => {
     expect(validate.errors!.map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/services/coffee-shop', '/services/barista/port']));
   });
 
+  test('editors check the Kubernetes fields of a service with Kubernetes\' schema, and refuse the fields the product sets', () => {
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(files.get('schemas/matrix.schema.json')!));
+    const matrix = parse(readFileSync(join(root, 'examples/coffee-shop.yaml'), 'utf8')) as { services: Record<string, Record<string, unknown>> };
+    const barista = matrix.services.barista;
+    barista.container = { env: [{ name: 'LOG_DIR', value: '/tmp' }], volumeMounts: [{ name: 'cache', mountPath: '/cache' }] };
+    barista.pod = { serviceAccountName: 'barista', volumes: [{ name: 'cache', emptyDir: {} }] };
+    barista.versions = { ...(barista.versions as object), v9: { image: 'docker.io/x/barista', tag: '9', env: [{ name: 'A', value: 'b' }] } };
+    expect(validate(matrix)).toBe(true);
+    expect(validate(parse(readFileSync(join(root, 'examples/bookinfo.yaml'), 'utf8')))).toBe(true);
+    barista.container = { evn: [], name: 'barista', env: [{ name: 'A', value: 1 }] };
+    expect(validate(matrix)).toBe(false);
+    expect(validate.errors!.map((e) => e.instancePath)).toEqual(expect.arrayContaining(
+      ['/services/barista/container', '/services/barista/container/name', '/services/barista/container/env/0/value']));
+  });
+
   test('every plan.json synthesis writes passes the plan schema', () => {
     const validate = new Ajv({ strict: false }).compile(JSON.parse(files.get('schemas/plan.schema.json')!));
     for (const env of ['production', 'staging']) {

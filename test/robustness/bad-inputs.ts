@@ -51,6 +51,32 @@ export function fuzzBase(): any {
   return matrix;
 }
 
+/**
+ * The fuzz base with the workload fields of a service (container, pod, podMetadata, a version with its own
+ * image and env, a release entry's overrides), each string field of them a target of the hostile values.
+ */
+export function workloadBase(): any {
+  const matrix = fuzzBase();
+  const barista = matrix.services.barista;
+  barista.versions.v2 = { image: 'docker.io/team/barista-next', tag: 'b2', env: [{ name: 'FEATURE', value: 'on' }] };
+  barista.container = {
+    env: [{ name: 'LOG_DIR', value: '/tmp/logs' }, { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],
+    envFrom: [{ configMapRef: { name: 'barista-config' } }],
+    command: ['/app/run'], args: ['--verbose'], workingDir: '/app',
+    ports: [{ name: 'http-metrics', containerPort: 9100 }],
+    volumeMounts: [{ name: 'cache', mountPath: '/var/cache' }],
+    startupProbe: { httpGet: { path: '/started', port: 'http-metrics' } },
+  };
+  barista.pod = {
+    serviceAccountName: 'barista', nodeSelector: { pool: 'general' },
+    volumes: [{ name: 'cache', emptyDir: {} }, { name: 'config', configMap: { name: 'barista-files' } }],
+    containers: [{ name: 'log', image: 'registry.example.com/log:1', args: ['--follow'] }],
+  };
+  barista.podMetadata = { labels: { team: 'coffee' }, annotations: { 'prometheus.io/scrape': 'true' } };
+  matrix.releases.staging.barista.overrides = { env: [{ name: 'LOG_LEVEL', value: 'debug' }], priorityClassName: 'low' };
+  return matrix;
+}
+
 /** Every path of the base matrix with its value, parents before children. */
 function pathsOf(value: unknown, prefix: Segments = []): { path: Segments; value: unknown }[] {
   const children = Array.isArray(value) ? value.map((v, i) => [i, v] as const)
@@ -59,6 +85,9 @@ function pathsOf(value: unknown, prefix: Segments = []): { path: Segments; value
 }
 
 const BASE_PATHS = pathsOf(fuzzBase()).filter((p) => p.path.length > 0);
+/** The string fields of the workload base that the fuzz base does not have. */
+export const WORKLOAD_STRING_LEAVES = pathsOf(workloadBase())
+  .filter((p) => typeof p.value === 'string' && !BASE_PATHS.some((b) => printPath(b.path) === printPath(p.path))).map((p) => p.path);
 const isNameMap = (path: Segments) =>
   (path.length === 1 && path[0] !== 'releases') || (path.length === 2 && path[0] === 'releases') || (path.length === 3 && path[2] === 'versions');
 /** Mappings with a fixed set of fields (not mappings of names). */
@@ -87,8 +116,7 @@ function setOwn(target: any, key: string | number, value: unknown): void {
 
 /** A copy of the base matrix with the value at `path` replaced (or deleted when `value` is `DELETE`). */
 const DELETE = Symbol('delete');
-export function withValue(path: Segments, value: unknown): any {
-  const matrix = fuzzBase();
+export function withValue(path: Segments, value: unknown, matrix: any = fuzzBase()): any {
   const parent = parentOf(matrix, path);
   if (value === DELETE) delete parent[path[path.length - 1]];
   else setOwn(parent, path[path.length - 1], value);
@@ -324,7 +352,38 @@ const emptyFile = fc.constantFrom('', ' ', '\n\n', '\t\n', '# nothing\n', '---\n
  * Every category, weighted towards the field-level ones (most of what users get wrong). `scale`
  * multiplies the largest sizes (strings, nesting, entry counts); 1 keeps a run of 10,000 quick.
  */
+const WORKLOAD_PATHS = pathsOf(workloadBase()).filter((p) => p.path.length > 0 && !BASE_PATHS.some((b) => printPath(b.path) === printPath(p.path)));
+/** Mappings of the workload fields whose keys are free (labels, annotations, nodeSelector): any key is valid there. */
+const FREE_MAPS = ['labels', 'annotations', 'nodeSelector'];
+/** Workload fields where a value of another kind may be valid: a version's short form, a port number or name. */
+const workloadWrongType = fc.tuple(fc.constantFrom(...WORKLOAD_PATHS.filter((p) => !['v2', 'port'].includes(String(p.path[p.path.length - 1])))), jsonValue, matrixChannel)
+  .filter(([{ value }, replacement]) => kindOf(replacement) !== kindOf(value))
+  .map(([{ path }, replacement, channel]): BadInput => ({
+    category: 'workload wrong type', channel, data: withValue(path, replacement, workloadBase()), expectedPath: printPath(path),
+  }));
+/** A field no Kubernetes type and no workload mapping has (none starts with x). */
+const workloadUnknownField = fc.tuple(
+  fc.constantFrom(...WORKLOAD_PATHS.filter((p) => isMapping(p.value) && !FREE_MAPS.includes(String(p.path[p.path.length - 1])))),
+  fc.string({ maxLength: 12 }).map((key) => `x${key}`), jsonValue, matrixChannel,
+).map(([{ path }, key, value, channel]): BadInput => {
+  const matrix = workloadBase();
+  setOwn(path.reduce<any>((n, k) => n[k], matrix), key, value);
+  return { category: 'workload unknown field', channel, data: matrix, expectedPath: printPath([...path, key]) };
+});
+/** Names the pod template holds, with names Kubernetes would refuse there. */
+const INVALID_WORKLOAD_NAMES: readonly (readonly [Segments, readonly string[]])[] = [
+  ...([['pod', 'volumes', 0, 'name'], ['pod', 'containers', 0, 'name'], ['pod', 'serviceAccountName'], ['container', 'ports', 0, 'name']] as const)
+    .map((path) => [['services', 'barista', ...path], ['', 'Has Space', 'a\n---\nkind: Secret', '{{ .Values.name }}', '-a', 'a'.repeat(300), '!!binary']] as const),
+  [['services', 'barista', 'container', 'env', 0, 'name'], ['', '1abc', 'LOG DIR', 'a\n---\nkind: Secret', '{{ .Values.name }}', '!!binary']],
+  [['services', 'barista', 'podMetadata', 'labels', 'team'], ['Has Space', '-a', 'a'.repeat(64), 'a\nb', '{{ .Values.team }}']],
+];
+const workloadBadName = fc.tuple(fc.constantFrom(...INVALID_WORKLOAD_NAMES), fc.nat(), matrixChannel)
+  .map(([[path, names], index, channel]): BadInput => ({
+    category: 'workload invalid name', channel, data: withValue(path, names[index % names.length], workloadBase()), expectedPath: printPath(path),
+  }));
+
 export const badInput = (scale = 1): fc.Arbitrary<BadInput> => fc.oneof(
+  { arbitrary: workloadWrongType, weight: 3 }, { arbitrary: workloadUnknownField, weight: 2 }, { arbitrary: workloadBadName, weight: 2 },
   { arbitrary: wrongType, weight: 6 }, { arbitrary: exoticType, weight: 2 }, { arbitrary: missingField, weight: 3 },
   { arbitrary: unknownField, weight: 3 }, { arbitrary: badName, weight: 4 }, { arbitrary: longGeneratedName, weight: 1 },
   { arbitrary: badString(scale), weight: 5 }, { arbitrary: badNumber, weight: 3 }, { arbitrary: badWeights, weight: 3 },

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { MatrixError, validateMatrix } from '../../src/matrix';
 import { synthesizeFiles } from '../../src/synth';
-import { fuzzBase, NAME_MAPS, printPath, Segments, STRING_LEAVES, withValue } from './bad-inputs';
+import { fuzzBase, NAME_MAPS, printPath, Segments, STRING_LEAVES, withValue, WORKLOAD_STRING_LEAVES, workloadBase } from './bad-inputs';
 
 const FRAGMENTS = ['\n', '\r\n', '---', '...', '{{ .Values.secret }}', '{{', '}}', ': ', ':', '"', "'", '!!python/object:os.system',
   '!<tag:yaml.org,2002:js/function>', '!!binary', '&anchor', ' *alias', '*x', '# comment', '- item', '? key', '|', '>', '%YAML 1.1', '\t',
@@ -20,12 +20,13 @@ const PATH_FRAGMENTS = FRAGMENTS.filter((fragment) => /^[A-Za-z0-9\-._~!$&'()*+,
 const hostileValue = (fragments: readonly string[]) => fc.tuple(fc.constantFrom('/zz9', 'zz9'), fc.array(fc.constantFrom(...fragments), { minLength: 1, maxLength: 5 }),
   fc.stringMatching(/^[a-z0-9]{0,3}$/)).map(([start, parts, end]) => `${start}${parts.join('')}${end}`);
 
-/** Where a hostile value goes: a string field, or a name (renamed everywhere it is used). */
-type Target = { readonly field: Segments } | { readonly name: string; readonly map: Segments };
+/** Where a hostile value goes: a string field (of the workload base when `workload`), or a name (renamed everywhere it is used). */
+type Target = { readonly field: Segments; readonly workload?: true } | { readonly name: string; readonly map: Segments };
 const targets: Target[] = [
   ...STRING_LEAVES.filter((path) => !['from', 'to', 'version'].includes(String(path[path.length - 1]))).map((field) => ({ field })),
   ...NAME_MAPS.flatMap((map) => Object.keys(map.reduce<any>((node, key) => node[key], fuzzBase())).map((name) => ({ name, map }))),
 ];
+const workloadTargets: Target[] = WORKLOAD_STRING_LEAVES.map((field) => ({ field, workload: true }));
 
 /** Output fields where a value of each field may appear (list indices as *). */
 const PLACES: Record<string, readonly string[]> = {
@@ -33,11 +34,17 @@ const PLACES: Record<string, readonly string[]> = {
   livenessPath: ['spec.template.spec.containers.*.livenessProbe.httpGet.path'],
   ingressPath: ['spec.http.*.match.*.uri.prefix'],
   image: ['spec.template.spec.containers.*.image'],
+  tag: ['spec.template.spec.containers.*.image'],
+  value: ['spec.template.spec.containers.*.env.*.value'],
+  mountPath: ['spec.template.spec.containers.*.volumeMounts.*.mountPath'],
+  workingDir: ['spec.template.spec.containers.*.workingDir'],
+  serviceAccountName: ['spec.template.spec.serviceAccountName'],
+  priorityClassName: ['spec.template.spec.priorityClassName'],
 };
 
 /** The base matrix with the target set to `value`; a name is renamed in every key and value that is that name. */
 function place(target: Target, value: string): unknown {
-  if ('field' in target) return withValue(target.field, value);
+  if ('field' in target) return withValue(target.field, value, target.workload ? workloadBase() : fuzzBase());
   const rename = (node: unknown): unknown => {
     if (node === target.name) return value;
     if (Array.isArray(node)) return node.map(rename);
@@ -111,6 +118,29 @@ function checkHostile(target: Target, hostile: string): void {
 describe('hostile values in the matrix', () => {
   test('are rejected naming their field, or inert in the output', () => {
     fc.assert(fc.property(fc.constantFrom(...targets), hostileValue(FRAGMENTS), checkHostile), { numRuns: 150 });
+  });
+
+  test('in every string field of the workload (container, pod, podMetadata, versions, overrides): rejected naming the field, or inert', () => {
+    fc.assert(fc.property(fc.constantFrom(...workloadTargets), hostileValue(FRAGMENTS), checkHostile), { numRuns: 60 });
+  });
+
+  test.each([
+    [['services', 'barista', 'container', 'env', 0, 'value'], 'x\n---\napiVersion: v1\nkind: Secret\n'],
+    [['services', 'barista', 'container', 'command', 0], '{{ .Values.secret }}'],
+    [['services', 'barista', 'podMetadata', 'annotations', 'prometheus.io/scrape'], '!!python/object:os.system'],
+    [['services', 'barista', 'pod', 'containers', 0, 'image'], 'log:1\n---\nkind: Secret'],
+  ])('workload field %j holding %j is an inert string', (field, value) => {
+    checkHostile({ field, workload: true }, value);
+  });
+
+  test.each([
+    [['services', 'barista', 'pod', 'volumes', 0, 'name'], 'cache\n---'],
+    [['services', 'barista', 'pod', 'serviceAccountName'], 'barista\nkind: Secret'],
+    [['services', 'barista', 'podMetadata', 'labels', 'team'], '{{ .Values.team }}'],
+    [['services', 'barista', 'container', 'ports', 0, 'name'], 'http-{{x}}'],
+    [['services', 'barista', 'container', 'env', 0, 'name'], 'LOG DIR: x'],
+  ])('workload name %j holding %j is rejected with its path', (field, value) => {
+    expect(() => validateMatrix(withValue(field, value, workloadBase()))).toThrow(`${printPath(field)}: ${JSON.stringify(value)} is not`);
   });
 
   test('hostile values that are valid paths are inert in the output', () => {

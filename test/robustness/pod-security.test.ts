@@ -38,6 +38,8 @@ function restrictedViolations(template: { metadata?: any; spec: any }): string[]
   }
   // Restricted, at pod level (containers may set them instead).
   if (podContext.runAsUser === 0) fail('pod runAsUser 0');
+  // Pod Security admission flags an explicit false at pod level even when every container sets true (check runAsNonRoot).
+  if (podContext.runAsNonRoot === false) fail('pod runAsNonRoot false');
   if (podContext.seccompProfile !== undefined && !SECCOMP_ALLOWED.includes(podContext.seccompProfile.type)) fail('pod seccompProfile');
 
   for (const container of containers) {
@@ -78,6 +80,48 @@ describe('Pod Security Standards, restricted', () => {
 
   test('every pod template of random valid matrices', () => {
     fc.assert(fc.property(validMatrix, (spec) => { expect(violationsOf(templatesOf(spec))).toEqual([]); }), { numRuns: 20 });
+  });
+
+  test('random pod settings of a service: what restricted environments accept meets the profile, what they refuse does not', () => {
+    /** Settings a service may give, compliant or not (the independent checker above decides which). */
+    const settings: ((service: any) => void)[] = [
+      (s) => { s.container = { ...s.container, securityContext: { ...s.container?.securityContext, runAsUser: 1000 } }; },
+      (s) => { s.container = { ...s.container, securityContext: { ...s.container?.securityContext, runAsUser: 0 } }; },
+      (s) => { s.container = { ...s.container, securityContext: { ...s.container?.securityContext, privileged: true } }; },
+      (s) => { s.container = { ...s.container, securityContext: { ...s.container?.securityContext, allowPrivilegeEscalation: true } }; },
+      (s) => { s.container = { ...s.container, securityContext: { ...s.container?.securityContext, capabilities: { add: ['NET_BIND_SERVICE'] } } }; },
+      (s) => { s.container = { ...s.container, securityContext: { ...s.container?.securityContext, capabilities: { add: ['SYS_ADMIN'] } } }; },
+      (s) => { s.container = { ...s.container, securityContext: { ...s.container?.securityContext, readOnlyRootFilesystem: false } }; },
+      (s) => { s.container = { ...s.container, securityContext: { ...s.container?.securityContext, seccompProfile: { type: 'Unconfined' } } }; },
+      (s) => { s.pod = { ...s.pod, securityContext: { fsGroup: 2000, runAsGroup: 3000 } }; },
+      (s) => { s.pod = { ...s.pod, securityContext: { runAsNonRoot: false } }; },
+      (s) => { s.pod = { ...s.pod, hostNetwork: true }; },
+      (s) => { s.pod = { ...s.pod, volumes: [{ name: 'host', hostPath: { path: '/var/log' } }] }; },
+      (s) => { s.pod = { ...s.pod, volumes: [{ name: 'nfs', nfs: { server: 'nfs.example.com', path: '/data' } }] }; },
+      (s) => { s.pod = { ...s.pod, initContainers: [{ name: 'init', image: 'busybox:1', securityContext: { runAsUser: 0 } }] }; },
+      (s) => { s.pod = { ...s.pod, containers: [{ name: 'side', image: 'busybox:1', securityContext: { capabilities: { drop: ['NET_RAW'] } } }] }; },
+      (s) => { s.podMetadata = { annotations: { 'container.apparmor.security.beta.kubernetes.io/barista': 'unconfined' } }; },
+    ];
+    const matrices = fc.subarray(settings.map((_, i) => i), { minLength: 1 }).map((chosen) => {
+      const spec: any = { environments: { prod: { namespace: 'prod' } }, releases: { prod: { barista: { version: 'v1' } } },
+        services: { barista: { image: 'sdaschner/barista', versions: { v1: 'b1' }, port: 8080, readinessPath: '/', livenessPath: '/' } } };
+      chosen.forEach((i) => settings[i](spec.services.barista));
+      return spec as MatrixSpec;
+    });
+    fc.assert(fc.property(matrices, (spec) => {
+      let templates: ReturnType<typeof podTemplates> | undefined;
+      try {
+        templates = templatesOf(spec);
+      } catch (error) {
+        expect(String(error)).toContain('Pod Security profile of environment prod');
+      }
+      if (templates) expect(violationsOf(templates)).toEqual([]);
+      else {
+        // What was refused is what the profile forbids: the same pod, allowed as privileged, violates it.
+        const allowed = { ...spec, environments: { prod: { namespace: 'prod', podSecurity: 'privileged' as const } } };
+        expect(violationsOf(templatesOf(allowed))).not.toEqual([]);
+      }
+    }), { numRuns: 60 });
   });
 
   test('the checker finds each kind of violation', () => {

@@ -94,8 +94,8 @@ describe('bad TCP input', () => {
   test('HTTP-like protocols still need both probe paths', () => {
     const matrix = tcpMatrix('http2');
     expect(problems(matrix)).toEqual([
-      'services.barista.readinessPath: required field is missing (an HTTP path for protocol http2; only tcp, mongo, mysql and redis are probed by tcpSocket without one)',
-      'services.barista.livenessPath: required field is missing (an HTTP path for protocol http2; only tcp, mongo, mysql and redis are probed by tcpSocket without one)',
+      'services.barista.readinessPath: required field is missing (an HTTP path for protocol http2, or a Kubernetes probe as container.readinessProbe; only tcp, mongo, mysql, redis are probed by tcpSocket without one)',
+      'services.barista.livenessPath: required field is missing (an HTTP path for protocol http2, or a Kubernetes probe as container.livenessProbe; only tcp, mongo, mysql, redis are probed by tcpSocket without one)',
     ]);
   });
 

@@ -14,6 +14,9 @@ import { validateMatrix } from '../../src/matrix';
 import { exampleMatrix } from '../../src/example/matrix';
 import type { CommandOutcome } from '../command';
 
+/** The object store of the stand-in (apply, get, diff, delete of objects): a node script, see its header. */
+const OBJECT_STORE = join(__dirname, 'stand-in-objects.js');
+
 // POSIX sh rather than node: a stand-in call must cost milliseconds, not a node start-up.
 const STAND_IN = `#!/bin/sh
 state="$STANDIN_STATE"
@@ -42,8 +45,12 @@ case "$line" in
     if [ -f "$state/lock.json" ]; then sed -e 's/.*"holder":"\\([^"]*\\)".*/\\1/' "$state/lock.json"; fi ;;
   "kubectl "*"delete configmap "*"-lock "*)
     rm -f "$state/lock.json"; rmdir "$state/lock.d" 2>/dev/null || true ;;
-  "kubectl "*" apply "*|"kubectl apply "*)
+  "kubectl "*" apply "*"-f -"|"kubectl apply "*"-f -")
     case "$input" in *'"kind":"ConfigMap"'*) printf '%s' "$input" > "$state/record.json" ;; esac ;;
+  "kubectl "*" apply "*|"kubectl apply "*|"kubectl "*"get -f "*|"kubectl get -f "*|"kubectl "*" diff "*|"kubectl diff "*)
+    exec "$STANDIN_NODE" "$STANDIN_OBJECTS" "$@" ;; # the objects of phase folders: stored, read back, compared
+  "kubectl "*" delete "*|"kubectl delete "*)
+    exec "$STANDIN_NODE" "$STANDIN_OBJECTS" "$@" ;;
   "kubectl "*"get configmap "*)
     if [ -f "$state/record.json" ]; then
       sed -e 's/.*"plan":"\\([^"]*\\)".*"completed":"\\([^"]*\\)","applying":"\\([^"]*\\)","finished":"\\([^"]*\\)".*/\\1|\\2|\\3|\\4/' "$state/record.json"
@@ -110,6 +117,8 @@ export class StandInCluster {
       ...process.env,
       PATH: [this.bin, ...path].join(delimiter),
       STANDIN_STATE: this.state,
+      STANDIN_OBJECTS: OBJECT_STORE,
+      STANDIN_NODE: process.execPath,
       STANDIN_FAIL: settings.fail ?? '',
       STANDIN_ISTIO_STATUS: settings.istioStatus ? '1' : '0',
       STANDIN_APPLICATION: settings.application ?? '', // what `kubectl get application -o jsonpath=path|sync|health` prints

@@ -119,7 +119,9 @@ if (verb === 'apply') {
       }
     }
   }
-  if (found.length === 1) process.stdout.write(`${JSON.stringify(found[0], null, 4)}\n`);
+  const o = args.indexOf('-o');
+  if (args[o + 1] === 'name') process.stdout.write(found.map((f) => `${label(f)}\n`).join(''));
+  else if (found.length === 1) process.stdout.write(`${JSON.stringify(found[0], null, 4)}\n`);
   else if (found.length > 1) process.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: found, metadata: { resourceVersion: '' } }, null, 4)}\n`);
 } else if (verb === 'diff') {
   let differs = false;

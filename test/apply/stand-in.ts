@@ -3,8 +3,10 @@
  * that goes first on PATH. They record every call, keep the resume record ConfigMap and the lock
  * ConfigMap (created only when absent, as the API server does for \`kubectl create\`), report istiod
  * status on request, fail any call whose arguments contain a given text, and run a shell command once
- * when a call contains another (a synthesis between two phases, say).
+ * when a call contains another (a synthesis between two phases, say). The calls that apply, read, compare
+ * or delete objects store them (test/apply/stand-in-objects.js), with the defaults and the fields a server adds.
  */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -77,6 +79,11 @@ export interface StandInSettings {
   readonly hook?: { readonly when: string; readonly run: string };
 }
 
+/** Whether a call reads the live objects of phase folders (the live check before each phase: `get -f`, `diff -f`). */
+export function isLiveCall(call: Call): boolean {
+  return / get -f | diff /.test(call.line);
+}
+
 /** Whether a call takes, reads or releases the environment's lock. */
 export function isLockCall(call: Call): boolean {
   return / configmap \S+-lock /.test(call.line) || (call.stdin ?? '').includes('-lock"');
@@ -129,9 +136,31 @@ export class StandInCluster {
     };
   }
 
-  /** The calls so far but those of the lock (its own tests read {@link allCalls}), in order. */
+  /** The calls so far but those of the lock and of the live checks (their own tests read {@link allCalls}), in order. */
   calls(): Call[] {
-    return this.allCalls().filter((call) => !isLockCall(call));
+    return this.allCalls().filter((call) => !isLockCall(call) && !isLiveCall(call));
+  }
+
+  /** Stores the objects of a folder as if they had been applied (what the cluster runs before a test), without logging a call. */
+  seed(folder: string): void {
+    const result = spawnSync(process.execPath, [OBJECT_STORE, 'apply', '--server-side', '-f', folder], { env: this.env(), encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`stand-in: cannot seed ${folder}: ${result.stderr}`);
+  }
+
+  /** Changes one stored object in place (someone ran kubectl scale, set image or edit); throws when it is not stored. */
+  edit(kind: string, namespace: string, name: string, change: (object: any) => void): void {
+    const file = join(this.state, 'objects.json');
+    const objects = JSON.parse(readFileSync(file, 'utf8'));
+    const key = Object.keys(objects).find((k) => k.endsWith(`/${kind}/${namespace}/${name}`));
+    if (key === undefined) throw new Error(`stand-in: no ${kind} ${namespace}/${name} stored`);
+    change(objects[key]);
+    writeFileSync(file, JSON.stringify(objects));
+  }
+
+  /** The stored objects, by `group/Kind/namespace/name`. */
+  objects(): Record<string, any> {
+    const file = join(this.state, 'objects.json');
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   }
 
   /** Every call so far, in order (a line per call; its standard input, if read, on the next line after a tab). */

@@ -32,6 +32,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   apply: { module: './commands/apply', args: 'DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]', summary: 'apply the phases in order, passing their gates' },
   rollback: { module: './commands/rollback', args: 'DIST_ENV [--from PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]', summary: 'back to the baseline from the recorded (or given) phase' },
   promote: { module: './commands/promote', args: 'DIST_ENV --argocd [--app-file FILE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS]', summary: 'point the Argo CD Application at the next phase once the current one holds' },
+  status: { module: './commands/status', args: 'DIST_ENV [--context CTX] [-o json]', summary: 'the live phase, drift from its files, the traffic split and the next command (exit 0 in sync, 3 drifted, 4 in progress, 5 unreachable)' },
   schema: { module: './commands/schema', args: 'matrix|plan', summary: 'print the JSON Schema of a matrix file or plan.json (for editors)' },
   simulate: { module: './commands/simulate', args: 'DIST_ENV [--qps 500] [--connections 50] [--duration 20s] [--runs N] [--seed S] [--schedule random|adversarial] [-o json]', summary: 'simulate the release under load, count failed requests' },
 };

@@ -257,20 +257,55 @@ export interface LiveCheckPlace {
   readonly previousGates?: PhaseGates;
 }
 
+/** The result of reading the live objects of some phase folders. */
+export interface LiveRead {
+  /** The objects as the cluster returned them (with its defaults and fields). */
+  readonly read: readonly KubeObject[];
+  /** The live state as the verifier reads it ({@link liveState}). */
+  readonly state: readonly KubeObject[];
+  /** The phases of the folders, in the order given. */
+  readonly phases: readonly PhaseManifest[];
+}
+
+/**
+ * Reads what the cluster holds of the objects the files of `folders` name, in one kubectl call; a failed
+ * call is an ApplyFailure that names `where` and says how to continue.
+ */
+export async function readLiveState(session: ClusterSession, planDir: PlanDirectory, folders: readonly string[], where: string, resume: string): Promise<LiveRead> {
+  const unique = [...new Set(folders)];
+  const args = liveReadArgs(unique.map((folder) => join(planDir.dir, folder)));
+  const result = await session.read(args);
+  if (result.code !== 0) {
+    const detail = result.stderr.trim().split('\n').slice(-3).join('\n  ');
+    throw new ApplyFailure(`${where}: cannot read the live objects (exit ${result.code}): ${commandLine('kubectl', session.args(args))}` +
+      `${detail ? `\n  ${detail}` : ''}\nresume with: ${resume}`);
+  }
+  const phases = unique.map((folder) => phaseAt(planDir, folder));
+  const read = parseLiveObjects(result.stdout);
+  return { read, state: liveState(read, phases.map((phase) => phase.objects)), phases };
+}
+
 /** Reads the live state of `previous` and `next` from the cluster (one kubectl call) and judges it. */
 export async function readLive(session: ClusterSession, planDir: PlanDirectory, place: LiveCheckPlace): Promise<LiveVerdict> {
   const folders = [...(place.previous === undefined ? [] : [place.previous]), place.next];
-  const args = liveReadArgs(folders.map((folder) => join(planDir.dir, folder)));
-  const read = await session.read(args);
-  if (read.code !== 0) {
-    const detail = read.stderr.trim().split('\n').slice(-3).join('\n  ');
-    throw new ApplyFailure(`${place.where}: cannot read the live objects (exit ${read.code}): ${commandLine('kubectl', session.args(args))}` +
-      `${detail ? `\n  ${detail}` : ''}\nresume with: ${place.resume}`);
-  }
-  const phases = folders.map((folder) => phaseAt(planDir, folder));
-  const live = liveState(parseLiveObjects(read.stdout), phases.map((phase) => phase.objects));
+  const { state, phases } = await readLiveState(session, planDir, folders, place.where, place.resume);
   const previous = place.previous === undefined ? undefined : { ...phases[0], gates: place.previousGates ?? phases[0].gates };
-  return judgeLive(live, { previous, next: phases.at(-1)! });
+  return judgeLive(state, { previous, next: phases.at(-1)! });
+}
+
+/** The command that restores the objects of `folder`: its server-side apply, as the executors run it. */
+export function restoreCommand(session: ClusterSession, planDir: PlanDirectory, folder: string): string {
+  return commandLine('kubectl', session.args(KUBECTL.apply(join(planDir.dir, folder))));
+}
+
+/** Stops unless the live state is allowed before `place.next` ({@link liveStopMessage}); says what it found otherwise. */
+export function liveFound(verdict: LiveVerdict, session: ClusterSession, planDir: PlanDirectory, place: LiveCheckPlace): string {
+  const restore = place.previous === undefined ? '' : restoreCommand(session, planDir, place.previous);
+  const stop = liveStopMessage(verdict, { ...place, restoreCommand: restore });
+  if (stop !== undefined) throw new ApplyFailure(stop);
+  return verdict.kind === 'at-next' ? `the cluster already holds ${place.next}`
+    : verdict.kind === 'reachable' ? `${verdict.differences.length} objects differ from ${place.next}, and live -> ${place.next} is safe`
+      : place.previous === undefined ? 'none of its objects in the cluster (a first install)' : `the cluster holds ${place.previous}`;
 }
 
 /**
@@ -281,12 +316,6 @@ export async function readLive(session: ClusterSession, planDir: PlanDirectory, 
 export async function checkLive(session: ClusterSession, planDir: PlanDirectory, place: LiveCheckPlace, print: (line: string) => void, now: () => number): Promise<void> {
   if (session.dryRun) return;
   const started = now();
-  const verdict = await readLive(session, planDir, place);
-  const restoreCommand = place.previous === undefined ? '' : commandLine('kubectl', session.args(KUBECTL.apply(join(planDir.dir, place.previous))));
-  const stop = liveStopMessage(verdict, { ...place, restoreCommand });
-  if (stop !== undefined) throw new ApplyFailure(stop);
-  const described = verdict.kind === 'at-next' ? `the cluster already holds ${place.next}`
-    : verdict.kind === 'reachable' ? `${verdict.differences.length} objects differ from ${place.next}, and live -> ${place.next} is safe`
-      : place.previous === undefined ? 'none of its objects in the cluster (a first install)' : `the cluster holds ${place.previous}`;
-  print(`  live: ${described} (${seconds(now() - started)})`);
+  const found = liveFound(await readLive(session, planDir, place), session, planDir, place);
+  print(`  live: ${found} (${seconds(now() - started)})`);
 }

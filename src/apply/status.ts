@@ -6,8 +6,9 @@
 import { join } from 'node:path';
 import { KubeObject, resourceName } from '../manifest';
 import { isKind } from '../model';
-import { forwardSequence } from './engine';
-import { liveDifferences, liveReadArgs, liveState, ObjectDifference, parseLiveObjects } from './live';
+import { ApplyFailure } from './errors';
+import { decideStart, forwardSequence, readRecord } from './engine';
+import { formatDifferences, liveDifferences, liveFound, liveReadArgs, liveState, ObjectDifference, parseLiveObjects, readLive, readLiveState, restoreCommand } from './live';
 import { PlanDirectory } from './plan-dir';
 import { parseRecordLine, RECORD_JSONPATH, recordName, ResumeRecord } from './record';
 import { rollbackIdentity } from './rollback';
@@ -145,4 +146,33 @@ export async function environmentStatus(session: ClusterSession, planDir: PlanDi
       ? `the cluster drifted from ${where.phase ?? 'no phase (some objects of the first phase are present)'}: restore the objects (kubectl apply the phase folder) or find out who changed them; then: ${where.next}`
       : where.next,
   };
+}
+
+/**
+ * `verify --live`, `plan --live`: the live check that apply runs before the next phase per the record, on
+ * demand (nothing is applied). Returns what it found; throws ApplyFailure (exit 1) with apply's message when
+ * apply would stop. A finished release: the cluster must hold the last phase.
+ */
+export async function verifyLive(session: ClusterSession, planDir: PlanDirectory, resumeCommand: (phase: string) => string): Promise<string> {
+  const { plan } = planDir;
+  const environment = plan.environment;
+  const sequence = forwardSequence(planDir);
+  const decision = decideStart(sequence, await readRecord(session, plan));
+  if ('done' in decision) {
+    const last = sequence.steps[sequence.steps.length - 1].path;
+    const { state, phases } = await readLiveState(session, planDir, [last], `${environment}: phase ${last}`, resumeCommand(last));
+    const differences = liveDifferences(state, phases[0].objects);
+    if (differences.length === 0) return `${environment}: every phase is applied and the cluster holds ${last}, the last`;
+    throw new ApplyFailure([
+      `${environment}: every phase is applied, but the live objects differ from ${last}, the last:`,
+      ...formatDifferences(differences, last),
+      `restore them (${restoreCommand(session, planDir, last)}) or find out who changed them`,
+    ].join('\n'));
+  }
+  const { steps } = sequence;
+  const next = steps[decision.start];
+  const previous = decision.start > 0 ? steps[decision.start - 1] : undefined;
+  const place = { where: `${environment}: phase ${next.label}`, previous: previous?.path, previousGates: previous?.gates, next: next.path, resume: resumeCommand(next.label) };
+  const found = liveFound(await readLive(session, planDir, place), session, planDir, place);
+  return `${environment}: live -> ${next.path}: safe to apply (${found}${previous ? ', as the record says' : ''})`;
 }

@@ -48,9 +48,9 @@ const isMapping = (value: Json): value is Record<string, Json> => typeof value =
  */
 export function appliedFields(live: Json, references: readonly Json[]): Json {
   if (Array.isArray(live)) {
-    const lists = references.filter(Array.isArray);
+    const lists = references.filter((reference): reference is readonly Json[] => Array.isArray(reference));
     if (lists.length === 0) return live;
-    return live.map((item, i) => {
+    return (live as readonly Json[]).map((item, i) => {
       const items = lists.filter((list) => i < list.length).map((list) => list[i]);
       return items.length === 0 ? item : appliedFields(item, items);
     });

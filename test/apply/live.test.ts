@@ -123,7 +123,7 @@ describe('before the first phase', () => {
 describe('between two phases', () => {
   test.each([
     ['phased-rollout apply', () => apply(production), 'phased-rollout apply DIST/production --from 02-switch'],
-    ['apply.sh', async () => { const r = script(); return { code: r.status!, error: r.stderr.trim() }; }, 'sh DIST/production/apply.sh --from 02-switch'],
+    ['apply.sh', () => { const r = script(); return Promise.resolve({ code: r.status!, error: r.stderr.trim() }); }, 'sh DIST/production/apply.sh --from 02-switch'],
   ])('a release whose live state drifted (someone scaled a Deployment) is stopped before the next phase (%s)', async (_name, run, resume) => {
     expect(await apply(production, '--to', '01-prepare')).toEqual({ code: 0 });
     cluster.edit('Deployment', 'production', 'barista-v1', (d) => { d.spec.replicas = 5; });

@@ -167,6 +167,18 @@ describe('between two phases', () => {
     expect(stdout()).toContain('  live: the cluster holds 02-switch');
   });
 
+  test('--from that skips a phase is stopped: live -> the phase is unsafe (phased-rollout apply) or not the phase before (apply.sh)', async () => {
+    expect(await apply(production, '--to', '01-prepare')).toEqual({ code: 0 });
+    const skipped = await apply(production, '--from', 'cleanup');
+    expect(skipped.code).toBe(1);
+    expect(skipped.error!.split('\n')[0]).toBe('production: phase 03-cleanup: live -> 03-cleanup is unsafe: stopped before applying 03-cleanup');
+    expect(skipped.error).toContain('  transition/removed-while-routed: Deployment production/coffee-shop-v1: is removed while subset v1');
+    const sh = script('--from', 'cleanup');
+    expect(sh.status).toBe(1);
+    expect(sh.stderr.split('\n')[0]).toBe('production: phase 03-cleanup: the live objects match neither 02-switch (applied before) nor 03-cleanup: stopped before applying 03-cleanup');
+    expect(folderApplies()).toEqual(['00-baseline', '01-prepare']);
+  });
+
   test('apply.sh and phased-rollout apply resume each other with the live checks on', async () => {
     expect(script('--to', '01-prepare').status).toBe(0);
     expect(await apply(production, '--to', '02-switch')).toEqual({ code: 0 });

@@ -108,7 +108,7 @@ METHOD_RECONCILED='istiod reports config status: waiting for the Reconciled cond
 METHOD_ISTIOCTL='istiod reports no config status: waiting with istioctl x wait --for=distribution'
 METHOD_SLEEP='istiod reports no config status and istioctl is not on PATH: waiting the plan'\''s fixed seconds'
 STATUS_CHECK_BACKOFF='1 2'
-DIFF_ARGS='--request-timeout=60s diff --server-side --field-manager=phased-rollout -f'
+DIFF_ARGS='--request-timeout=60s diff --server-side --field-manager=phased-rollout --force-conflicts -f'
 LIVE_DRIFTED='%s: the live objects match neither %s (applied before) nor %s: stopped before applying %s'
 LIVE_RESTORE='restore the objects of %s (%s) or find out who changed them, then continue with: %s'
 LIVE_NOT_FIRST_INSTALL='%s: the live objects are neither absent (a first install) nor equal to %s: stopped before applying %s'

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run as applyCommand } from '../../src/cli/commands/apply';
 import { run as rollbackCommand } from '../../src/cli/commands/rollback';
-import { appliedFields, judgeLive, liveState } from '../../src/apply/live';
+import { appliedFields, judgeLive, liveReadArgs, liveState, parseLiveObjects } from '../../src/apply/live';
+import { startApiStandIn } from '../kubectl-api-stand-in';
 import { exampleMatrix } from '../../src/example/matrix';
 import { validateMatrix } from '../../src/matrix';
 import { writeTreeAtomically } from '../../src/synth/output';
@@ -196,5 +197,25 @@ describe('between two phases', () => {
     expect(result.error!.split('\n')[0]).toMatch(/^production rollback from 02-switch: step \S+: the live objects match neither 02-switch \(applied before\) nor \S+: stopped before applying \S+$/);
     cluster.edit('Deployment', 'production', 'coffee-shop-v1', (d) => { d.spec.replicas = 3; });
     expect(await runLikeMain(rollbackCommand, [production])).toEqual({ code: 0 });
+  });
+});
+
+describe('the live read as the real kubectl makes it', () => {
+  // A stand-in for the API server (test/kubectl-api-stand-in.ts) that holds no object: every one is absent.
+  test('absent objects: kubectl get -f ... -o json --ignore-not-found prints what parseLiveObjects reads as none', async () => {
+    const api = await startApiStandIn();
+    try {
+      const folder = join(production, '00-baseline');
+      const result = await api.kubectl(...liveReadArgs([folder, join(production, '01-prepare')]));
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(parseLiveObjects(result.stdout)).toEqual([]);
+      // One GET per object named, in the order of the files: no list of the whole namespace.
+      expect(api.requests.filter((r) => r.startsWith('GET /apis/apps/v1/namespaces/production/deployments/'))).toEqual(expect.arrayContaining([
+        'GET /apis/apps/v1/namespaces/production/deployments/coffee-shop-v1',
+      ]));
+    } finally {
+      await api.close();
+    }
   });
 });

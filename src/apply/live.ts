@@ -14,6 +14,7 @@
  * seen: server-side apply keeps them too, and `kubectl diff` does not show them either.
  */
 import { join } from 'node:path';
+import { counted } from '../format';
 import { identityKey, KubeObject, resourceName } from '../manifest';
 import { PhaseGates } from '../plan/plan-file';
 import { sameObject } from '../model';
@@ -181,15 +182,16 @@ export type LiveVerdict =
  */
 export function judgeLive(live: readonly KubeObject[], phases: LiveCheckPhases): LiveVerdict {
   const { previous, next } = phases;
-  if (liveDifferences(live, next.objects).length === 0) return { kind: 'at-next' };
+  const fromNext = liveDifferences(live, next.objects);
+  if (fromNext.length === 0) return { kind: 'at-next' };
   const fromPrevious = liveDifferences(live, previous?.objects ?? []);
   // The cluster holds the phase before: live -> next is the plan's own transition, which verify proves.
   if (fromPrevious.length === 0) return { kind: 'at-previous' };
   const liveManifest: PhaseManifest = { name: LIVE_LABEL, path: LIVE_LABEL, objects: live, gates: previous?.gates };
   // The phase's own findings are verify's and synthesis's; here: what applying it to this cluster does.
   const findings = live.length === 0 ? [] : verifyPhases([liveManifest, next]).filter((finding) => finding.transition !== undefined);
-  if (findings.length > 0) return { kind: 'unsafe', findings, differences: liveDifferences(live, next.objects) };
-  return previous === undefined ? { kind: 'reachable', differences: liveDifferences(live, next.objects) } : { kind: 'drifted', differences: fromPrevious };
+  if (findings.length > 0) return { kind: 'unsafe', findings, differences: fromNext };
+  return previous === undefined ? { kind: 'reachable', differences: fromNext } : { kind: 'drifted', differences: fromPrevious };
 }
 
 /**
@@ -304,7 +306,7 @@ export function liveFound(verdict: LiveVerdict, session: ClusterSession, planDir
   const stop = liveStopMessage(verdict, { ...place, restoreCommand: restore });
   if (stop !== undefined) throw new ApplyFailure(stop);
   return verdict.kind === 'at-next' ? `the cluster already holds ${place.next}`
-    : verdict.kind === 'reachable' ? `${verdict.differences.length} objects differ from ${place.next}, and live -> ${place.next} is safe`
+    : verdict.kind === 'reachable' ? `the cluster differs from ${place.next} in ${counted(verdict.differences.length, 'object')}, and live -> ${place.next} is safe`
       : place.previous === undefined ? 'none of its objects in the cluster (a first install)' : `the cluster holds ${place.previous}`;
 }
 

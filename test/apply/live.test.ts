@@ -109,6 +109,19 @@ describe('before the first phase', () => {
     expect(folderApplies()).toEqual([]);
   });
 
+  test('objects that differ but are safely reachable: phased-rollout apply goes on (it ran the verifier), apply.sh stops (it cannot)', async () => {
+    cluster.seed(join(production, '00-baseline'));
+    cluster.edit('Deployment', 'production', 'barista-v1', (d) => { d.spec.replicas = 2; });
+    const sh = script('--to', '00-baseline');
+    expect(sh.status).toBe(1);
+    expect(sh.stderr.split('\n')[0]).toBe('production: phase 00-baseline: the live objects are neither absent (a first install) nor equal to 00-baseline: stopped before applying 00-baseline');
+    expect(sh.stderr).toMatch(/^ {2}-\s+"replicas": 2,$/m);
+    expect(folderApplies()).toEqual([]);
+    expect(await apply(production, '--to', '00-baseline')).toEqual({ code: 0 });
+    expect(stdout()).toContain('  live: the cluster differs from 00-baseline in 1 object, and live -> 00-baseline is safe');
+    expect(folderApplies()).toEqual(['00-baseline']);
+  });
+
   test('re-tagging the live version (a new image under the same version name) is stopped as an in-place update', async () => {
     cluster.seed(join(synthesizedVariant((m) => { m.services['coffee-shop'].versions.v1 = 'zero-downtime-0'; }), 'production/00-baseline'));
     const result = await apply(production);

@@ -208,6 +208,9 @@ describe('between two phases', () => {
     const result = hideDist(await runLikeMain(rollbackCommand, [production]), dist);
     expect(result.code).toBe(1);
     expect(result.error!.split('\n')[0]).toMatch(/^production rollback from 02-switch: step \S+: the live objects match neither 02-switch \(applied before\) nor \S+: stopped before applying \S+$/);
+    const sh = script('--rollback');
+    expect(sh.status).toBe(1);
+    expect(sh.stderr.split('\n')[0]).toBe(result.error!.split('\n')[0]); // apply.sh --rollback: the same message
     cluster.edit('Deployment', 'production', 'coffee-shop-v1', (d) => { d.spec.replicas = 3; });
     expect(await runLikeMain(rollbackCommand, [production])).toEqual({ code: 0 });
   });

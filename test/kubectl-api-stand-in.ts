@@ -51,10 +51,18 @@ export interface ApplyRun {
   readonly stderr: string;
 }
 
+/** What any kubectl run against the stand-in did: an apply run's facts and kubectl's standard output. */
+export interface KubectlRun extends ApplyRun {
+  /** kubectl's standard output. */
+  readonly stdout: string;
+}
+
 /** A running stand-in API server. */
 export interface ApiStandIn {
   /** Runs `kubectl apply --server-side -f path` (extra arguments after) against the stand-in. */
   apply(path: string, ...args: string[]): Promise<ApplyRun>;
+  /** Runs kubectl with these arguments against the stand-in (which stores nothing: every object is absent). */
+  kubectl(...args: string[]): Promise<KubectlRun>;
   /** Every request path kubectl asked for, for tests that check what it needs. */
   readonly requests: string[];
   /** Stops the server and removes the kubeconfig. */
@@ -129,11 +137,11 @@ export async function startApiStandIn(): Promise<ApiStandIn> {
   ].join('\n'));
   /** The last run started: each waits for it, so that every body is recorded under its own run. */
   let queue: Promise<unknown> = Promise.resolve();
-  const run = (argv: string[]) => new Promise<ApplyRun>((resolve) => {
+  const run = (argv: string[]) => new Promise<KubectlRun>((resolve) => {
     sent = [];
-    execFile(KUBECTL, argv, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, maxBuffer: 64 << 20 }, (error, _stdout, stderr) => {
+    execFile(KUBECTL, argv, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, sent, stderr });
+      resolve({ code, sent, stdout, stderr });
     });
   });
   return {
@@ -141,6 +149,11 @@ export async function startApiStandIn(): Promise<ApiStandIn> {
     apply(path: string, ...args: string[]): Promise<ApplyRun> {
       const argv = ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'apply', '--server-side', '--field-manager=stand-in', '--validate=false', '-f', path, ...args];
       const result = queue.then(() => run(argv));
+      queue = result;
+      return result;
+    },
+    kubectl(...args: string[]): Promise<KubectlRun> {
+      const result = queue.then(() => run(['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args]));
       queue = result;
       return result;
     },

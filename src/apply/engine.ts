@@ -8,6 +8,7 @@ import { refLabel } from '../manifest';
 import { PlanFile } from '../plan/plan-file';
 import { ApplyFailure, PREVIEW_WITHOUT_CLUSTER } from './errors';
 import { KUBECTL, REQUEST_TIMEOUT } from './kubectl';
+import { checkLive } from './live';
 import { withLock } from './lock';
 import { currentListing, describeChanges, findPhase, PlanDirectory } from './plan-dir';
 import { changedPaths, isEarlierIdentity, parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
@@ -42,6 +43,8 @@ export interface RunSequence {
   readonly unit: string;
   /** The steps in order. */
   readonly steps: readonly RunStep[];
+  /** The phase folder the cluster holds before the first step (a rollback's); absent before a plan's first phase. */
+  readonly startsFrom?: string;
 }
 
 /** The forward phases of a plan folder as a run. */
@@ -170,6 +173,13 @@ export async function runSequence(sequence: RunSequence, decision: StartDecision
       switch (action.kind) {
         case 'apply':
           checkUnchanged(planDir, `${title}: ${unit} ${step.label}`, action.path, context.resumeCommand(step.label));
+          await checkLive(session, planDir, {
+            where: `${title}: ${unit} ${step.label}`,
+            previous: index > 0 ? steps[index - 1].path : sequence.startsFrom,
+            previousGates: index > 0 ? steps[index - 1].gates : undefined,
+            next: action.path,
+            resume: context.resumeCommand(step.label),
+          }, print, runtime.now);
           return session.step(`apply ${action.path}`, KUBECTL.apply(join(planDir.dir, action.path)), fail);
         case 'record': return session.step('record progress', KUBECTL.apply('-'), fail, action.state === 'applying'
           ? record(previous, step.label, false)

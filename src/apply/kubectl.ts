@@ -106,6 +106,11 @@ export const WAIT_DEADLINE_MARGIN_SECONDS = 10;
 export const KUBECTL = {
   /** Server-side apply of a folder or of standard input (`-`). */
   apply: (file: string) => [REQUEST_TIMEOUT, 'apply', '--server-side', '--field-manager=phased-rollout', '-f', file],
+  /**
+   * Whether applying a folder would change the cluster (exit 0: no, 1: yes, with the diff; more: an error). With
+   * --force-conflicts, a field another manager took over (kubectl scale, edit) shows as a difference, not a conflict.
+   */
+  diff: (file: string) => [REQUEST_TIMEOUT, 'diff', '--server-side', '--field-manager=phased-rollout', '--force-conflicts', '-f', file],
   /** Deletion of an object a phase no longer has. */
   delete: (ref: ObjectRef) => [REQUEST_TIMEOUT, 'delete', resourceArg(ref), ...namespaceArgs(ref), '--ignore-not-found'],
   /** Waits for a new Deployment to be rolled out and ready. */

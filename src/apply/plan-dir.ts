@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative as relativePath, sep } from 'node:path';
 import { InputError, manifestFiles } from '../manifest';
 import { PlanFile, PlanPhase } from '../plan/plan-file';
-import { loadPhases } from '../verify';
+import { loadPhases, PhaseManifest } from '../verify';
 import { fileListing, listingIdentity, PlanFileContent } from './record';
 
 /** A plan folder read from disk and checked against its phase folders. */
@@ -16,14 +16,16 @@ export interface PlanDirectory {
   readonly identity: string;
   /** The files the identity was computed from, as `SHA256  PATH` lines ({@link fileListing}). */
   readonly listing: readonly string[];
+  /** The phase folders as read, in plan.json's order (what the live state is compared with). */
+  readonly phases: readonly PhaseManifest[];
 }
 
 /** Reads DIR/plan.json and its phase folders; refuses a folder whose plan.json disagrees with its phases. */
 export function readPlanDirectory(dir: string): PlanDirectory {
-  const { plan } = loadPhases(dir); // reads plan.json and checks it against the folders
+  const { plan, phases } = loadPhases(dir); // reads plan.json and checks it against the folders
   if (!plan) throw new InputError(`${join(dir, 'plan.json')}: no such file (expected a synthesized environment folder, e.g. dist/production)`);
   const listing = currentListing(dir, plan);
-  return { dir, plan, identity: listingIdentity(listing), listing };
+  return { dir, plan, identity: listingIdentity(listing), listing, phases };
 }
 
 /**

@@ -41,6 +41,7 @@ export function rollbackSequence(planDir: PlanDirectory, from: string): RunSeque
     identity: rollbackIdentity(planDir.identity, from),
     unit: 'step',
     steps,
+    startsFrom: from,
   };
 }
 

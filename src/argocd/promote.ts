@@ -8,6 +8,7 @@ import { accessSync, constants, renameSync, writeFileSync } from 'node:fs';
 import { ApplyFailure } from '../apply/engine';
 import { readApplicationFile } from './application-file';
 import { REQUEST_TIMEOUT } from '../apply/kubectl';
+import { checkLive } from '../apply/live';
 import { PlanDirectory } from '../apply/plan-dir';
 import { ApplyRuntime, ClusterSession, FailureHandler, SessionOptions } from '../apply/session';
 import { gateActions } from '../apply/steps';
@@ -68,6 +69,15 @@ export async function promote(options: PromoteOptions, runtime: ApplyRuntime): P
   }
   if (sync !== 'Synced' || health !== 'Healthy') {
     throw new ApplyFailure(`${name}: ${phase.path} is not Synced and Healthy yet (sync: ${sync || 'unknown'}, health: ${health || 'unknown'}); try again when it is`);
+  }
+  if (next !== undefined) {
+    // Before the gates' waits: the cluster must hold the phase Argo CD synced, and live -> the next phase be safe.
+    await checkLive(session, options.planDir, {
+      where: `${name}: promote to ${plan.phases[index + 1].path}`,
+      previous: phase.path,
+      next: plan.phases[index + 1].path,
+      resume: `phased-rollout promote ${options.planDir.dir} --argocd`,
+    }, runtime.print, runtime.now);
   }
   runtime.print(`${name}: ${phase.path} is Synced and Healthy; checking its gates`);
   for (const gate of gateActions(phase.gates)) await session.passGate(gate, fail);

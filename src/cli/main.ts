@@ -26,12 +26,13 @@ const ONE_PASS_V8_FLAGS = '--no-turbo-inlining';
 
 const COMMANDS: Record<string, CommandEntry> = {
   synth: { module: './commands/synth', args: '--matrix FILE [--out DIR]', summary: 'synthesize a YAML/JSON matrix into phase bundles in DIR (default dist)' },
-  verify: { module: './commands/verify', args: 'DIR [-o json]', summary: 'prove that no phase of DIR and no transition between its phases drops a request', onePass: true },
+  verify: { module: './commands/verify', args: 'DIR [-o json] | DIST_ENV --live [--context CTX]', summary: 'prove that no phase of DIR and no transition between its phases drops a request (--live: nor live -> the next phase)', onePass: true },
   analyze: { module: './commands/analyze', args: 'FILES_OR_DIRS... [--analyzer NAME]... [-o json]', summary: 'istioctl-analyze findings for one state', onePass: true },
-  plan: { module: './commands/plan', args: 'DIST_ENV', summary: 'what each phase changes, why it is safe, and its gates', onePass: true },
+  plan: { module: './commands/plan', args: 'DIST_ENV [--live [--context CTX]]', summary: 'what each phase changes, why it is safe, and its gates', onePass: true },
   apply: { module: './commands/apply', args: 'DIST_ENV [--from PHASE] [--to PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]', summary: 'apply the phases in order, passing their gates' },
   rollback: { module: './commands/rollback', args: 'DIST_ENV [--from PHASE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS] [--take-over-lock]', summary: 'back to the baseline from the recorded (or given) phase' },
   promote: { module: './commands/promote', args: 'DIST_ENV --argocd [--app-file FILE] [--context CTX] [--dry-run] [--timeout SECONDS] [--call-timeout SECONDS]', summary: 'point the Argo CD Application at the next phase once the current one holds' },
+  status: { module: './commands/status', args: 'DIST_ENV [--context CTX] [-o json]', summary: 'the live phase, drift from its files, the traffic split and the next command (exit 0 in sync, 3 drifted, 4 in progress, 5 unreachable)' },
   schema: { module: './commands/schema', args: 'matrix|plan', summary: 'print the JSON Schema of a matrix file or plan.json (for editors)' },
   simulate: { module: './commands/simulate', args: 'DIST_ENV [--qps 500] [--connections 50] [--duration 20s] [--runs N] [--seed S] [--schedule random|adversarial] [-o json]', summary: 'simulate the release under load, count failed requests' },
 };

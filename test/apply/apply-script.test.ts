@@ -151,6 +151,7 @@ test.each([
 
 test('apply.sh --rollback and phased-rollout rollback resume each other; --to is refused; a dry run calls only the record', async () => {
   const cluster = new StandInCluster();
+  cluster.seed(join(dist, 'production/02-switch')); // the stand-in cluster holds the phase --from names
   const failed = script('production', cluster, { istioStatus: true, fail: 'production/00-baseline' }, '--rollback', '--from', 'switch', '--context', 'prod-eu');
   expect(failed.status).toBe(1);
   expect(failed.stderr).toContain('production rollback from 02-switch: step remove-new: apply 00-baseline failed (exit 1)');

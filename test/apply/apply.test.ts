@@ -135,6 +135,8 @@ test('--from overrides the record, --to stops early (a later run continues from 
   expect(await apply(production, '--to', '01-prepare')).toEqual({ code: 0 });
   expect(cluster.record()).toEqual(expect.objectContaining({ completed: '01-prepare', finished: 'false' }));
   cluster.clearCalls();
+  // The stand-in cluster holds 02-switch (applied outside this record), as --from cleanup requires of it.
+  cluster.seed(join(production, '02-switch'));
   expect(await apply(production, '--from', 'cleanup')).toEqual({ code: 0 });
   expect(calls()[0]).toBe(`kubectl --request-timeout=60s ${SSA} -f DIST/production/03-cleanup`);
   expect(calls().filter((c) => c.includes('-f DIST'))).toHaveLength(1);
@@ -175,11 +177,13 @@ test('--dry-run prints the commands in order and calls no mutating kubectl', asy
 
 test('without istiod status: istioctl x wait when istioctl is on PATH, else the fixed seconds (really waited by default)', async () => {
   useCluster({}, true);
+  cluster.seed(join(production, '00-baseline')); // the stand-in cluster holds the phase before --from
   expect(await apply(production, '--from', '01-prepare', '--to', '01-prepare', '--context', 'c1')).toEqual({ code: 0 });
   expect(calls()).toContain('istioctl --context=c1 x wait --for=distribution destinationrule coffee-shop.production --timeout=120s');
   expect(stdout()).toContain('waiting with istioctl x wait --for=distribution');
 
   useCluster({});
+  cluster.seed(join(production, '00-baseline'));
   const slept: number[] = [];
   const printed: string[] = [];
   const env = cluster.env();

@@ -59,7 +59,8 @@ describe('every kubectl call has a deadline: a call that never answers fails the
   });
 
   test.each(['apply.sh', 'phased-rollout apply'])('%s: a phase folder\'s apply past --call-timeout fails that step', (executor) => {
-    const result = bounded(executor, { hang: '/production/00-baseline' }, '--call-timeout', '1');
+    // The first folder apply (00-baseline's); the live check before it reads the same folder and must answer.
+    const result = bounded(executor, { hang: 'apply --server-side --field-manager=phased-rollout -f /' }, '--call-timeout', '1');
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/production: phase 00-baseline: apply 00-baseline failed \(exit 124\): kubectl --request-timeout=60s apply /);
     expect(result.stderr).toContain('timed out: no answer within 1s (the deadline of this call)');

@@ -93,6 +93,7 @@ test('a rollback from a phase whose new Deployment never became ready does not w
 });
 
 test('a failed rollback says how to resume it; the same command, or none, resumes after the last completed step', async () => {
+  cluster.seed(join(production, '02-switch')); // the stand-in cluster holds the phase --from names
   process.env = cluster.env({ istioStatus: true, fail: 'virtualservice.networking.istio.io/coffee-shop-gateway' });
   const failed = await cli(rollback, production, '--from', 'switch', '--context', 'prod');
   expect(failed.code).toBe(1);

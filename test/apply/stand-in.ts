@@ -3,8 +3,10 @@
  * that goes first on PATH. They record every call, keep the resume record ConfigMap and the lock
  * ConfigMap (created only when absent, as the API server does for \`kubectl create\`), report istiod
  * status on request, fail any call whose arguments contain a given text, and run a shell command once
- * when a call contains another (a synthesis between two phases, say).
+ * when a call contains another (a synthesis between two phases, say). The calls that apply, read, compare
+ * or delete objects store them (test/apply/stand-in-objects.js), with the defaults and the fields a server adds.
  */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -13,6 +15,9 @@ import { synthesizeFiles } from '../../src/synth';
 import { validateMatrix } from '../../src/matrix';
 import { exampleMatrix } from '../../src/example/matrix';
 import type { CommandOutcome } from '../command';
+
+/** The object store of the stand-in (apply, get, diff, delete of objects): a node script, see its header. */
+const OBJECT_STORE = join(__dirname, 'stand-in-objects.js');
 
 // POSIX sh rather than node: a stand-in call must cost milliseconds, not a node start-up.
 const STAND_IN = `#!/bin/sh
@@ -42,14 +47,29 @@ case "$line" in
     if [ -f "$state/lock.json" ]; then sed -e 's/.*"holder":"\\([^"]*\\)".*/\\1/' "$state/lock.json"; fi ;;
   "kubectl "*"delete configmap "*"-lock "*)
     rm -f "$state/lock.json"; rmdir "$state/lock.d" 2>/dev/null || true ;;
-  "kubectl "*" apply "*|"kubectl apply "*)
+  "kubectl "*" apply "*"-f -"|"kubectl apply "*"-f -")
     case "$input" in *'"kind":"ConfigMap"'*) printf '%s' "$input" > "$state/record.json" ;; esac ;;
+  "kubectl "*" apply "*|"kubectl apply "*|"kubectl "*"get -f "*|"kubectl get -f "*|"kubectl "*" diff "*|"kubectl diff "*)
+    exec "$STANDIN_NODE" "$STANDIN_OBJECTS" "$@" ;; # the objects of phase folders: stored, read back, compared
+  "kubectl "*" delete "*|"kubectl delete "*)
+    exec "$STANDIN_NODE" "$STANDIN_OBJECTS" "$@" ;;
   "kubectl "*"get configmap "*)
     if [ -f "$state/record.json" ]; then
       sed -e 's/.*"plan":"\\([^"]*\\)".*"completed":"\\([^"]*\\)","applying":"\\([^"]*\\)","finished":"\\([^"]*\\)".*/\\1|\\2|\\3|\\4/' "$state/record.json"
     fi ;;
   "kubectl "*"get application "*)
     printf '%s' "$STANDIN_APPLICATION" ;;
+  "kubectl "*"rollout status deployment/"*|"kubectl rollout status deployment/"*)
+    # Rolled out at once when stored (the stand-in runs no pods); not found otherwise, as the API server answers.
+    name=\${line#*rollout status deployment/}; name=\${name%% *}
+    namespace=\${line#* -n }; namespace=\${namespace%% *}
+    stored=0
+    if [ -f "$state/objects.json" ]; then
+      while IFS= read -r stored_line || [ -n "$stored_line" ]; do # builtins only: tests run with a bare PATH
+        case "$stored_line" in *'"apps/Deployment/'"$namespace/$name"'"'*) stored=1; break ;; esac
+      done < "$state/objects.json"
+    fi
+    if [ "$stored" = 0 ]; then echo "Error from server (NotFound): deployments.apps '$name' not found" >&2; exit 1; fi ;;
   "kubectl "*"status.conditions"*)
     if [ "$STANDIN_ISTIO_STATUS" = 1 ]; then printf 'Reconciled'; fi ;;
 esac
@@ -68,6 +88,11 @@ export interface StandInSettings {
   readonly application?: string;
   /** A shell command run once, before answering, by the first call whose line contains `when`; default none. */
   readonly hook?: { readonly when: string; readonly run: string };
+}
+
+/** Whether a call reads the live objects of phase folders (the live check before each phase: `get -f`, `diff -f`). */
+export function isLiveCall(call: Call): boolean {
+  return / get -f | diff /.test(call.line);
 }
 
 /** Whether a call takes, reads or releases the environment's lock. */
@@ -110,6 +135,8 @@ export class StandInCluster {
       ...process.env,
       PATH: [this.bin, ...path].join(delimiter),
       STANDIN_STATE: this.state,
+      STANDIN_OBJECTS: OBJECT_STORE,
+      STANDIN_NODE: process.execPath,
       STANDIN_FAIL: settings.fail ?? '',
       STANDIN_ISTIO_STATUS: settings.istioStatus ? '1' : '0',
       STANDIN_APPLICATION: settings.application ?? '', // what `kubectl get application -o jsonpath=path|sync|health` prints
@@ -120,9 +147,31 @@ export class StandInCluster {
     };
   }
 
-  /** The calls so far but those of the lock (its own tests read {@link allCalls}), in order. */
+  /** The calls so far but those of the lock and of the live checks (their own tests read {@link allCalls}), in order. */
   calls(): Call[] {
-    return this.allCalls().filter((call) => !isLockCall(call));
+    return this.allCalls().filter((call) => !isLockCall(call) && !isLiveCall(call));
+  }
+
+  /** Stores the objects of a folder as if they had been applied (what the cluster runs before a test), without logging a call. */
+  seed(folder: string): void {
+    const result = spawnSync(process.execPath, [OBJECT_STORE, 'apply', '--server-side', '-f', folder], { env: this.env(), encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`stand-in: cannot seed ${folder}: ${result.stderr}`);
+  }
+
+  /** Changes one stored object in place (someone ran kubectl scale, set image or edit); throws when it is not stored. */
+  edit(kind: string, namespace: string, name: string, change: (object: any) => void): void {
+    const file = join(this.state, 'objects.json');
+    const objects = JSON.parse(readFileSync(file, 'utf8'));
+    const key = Object.keys(objects).find((k) => k.endsWith(`/${kind}/${namespace}/${name}`));
+    if (key === undefined) throw new Error(`stand-in: no ${kind} ${namespace}/${name} stored`);
+    change(objects[key]);
+    writeFileSync(file, JSON.stringify(objects));
+  }
+
+  /** The stored objects, by `group/Kind/namespace/name`. */
+  objects(): Record<string, any> {
+    const file = join(this.state, 'objects.json');
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   }
 
   /** Every call so far, in order (a line per call; its standard input, if read, on the next line after a tab). */

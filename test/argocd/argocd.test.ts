@@ -69,6 +69,7 @@ describe('phased-rollout promote --argocd', () => {
   beforeEach(() => {
     writeFileSync(appFile, original);
     cluster = new StandInCluster();
+    cluster.seed(join(production, '00-baseline')); // the stand-in cluster holds the phase Argo CD synced
   });
   afterEach(() => {
     process.env = savedEnv;
@@ -90,6 +91,15 @@ describe('phased-rollout promote --argocd', () => {
     expect(calls.some((c) => c.includes(' apply '))).toBe(false); // GitOps: the cluster is changed by Argo CD only
     expect(stdout()).toContain('promoted dist/production/00-baseline -> dist/production/01-prepare');
     expect(readFileSync(appFile, 'utf8')).toBe(original.replace('path: dist/production/00-baseline', 'path: dist/production/01-prepare'));
+  });
+
+  test('a cluster that drifted from the synced phase is not promoted: the objects that differ (exit 1), the file unchanged', async () => {
+    cluster.edit('Deployment', 'production', 'coffee-shop-v1', (d) => { d.spec.replicas = 1; });
+    const result = await promote({ application: 'dist/production/00-baseline|Synced|Healthy', istioStatus: true });
+    expect(result.code).toBe(1);
+    expect(result.error!.split('\n')[0]).toBe('phased-rollout-production: promote to 01-prepare: the live objects match neither 00-baseline (applied before) nor 01-prepare: stopped before applying 01-prepare');
+    expect(result.error).toContain('  Deployment production/coffee-shop-v1: spec.replicas: live 1, 00-baseline 3');
+    expect(path()).toBe('dist/production/00-baseline');
   });
 
   test('refuses to skip a phase: the live Application must sync the path the file names', async () => {

@@ -51,7 +51,7 @@ describe('phased-rollout', () => {
   test('a usage error exits 2 with the message and the command usage, no stack trace', async () => {
     const { code, stderr } = await cli('verify');
     expect(code).toBe(2);
-    expect(stderr).toBe('phased-rollout verify: expected one environment folder, e.g. dist/production\nusage: phased-rollout verify DIR [-o json]\n');
+    expect(stderr).toBe('phased-rollout verify: expected one environment folder, e.g. dist/production\nusage: phased-rollout verify DIR [-o json] | DIST_ENV --live [--context CTX]\n');
   });
 
   test('an unreadable matrix file exits 1 naming the file, no stack trace', async () => {

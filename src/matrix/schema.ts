@@ -8,7 +8,8 @@
 import { z } from './zod';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 import { describeValue, fieldsOf, invalid, isPlainMapping, messageFor } from './schema-support';
-import type { EnvironmentSpec, GateSpec, ReleaseSpec, ResourceSpec, ServiceSpec, SteadySpec, StrategySpec } from './types';
+import { kubernetesSchema } from './kubernetes';
+import type { AutoscalingBoundsSpec, AutoscalingSpec, EnvironmentSpec, GateSpec, ReleaseSpec, ResourceSpec, ServiceSpec, SteadySpec, StrategySpec } from './types';
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IMAGE_REPOSITORY =
@@ -28,6 +29,12 @@ const MAX_HOST_LENGTH = 253;
  * environments x services x versions, which must stay bounded for hostile input.
  */
 export const MAX_ENTRIES = { environments: 100, services: 1000, versions: 100, ingressHosts: 100, canarySteps: 20 } as const;
+
+/** Most pods per Deployment: an environment's replicas, an autoscaler's minReplicas and maxReplicas. */
+export const MAX_REPLICAS = 1000;
+
+/** Most metrics one autoscaler lists (the HPA controller computes a replica count per metric on every sync). */
+export const MAX_METRICS = 10;
 
 /** Seconds the termination grace period exceeds preStopSeconds when it is not given. */
 export const GRACE_PERIOD_MARGIN_SECONDS = 30;
@@ -68,12 +75,37 @@ const httpPath = () => text(HTTP_PATH, 'an HTTP path starting with / (at most 10
 
 const hostName = invalid('a host name ("*", "*.example.com" or "shop.example.com")');
 
+const replicaCount = () => integer(1, MAX_REPLICAS);
+
+/** An autoscaler's replica bounds in one environment (a function: EnvironmentSchema needs it before AutoscalingSchema is declared). */
+function AutoscalingBoundsSchema() {
+  return fieldsOf({
+    minReplicas: replicaCount().optional().describe('Fewest pods per Deployment here. Default: the service\'s minReplicas.'),
+    maxReplicas: replicaCount().optional().describe('Most pods per Deployment here. Default: the service\'s maxReplicas.'),
+  });
+}
+
+const metricsError = messageFor((iss) => `expected a list of 1 to ${MAX_METRICS} autoscaling/v2 metrics, got ${describeValue(iss.input)}`);
+
+/**
+ * A HorizontalPodAutoscaler (autoscaling/v2) per version Deployment: its metrics and behavior use
+ * Kubernetes' field names, so that a spec pasted from an existing HPA works.
+ */
+export const AutoscalingSchema = fieldsOf({
+  minReplicas: replicaCount().optional().describe('Fewest pods per Deployment. Default: the environment\'s replicas.'),
+  maxReplicas: replicaCount().describe('Most pods per Deployment; also what each version runs while two versions run side by side (see docs).'),
+  metrics: z.array(kubernetesSchema('MetricSpec'), { error: metricsError }).min(1, { error: metricsError }).max(MAX_METRICS, { error: metricsError })
+    .optional().describe('autoscaling/v2 metrics (Kubernetes\' MetricSpec). Default: CPU utilization of 80% of the requested CPU.'),
+  behavior: kubernetesSchema('HorizontalPodAutoscalerBehavior').optional()
+    .describe('autoscaling/v2 scale-up and scale-down behavior (Kubernetes\' HorizontalPodAutoscalerBehavior). Default: Kubernetes\'.'),
+}).describe('A HorizontalPodAutoscaler per version Deployment.');
+
 /** One environment (a namespace of one cluster). */
 export const EnvironmentSchema = fieldsOf({
   namespace: text(DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)')
     .max(DNS1123_LABEL_MAX_LENGTH, { error: messageFor((iss) => `${describeValue(iss.input)} is longer than ${DNS1123_LABEL_MAX_LENGTH} characters`) })
     .describe('Namespace that holds every object of this environment (DNS-1123 label); each environment needs its own.'),
-  replicas: integer(1, 1000).default(2).describe('Pods per Deployment.'),
+  replicas: integer(1, MAX_REPLICAS).default(2).describe('Pods per Deployment (of services without autoscaling).'),
   ingressHosts: z.array(
     z.string({ error: hostName }).max(MAX_HOST_LENGTH, { error: hostName }).regex(HOSTNAME, { error: hostName }),
     { error: messageFor((iss) => `expected a non-empty list of hosts, got ${describeValue(iss.input)}`) })
@@ -87,6 +119,8 @@ export const EnvironmentSchema = fieldsOf({
     .optional()
     .describe('Hosts served by an Istio ingress Gateway (`*`, `*.example.com`, `shop.example.com`). Only services with an `ingressPath` ' +
       'are routed through it. Default: none (no Gateway, nothing exposed).'),
+  autoscaling: z.record(NAMES.service, AutoscalingBoundsSchema(), { error: invalid('a mapping of service name to { minReplicas, maxReplicas }') }).optional()
+    .describe('Per service with `autoscaling`: its replica bounds in this environment, over the service\'s own. Default: the service\'s bounds.'),
 }).describe('One environment (a namespace of one cluster).');
 
 const quantity = () => text(QUANTITY, 'a Kubernetes quantity (e.g. 250m, 0.5, 128Mi, 1Gi)');
@@ -124,6 +158,8 @@ export const ServiceSchema = fieldsOf({
   ingressPath: httpPath().optional()
     .describe('URI prefix under which environments with ingress hosts expose this service. Default: not exposed.'),
   allowMutableTags: z.boolean({ error: invalid('true or false') }).default(false).describe('Allow the mutable tag `latest` as a version\'s image.'),
+  autoscaling: AutoscalingSchema.optional()
+    .describe('A HorizontalPodAutoscaler per version Deployment, which then owns its replica count. Default: none (the environment\'s replicas).'),
 }).describe('One service: what is common to all its versions.');
 
 /** A canary weight: percent of traffic to the new version. */
@@ -204,5 +240,6 @@ const schemaMatchesTypes: [
   Same<Input<typeof EnvironmentSchema>, EnvironmentSpec>, Same<Input<typeof ResourcesSchema>, ResourceSpec>,
   Same<Input<typeof ServiceSchema>, ServiceSpec>, Same<Input<typeof StrategySchema>, StrategySpec>, Same<Input<typeof GatesSchema>, GateSpec>,
   Same<Input<typeof SteadySchema>, SteadySpec>, Same<Input<typeof ReleaseSchema>, ReleaseSpec>,
-] = [true, true, true, true, true, true, true];
+  Same<Input<typeof AutoscalingSchema>, AutoscalingSpec>, Same<Input<ReturnType<typeof AutoscalingBoundsSchema>>, AutoscalingBoundsSpec>,
+] = [true, true, true, true, true, true, true, true, true];
 void schemaMatchesTypes;

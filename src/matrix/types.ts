@@ -8,6 +8,7 @@
  * type-checking never loads the schema library's declarations (zod's need `esModuleInterop`, which cdk8s's
  * project template does not set), and so that editors show each field's documentation.
  */
+import type { HorizontalPodAutoscalerBehavior, MetricSpec } from '../../imports/k8s-workload';
 
 /** One environment (a namespace of one cluster). */
 export interface EnvironmentSpec {
@@ -20,6 +21,28 @@ export interface EnvironmentSpec {
    * with an `ingressPath` are routed through it. @default none: no Gateway, nothing exposed
    */
   readonly ingressHosts?: readonly string[];
+  /** Per service with `autoscaling`: its replica bounds in this environment. @default the service's bounds */
+  readonly autoscaling?: Readonly<Record<string, AutoscalingBoundsSpec>>;
+}
+
+/** An autoscaler's replica bounds in one environment. */
+export interface AutoscalingBoundsSpec {
+  /** Fewest pods per Deployment here. @default the service's minReplicas */
+  readonly minReplicas?: number;
+  /** Most pods per Deployment here. @default the service's maxReplicas */
+  readonly maxReplicas?: number;
+}
+
+/** A HorizontalPodAutoscaler (autoscaling/v2) per version Deployment, with Kubernetes' field names. */
+export interface AutoscalingSpec {
+  /** Fewest pods per Deployment. @default the environment's replicas */
+  readonly minReplicas?: number;
+  /** Most pods per Deployment; also what each version runs while two versions run side by side. */
+  readonly maxReplicas: number;
+  /** autoscaling/v2 metrics. @default CPU utilization of 80% of the requested CPU */
+  readonly metrics?: readonly MetricSpec[];
+  /** autoscaling/v2 scale-up and scale-down behavior. @default Kubernetes' */
+  readonly behavior?: HorizontalPodAutoscalerBehavior;
 }
 
 /** CPU and memory of one container, as Kubernetes quantities. */
@@ -54,6 +77,8 @@ export interface ServiceSpec {
   readonly ingressPath?: string;
   /** Allow the mutable tag `latest` as a version's image. @default false */
   readonly allowMutableTags?: boolean;
+  /** A HorizontalPodAutoscaler per version Deployment, which then owns its replica count. @default none */
+  readonly autoscaling?: AutoscalingSpec;
 }
 
 /** How traffic moves from the old version to the new one. */

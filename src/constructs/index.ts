@@ -2,3 +2,4 @@ export * from './labels';
 export * from './version-workload';
 export * from './service-traffic';
 export * from './environment-base';
+export * from './autoscaling';

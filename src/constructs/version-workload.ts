@@ -1,7 +1,7 @@
 /** One version of a service: its Deployment and PodDisruptionBudget. */
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
-import { Environment, Service } from '../matrix/model';
+import { autoscalingOf, Environment, Service } from '../matrix/model';
 import { deploymentName } from '../matrix/naming';
 import { MANAGED_BY, versionLabels } from './labels';
 
@@ -50,7 +50,9 @@ export class VersionWorkload extends Construct {
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata,
       spec: {
-        replicas: environment.replicas,
+        // Under an HPA the HPA owns replicas: kubectl apply of a manifest that sets it would fight the HPA on every phase, and once set,
+        // leaving it out resets the Deployment to 1 pod. So an autoscaled Deployment never writes it (its HPA is in ./autoscaling).
+        ...(autoscalingOf(environment, service) ? {} : { replicas: environment.replicas }),
         selector: { matchLabels: labels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
         template: {

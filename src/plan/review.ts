@@ -125,6 +125,7 @@ function gatesOf(gates: PhaseGates | undefined): string[] {
   const refs = (list: readonly { kind: string; name: string }[]) => list.map(refLabel).join(', ');
   return [
     ...(gates.rollout ? [`rollout ${refs(gates.rollout.deployments)} (timeout ${gates.rollout.timeoutSeconds}s)`] : []),
+    ...(gates.capacity ? [`capacity ${gates.capacity.deployments.map((d) => `${refLabel(d.deployment)} ${d.replicas} available`).join(', ')} (timeout ${gates.capacity.timeoutSeconds}s)`] : []),
     ...(gates.propagation ? [`propagation ${refs(gates.propagation.objects)} (Reconciled, else at least ${gates.propagation.seconds}s)`] : []),
     ...(gates.observe ? [`observe ${gates.observe.seconds}s`] : []),
     ...(gates.drain ? [`drain ${gates.drain.seconds}s`] : []),

@@ -21,6 +21,17 @@ const METRIC_SOURCES = {
   External: { field: 'external', targets: ['Value', 'AverageValue'] },
 } as const satisfies Record<string, { field: keyof MetricSpec; targets: readonly MetricTarget['type'][] }>;
 
+/**
+ * A resource name (`cpu`, `memory`, `example.com/gpu`): Kubernetes' qualified name. Metric names are left to
+ * the metrics API, but kept to names a metrics adapter can serve, so that no text can leave its field.
+ */
+const RESOURCE_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]{0,252}$/;
+const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Bounds far above real use (a utilization of 100 times the request, a step of 10,000 pods or percent). */
+const MAX_UTILIZATION_PERCENT = 10_000;
+const MAX_POLICY_VALUE = 10_000;
+
 /** The field of each target type that gives its value. */
 const TARGET_VALUES = { Utilization: 'averageUtilization', Value: 'value', AverageValue: 'averageValue' } as const;
 
@@ -51,8 +62,16 @@ export function metricProblems(metrics: readonly MetricSpec[], at: Segments): In
       problems.push({ segments: [...here, source.field], message: `required field is missing (a ${metric.type} metric gives its source here)` });
       return;
     }
+    const sourceAt = [...here, source.field];
+    const named = given as { readonly name?: string; readonly container?: string; readonly metric?: { readonly name?: string } };
+    const pattern = (field: string, value: string | undefined, regex: RegExp, valid: string, at = [...sourceAt, field]) => {
+      if (value !== undefined && !regex.test(value)) problems.push({ segments: at, message: `${JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value)} is not ${valid}` });
+    };
+    pattern('name', named.name, RESOURCE_NAME, 'a resource name (e.g. cpu, memory, example.com/gpu)');
+    pattern('container', named.container, CONTAINER_NAME, 'a container name (a DNS-1123 label)');
+    pattern('name', named.metric?.name, METRIC_NAME, 'a metric name (letters, digits, _ : . -, at most 253 characters)', [...sourceAt, 'metric', 'name']);
     const target = given.target!;
-    const targetAt = [...here, source.field, 'target'];
+    const targetAt = [...sourceAt, 'target'];
     if (!(source.targets as readonly string[]).includes(target.type)) {
       problems.push({ segments: [...targetAt, 'type'], message: `${JSON.stringify(target.type)} is not a target of a ${metric.type} metric (${source.targets.join(', ')})` });
       return;
@@ -61,6 +80,8 @@ export function metricProblems(metrics: readonly MetricSpec[], at: Segments): In
     const value = target[valueField];
     if (value === undefined || (valueField === 'averageUtilization' ? (value as number) < 1 : !positive(value))) {
       problems.push({ segments: [...targetAt, valueField], message: `${value === undefined ? 'required field is missing' : `${JSON.stringify(value)} is not above 0`} (a ${target.type} target needs ${valueField} above 0)` });
+    } else if (valueField === 'averageUtilization' && (value as number) > MAX_UTILIZATION_PERCENT) {
+      problems.push({ segments: [...targetAt, valueField], message: `${value} is not a percentage from 1 to ${MAX_UTILIZATION_PERCENT}` });
     }
     for (const other of Object.values(TARGET_VALUES)) {
       if (other !== valueField && target[other] !== undefined) problems.push({ segments: [...targetAt, other], message: `is not the value of a ${target.type} target (give ${valueField} only)` });
@@ -94,7 +115,7 @@ export function behaviorProblems(behavior: HorizontalPodAutoscalerBehavior, at: 
     (rule.policies ?? []).forEach((policy, index) => {
       const policyAt = [...here, 'policies', index];
       if (!POLICY_TYPES.includes(policy.type)) problems.push({ segments: [...policyAt, 'type'], message: `${JSON.stringify(policy.type)} is not a policy type (${POLICY_TYPES.join(', ')})` });
-      if (policy.value < 1) problems.push({ segments: [...policyAt, 'value'], message: `${policy.value} is not above 0` });
+      if (policy.value < 1 || policy.value > MAX_POLICY_VALUE) problems.push({ segments: [...policyAt, 'value'], message: `${policy.value} is not an integer from 1 to ${MAX_POLICY_VALUE}` });
       if (policy.periodSeconds < 1 || policy.periodSeconds > MAX_POLICY_PERIOD_SECONDS) {
         problems.push({ segments: [...policyAt, 'periodSeconds'], message: `${policy.periodSeconds} is not an integer from 1 to ${MAX_POLICY_PERIOD_SECONDS}` });
       }

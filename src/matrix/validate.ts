@@ -219,7 +219,7 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     const env = spec === NOT_DATA ? undefined : check.parse(EnvironmentSchema, spec, at);
     const rollouts = validateReleases(check, name, own(releases ?? {}, name), declaredServices, byName);
     if (!env) continue;
-    const scaled = withAutoscaling(check, name, env, rollouts, byName, declaredServices, isPlainMapping(spec) && spec.replicas !== undefined);
+    const scaled = withAutoscaling(check, name, env, isPlainMapping(spec) ? spec : {}, rollouts, byName, declaredServices);
     environments.push({ name, namespace: env.namespace, replicas: env.replicas, ingressHosts: env.ingressHosts ?? [], rollouts: scaled });
   }
   const declaredEnvironments = new Set(environmentEntries.map(([name]) => name));
@@ -292,11 +292,14 @@ function validateAutoscaling(check: Checker, spec: Json, at: Segments): Service[
  * over the environment's replicas (the default minReplicas). An entry for a service without autoscaling, and
  * bounds that cross, are reported where they are written.
  */
-function withAutoscaling(check: Checker, environment: string, env: z.output<typeof EnvironmentSchema>, rollouts: readonly ServiceRollout[],
-  services: ReadonlyMap<string, Service>, declared: ReadonlySet<string>, replicasGiven: boolean): ServiceRollout[] {
+function withAutoscaling(check: Checker, environment: string, env: z.output<typeof EnvironmentSchema>, spec: Json, rollouts: readonly ServiceRollout[],
+  services: ReadonlyMap<string, Service>, declared: ReadonlySet<string>): ServiceRollout[] {
   const at = ['environments', environment, 'autoscaling'];
   const bounds = env.autoscaling ?? {};
-  for (const name of Object.keys(bounds)) {
+  const replicasGiven = own(spec, 'replicas') !== undefined;
+  // The keys as written: the parsed record may have dropped one (a `__proto__`).
+  const written = own(spec, 'autoscaling');
+  for (const name of isPlainMapping(written) ? Object.keys(written) : []) {
     const service = services.get(name);
     if (!declared.has(name)) check.report([...at, name], `"${name}" is not a declared service (${[...declared].join(', ') || 'none declared'})`);
     if (service !== undefined && !service.autoscaling) check.report([...at, name], `service ${name} has no autoscaling (give services.${name}.autoscaling first)`);

@@ -1,5 +1,6 @@
 /** The registry of rules, in the order their findings are reported. */
 import { Rule } from '../types';
+import { autoscaledReplicas, raisedWithoutCapacityGate, routedBelowCapacity } from './capacity-rules';
 import { duplicateObject, invalidWeights, serviceSelectsNothing, subsetSelectsNothing, subsetUndefined } from './state-rules';
 import {
   createdWithoutRolloutGate, inPlaceUpdate, newDeploymentRouted, removalWithoutGates, removedWhileRouted, subsetDefinedBoth,
@@ -12,10 +13,13 @@ export const RULES: readonly Rule[] = [
   subsetUndefined,
   subsetSelectsNothing,
   serviceSelectsNothing,
+  autoscaledReplicas,
   subsetDefinedBoth,
   newDeploymentRouted,
   inPlaceUpdate,
   removedWhileRouted,
   removalWithoutGates,
   createdWithoutRolloutGate,
+  routedBelowCapacity,
+  raisedWithoutCapacityGate,
 ];

@@ -28,7 +28,7 @@ describe('rendering', () => {
       'Deployment/shop-v1', 'PodDisruptionBudget/shop-v1', 'HorizontalPodAutoscaler/shop-v1',
       'Deployment/shop-v2', 'PodDisruptionBudget/shop-v2', 'HorizontalPodAutoscaler/shop-v2',
     ]);
-    const hpa = named(file.objects as ObjectData[], 'HorizontalPodAutoscaler', 'shop-v2')!;
+    const hpa = named(file.objects, 'HorizontalPodAutoscaler', 'shop-v2')!;
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.metadata).toEqual({ name: 'shop-v2', namespace: 'shop', labels: { app: 'shop', version: 'v2', 'app.kubernetes.io/managed-by': 'cdk8s-phased-rollout' } });
     expect(hpa.spec).toEqual({
@@ -127,7 +127,7 @@ describe('the verifier rules fail without the fix', () => {
   const mapObjects = (list: readonly PhaseManifest[], change: (o: ObjectData) => KubeObject) =>
     list.map((phase) => ({ ...phase, objects: phase.objects.map((o) => change(o as ObjectData)) }));
   /** The HPAs as they would be without the raise: minReplicas 2 in every phase. */
-  const unraised = (o: ObjectData): KubeObject => (o.kind === 'HorizontalPodAutoscaler' ? { ...o, spec: { ...o.spec, minReplicas: 2 } } as KubeObject : o);
+  const unraised = (o: ObjectData): KubeObject => (o.kind === 'HorizontalPodAutoscaler' ? { ...o, spec: { ...o.spec, minReplicas: 2 } } : o);
 
   test('transition/routed-below-capacity: traffic moving onto a version its HPA kept below the other\'s maxReplicas', () => {
     const forward = mapObjects(phases, unraised).map((p) => ({ ...p, gates: undefined }));
@@ -154,7 +154,7 @@ describe('the verifier rules fail without the fix', () => {
   });
 
   test('state/autoscaled-replicas: a Deployment under an HPA that also sets replicas', () => {
-    const fixed = mapObjects(phases, (o) => (o.kind === 'Deployment' && o.metadata.name === 'shop-v2' ? { ...o, spec: { ...o.spec, replicas: 6 } } as KubeObject : o));
+    const fixed = mapObjects(phases, (o) => (o.kind === 'Deployment' && o.metadata.name === 'shop-v2' ? { ...o, spec: { ...o.spec, replicas: 6 } } : o));
     const findings = verifyPhases(fixed);
     expect(rulesOf(findings)).toEqual(['01-prepare', '02-canary-20', '03-switch', '04-cleanup'].map(() => 'state/autoscaled-replicas Deployment shop/shop-v2'));
     expect(findings[0].fix).toBe('leave spec.replicas out of a Deployment that a HorizontalPodAutoscaler scales');

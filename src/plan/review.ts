@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import { counted } from '../format';
 import { byIdentity, identityKey, KubeObject, refLabel } from '../manifest';
-import { destinationRuleOf, isMeshBound, podTemplateOf, RouteDestination, sameObject, virtualServiceOf } from '../model';
+import { autoscalerOf, destinationRuleOf, isMeshBound, podTemplateOf, RouteDestination, sameObject, virtualServiceOf } from '../model';
 import type { SafetyFinding } from '../verify/types';
 import { PhaseGates, PlanFile } from './plan-file';
 
@@ -98,6 +98,10 @@ function changeOf(before: KubeObject, after: KubeObject): Change {
     const [was, is] = [subsets(before), subsets(after)];
     const delta = [...is.filter((s) => !was.includes(s)).map((s) => `+${s}`), ...was.filter((s) => !is.includes(s)).map((s) => `-${s}`)];
     if (delta.length > 0) return { symbol: '~', text: `${label(after)}: subsets ${delta.join(' ')}` };
+  }
+  if (after.kind === 'HorizontalPodAutoscaler') {
+    const [was, is] = [autoscalerOf(before).minReplicas, autoscalerOf(after).minReplicas];
+    if (was !== is) return { symbol: '~', text: `${label(after)}: minReplicas ${was} -> ${is}${is > was ? ' (capacity before traffic moves)' : ''}` };
   }
   if (after.kind === 'Deployment' && !sameObject(podTemplateOf(before).raw, podTemplateOf(after).raw)) {
     return { symbol: '~', text: `${label(after)}: pod template changed (an in-place rolling update)` };

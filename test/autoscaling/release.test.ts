@@ -4,6 +4,7 @@
  */
 import { KubeObject } from '../../src/manifest';
 import { gateActions } from '../../src/apply/steps';
+import { reviewPhases } from '../../src/plan/review';
 import { synthesizeEnvironment } from '../../src/synth';
 import { simulateRelease } from '../../src/simulate';
 import { verifyEnvironment, verifyPhases, PhaseManifest } from '../../src/verify';
@@ -167,4 +168,12 @@ describe('the verifier rules fail without the fix', () => {
     expect(plain.phases.flatMap((p) => p.objects).filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
     expect(plain.plan.phases.every((p) => p.gates.capacity === undefined)).toBe(true);
   });
+});
+
+test('the review names what an HPA change does', () => {
+  const review = reviewPhases(output.phases.map((p) => ({ path: p.path, objects: p.objects, gates: output.plan.phases.find((q) => q.path === p.path)!.gates })));
+  const texts = (i: number) => review[i].changes.filter((c) => c.text.startsWith('HorizontalPodAutoscaler')).map((c) => `${c.symbol} ${c.text}`);
+  expect(texts(1)).toEqual(['~ HorizontalPodAutoscaler shop-v1: minReplicas 2 -> 6 (capacity before traffic moves)', '+ HorizontalPodAutoscaler shop-v2']);
+  expect(texts(4)).toEqual(['~ HorizontalPodAutoscaler shop-v2: minReplicas 6 -> 2', '- HorizontalPodAutoscaler shop-v1']);
+  expect(review[1].gates).toContain('capacity Deployment/shop-v1 6 available, Deployment/shop-v2 6 available (timeout 600s)');
 });

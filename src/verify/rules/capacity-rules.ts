@@ -14,16 +14,24 @@ interface Autoscaler extends AutoscalerView {
   readonly object: KubeObject;
 }
 
+/** The autoscaled workloads that a host's routed destinations reach in one phase, with its two largest maxReplicas. */
+interface AutoscaledHost {
+  /** The autoscaled workloads reached. */
+  readonly reached: readonly DeploymentInfo[];
+  /** The workload with the largest maxReplicas, and the largest maxReplicas of any other (for "the largest but itself"). */
+  readonly largest: { readonly workload: DeploymentInfo; readonly maxReplicas: number; readonly runnerUp: number };
+}
+
 /** What the capacity rules read of one phase's objects, once per object list (phases and rollbacks share them). */
 interface CapacityIndex {
   /** Autoscalers by the key of the workload they scale (the first one wins, as the HPA controller refuses a second). */
   readonly autoscalers: ReadonlyMap<string, Autoscaler>;
-  /** By normalized host: the workloads its routed destinations reach (computed only when the phase has autoscalers). */
-  readonly routedByHost: ReadonlyMap<string, ReadonlySet<DeploymentInfo>>;
+  /** By normalized host, the hosts whose routed destinations reach an autoscaled workload (computed only when the phase has autoscalers). */
+  readonly autoscaledHosts: ReadonlyMap<string, AutoscaledHost>;
 }
 
 const indexes = new WeakMap<readonly KubeObject[], CapacityIndex>();
-const EMPTY: CapacityIndex = { autoscalers: new Map(), routedByHost: new Map() };
+const EMPTY: CapacityIndex = { autoscalers: new Map(), autoscaledHosts: new Map() };
 
 function capacityIndex(state: PhaseState): CapacityIndex {
   const { objects } = state.phase;
@@ -35,19 +43,33 @@ function capacityIndex(state: PhaseState): CapacityIndex {
     const view = autoscalerOf(object);
     if (!autoscalers.has(view.targetKey)) autoscalers.set(view.targetKey, { ...view, object });
   }
-  if (autoscalers.size === 0) index = EMPTY;
-  else {
-    const routedByHost = new Map<string, Set<DeploymentInfo>>();
-    for (const destination of state.routed) {
-      const { service, subset } = resolveIn(state, destination);
-      let reached = routedByHost.get(destination.host);
-      if (reached === undefined) routedByHost.set(destination.host, (reached = new Set()));
-      for (const workload of backendsOf(destination, service, subset, state) ?? []) reached.add(workload);
-    }
-    index = { autoscalers, routedByHost };
-  }
+  index = autoscalers.size === 0 ? EMPTY : { autoscalers, autoscaledHosts: autoscaledHosts(state, autoscalers) };
   indexes.set(objects, index);
   return index;
+}
+
+function autoscaledHosts(state: PhaseState, autoscalers: ReadonlyMap<string, Autoscaler>): Map<string, AutoscaledHost> {
+  const reachedByHost = new Map<string, Set<DeploymentInfo>>();
+  for (const destination of state.routed) {
+    const { service, subset } = resolveIn(state, destination);
+    for (const workload of backendsOf(destination, service, subset, state) ?? []) {
+      if (!autoscalers.has(workload.key)) continue;
+      let reached = reachedByHost.get(destination.host);
+      if (reached === undefined) reachedByHost.set(destination.host, (reached = new Set()));
+      reached.add(workload);
+    }
+  }
+  const hosts = new Map<string, AutoscaledHost>();
+  for (const [host, reached] of reachedByHost) {
+    let largest = { workload: undefined as unknown as DeploymentInfo, maxReplicas: -1, runnerUp: -1 };
+    for (const workload of reached) {
+      const { maxReplicas } = autoscalers.get(workload.key)!;
+      if (maxReplicas > largest.maxReplicas) largest = { workload, maxReplicas, runnerUp: largest.maxReplicas };
+      else if (maxReplicas > largest.runnerUp) largest = { ...largest, runnerUp: maxReplicas };
+    }
+    hosts.set(host, { reached: [...reached], largest });
+  }
+  return hosts;
 }
 
 /** A Deployment that its autoscaler scales and that also sets spec.replicas. */
@@ -81,17 +103,18 @@ export const routedBelowCapacity: TransitionRule = {
     const after = capacityIndex(to);
     if (before.autoscalers.size === 0 || after.autoscalers.size === 0) return [];
     const findings: RuleFinding[] = [];
-    for (const [host, reached] of after.routedByHost) {
-      const carriers = [...(before.routedByHost.get(host) ?? [])].flatMap((w) => {
-        const autoscaler = before.autoscalers.get(w.key);
-        return autoscaler ? [{ workload: w, autoscaler }] : [];
-      });
+    for (const [host, { reached }] of after.autoscaledHosts) {
+      const carried = before.autoscaledHosts.get(host)?.largest;
+      if (carried === undefined) continue;
       for (const workload of reached) {
         const guaranteed = before.autoscalers.get(workload.key);
-        if (guaranteed === undefined || !after.autoscalers.has(workload.key)) continue;
-        const needed = carriers.filter((c) => c.workload.key !== workload.key && c.autoscaler.maxReplicas > guaranteed.minReplicas);
-        const most = needed.reduce<(typeof needed)[number] | undefined>((a, b) => (a && a.autoscaler.maxReplicas >= b.autoscaler.maxReplicas ? a : b), undefined);
-        if (most) findings.push(MESSAGES.routedBelowCapacity(workload, host, guaranteed, most.workload, most.autoscaler.maxReplicas, from.label));
+        if (guaranteed === undefined) continue;
+        // The most pods another autoscaled workload of the host could have been running in S.
+        const [carrier, needed] = carried.workload.key !== workload.key ? [carried.workload, carried.maxReplicas]
+          : [undefined, carried.runnerUp];
+        if (needed <= guaranteed.minReplicas) continue;
+        const other = carrier ?? before.autoscaledHosts.get(host)!.reached.find((w) => w.key !== workload.key && before.autoscalers.get(w.key)!.maxReplicas === needed)!;
+        findings.push(MESSAGES.routedBelowCapacity(workload, host, guaranteed, other, needed, from.label));
       }
     }
     return findings;

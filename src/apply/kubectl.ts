@@ -112,8 +112,8 @@ export const KUBECTL = {
   rolloutStatus: (ref: ObjectRef, timeoutSeconds: number) =>
     ['rollout', 'status', `deployment/${ref.name}`, ...namespaceArgs(ref), `--timeout=${timeoutSeconds}s`],
   /**
-   * Waits until a Deployment has `replicas` pods available. Equality is what kubectl waits for, and enough: the
-   * capacity gate waits for an autoscaler's raised minReplicas, which equals its maxReplicas (src/plan/capacity.ts).
+   * Waits until a Deployment has `replicas` pods available. Equality is what kubectl waits for, and exact here: the
+   * capacity gate waits only for an autoscaler pinned at minReplicas = maxReplicas (src/plan/gates.ts).
    */
   waitAvailable: (ref: ObjectRef, replicas: number, timeoutSeconds: number) =>
     ['wait', `--for=jsonpath={.status.availableReplicas}=${replicas}`, `deployment/${ref.name}`, ...namespaceArgs(ref), `--timeout=${timeoutSeconds}s`],

@@ -82,19 +82,23 @@ function changes(previous: readonly KubeObject[], current: readonly KubeObject[]
   });
 }
 
-/** The Deployments of `autoscalers` (created or changed) whose minReplicas is new or higher than in `before`. */
+/**
+ * The Deployments of `autoscalers` (created or changed) pinned at their maxReplicas (minReplicas = maxReplicas) with a
+ * minReplicas new or higher than in `before`: the count is then exact, which is what `kubectl wait` can wait for
+ * (an HPA between its bounds may run more pods than minReplicas, and no executor should wait for fewer).
+ */
 function raisedCapacity(autoscalers: readonly KubeObject[], before: ReadonlyMap<string, KubeObject>): NonNullable<StateDiff['changes']>['raisedCapacity'] {
   return autoscalers.flatMap((object) => {
     const previous = before.get(identityKey(object));
-    const { target, minReplicas } = autoscalerOf(object);
-    if (previous !== undefined && autoscalerOf(previous).minReplicas >= minReplicas) return [];
+    const { target, minReplicas, maxReplicas } = autoscalerOf(object);
+    if (minReplicas !== maxReplicas || (previous !== undefined && autoscalerOf(previous).minReplicas >= minReplicas)) return [];
     return [{ deployment: target, replicas: minReplicas }];
   });
 }
 
 /**
  * Gates after moving from `previous` to `current`: `rollout` for Deployments it creates, `capacity` for the
- * Deployments whose autoscaler's minReplicas it creates or raises (src/plan/capacity.ts), `propagation`
+ * Deployments whose autoscaler it creates or raises to maxReplicas (src/plan/capacity.ts), `propagation`
  * for Istio networking objects it creates or changes, `observe` for canary steps, `drain` when the next
  * state removes something. Durations are the largest of the environment's releases (each release's own, or
  * the defaults it was given), the defaults when nothing is released.

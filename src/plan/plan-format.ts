@@ -40,7 +40,7 @@ export const PhaseGatesSchema = fieldsOf({
       .describe('Each Deployment, with the pods that must be available.'),
     timeoutSeconds: seconds('How long they may take.'),
   }, 'an object').readonly().optional()
-    .describe('Deployments whose HorizontalPodAutoscaler this phase creates or raises must have its minReplicas pods available.'),
+    .describe('Deployments whose HorizontalPodAutoscaler this phase creates or raises to maxReplicas must have that many pods available.'),
   propagation: fieldsOf({
     // A propagation gate waits for the objects it lists: one with none is a plan written wrongly.
     objects: refs('Istio objects whose config must reach every proxy.')

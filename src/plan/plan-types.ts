@@ -22,7 +22,7 @@ export interface PhaseGates {
     /** How long they may take. */
     readonly timeoutSeconds: number;
   };
-  /** Deployments whose HorizontalPodAutoscaler this phase creates or raises must have its minReplicas pods available. */
+  /** Deployments whose HorizontalPodAutoscaler this phase creates or raises to maxReplicas must have that many pods available. */
   readonly capacity?: {
     /** Each Deployment, with the pods that must be available (its autoscaler's minReplicas in this phase). */
     readonly deployments: readonly { readonly deployment: ObjectRef; readonly replicas: number }[];

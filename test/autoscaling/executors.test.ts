@@ -33,7 +33,6 @@ test.each(['apply.sh', 'phased-rollout apply'])('%s waits for the raised capacit
   const lines = cluster.calls().map((c) => c.line.split(dist).join('DIST'));
   const at = (text: string) => lines.findIndex((line) => line.includes(text));
   expect(lines.filter((line) => line.includes('availableReplicas'))).toEqual([
-    'kubectl wait --for=jsonpath={.status.availableReplicas}=2 deployment/shop-v1 -n shop --timeout=600s',
     'kubectl wait --for=jsonpath={.status.availableReplicas}=6 deployment/shop-v1 -n shop --timeout=600s',
     WAIT_V2,
   ]);

@@ -121,11 +121,14 @@ export const routedBelowCapacity: TransitionRule = {
   },
 };
 
-/** An autoscaler that a phase creates or whose minReplicas it raises, that the phase's capacity gate does not wait for (only with plan.json). */
+/**
+ * An autoscaler that a phase creates or raises to its maxReplicas (pinned: the count capacity gates wait for), that the
+ * phase's capacity gate does not wait for (only with plan.json).
+ */
 export const raisedWithoutCapacityGate: TransitionRule = {
   id: 'transition/raised-without-capacity-gate',
   readsGates: true,
-  description: 'a HorizontalPodAutoscaler that a phase creates or whose minReplicas it raises is waited for by that phase\'s capacity gate',
+  description: 'a HorizontalPodAutoscaler that a phase creates or raises to its maxReplicas is waited for by that phase\'s capacity gate',
   scope: 'transition',
   check: ({ from, to }) => {
     const gates = to.phase.gates;
@@ -136,6 +139,7 @@ export const raisedWithoutCapacityGate: TransitionRule = {
     const findings: RuleFinding[] = [];
     for (const autoscaler of after.autoscalers.values()) {
       const previous = before.autoscalers.get(autoscaler.targetKey);
+      if (autoscaler.minReplicas !== autoscaler.maxReplicas) continue; // not pinned: no count to wait for (the rollout gate waits)
       if (previous !== undefined && previous.minReplicas >= autoscaler.minReplicas) continue;
       if (!to.deployments.has(autoscaler.targetKey)) continue; // scales nothing of this phase
       if ((waited.get(autoscaler.targetKey) ?? 0) < autoscaler.minReplicas) findings.push(MESSAGES.raisedWithoutCapacityGate(autoscaler.object, autoscaler.targetKey, autoscaler.minReplicas, previous === undefined));

@@ -77,13 +77,11 @@ const hostName = invalid('a host name ("*", "*.example.com" or "shop.example.com
 
 const replicaCount = () => integer(1, MAX_REPLICAS);
 
-/** An autoscaler's replica bounds in one environment (a function: EnvironmentSchema needs it before AutoscalingSchema is declared). */
-function AutoscalingBoundsSchema() {
-  return fieldsOf({
-    minReplicas: replicaCount().optional().describe('Fewest pods per Deployment here. Default: the service\'s minReplicas.'),
-    maxReplicas: replicaCount().optional().describe('Most pods per Deployment here. Default: the service\'s maxReplicas.'),
-  });
-}
+/** An autoscaler's replica bounds in one environment. */
+export const AutoscalingBoundsSchema = fieldsOf({
+  minReplicas: replicaCount().optional().describe('Fewest pods per Deployment here. Default: the service\'s minReplicas.'),
+  maxReplicas: replicaCount().optional().describe('Most pods per Deployment here. Default: the service\'s maxReplicas.'),
+});
 
 const metricsError = messageFor((iss) => `expected a list of 1 to ${MAX_METRICS} autoscaling/v2 metrics, got ${describeValue(iss.input)}`);
 
@@ -119,7 +117,7 @@ export const EnvironmentSchema = fieldsOf({
     .optional()
     .describe('Hosts served by an Istio ingress Gateway (`*`, `*.example.com`, `shop.example.com`). Only services with an `ingressPath` ' +
       'are routed through it. Default: none (no Gateway, nothing exposed).'),
-  autoscaling: z.record(NAMES.service, AutoscalingBoundsSchema(), { error: invalid('a mapping of service name to { minReplicas, maxReplicas }') }).optional()
+  autoscaling: z.record(NAMES.service, AutoscalingBoundsSchema, { error: invalid('a mapping of service name to { minReplicas, maxReplicas }') }).optional()
     .describe('Per service with `autoscaling`: its replica bounds in this environment, over the service\'s own. Default: the service\'s bounds.'),
 }).describe('One environment (a namespace of one cluster).');
 
@@ -240,6 +238,6 @@ const schemaMatchesTypes: [
   Same<Input<typeof EnvironmentSchema>, EnvironmentSpec>, Same<Input<typeof ResourcesSchema>, ResourceSpec>,
   Same<Input<typeof ServiceSchema>, ServiceSpec>, Same<Input<typeof StrategySchema>, StrategySpec>, Same<Input<typeof GatesSchema>, GateSpec>,
   Same<Input<typeof SteadySchema>, SteadySpec>, Same<Input<typeof ReleaseSchema>, ReleaseSpec>,
-  Same<Input<typeof AutoscalingSchema>, AutoscalingSpec>, Same<Input<ReturnType<typeof AutoscalingBoundsSchema>>, AutoscalingBoundsSpec>,
+  Same<Input<typeof AutoscalingSchema>, AutoscalingSpec>, Same<Input<typeof AutoscalingBoundsSchema>, AutoscalingBoundsSpec>,
 ] = [true, true, true, true, true, true, true, true, true];
 void schemaMatchesTypes;

@@ -314,7 +314,7 @@ action_record() { # applying | completed: the resume record
 
 action_remove() { step "delete $3" "$@"; } # KUBECTL_DELETE_ARGS...
 action_rollout() { timed_gate rollout "$@"; } # KUBECTL_ROLLOUT_ARGS...
-action_capacity() { timed_gate capacity "$@"; } # KUBECTL_WAIT_ARGS...: until the Deployment has its autoscaler's minReplicas available
+action_capacity() { timed_gate capacity "$@"; } # KUBECTL_WAIT_ARGS...: until the Deployment has the pods its pinned autoscaler keeps
 
 timed_gate() { # GATE KUBECTL_ARGS...: a kubectl wait bounded by its --timeout and a margin (its third word names the Deployment)
   _gate=$1

@@ -1,6 +1,12 @@
 /** Matrices of any size for benchmarks: services x 3 environments, half the services released per environment. */
 import { MatrixSpec } from '../../src/matrix/types';
 
+/** A metric beside CPU, as services scaled on their request rate give it. */
+const REQUEST_RATE = [
+  { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+  { type: 'Pods', pods: { metric: { name: 'istio_requests_per_second' }, target: { type: 'AverageValue', averageValue: '50' } } },
+];
+
 /** Environments of a generated matrix. */
 export const BENCH_ENVIRONMENTS = ['dev', 'staging', 'production'];
 
@@ -11,7 +17,8 @@ export const BENCH_ENVIRONMENTS = ['dev', 'staging', 'production'];
  * The workload fields in realistic proportion: every service has environment variables (a Secret
  * reference among them) and scrape annotations; every third mounts a ConfigMap and a writable emptyDir
  * and runs under its own service account; every fifth gives its v2 its own image and env and a startup
- * probe; every tenth has a sidecar; production sets replicas and resources for every fourth.
+ * probe; every tenth has a sidecar; production sets replicas and resources for every fourth. Every third
+ * service is autoscaled (a HorizontalPodAutoscaler per version; wider bounds in production).
  */
 export function generateMatrix(services: number): MatrixSpec {
   const names = Array.from({ length: services }, (_, i) => `svc-${String(i).padStart(4, '0')}`);
@@ -19,7 +26,10 @@ export function generateMatrix(services: number): MatrixSpec {
     environments: Object.fromEntries(BENCH_ENVIRONMENTS.map((env) => [env, {
       namespace: `bench-${env}`,
       replicas: 2,
-      ...(env === 'production' ? { ingressHosts: ['shop.example.com'] } : {}),
+      ...(env === 'production' ? {
+        ingressHosts: ['shop.example.com'],
+        autoscaling: Object.fromEntries(names.filter((_, i) => i % 3 === 0).map((name) => [name, { minReplicas: 3, maxReplicas: 10 }])),
+      } : {}),
     }])),
     services: Object.fromEntries(names.map((name, i) => [name, {
       image: `registry.example.com/bench/${name}`,
@@ -48,6 +58,7 @@ export function generateMatrix(services: number): MatrixSpec {
         },
       } : {}),
       podMetadata: { annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' } },
+      ...(i % 3 === 0 ? { autoscaling: { maxReplicas: 4, ...(i % 6 === 0 ? { metrics: REQUEST_RATE } : {}) } } : {}),
     }])),
     releases: Object.fromEntries(BENCH_ENVIRONMENTS.map((env, e) => [env, Object.fromEntries(names.map((name, i) => {
       const overrides = env === 'production' && i % 4 === 0 ? { overrides: { replicas: 4, resources: { limits: { memory: '512Mi' } } } } : {};

@@ -116,6 +116,12 @@ export const KUBECTL = {
   /** Waits for a new Deployment to be rolled out and ready. */
   rolloutStatus: (ref: ObjectRef, timeoutSeconds: number) =>
     ['rollout', 'status', `deployment/${ref.name}`, ...namespaceArgs(ref), `--timeout=${timeoutSeconds}s`],
+  /**
+   * Waits until a Deployment has `replicas` pods available. Equality is what kubectl waits for, and exact here: the
+   * capacity gate waits only for an autoscaler pinned at minReplicas = maxReplicas (src/plan/gates.ts).
+   */
+  waitAvailable: (ref: ObjectRef, replicas: number, timeoutSeconds: number) =>
+    ['wait', `--for=jsonpath={.status.availableReplicas}=${replicas}`, `deployment/${ref.name}`, ...namespaceArgs(ref), `--timeout=${timeoutSeconds}s`],
   /** Reads the condition types istiod reports on an Istio object (empty when istiod writes no status). */
   istioConditions: (ref: ObjectRef) => [REQUEST_TIMEOUT, 'get', resourceArg(ref), ...namespaceArgs(ref), '-o', 'jsonpath={.status.conditions[*].type}'],
   /** Waits for istiod's `Reconciled` condition: the config reached every proxy. */

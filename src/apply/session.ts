@@ -1,6 +1,6 @@
 /**
  * A session with one cluster: runs kubectl steps (or prints them in a dry run) and passes the gates
- * of src/apply/steps.ts (rollout, propagation, observe, drain). Shared by `apply`, `rollback` and `promote`.
+ * of src/apply/steps.ts (rollout, capacity, propagation, observe, drain). Shared by `apply`, `rollback` and `promote`.
  */
 import { ObjectRef, refLabel } from '../manifest';
 import {
@@ -106,6 +106,9 @@ export class ClusterSession {
       case 'rollout':
         return this.step(`gate rollout ${refLabel(gate.deployment)}`, KUBECTL.rolloutStatus(gate.deployment, gate.timeoutSeconds), fail,
           undefined, gate.timeoutSeconds + WAIT_DEADLINE_MARGIN_SECONDS);
+      case 'capacity':
+        return this.step(`gate capacity ${refLabel(gate.deployment)} (${gate.replicas} available)`,
+          KUBECTL.waitAvailable(gate.deployment, gate.replicas, gate.timeoutSeconds), fail, undefined, gate.timeoutSeconds + WAIT_DEADLINE_MARGIN_SECONDS);
       case 'propagation': return this.propagation(gate.objects, gate.seconds, fail);
       case 'pause': return this.pause(gate.gate, gate.seconds);
     }

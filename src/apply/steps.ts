@@ -1,6 +1,6 @@
 /**
  * The one definition of what running a plan step means: apply its folder, record it as being applied,
- * delete what it removes, pass its gates in order (rollout, propagation, observe, drain), record it as
+ * delete what it removes, pass its gates in order (rollout, capacity, propagation, observe, drain), record it as
  * completed. `phased-rollout apply`, `rollback` and `promote` execute these actions, the generated
  * apply.sh is rendered from them, and the simulator walks the gate actions. A new gate kind (a metric
  * analysis, an approval) or a second traffic API is a new member of {@link GateAction} here, then a case
@@ -13,6 +13,8 @@ import { PhaseGates, PlanFile } from '../plan/plan-file';
 export type GateAction =
   /** `kubectl rollout status` of one Deployment the step created or changed. */
   | { readonly kind: 'rollout'; readonly deployment: ObjectRef; readonly timeoutSeconds: number }
+  /** Until a Deployment under a HorizontalPodAutoscaler has `replicas` pods available: the capacity traffic may move onto (src/plan/capacity.ts). */
+  | { readonly kind: 'capacity'; readonly deployment: ObjectRef; readonly replicas: number; readonly timeoutSeconds: number }
   /** Istio config reached every proxy: istiod's Reconciled condition, istioctl, or at least `seconds`. */
   | { readonly kind: 'propagation'; readonly objects: readonly ObjectRef[]; readonly seconds: number }
   /** A fixed wait: canary observation, or the drain of keep-alive connections. */
@@ -42,11 +44,13 @@ export interface RunStep {
   readonly actions: readonly StepAction[];
 }
 
-/** The gates of a phase or rollback step as actions, in plan.json's order: rollout, propagation, observe, drain. */
+/** The gates of a phase or rollback step as actions, in plan.json's order: rollout, capacity, propagation, observe, drain. */
 export function gateActions(gates: PhaseGates): GateAction[] {
-  const { rollout, propagation, observe, drain } = gates;
+  const { rollout, capacity, propagation, observe, drain } = gates;
   return [
     ...(rollout?.deployments ?? []).map((deployment): GateAction => ({ kind: 'rollout', deployment, timeoutSeconds: rollout!.timeoutSeconds })),
+    ...(capacity?.deployments ?? []).map(({ deployment, replicas }): GateAction =>
+      ({ kind: 'capacity', deployment, replicas, timeoutSeconds: capacity!.timeoutSeconds })),
     ...(propagation ? [{ kind: 'propagation', objects: propagation.objects, seconds: propagation.seconds } as const] : []),
     ...(observe ? [{ kind: 'pause', gate: 'observe', seconds: observe.seconds } as const] : []),
     ...(drain ? [{ kind: 'pause', gate: 'drain', seconds: drain.seconds } as const] : []),

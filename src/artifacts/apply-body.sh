@@ -248,12 +248,17 @@ action_record() { # applying | completed: the resume record
 }
 
 action_remove() { step "delete $3" "$@"; } # KUBECTL_DELETE_ARGS...
-action_rollout() { # KUBECTL_ROLLOUT_ARGS...: bounded by its --timeout and a margin
+action_rollout() { timed_gate rollout "$@"; } # KUBECTL_ROLLOUT_ARGS...
+action_capacity() { timed_gate capacity "$@"; } # KUBECTL_WAIT_ARGS...: until the Deployment has the pods its pinned autoscaler keeps
+
+timed_gate() { # GATE KUBECTL_ARGS...: a kubectl wait bounded by its --timeout and a margin (its third word names the Deployment)
+  _gate=$1
+  shift
   for _arg in "$@"; do
     case "$_arg" in --timeout=*) _wait=${_arg#--timeout=}; _wait=${_wait%s} ;; esac
   done
   DEADLINE=$((_wait + WAIT_MARGIN))
-  step "gate rollout $3" "$@"
+  step "gate $_gate $3" "$@"
 }
 
 action_pause() { # gate, seconds

@@ -38,6 +38,7 @@ function actionWords(action: StepAction): string[] {
     case 'record': return ['record', action.state];
     case 'remove': return ['remove', ...KUBECTL.delete(action.ref)];
     case 'rollout': return ['rollout', ...KUBECTL.rolloutStatus(action.deployment, action.timeoutSeconds)];
+    case 'capacity': return ['capacity', ...KUBECTL.waitAvailable(action.deployment, action.replicas, action.timeoutSeconds)];
     case 'propagation': return ['propagation', String(action.seconds), ...action.objects.flatMap((ref) => [resourceArg(ref), ...namespaceArgs(ref).slice(1)])];
     case 'pause': return ['pause', action.gate, String(action.seconds)];
   }

@@ -3,3 +3,4 @@ export * from './version-workload';
 export * from './version-config';
 export * from './service-traffic';
 export * from './environment-base';
+export * from './autoscaling';

@@ -3,7 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import type { Container, EnvVar, LifecycleHandler, PodSpec } from '../../imports/k8s-workload';
-import { Environment, Service } from '../matrix/model';
+import { autoscalingOf, Environment, Service } from '../matrix/model';
 import { containerSecurityContext, podSecurityContext } from '../matrix/pod-security';
 import type { OverridesSpec } from '../matrix/types';
 import { addsTmpVolume, TMP_VOLUME } from '../matrix/workload-checks';
@@ -47,7 +47,9 @@ export class VersionWorkload extends Construct {
       kind: 'Deployment',
       metadata,
       spec: {
-        replicas: overrides.replicas ?? environment.replicas,
+        // Under an HPA the HPA owns replicas: kubectl apply of a manifest that sets it would fight the HPA on every phase, and once set,
+        // leaving it out resets the Deployment to 1 pod. So an autoscaled Deployment never writes it (its HPA is in ./autoscaling).
+        ...(autoscalingOf(environment, service) ? {} : { replicas: overrides.replicas ?? environment.replicas }),
         selector: { matchLabels: labels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: {

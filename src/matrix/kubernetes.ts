@@ -62,15 +62,15 @@ const SCHEMAS = new Map<KubernetesDefinitionName, z.ZodType<unknown>>();
  * The schema of a Kubernetes definition by name (`Container`, `PodSpec`, `MetricSpec`): lazy, so that it
  * is built (and the definitions loaded) only when a matrix gives such a field.
  */
-export function kubernetesSchema<N extends KubernetesDefinitionName>(name: N): z.ZodType<KubernetesTypes[N]> {
-  let schema = SCHEMAS.get(name) as z.ZodType<KubernetesTypes[N]> | undefined;
+export function kubernetesSchema<N extends KubernetesDefinitionName>(name: N): z.ZodType<KubernetesTypes[N], KubernetesTypes[N]> {
+  let schema = SCHEMAS.get(name) as z.ZodType<KubernetesTypes[N], KubernetesTypes[N]> | undefined;
   if (schema === undefined) {
     schema = z.lazy(() => {
       // Loaded here rather than imported at the top: 180 KB of definitions that most matrices do not use.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { KUBERNETES_DEFINITIONS } = require('../../imports/k8s-workload') as typeof import('../../imports/k8s-workload');
       return definitionSchema(KUBERNETES_DEFINITIONS[name]);
-    }) as unknown as z.ZodType<KubernetesTypes[N]>;
+    }) as unknown as z.ZodType<KubernetesTypes[N], KubernetesTypes[N]>;
     deferred(schema);
     SCHEMAS.set(name, schema);
   }
@@ -116,5 +116,5 @@ export type KubernetesWithout<N extends KubernetesDefinitionName, Owned extends 
 
 /** The schema of a Kubernetes definition typed on both sides (what users write is what they get), for the matrix's input types. */
 export function kubernetesField<N extends KubernetesDefinitionName>(name: N): z.ZodType<KubernetesTypes[N], KubernetesTypes[N]> {
-  return kubernetesSchema(name) as unknown as z.ZodType<KubernetesTypes[N], KubernetesTypes[N]>;
+  return kubernetesSchema(name);
 }

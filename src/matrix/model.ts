@@ -1,6 +1,6 @@
 /** The validated matrix with every default applied: what the planner and the constructs read. */
 import { GatesSchema, PROTOCOLS } from './schema';
-import type { EnvVar, Probe } from '../../imports/k8s-workload';
+import type { EnvVar, HorizontalPodAutoscalerBehavior, MetricSpec, Probe } from '../../imports/k8s-workload';
 import type { MainContainerSpec, OverridesSpec, PodSecurityLevel, PodSpecExtras, Protocol } from './types';
 
 /** A validated environment. */
@@ -60,6 +60,8 @@ export interface Service {
   readonly configMaps: readonly ServiceConfigMap[];
   /** Secrets created outside the matrix that the main container reads, in declaration order. */
   readonly secrets: readonly SecretReference[];
+  /** Its autoscaler's settings, if it has one (the replica bounds of each environment are in {@link ServiceRollout.autoscaling}). */
+  readonly autoscaling?: Omit<Autoscaling, 'minReplicas'> & { readonly minReplicas?: number };
 }
 
 /** A ConfigMap of a service, as each of its versions has it. */
@@ -109,6 +111,18 @@ export interface PodSecurityException {
   readonly reason: string;
 }
 
+/** A HorizontalPodAutoscaler (autoscaling/v2) of each version Deployment of a service in one environment. */
+export interface Autoscaling {
+  /** Fewest pods per Deployment (1..maxReplicas). */
+  readonly minReplicas: number;
+  /** Most pods per Deployment. */
+  readonly maxReplicas: number;
+  /** autoscaling/v2 metrics (at least one). */
+  readonly metrics: readonly MetricSpec[];
+  /** autoscaling/v2 behavior; Kubernetes' when absent. */
+  readonly behavior?: HorizontalPodAutoscalerBehavior;
+}
+
 /** Validated gate timings of a release. */
 export interface Gates {
   /** Minimum propagation wait in seconds. */
@@ -135,6 +149,8 @@ export interface ServiceRollout {
   readonly gates: Gates;
   /** What differs for the service in this environment; empty when nothing. */
   readonly overrides: OverridesSpec;
+  /** The autoscaler of each of its version Deployments in this environment; absent: the environment's fixed replicas. */
+  readonly autoscaling?: Autoscaling;
 }
 
 /** A validated matrix. */
@@ -153,6 +169,19 @@ export function isRelease(rollout: ServiceRollout): boolean {
 /** True when the service is routed through the environment's Gateway: the environment lists ingress hosts and the service an ingress path. */
 export function isExposed(environment: Environment, service: Service): boolean {
   return environment.ingressHosts.length > 0 && service.ingressPath !== undefined;
+}
+
+/** Each environment's autoscalers by service, built on first use (a workload asks once per version). */
+const autoscalersByEnvironment = new WeakMap<Environment, ReadonlyMap<string, Autoscaling>>();
+
+/** The autoscaler of the service's Deployments in the environment, if it has one. */
+export function autoscalingOf(environment: Environment, service: Service): Autoscaling | undefined {
+  let byService = autoscalersByEnvironment.get(environment);
+  if (byService === undefined) {
+    byService = new Map(environment.rollouts.flatMap((r) => (r.autoscaling ? [[r.service.name, r.autoscaling] as const] : [])));
+    autoscalersByEnvironment.set(environment, byService);
+  }
+  return byService.get(service.name);
 }
 
 /** The gate timings of a release that gives none (the defaults of GatesSchema). */

@@ -8,10 +8,10 @@
 import { z } from './zod';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 import { describeValue, fieldsOf, invalid, isPlainMapping, messageFor } from './schema-support';
-import { kubernetesField, kubernetesSchemaOwning } from './kubernetes';
+import { kubernetesField, kubernetesSchema, kubernetesSchemaOwning } from './kubernetes';
 import type {
-  ConfigMapSpec, EnvironmentSpec, GateSpec, MainContainerSpec, OverridesSpec, PodSpecExtras, ReleaseSpec, ResourceSpec, SecretReferenceSpec,
-  ServiceSpec, SteadySpec, StrategySpec, VersionSpec,
+  AutoscalingBoundsSpec, AutoscalingSpec, ConfigMapSpec, EnvironmentSpec, GateSpec, MainContainerSpec, OverridesSpec, PodSpecExtras, ReleaseSpec,
+  ResourceSpec, SecretReferenceSpec, ServiceSpec, SteadySpec, StrategySpec, VersionSpec,
 } from './types';
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -41,6 +41,12 @@ export const MAX_ENTRIES = { environments: 100, services: 1000, versions: 100, i
  * matches for) and udp (not proxied).
  */
 export const PROTOCOLS = { http: ['http', 'http2', 'grpc', 'grpc-web'], tcp: ['tcp', 'mongo', 'mysql', 'redis'] } as const;
+
+/** Most pods per Deployment: an environment's replicas, an autoscaler's minReplicas and maxReplicas. */
+export const MAX_REPLICAS = 1000;
+
+/** Most metrics one autoscaler lists (the HPA controller computes a replica count per metric on every sync). */
+export const MAX_METRICS = 10;
 
 /** Seconds the termination grace period exceeds preStopSeconds when it is not given. */
 export const GRACE_PERIOD_MARGIN_SECONDS = 30;
@@ -83,13 +89,35 @@ const hostName = invalid('a host name ("*", "*.example.com" or "shop.example.com
 
 /** The Pod Security Standards, from the strictest. */
 export const POD_SECURITY_LEVELS = ['restricted', 'baseline', 'privileged'] as const;
+const replicaCount = () => integer(1, MAX_REPLICAS);
+
+/** An autoscaler's replica bounds in one environment. */
+export const AutoscalingBoundsSchema = fieldsOf({
+  minReplicas: replicaCount().optional().describe('Fewest pods per Deployment here. Default: the service\'s minReplicas.'),
+  maxReplicas: replicaCount().optional().describe('Most pods per Deployment here. Default: the service\'s maxReplicas.'),
+});
+
+const metricsError = messageFor((iss) => `expected a list of 1 to ${MAX_METRICS} autoscaling/v2 metrics, got ${describeValue(iss.input)}`);
+
+/**
+ * A HorizontalPodAutoscaler (autoscaling/v2) per version Deployment: its metrics and behavior use
+ * Kubernetes' field names, so that a spec pasted from an existing HPA works.
+ */
+export const AutoscalingSchema = fieldsOf({
+  minReplicas: replicaCount().optional().describe('Fewest pods per Deployment. Default: the environment\'s replicas.'),
+  maxReplicas: replicaCount().describe('Most pods per Deployment; also what each version runs while two versions run side by side (see docs).'),
+  metrics: z.array(kubernetesSchema('MetricSpec'), { error: metricsError }).min(1, { error: metricsError }).max(MAX_METRICS, { error: metricsError })
+    .optional().describe('autoscaling/v2 metrics (Kubernetes\' MetricSpec). Default: CPU utilization of 80% of the requested CPU.'),
+  behavior: kubernetesSchema('HorizontalPodAutoscalerBehavior').optional()
+    .describe('autoscaling/v2 scale-up and scale-down behavior (Kubernetes\' HorizontalPodAutoscalerBehavior). Default: Kubernetes\'.'),
+}).describe('A HorizontalPodAutoscaler per version Deployment.');
 
 /** One environment (a namespace of one cluster). */
 export const EnvironmentSchema = fieldsOf({
   namespace: text(DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits and -)')
     .max(DNS1123_LABEL_MAX_LENGTH, { error: messageFor((iss) => `${describeValue(iss.input)} is longer than ${DNS1123_LABEL_MAX_LENGTH} characters`) })
     .describe('Namespace that holds every object of this environment (DNS-1123 label); each environment needs its own.'),
-  replicas: integer(1, 1000).default(2).describe('Pods per Deployment.'),
+  replicas: integer(1, MAX_REPLICAS).default(2).describe('Pods per Deployment (of services without autoscaling).'),
   ingressHosts: z.array(
     z.string({ error: hostName }).max(MAX_HOST_LENGTH, { error: hostName }).regex(HOSTNAME, { error: hostName }),
     { error: messageFor((iss) => `expected a non-empty list of hosts, got ${describeValue(iss.input)}`) })
@@ -106,6 +134,8 @@ export const EnvironmentSchema = fieldsOf({
   podSecurity: z.enum(POD_SECURITY_LEVELS, { error: invalid('a Pod Security level (restricted, baseline, privileged)') }).default('restricted')
     .describe('The Pod Security Standard the namespace enforces. A service whose pod settings leave the restricted profile is refused ' +
       'unless its environment allows their level here; PLAN.md then lists each such setting.'),
+  autoscaling: z.record(NAMES.service, AutoscalingBoundsSchema, { error: invalid('a mapping of service name to { minReplicas, maxReplicas }') }).optional()
+    .describe('Per service with `autoscaling`: its replica bounds in this environment, over the service\'s own. Default: the service\'s bounds.'),
 }).describe('One environment (a namespace of one cluster).');
 
 const quantity = () => text(QUANTITY, 'a Kubernetes quantity (e.g. 250m, 0.5, 128Mi, 1Gi)');
@@ -266,6 +296,8 @@ export const ServiceSchema = fieldsOf({
   secrets: keyed(CONFIG_NAME, SecretReferenceSchema, 'Secrets by name').optional()
     .describe(`Secrets the main container reads, by the name of a Secret created outside the matrix (DNS-1123 label), at most ${MAX_ENTRIES.secrets}. ` +
       'Never their values. Default: none.'),
+  autoscaling: AutoscalingSchema.optional()
+    .describe('A HorizontalPodAutoscaler per version Deployment, which then owns its replica count. Default: none (the environment\'s replicas).'),
 }).describe('One service: what is common to all its versions.');
 
 /** A canary weight: percent of traffic to the new version. */
@@ -351,5 +383,6 @@ const schemaMatchesTypes: [
   Same<Input<typeof ConfigMapSchema>, ConfigMapSpec>, Same<Input<typeof SecretReferenceSchema>, SecretReferenceSpec>,
   Same<Input<typeof VersionSchema>, VersionSpec>, Same<Input<typeof OverridesSchema>, OverridesSpec>,
   Same<Input<typeof MainContainerSchema>, MainContainerSpec>, Same<Input<typeof PodSchema>, PodSpecExtras>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<Input<typeof AutoscalingSchema>, AutoscalingSpec>, Same<Input<typeof AutoscalingBoundsSchema>, AutoscalingBoundsSpec>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void schemaMatchesTypes;

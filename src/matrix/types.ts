@@ -11,7 +11,7 @@
  * Kubernetes-shaped fields use Kubernetes 1.27's own types and names (imports/k8s-workload.ts), so that
  * what users have in a manifest can be pasted.
  */
-import type { Affinity, Container, EnvVar, PodSpec, Toleration, TopologySpreadConstraint } from '../../imports/k8s-workload';
+import type { Affinity, Container, EnvVar, HorizontalPodAutoscalerBehavior, MetricSpec, PodSpec, Toleration, TopologySpreadConstraint } from '../../imports/k8s-workload';
 
 /** The Pod Security Standards, from the strictest. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -32,6 +32,28 @@ export interface EnvironmentSpec {
    * profile needs their level here, and PLAN.md lists each such setting. @default 'restricted'
    */
   readonly podSecurity?: PodSecurityLevel;
+  /** Per service with `autoscaling`: its replica bounds in this environment. @default the service's bounds */
+  readonly autoscaling?: Readonly<Record<string, AutoscalingBoundsSpec>>;
+}
+
+/** An autoscaler's replica bounds in one environment. */
+export interface AutoscalingBoundsSpec {
+  /** Fewest pods per Deployment here. @default the service's minReplicas */
+  readonly minReplicas?: number;
+  /** Most pods per Deployment here. @default the service's maxReplicas */
+  readonly maxReplicas?: number;
+}
+
+/** A HorizontalPodAutoscaler (autoscaling/v2) per version Deployment, with Kubernetes' field names. */
+export interface AutoscalingSpec {
+  /** Fewest pods per Deployment. @default the environment's replicas */
+  readonly minReplicas?: number;
+  /** Most pods per Deployment; also what each version runs while two versions run side by side. */
+  readonly maxReplicas: number;
+  /** autoscaling/v2 metrics. @default CPU utilization of 80% of the requested CPU */
+  readonly metrics?: readonly MetricSpec[];
+  /** autoscaling/v2 scale-up and scale-down behavior. @default Kubernetes' */
+  readonly behavior?: HorizontalPodAutoscalerBehavior;
 }
 
 /** CPU and memory of one container, as Kubernetes quantities. */
@@ -81,6 +103,8 @@ export interface ServiceSpec {
   readonly configMaps?: Readonly<Record<string, ConfigMapSpec>>;
   /** Secrets created outside the matrix that the main container reads, by name (never their values). @default none */
   readonly secrets?: Readonly<Record<string, SecretReferenceSpec>>;
+  /** A HorizontalPodAutoscaler per version Deployment, which then owns its replica count. @default none */
+  readonly autoscaling?: AutoscalingSpec;
 }
 
 /** Istio port protocols a service can have: HTTP-like ones, then TCP-like ones. */

@@ -5,10 +5,12 @@
  * environments, services and versions, generated names that must not collide, overlapping ingress paths).
  */
 import { z } from './zod';
-import { DEFAULT_GATES, Environment, isExposed, isTcpProtocol, Matrix, SecretReference, Service, ServiceConfigMap, ServiceRollout, VersionImage } from './model';
+import { Autoscaling, DEFAULT_GATES, Environment, isExposed, isTcpProtocol, Matrix, SecretReference, Service, ServiceConfigMap, ServiceRollout, VersionImage } from './model';
+import { behaviorProblems, DEFAULT_METRICS, metricProblems } from './autoscaling';
 import { configMapName, deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from './naming';
 import {
-  EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, VersionImageSchema, VersionTagSchema, WEIGHT,
+  AutoscalingSchema, EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema,
+  VersionImageSchema, VersionTagSchema, WEIGHT,
 } from './schema';
 import { allows, podSecurityExceptions } from './pod-security';
 import { checkEnv, checkOverrides, checkProbeForms, checkWorkload } from './workload-checks';
@@ -222,7 +224,8 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     const env = spec === NOT_DATA ? undefined : check.parse(EnvironmentSchema, spec, at);
     const rollouts = validateReleases(check, name, own(releases ?? {}, name), declaredServices, byName);
     if (!env) continue;
-    environments.push({ name, namespace: env.namespace, replicas: env.replicas, ingressHosts: env.ingressHosts ?? [], podSecurity: env.podSecurity, rollouts });
+    const scaled = withAutoscaling(check, name, env, isPlainMapping(spec) ? spec : {}, rollouts, byName, declaredServices);
+    environments.push({ name, namespace: env.namespace, replicas: env.replicas, ingressHosts: env.ingressHosts ?? [], podSecurity: env.podSecurity, rollouts: scaled });
   }
   const declaredEnvironments = new Set(environmentEntries.map(([name]) => name));
   const environmentList = [...declaredEnvironments].join(', ') || 'none declared';
@@ -255,6 +258,7 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
     }
   }
   if (isPlainMapping(spec)) checkIngressProtocol(check, at, spec);
+  const autoscaling = isPlainMapping(spec) ? validateAutoscaling(check, spec, at) : undefined;
   if (!parsed) return undefined;
   const issuesBefore = check.issues.length + check.unlisted;
   checkWorkload((segments, message) => check.report(segments, message), at, { name, ...parsed });
@@ -273,6 +277,7 @@ function validateService(check: Checker, name: string, spec: unknown): Service |
     terminationGracePeriodSeconds: terminationGracePeriodSeconds ?? preStopSeconds + GRACE_PERIOD_MARGIN_SECONDS,
     resources, ...(ingressPath === undefined ? {} : { ingressPath }),
     container, pod, podMetadata, podSecurity: podSecurityExceptions(parsed.container ?? {}, pod, podMetadata.annotations, at),
+    ...(autoscaling === undefined ? {} : { autoscaling }),
     ...configuration,
   };
 }
@@ -367,6 +372,81 @@ function validateConfiguration(check: Checker, at: Segments, service: ParsedServ
     return { name, asEnv: spec.asEnv, ...(spec.mountPath === undefined ? {} : { mountPath: spec.mountPath }) };
   });
   return check.issues.length + check.unlisted > problems ? undefined : { configMaps, secrets };
+}
+
+/**
+ * What autoscaling/v2 refuses beyond the field types (which the service's schema reports): metrics and
+ * behavior, and a Utilization metric of a resource the container does not request (the HPA cannot compute it).
+ */
+function validateAutoscaling(check: Checker, spec: Json, at: Segments): Service['autoscaling'] {
+  const value = own(spec, 'autoscaling');
+  if (value === undefined) return undefined;
+  const parsed = AutoscalingSchema.safeParse(value);
+  if (!parsed.success) return undefined; // reported by the service's schema
+  const here = [...at, 'autoscaling'];
+  const { minReplicas, maxReplicas, metrics = DEFAULT_METRICS, behavior } = parsed.data;
+  const problems = [...metricProblems(metrics, [...here, 'metrics']), ...(behavior ? behaviorProblems(behavior, [...here, 'behavior']) : [])];
+  problems.forEach((p) => check.report(p.segments, p.message));
+  if (minReplicas !== undefined && minReplicas > maxReplicas) {
+    check.report([...here, 'minReplicas'], `${minReplicas} is more than maxReplicas (${maxReplicas})`);
+  }
+  const resources = ServiceSchema.shape.resources.safeParse(own(spec, 'resources'));
+  const requested = resources.success ? resources.data.requests : {};
+  metrics.forEach((metric, index) => {
+    const resource = metric.resource;
+    if (resource?.target.type !== 'Utilization' || Object.hasOwn(requested, resource.name)) return;
+    check.report([...here, 'metrics', index, 'resource', 'name'],
+      `"${resource.name}" utilization needs resources.requests.${resource.name} (utilization is a percentage of the request)`);
+  });
+  return { ...(minReplicas === undefined ? {} : { minReplicas }), maxReplicas, metrics, ...(behavior === undefined ? {} : { behavior }) };
+}
+
+/**
+ * The environment's rollouts with their autoscaler's replica bounds: the environment's, over the service's,
+ * over the environment's replicas (the default minReplicas). An entry for a service without autoscaling, and
+ * bounds that cross, are reported where they are written.
+ */
+function withAutoscaling(check: Checker, environment: string, env: z.output<typeof EnvironmentSchema>, spec: Json, rollouts: readonly ServiceRollout[],
+  services: ReadonlyMap<string, Service>, declared: ReadonlySet<string>): ServiceRollout[] {
+  const at = ['environments', environment, 'autoscaling'];
+  const bounds = env.autoscaling ?? {};
+  const replicasGiven = own(spec, 'replicas') !== undefined;
+  // The keys as written: the parsed record may have dropped one (a `__proto__`).
+  const written = own(spec, 'autoscaling');
+  for (const name of isPlainMapping(written) ? Object.keys(written) : []) {
+    const service = services.get(name);
+    if (!declared.has(name)) check.report([...at, name], `"${name}" is not a declared service (${[...declared].join(', ') || 'none declared'})`);
+    if (service !== undefined && !service.autoscaling) check.report([...at, name], `service ${name} has no autoscaling (give services.${name}.autoscaling first)`);
+  }
+  return rollouts.map((rollout) => {
+    const { service } = rollout;
+    if (!service.autoscaling) return rollout;
+    if (rollout.overrides.replicas !== undefined) {
+      check.report(['releases', environment, service.name, 'overrides', 'replicas'], `service ${service.name} is autoscaled: its HorizontalPodAutoscaler owns ` +
+        `the replica count (give environments.${environment}.autoscaling.${service.name}.minReplicas/maxReplicas instead)`);
+    }
+    const own = Object.hasOwn(bounds, service.name) ? bounds[service.name] : {};
+    const maxReplicas = own.maxReplicas ?? service.autoscaling.maxReplicas;
+    const minReplicas = own.minReplicas ?? service.autoscaling.minReplicas ?? env.replicas;
+    if (minReplicas > maxReplicas) {
+      const envMax = [...at, service.name, 'maxReplicas'];
+      const maxAt = own.maxReplicas !== undefined ? envMax : ['services', service.name, 'autoscaling', 'maxReplicas'];
+      if (own.minReplicas !== undefined) {
+        check.report([...at, service.name, 'minReplicas'], `${minReplicas} is more than maxReplicas ${maxReplicas} (${printPath(maxAt)})`);
+      } else if (service.autoscaling.minReplicas !== undefined) {
+        // Both from the service: reported with the service already.
+        if (own.maxReplicas !== undefined) check.report(envMax, `${maxReplicas} is less than minReplicas ${minReplicas} (services.${service.name}.autoscaling.minReplicas)`);
+      } else if (replicasGiven) {
+        check.report(['environments', environment, 'replicas'], `${minReplicas} is more than maxReplicas ${maxReplicas} of service ${service.name} ` +
+          `(${printPath(maxAt)}): the environment's replicas is the minReplicas of an autoscaling that gives none`);
+      } else {
+        check.report(maxAt, `${maxReplicas} is less than minReplicas ${minReplicas} (the environment's replicas, by default: give autoscaling a minReplicas)`);
+      }
+      return rollout;
+    }
+    const autoscaling: Autoscaling = { ...service.autoscaling, minReplicas, maxReplicas };
+    return { ...rollout, autoscaling };
+  });
 }
 
 /** The versions of a service: names that make valid Deployment names, each its own pinned image. */

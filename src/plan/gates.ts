@@ -3,7 +3,7 @@
  * cannot disagree with the files. One derivation for the forward phases and the rollback steps.
  */
 import { byIdentity, identityKey, KubeObject, ObjectRef, refOf } from '../manifest';
-import { sameObject } from '../model';
+import { autoscalerOf, sameObject } from '../model';
 import { DEFAULT_GATES, Environment, Gates, isRelease } from '../matrix/model';
 import type { PhaseGates } from './plan-types';
 
@@ -43,7 +43,12 @@ interface StateDiff {
   /** Objects of the previous state that the next one no longer has. */
   removed?: readonly ObjectRef[];
   /** Deployments the next state creates, and Istio networking objects it creates or changes. */
-  changes?: { readonly newDeployments: readonly ObjectRef[]; readonly changedIstio: readonly ObjectRef[] };
+  changes?: {
+    readonly newDeployments: readonly ObjectRef[];
+    readonly changedIstio: readonly ObjectRef[];
+    /** Deployments whose autoscaler the next state creates or raises the minReplicas of, with that minReplicas. */
+    readonly raisedCapacity: readonly { readonly deployment: ObjectRef; readonly replicas: number }[];
+  };
 }
 
 /** Diffs by pair of object lists: rollback steps move between the same forward states again and again. */
@@ -73,11 +78,27 @@ function changes(previous: readonly KubeObject[], current: readonly KubeObject[]
   return (pair.changes = {
     newDeployments: current.filter((o) => o.kind === 'Deployment' && !kept.has(o) && !before.has(identityKey(o))).map(refOf),
     changedIstio: current.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) && changed(o)).map(refOf),
+    raisedCapacity: raisedCapacity(current.filter((o) => o.kind === 'HorizontalPodAutoscaler' && changed(o)), before),
   });
 }
 
 /**
- * Gates after moving from `previous` to `current`: `rollout` for Deployments it creates, `propagation`
+ * The Deployments of `autoscalers` (created or changed) pinned at their maxReplicas (minReplicas = maxReplicas) with a
+ * minReplicas new or higher than in `before`: the count is then exact, which is what `kubectl wait` can wait for
+ * (an HPA between its bounds may run more pods than minReplicas, and no executor should wait for fewer).
+ */
+function raisedCapacity(autoscalers: readonly KubeObject[], before: ReadonlyMap<string, KubeObject>): NonNullable<StateDiff['changes']>['raisedCapacity'] {
+  return autoscalers.flatMap((object) => {
+    const previous = before.get(identityKey(object));
+    const { target, minReplicas, maxReplicas } = autoscalerOf(object);
+    if (minReplicas !== maxReplicas || (previous !== undefined && autoscalerOf(previous).minReplicas >= minReplicas)) return [];
+    return [{ deployment: target, replicas: minReplicas }];
+  });
+}
+
+/**
+ * Gates after moving from `previous` to `current`: `rollout` for Deployments it creates, `capacity` for the
+ * Deployments whose autoscaler it creates or raises to maxReplicas (src/plan/capacity.ts), `propagation`
  * for Istio networking objects it creates or changes, `observe` for canary steps, `drain` when the next
  * state removes something. Durations are the largest of the environment's releases (each release's own, or
  * the defaults it was given), the defaults when nothing is released.
@@ -85,9 +106,10 @@ function changes(previous: readonly KubeObject[], current: readonly KubeObject[]
 function gatesBetween(env: Environment, previous: readonly KubeObject[], current: readonly KubeObject[], context: GateContext): PhaseGates {
   const released = env.rollouts.filter(isRelease);
   const maxOf = (pick: (g: Gates) => number) => (released.length === 0 ? pick(DEFAULT_GATES) : Math.max(...released.map((r) => pick(r.gates))));
-  const { newDeployments, changedIstio } = changes(previous, current);
+  const { newDeployments, changedIstio, raisedCapacity: raised } = changes(previous, current);
   return {
     ...(newDeployments.length > 0 ? { rollout: { deployments: newDeployments, timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
+    ...(raised.length > 0 ? { capacity: { deployments: raised, timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
     ...(changedIstio.length > 0 ? { propagation: { objects: changedIstio, seconds: maxOf((g) => g.propagationSeconds) } } : {}),
     ...(context.observe && maxOf((g) => g.observeSeconds) > 0 ? { observe: { seconds: maxOf((g) => g.observeSeconds) } } : {}),
     ...(context.nextRemoves ? { drain: { seconds: maxOf((g) => g.drainSeconds) } } : {}),

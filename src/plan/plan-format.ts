@@ -31,6 +31,16 @@ export const PhaseGatesSchema = fieldsOf({
     deployments: refs('Deployments that must be rolled out and ready.'),
     timeoutSeconds: seconds('How long they may take.'),
   }, 'an object').readonly().optional().describe('Deployments created by this phase must be rolled out and ready.'),
+  capacity: fieldsOf({
+    deployments: z.array(fieldsOf({
+      deployment: ObjectRefSchema.describe('A Deployment scaled by a HorizontalPodAutoscaler.'),
+      replicas: z.number({ error: () => 'expected a number of pods' }).int({ error: () => 'expected a number of pods' })
+        .min(1, { error: () => 'expected a number of pods' }).describe('Pods that must be available: its autoscaler\'s minReplicas in this phase.'),
+    }, 'an object').readonly(), { error: messageFor(() => 'expected a list') }).readonly()
+      .describe('Each Deployment, with the pods that must be available.'),
+    timeoutSeconds: seconds('How long they may take.'),
+  }, 'an object').readonly().optional()
+    .describe('Deployments whose HorizontalPodAutoscaler this phase creates or raises to maxReplicas must have that many pods available.'),
   propagation: fieldsOf({
     // A propagation gate waits for the objects it lists: one with none is a plan written wrongly.
     objects: refs('Istio objects whose config must reach every proxy.')
@@ -43,7 +53,7 @@ export const PhaseGatesSchema = fieldsOf({
   observe: fieldsOf({ seconds: seconds('Seconds to observe.') }, 'an object').readonly().optional().describe('Canary observation time before moving on.'),
   drain: fieldsOf({ seconds: seconds('Seconds to wait.') }, 'an object').readonly().optional()
     .describe('Time for clients to finish keep-alive connections before the next phase removes what they used.'),
-}, 'an object').readonly().describe('Gates, checked in this order: rollout, propagation, observe, drain. Absent keys do not apply.');
+}, 'an object').readonly().describe('Gates, checked in this order: rollout, capacity, propagation, observe, drain. Absent keys do not apply.');
 
 
 /** One phase of plan.json. */

@@ -13,12 +13,19 @@ import type { Phase } from './planner';
  */
 export const PLAN_FORMAT_VERSION = 2;
 
-/** Gates of a phase, checked in this order: rollout, propagation, observe, drain. Absent keys do not apply. */
+/** Gates of a phase, checked in this order: rollout, capacity, propagation, observe, drain. Absent keys do not apply. */
 export interface PhaseGates {
   /** Deployments created by this phase must be rolled out and ready. */
   readonly rollout?: {
     /** Deployments that must be rolled out and ready. */
     readonly deployments: readonly ObjectRef[];
+    /** How long they may take. */
+    readonly timeoutSeconds: number;
+  };
+  /** Deployments whose HorizontalPodAutoscaler this phase creates or raises to maxReplicas must have that many pods available. */
+  readonly capacity?: {
+    /** Each Deployment, with the pods that must be available (its autoscaler's minReplicas in this phase). */
+    readonly deployments: readonly { readonly deployment: ObjectRef; readonly replicas: number }[];
     /** How long they may take. */
     readonly timeoutSeconds: number;
   };

@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { counted } from '../format';
 import { byIdentity, identityKey, KubeObject, refLabel } from '../manifest';
 import {
-  changedKeys, configurationOf, destinationRuleOf, isConfiguration, isMeshBound, podTemplateOf, RouteDestination, RouteRule, sameObject, virtualServiceOf, VirtualServiceView,
+  autoscalerOf, changedKeys, configurationOf, destinationRuleOf, isConfiguration, isMeshBound, podTemplateOf, RouteDestination, RouteRule, sameObject,
+  virtualServiceOf, VirtualServiceView,
 } from '../model';
 import type { SafetyFinding } from '../verify/types';
 import { PhaseGates, PlanFile } from './plan-file';
@@ -106,6 +107,10 @@ function changeOf(before: KubeObject, after: KubeObject): Change {
     const delta = [...is.filter((s) => !was.includes(s)).map((s) => `+${s}`), ...was.filter((s) => !is.includes(s)).map((s) => `-${s}`)];
     if (delta.length > 0) return { symbol: '~', text: `${label(after)}: subsets ${delta.join(' ')}` };
   }
+  if (after.kind === 'HorizontalPodAutoscaler') {
+    const [was, is] = [autoscalerOf(before).minReplicas, autoscalerOf(after).minReplicas];
+    if (was !== is) return { symbol: '~', text: `${label(after)}: minReplicas ${was} -> ${is}${is > was ? ' (capacity before traffic moves)' : ''}` };
+  }
   if (after.kind === 'Deployment' && !sameObject(podTemplateOf(before).raw, podTemplateOf(after).raw)) {
     return { symbol: '~', text: `${label(after)}: pod template changed (an in-place rolling update)` };
   }
@@ -141,6 +146,7 @@ function gatesOf(gates: PhaseGates | undefined): string[] {
   const refs = (list: readonly { kind: string; name: string }[]) => list.map(refLabel).join(', ');
   return [
     ...(gates.rollout ? [`rollout ${refs(gates.rollout.deployments)} (timeout ${gates.rollout.timeoutSeconds}s)`] : []),
+    ...(gates.capacity ? [`capacity ${gates.capacity.deployments.map((d) => `${refLabel(d.deployment)} ${d.replicas} available`).join(', ')} (timeout ${gates.capacity.timeoutSeconds}s)`] : []),
     ...(gates.propagation ? [`propagation ${refs(gates.propagation.objects)} (Reconciled, else at least ${gates.propagation.seconds}s)`] : []),
     ...(gates.observe ? [`observe ${gates.observe.seconds}s`] : []),
     ...(gates.drain ? [`drain ${gates.drain.seconds}s`] : []),

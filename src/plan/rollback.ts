@@ -62,7 +62,7 @@ function rollbackStates(forward: readonly Phase[], from: number): { name: Rollba
 /**
  * The steps that take the environment from forward phase `from` (index into `phases`) back to its
  * baseline, each applying a forward phase folder. Removals and gates are derived like the forward
- * plan's, with two differences: step 0 follows an unknown state, so its rollout gate waits only for
+ * plan's, with two differences: step 0 follows an unknown state, so its rollout and capacity gates wait only for
  * the Deployments the rollback keeps (the new version's may never become ready: that can be why the
  * rollback runs); and no step is observed. From the baseline itself: one step, the baseline.
  */
@@ -72,13 +72,18 @@ export function planRollback(environment: Environment, phases: readonly Rendered
   const kept = byIdentity(phases[0].objects);
   const steps = stepsOf(environment, states.map((state) => phases[state.index].objects), () => false);
   return states.map((state, i) => {
-    const { rollout, ...rest } = steps[i].gates;
+    const { rollout, capacity, ...rest } = steps[i].gates;
     const waited = i === 0 ? rollout?.deployments.filter((ref) => kept.has(identityKey(ref))) ?? [] : rollout?.deployments ?? [];
+    const scaled = i === 0 ? capacity?.deployments.filter((d) => kept.has(identityKey(d.deployment))) ?? [] : capacity?.deployments ?? [];
     return {
       name: state.name,
       path: phases[state.index].path,
       removes: steps[i].removes,
-      gates: rollout && waited.length > 0 ? { rollout: { ...rollout, deployments: waited }, ...rest } : rest,
+      gates: {
+        ...(rollout && waited.length > 0 ? { rollout: { ...rollout, deployments: waited } } : {}),
+        ...(capacity && scaled.length > 0 ? { capacity: { ...capacity, deployments: scaled } } : {}),
+        ...rest,
+      },
     };
   });
 }

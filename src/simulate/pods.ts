@@ -130,10 +130,13 @@ export interface Workload {
   pods: Pod[];
   /** When the last deleted pod is gone (Recreate creates new pods only after that). */
   goneAt: number;
+  /** The replica count its HorizontalPodAutoscaler last set, if one scales it (the simulation has no load: its minReplicas). */
+  autoscaled?: number;
 }
 
-/** `spec.replicas` (Kubernetes default 1). */
+/** The replica count its autoscaler set, else `spec.replicas` (Kubernetes default 1). */
 export function replicasOf(workload: Workload): number {
+  if (workload.autoscaled !== undefined) return workload.autoscaled;
   const { replicas } = deploymentOf(workload.info.object);
   return replicas !== undefined && replicas >= 0 ? replicas : 1;
 }

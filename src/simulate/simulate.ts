@@ -7,7 +7,8 @@
 import { gateActions } from '../apply/steps';
 import { identityKey, KubeObject, ObjectRef } from '../manifest';
 import {
-  changedKeys, deploymentOf, destinationRuleOf, isConfiguration, namespaceOf, podTemplateOf, sameObject, workloadConfigurationReferences, workloadKey,
+  autoscalerOf, changedKeys, deploymentOf, destinationRuleOf, isConfiguration, namespaceOf, podTemplateOf, sameObject, workloadConfigurationReferences,
+  workloadKey,
 } from '../model';
 import { PhaseManifest } from '../verify';
 import { backendsOf, buildState, PhaseState, sameTemplate, StateCache, subsetFor } from '../verify/state';
@@ -73,6 +74,8 @@ const OK = '200';
  * that a restart would change): served, but not by the configuration of a version. Not counted as safe.
  */
 export const CHANGED_CONFIGURATION = '200 CC';
+/** Kubernetes' HPA sync period (kube-controller-manager --horizontal-pod-autoscaler-sync-period). */
+const HPA_SYNC_SECONDS = 15;
 
 /** Simulates applying `phases` in order (the first is in place and settled at time 0) under client traffic. */
 export function simulateRelease(phases: readonly PhaseManifest[], options: SimulationOptions = {}): SimulationResult {
@@ -89,6 +92,8 @@ interface Change {
 
 interface RolloutWait {
   readonly workloads: readonly string[];
+  /** For a capacity gate: the pods of the current template that must be ready (else: rolled out, `kubectl rollout status`). */
+  readonly available?: number;
   readonly proceed: (now: number) => void;
 }
 
@@ -148,6 +153,8 @@ class Simulation {
   private endTime = Infinity;
   private stopped?: string;
   private rolloutWait?: RolloutWait;
+  /** The minReplicas of each applied HorizontalPodAutoscaler, by the key of the workload it scales. */
+  private readonly autoscalers = new Map<string, number>();
   private propagationWait?: PropagationWait;
 
   constructor(private readonly phases: readonly PhaseManifest[], options: SimulationOptions) {
@@ -209,9 +216,13 @@ class Simulation {
       this.api.set(identity, object);
       if (CONFIG_KINDS.has(object.kind)) for (const proxy of this.allProxies()) proxy.receiveConfig(identity, object);
     }
+    for (const object of state.phase.objects) {
+      if (object.kind === 'HorizontalPodAutoscaler') this.autoscalers.set(autoscalerOf(object).targetKey, autoscalerOf(object).minReplicas);
+    }
     for (const info of state.deployments.values()) {
       if (info.object.kind !== 'Deployment') continue;
       const workload = this.newWorkload(info);
+      workload.autoscaled = this.autoscalers.get(info.key);
       for (let i = 0; i < replicasOf(workload); i++) {
         const pod = this.newPod(workload, -Infinity, -Infinity);
         for (const proxy of this.allProxies()) proxy.receiveEndpoint(pod, true);
@@ -254,7 +265,13 @@ class Simulation {
     else this.api.delete(change.identity);
     if (object.kind === 'Deployment') {
       const key = workloadKey({ kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name });
+      const created = !this.workloads.has(key);
       this.updateWorkload(key, change.after ? to.deployments.get(key) : undefined, now);
+      if (created) this.scheduleAutoscaling(key, now);
+      return;
+    }
+    if (object.kind === 'HorizontalPodAutoscaler') {
+      this.updateAutoscaler(change, now);
       return;
     }
     if (isConfiguration(object)) {
@@ -323,7 +340,7 @@ class Simulation {
   }
 
   /**
-   * Gates of phase `index`, walked as the executors run them (src/apply/steps.ts: rollout, propagation,
+   * Gates of phase `index`, walked as the executors run them (src/apply/steps.ts: rollout, capacity, propagation,
    * observe, drain), then the next phase; the traffic ends after the last. Requests held across route
    * changes end with a drain.
    */
@@ -342,6 +359,7 @@ class Simulation {
       const proceed = (later: number) => walk(position + 1, later);
       switch (gate.kind) {
         case 'rollout': return this.waitForRollout(index, gate.deployment, gate.timeoutSeconds, at, proceed);
+        case 'capacity': return this.waitForRollout(index, gate.deployment, gate.timeoutSeconds, at, proceed, gate.replicas);
         case 'propagation':
           if (!this.schedule.gatesWaitForReconciled) {
             this.events.at(at + gate.seconds, () => proceed(at + gate.seconds));
@@ -361,12 +379,17 @@ class Simulation {
     walk(0, now);
   }
 
-  /** `kubectl rollout status` of one Deployment: proceeds when it is rolled out, stops the release at its timeout. */
-  private waitForRollout(index: number, deployment: ObjectRef, timeoutSeconds: number, now: number, proceed: (at: number) => void): void {
+  /**
+   * `kubectl rollout status` of one Deployment (or, with `available`, the capacity gate's wait for that many
+   * available pods): proceeds when it holds, stops the release at its timeout.
+   */
+  private waitForRollout(index: number, deployment: ObjectRef, timeoutSeconds: number, now: number, proceed: (at: number) => void,
+    available?: number): void {
     const workloads = [workloadKey(deployment)];
     const deadline = now + timeoutSeconds;
     const pending: RolloutWait = {
       workloads,
+      available,
       proceed: (at) => {
         cancelDeadline();
         proceed(at);
@@ -374,7 +397,8 @@ class Simulation {
     };
     const cancelDeadline = this.events.at(deadline, () => {
       this.rolloutWait = undefined;
-      this.stopped = `${this.states[index].label}: rollout of ${workloads.join(', ')} did not complete within ${timeoutSeconds} s`;
+      this.stopped = `${this.states[index].label}: ${available === undefined ? 'rollout' : `capacity (${available} available)`} of ${workloads.join(', ')} ` +
+        `did not complete within ${timeoutSeconds} s`;
       this.endTime = deadline + this.duration;
     });
     this.rolloutWait = pending;
@@ -390,7 +414,8 @@ class Simulation {
 
   private checkRollout(now: number): void {
     const waiting = this.rolloutWait;
-    if (!waiting || !waiting.workloads.every((key) => this.rolledOut(key, now))) return;
+    const holds = (key: string) => (waiting?.available === undefined ? this.rolledOut(key, now) : this.availablePods(key, now) >= waiting.available);
+    if (!waiting || !waiting.workloads.every(holds)) return;
     this.rolloutWait = undefined;
     waiting.proceed(now);
   }
@@ -400,6 +425,36 @@ class Simulation {
     const workload = this.workloads.get(key);
     if (!workload) return false;
     return workload.pods.length === replicasOf(workload) && workload.pods.every((p) => p.revision === workload.revision && p.readyAt <= now);
+  }
+
+  /** `status.availableReplicas`: ready pods of the current template. */
+  private availablePods(key: string, now: number): number {
+    const workload = this.workloads.get(key);
+    return workload ? workload.pods.filter((p) => p.revision === workload.revision && p.readyAt <= now).length : 0;
+  }
+
+  /**
+   * A HorizontalPodAutoscaler applied: at its next sync it raises its workload's replicas to its minReplicas.
+   * A lower minReplicas removes no pod by itself (the HPA scales down on load, which the simulation does not
+   * model), and a deleted HPA leaves the count where it was, as Kubernetes does.
+   */
+  private updateAutoscaler(change: Change, now: number): void {
+    if (!change.after) return;
+    const { targetKey, minReplicas } = autoscalerOf(change.after);
+    this.autoscalers.set(targetKey, minReplicas);
+    this.scheduleAutoscaling(targetKey, now);
+  }
+
+  private scheduleAutoscaling(targetKey: string, now: number): void {
+    const minReplicas = this.autoscalers.get(targetKey);
+    const workload = this.workloads.get(targetKey);
+    if (minReplicas === undefined || !workload) return;
+    const at = now + HPA_SYNC_SECONDS;
+    this.events.at(at, () => {
+      if (this.workloads.get(targetKey) !== workload || this.autoscalers.get(targetKey) !== minReplicas || minReplicas <= replicasOf(workload)) return;
+      workload.autoscaled = minReplicas;
+      this.reconcile(workload, at);
+    });
   }
 
   private newWorkload(info: Workload['info']): Workload {

@@ -14,6 +14,8 @@ import { EnvironmentBase } from '../constructs/environment-base';
 import { MeshService, TrafficSplit, VersionSubsets } from '../constructs/service-traffic';
 import { VersionConfiguration } from '../constructs/version-config';
 import { VersionWorkload } from '../constructs/version-workload';
+import { VersionAutoscaler } from '../constructs/autoscaling';
+import { phaseMinReplicas } from '../plan/capacity';
 import { KubeObject } from '../manifest';
 import { Environment, isExposed, Service } from '../matrix/model';
 import { Phase, ServiceState, WeightedVersion } from '../plan/planner';
@@ -120,8 +122,9 @@ export class EnvironmentRenderer {
     const { onTraffic, onVersion, onPhaseVersion } = this.extensions;
     // A per-phase hook may change a workload from one phase to the next: then it is a unit per phase.
     const phaseKey = onPhaseVersion ? `@${phase.name}` : '';
-    const { service } = state.rollout;
+    const { service, autoscaling } = state.rollout;
     const props = { service, environment };
+    const minReplicas = autoscaling ? phaseMinReplicas(state, autoscaling) : 0;
     const routes = state.routes.map((r) => `${r.version}=${r.weight}`).join(',');
     const { versions } = state;
     // The construct is built whether or not there is a hook (`hook?.(arg)` would skip building `arg`).
@@ -136,7 +139,7 @@ export class EnvironmentRenderer {
         key: `split/${service.name}/${routes}`,
         build: (scope) => traffic({ kind: 'split', construct: new TrafficSplit(scope, 'Split', { ...props, routes: state.routes }), routes: state.routes }),
       },
-      ...state.versions.map((version): UnitRequest => ({
+      ...state.versions.flatMap((version): UnitRequest[] => [{
         key: `workload/${service.name}/${version}${phaseKey}`,
         build: (scope) => {
           // The version's ConfigMaps before its Deployment: they exist when its pods start.
@@ -145,7 +148,11 @@ export class EnvironmentRenderer {
           onVersion?.(workload, { environment, service, version });
           onPhaseVersion?.(workload, { environment, service, version, phase });
         },
-      })),
+      }, ...(autoscaling ? [{
+        // Next to its Deployment, in the same file; its own unit, as its minReplicas changes from phase to phase (src/plan/capacity.ts).
+        key: `autoscaler/${service.name}/${version}/${minReplicas}`,
+        build: (scope: Construct) => new VersionAutoscaler(scope, version, { service, version, environment, autoscaling, minReplicas }),
+      }] : [])]),
     ];
   }
 

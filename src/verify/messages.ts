@@ -1,6 +1,6 @@
 /** Every message and fix text of the verifier, in one place (as Istio's analyzer messages). */
 import { KubeObject, resourceName } from '../manifest';
-import { Labels } from '../model';
+import { AutoscalerView, Labels } from '../model';
 import { DeploymentInfo, RouteTarget } from './state';
 import { RuleFinding } from './types';
 
@@ -118,4 +118,20 @@ export const MESSAGES = {
     `${changed ? 'changes its pod template' : 'is created'} in this phase, but the phase's rollout gate does not list it: `
     + `the next phase may route to ${changed ? 'old pods that its rolling update is about to delete' : 'pods that are not ready'}`,
     'list it in gates.rollout.deployments of this phase in plan.json'),
+
+  autoscaledReplicas: (workload: DeploymentInfo, autoscaler: KubeObject, replicas: number) => finding(workload.key,
+    `sets replicas: ${replicas} while ${resourceName(autoscaler)} scales it: every apply resets the count the autoscaler chose, ` +
+    'and a later manifest without replicas resets it to 1',
+    'leave spec.replicas out of a Deployment that a HorizontalPodAutoscaler scales'),
+
+  routedBelowCapacity: (workload: DeploymentInfo, host: string, guaranteed: AutoscalerView, carrier: DeploymentInfo, carrierMax: number, fromLabel: string) =>
+    finding(workload.key,
+      `receives traffic of ${host} that ${carrier.key} carried in ${fromLabel}, where its autoscaler could run ${carrierMax} pods, ` +
+      `but its own autoscaler kept only ${guaranteed.minReplicas} there: requests queue or fail until it scales up`,
+      `raise its HorizontalPodAutoscaler's minReplicas to ${carrierMax} in ${fromLabel} and wait for it (gates.capacity), as synthesis does while two versions run`),
+
+  raisedWithoutCapacityGate: (autoscaler: KubeObject, target: string, minReplicas: number, created: boolean) => finding(autoscaler,
+    `${created ? 'is created' : 'raises minReplicas'} in this phase (${minReplicas} pods of ${target}), but the phase's capacity gate does not wait ` +
+    `for them: the next phase may move traffic onto fewer pods`,
+    `list ${target} with replicas ${minReplicas} in gates.capacity.deployments of this phase in plan.json`),
 };

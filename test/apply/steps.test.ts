@@ -30,3 +30,13 @@ test('planSteps gives the forward phases and every rollback of plan.json, each s
   expect(steps.rollbacks.get('03-cleanup')!.map((s) => [s.label, s.actions[0]])).toEqual(
     plan.rollbacks!['03-cleanup'].map((s) => [s.name, { kind: 'apply', path: s.path }]));
 });
+
+test('the capacity gate comes after the rollout gate and before propagation, one action per Deployment', () => {
+  const actions = gateActions({
+    propagation: { objects: [ref('DestinationRule', 'dr')], seconds: 5 },
+    capacity: { deployments: [{ deployment: ref('Deployment', 'a'), replicas: 6 }, { deployment: ref('Deployment', 'b'), replicas: 6 }], timeoutSeconds: 600 },
+    rollout: { deployments: [ref('Deployment', 'b')], timeoutSeconds: 600 },
+  });
+  expect(actions.map((a) => (a.kind === 'capacity' ? `capacity ${a.deployment.name}=${a.replicas}` : a.kind)))
+    .toEqual(['rollout', 'capacity a=6', 'capacity b=6', 'propagation']);
+});

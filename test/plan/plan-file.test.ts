@@ -45,7 +45,7 @@ describe('reading plan.json', () => {
     ['indexes out of order', (p) => { p.phases[2].index = 7; }, 'not a plan file: phases[2].index: expected 2'],
     ['a bad folder name', (p) => { p.phases[0].path = '../etc'; }, 'not a plan file: phases[0].path: "../etc" is not a phase folder name like 01-prepare'],
     ['a reference without name', (p) => { delete p.phases[1].gates.rollout.deployments[0].name; }, 'not a plan file: phases[1].gates.rollout.deployments[0].name: expected a non-empty string'],
-    ['an unknown gate', (p) => { p.phases[1].gates.pray = {}; }, 'not a plan file: phases[1].gates.pray: unknown field (valid fields: rollout, propagation, observe, drain)'],
+    ['an unknown gate', (p) => { p.phases[1].gates.pray = {}; }, 'not a plan file: phases[1].gates.pray: unknown field (valid fields: rollout, capacity, propagation, observe, drain)'],
     ['a propagation gate without objects', (p) => { p.phases[1].gates.propagation.objects = []; }, 'not a plan file: phases[1].gates.propagation.objects: expected at least one object reference'],
     ['negative seconds', (p) => { p.phases[4].gates.drain.seconds = -1; }, 'not a plan file: phases[4].gates.drain.seconds: expected a number of seconds'],
     ['rollbacks not an object', (p) => { p.rollbacks = []; }, 'not a plan file: rollbacks: expected an object keyed by phase path'],
@@ -55,7 +55,7 @@ describe('reading plan.json', () => {
     ['a step applying no forward phase', (p) => { p.rollbacks['04-switch'][1].path = '../rollback/x'; },
       'not a plan file: rollbacks.04-switch[1].path: expected the path of a phase of this plan (phases: 00-baseline, 01-prepare, 02-canary-10, 03-canary-50, 04-switch, 05-cleanup)'],
     ['a step name twice', (p) => { p.rollbacks['04-switch'][2].name = 'reapply'; }, 'not a plan file: rollbacks.04-switch[2].name: reapply is not unique in rollbacks.04-switch'],
-    ['a step with an unknown gate', (p) => { p.rollbacks['05-cleanup'][0].gates.pray = {}; }, 'not a plan file: rollbacks.05-cleanup[0].gates.pray: unknown field (valid fields: rollout, propagation, observe, drain)'],
+    ['a step with an unknown gate', (p) => { p.rollbacks['05-cleanup'][0].gates.pray = {}; }, 'not a plan file: rollbacks.05-cleanup[0].gates.pray: unknown field (valid fields: rollout, capacity, propagation, observe, drain)'],
     ['a step removal without name', (p) => { delete p.rollbacks['05-cleanup'][3].removes[0].name; }, 'not a plan file: rollbacks.05-cleanup[3].removes[0].name: expected a non-empty string'],
   ])('%s is refused, naming the field', (_name, mutate, expected) => {
     expect(problemWith(mutate)).toBe(expected);
@@ -63,7 +63,7 @@ describe('reading plan.json', () => {
 
   test('a field close to a valid one is named', () => {
     expect(problemWith((p) => { p.phases[1].gates.drian = { seconds: 5 }; }))
-      .toBe('not a plan file: phases[1].gates.drian: unknown field (did you mean drain?) (valid fields: rollout, propagation, observe, drain)');
+      .toBe('not a plan file: phases[1].gates.drian: unknown field (did you mean drain?) (valid fields: rollout, capacity, propagation, observe, drain)');
   });
 
   test('the message gives the line and column of the field', () => {

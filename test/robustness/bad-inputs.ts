@@ -40,10 +40,19 @@ export function printPath(segments: Segments): string {
  */
 export function fuzzBase(): any {
   const matrix = baseMatrix();
-  matrix.environments.staging = { namespace: 'staging', replicas: 1 };
+  matrix.environments.staging = { namespace: 'staging', replicas: 1, autoscaling: { barista: { maxReplicas: 3 } } };
   matrix.services.barista.resources = { requests: { cpu: '250m', memory: '128Mi' }, limits: { memory: '256Mi' } };
   matrix.services.barista.terminationGracePeriodSeconds = 60;
   matrix.services.barista.protocol = 'http2';
+  matrix.services.barista.autoscaling = {
+    maxReplicas: 5,
+    metrics: [
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      // (No quantity field here: a quantity is a number or a string, so no wrong type or number is wrong for it.)
+      { type: 'ContainerResource', containerResource: { name: 'memory', container: 'barista', target: { type: 'Utilization', averageUtilization: 80 } } },
+    ],
+    behavior: { scaleDown: { selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } },
+  };
   matrix.releases.staging = {
     'coffee-shop': { from: 'v1', to: 'v2', strategy: { type: 'canary', steps: [10, 50] }, gates: { observeSeconds: 60, drainSeconds: 10 } },
     barista: { from: 'v1', to: 'v2', strategy: { type: 'blueGreen' } },
@@ -253,6 +262,8 @@ const duplicates = fc.tuple(fc.constantFrom('namespace', 'host', 'image'), matri
 /** JSON text of the base matrix in which the mapping at `path` holds `key` twice. */
 function jsonWithDuplicateKey(path: Segments, key: string): string {
   const write = (value: unknown, at: Segments): string => {
+    // Lists are written item by item: mappings inside them (autoscaling metrics) can hold the duplicate too.
+    if (Array.isArray(value)) return `[${value.map((item, index) => write(item, [...at, index])).join(', ')}]`;
     if (!isMapping(value)) return JSON.stringify(value);
     const entries = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${write(v, [...at, k])}`);
     if (printPath(at) === printPath(path)) entries.push(`${JSON.stringify(key)}: ${write(value[key], [...at, key])}`);

@@ -1,5 +1,6 @@
 /** The registry of rules, in the order their findings are reported. */
 import { Rule } from '../types';
+import { autoscaledReplicas, raisedWithoutCapacityGate, routedBelowCapacity } from './capacity-rules';
 import {
   duplicateObject, invalidWeights, routedWithoutReadiness, serviceSelectsNothing, subsetSelectsNothing, subsetUndefined,
 } from './state-rules';
@@ -15,6 +16,7 @@ export const RULES: readonly Rule[] = [
   subsetSelectsNothing,
   serviceSelectsNothing,
   routedWithoutReadiness,
+  autoscaledReplicas,
   subsetDefinedBoth,
   newDeploymentRouted,
   inPlaceUpdate,
@@ -23,4 +25,6 @@ export const RULES: readonly Rule[] = [
   gatewayRemovedWhileServing,
   removalWithoutGates,
   createdWithoutRolloutGate,
+  routedBelowCapacity,
+  raisedWithoutCapacityGate,
 ];

@@ -116,6 +116,11 @@ METHOD_RECONCILED='istiod reports config status: waiting for the Reconciled cond
 METHOD_ISTIOCTL='istiod reports no config status: waiting with istioctl x wait --for=distribution'
 METHOD_SLEEP='istiod reports no config status and istioctl is not on PATH: waiting the plan'\''s fixed seconds'
 STATUS_CHECK_BACKOFF='1 2'
+DIFF_ARGS='--request-timeout=60s diff --server-side --field-manager=phased-rollout --force-conflicts -f'
+LIVE_DRIFTED='%s: the live objects match neither %s (applied before) nor %s: stopped before applying %s'
+LIVE_RESTORE='restore the objects of %s (%s) or find out who changed them, then continue with: %s'
+LIVE_NOT_FIRST_INSTALL='%s: the live objects are neither absent (a first install) nor equal to %s: stopped before applying %s'
+LIVE_REPLAN='the plan must start from what the cluster runs: correct the matrix (the release'\''s from or version, the version'\''s image) and synthesize again; then: %s'
 
 # The static part of dist/<env>/apply.sh (src/artifacts/apply-body.sh in cdk8s-phased-rollout): synthesis
 # writes the plan's data above this line (TITLE, NAMESPACE, RECORD_NAME, PHASES, ACTIONS and the
@@ -304,8 +309,54 @@ scaled_sleep() { # seconds, scaled by PHASED_ROLLOUT_TIME_SCALE
 # The actions of a step (ACTIONS: `KEY ACTION ARGS...`, run as action_ACTION ARGS...), as
 # src/apply/steps.ts defines them for phased-rollout.
 
+# live_equals FOLDER: whether the live objects equal FOLDER's files (kubectl diff exits 0); when they differ
+# (exit 1), LIVE_DIFF holds the lines that differ; any other exit fails the step.
+live_equals() {
+  _code=0
+  # shellcheck disable=SC2086 # DIFF_ARGS: kubectl's words for a server-side diff, split on purpose
+  _out=$(kubectl_ $DIFF_ARGS "$HERE/$1" 2>&1) || _code=$?
+  case "$_code" in
+    0) return 0 ;;
+    1) LIVE_DIFF=$(printf '%s\n' "$_out" | grep -E '^[-+]' | grep -vE '^(---|[+][+][+]) ' | head -n 20 | sed 's/^/  /'); return 1 ;;
+  esac
+  printf '%s\n' "$_out" | tail -n 3 >&2
+  # shellcheck disable=SC2086
+  fail "compare the live objects with $1" "$_code" "$(kubectl_line $DIFF_ARGS "$HERE/$1")"
+}
+
+# live_check FOLDER: before applying FOLDER, as phased-rollout checks it (src/apply/live.ts), with the same
+# messages: the live objects equal the folder applied before (PREVIOUS_FOLDER) or FOLDER itself (a resume);
+# before a plan's first phase, none of them is in the cluster (a first install) or they equal FOLDER.
+# apply.sh cannot run the verifier: anything else stops the run. Not in a dry run.
+live_check() {
+  if [ "$DRY_RUN" = 1 ]; then return 0; fi
+  _started=$(date +%s)
+  if [ -n "$PREVIOUS_FOLDER" ]; then
+    if live_equals "$PREVIOUS_FOLDER"; then echo "  live: the cluster holds $PREVIOUS_FOLDER ($(elapsed "$_started"))"; return 0; fi
+    _drift=$LIVE_DIFF
+    if live_equals "$1"; then echo "  live: the cluster already holds $1 ($(elapsed "$_started"))"; return 0; fi
+    # shellcheck disable=SC2059 # the formats are phased-rollout's messages with %s for their parts
+    printf "$LIVE_DRIFTED\n" "$RUN_TITLE: $UNIT $LABEL" "$PREVIOUS_FOLDER" "$1" "$1" >&2
+    printf '%s\n' "$_drift" >&2
+    # shellcheck disable=SC2059,SC2086
+    printf "$LIVE_RESTORE\n" "$PREVIOUS_FOLDER" "$(kubectl_line $APPLY_ARGS "$HERE/$PREVIOUS_FOLDER")" "$(resume_command)" >&2
+    exit 1
+  fi
+  _found=$(kubectl_ "$REQUEST_TIMEOUT" get -f "$HERE/$1" --ignore-not-found -o name) ||
+    { code=$?; fail "read the live objects of $1" "$code" "$(kubectl_line "$REQUEST_TIMEOUT" get -f "$HERE/$1" --ignore-not-found -o name)"; }
+  if [ -z "$_found" ]; then echo "  live: none of its objects in the cluster (a first install) ($(elapsed "$_started"))"; return 0; fi
+  if live_equals "$1"; then echo "  live: the cluster already holds $1 ($(elapsed "$_started"))"; return 0; fi
+  # shellcheck disable=SC2059
+  printf "$LIVE_NOT_FIRST_INSTALL\n" "$RUN_TITLE: $UNIT $LABEL" "$1" "$1" >&2
+  printf '%s\n' "$LIVE_DIFF" >&2
+  # shellcheck disable=SC2059
+  printf "$LIVE_REPLAN\n" "$(resume_command)" >&2
+  exit 1
+}
+
 action_apply() { # FOLDER: server-side apply of a phase folder, as it was when the run read the plan
   check_unchanged "$1"
+  live_check "$1"
   # shellcheck disable=SC2086
   step "apply $1" $APPLY_ARGS "$HERE/$1"
 }
@@ -321,12 +372,17 @@ action_record() { # applying | completed: the resume record
 }
 
 action_remove() { step "delete $3" "$@"; } # KUBECTL_DELETE_ARGS...
-action_rollout() { # KUBECTL_ROLLOUT_ARGS...: bounded by its --timeout and a margin
+action_rollout() { timed_gate rollout "$@"; } # KUBECTL_ROLLOUT_ARGS...
+action_capacity() { timed_gate capacity "$@"; } # KUBECTL_WAIT_ARGS...: until the Deployment has the pods its pinned autoscaler keeps
+
+timed_gate() { # GATE KUBECTL_ARGS...: a kubectl wait bounded by its --timeout and a margin (its third word names the Deployment)
+  _gate=$1
+  shift
   for _arg in "$@"; do
     case "$_arg" in --timeout=*) _wait=${_arg#--timeout=}; _wait=${_wait%s} ;; esac
   done
   DEADLINE=$((_wait + WAIT_MARGIN))
-  step "gate rollout $3" "$@"
+  step "gate $_gate $3" "$@"
 }
 
 action_pause() { # gate, seconds
@@ -638,6 +694,11 @@ for LABEL in $LABELS; do
     if [ "$folder" = "$LABEL" ]; then shown=''; else shown=": $folder"; fi
     if [ "$DRY_RUN" = 1 ]; then echo "# $UNIT $LABEL ($(position "$LABEL")/$COUNT)$shown"; else echo "$UNIT $LABEL ($(position "$LABEL")/$COUNT)$shown"; fi
     step_started=$(date +%s)
+    # The folder the cluster should hold before this step: the step before's, or the phase a rollback starts from.
+    if [ -n "$previous" ]; then PREVIOUS_FOLDER=$(step_folder "$KEY_PREFIX$previous")
+    elif [ "$MODE" = rollback ]; then PREVIOUS_FOLDER=$FROM
+    else PREVIOUS_FOLDER=''
+    fi
     run_actions "$KEY_PREFIX$LABEL"
     if [ "$DRY_RUN" = 0 ]; then echo "$UNIT $LABEL done ($(elapsed "$step_started"))"; fi
   fi

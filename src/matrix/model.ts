@@ -1,4 +1,5 @@
 /** The validated matrix with every default applied: what the planner and the constructs read. */
+import type { KubeObject } from '../manifest';
 import { GatesSchema } from './schema';
 
 /** A validated environment. */
@@ -68,6 +69,10 @@ export interface ServiceRollout {
   readonly canarySteps: readonly number[];
   /** Gate timings. */
   readonly gates: Gates;
+  /** Objects running outside the phase model that the plan adopts first (server-set metadata removed, in the environment's namespace); empty when nothing is adopted. */
+  readonly adopted: readonly KubeObject[];
+  /** Whether the service leaves the environment (its version is routed away, drained and deleted). */
+  readonly retiring: boolean;
 }
 
 /** A validated matrix. */

@@ -10,6 +10,7 @@ import { deploymentName, gatewayVirtualServiceName, RESERVED_FOLDER_NAMES } from
 import {
   EnvironmentSchema, GRACE_PERIOD_MARGIN_SECONDS, MatrixSchema, MAX_ENTRIES, NAMES, ReleaseSchema, ServiceSchema, SteadySchema, WEIGHT,
 } from './schema';
+import { adoptedObjects } from './adoption';
 import { printPath } from './field-path';
 import { describeValue, InputProblem, isPlainMapping, NOT_DATA, parseWith, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
 import { counted } from '../format';
@@ -216,7 +217,7 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     }
     if (typeof namespace === 'string' && !namespaces.has(namespace)) namespaces.set(namespace, name);
     const env = spec === NOT_DATA ? undefined : check.parse(EnvironmentSchema, spec, at);
-    const rollouts = validateReleases(check, name, own(releases ?? {}, name), declaredServices, byName);
+    const rollouts = validateReleases(check, name, own(releases ?? {}, name), declaredServices, byName, env?.namespace);
     if (!env) continue;
     environments.push({ name, namespace: env.namespace, replicas: env.replicas, ingressHosts: env.ingressHosts ?? [], rollouts });
   }
@@ -298,7 +299,7 @@ function validateVersions(check: Checker, service: string, spec: Json, at: Segme
 
 /** Releases of one environment; those of declared services that failed validation are skipped (already reported). */
 function validateReleases(check: Checker, environment: string, value: unknown, declared: ReadonlySet<string>,
-  services: ReadonlyMap<string, Service>): ServiceRollout[] {
+  services: ReadonlyMap<string, Service>, namespace: string | undefined): ServiceRollout[] {
   const at = ['releases', environment];
   if (value === undefined || value === NOT_DATA) return [];
   if (!isPlainMapping(value)) {
@@ -312,11 +313,11 @@ function validateReleases(check: Checker, environment: string, value: unknown, d
   // Service declaration order, so that output does not depend on the order of the releases mapping.
   return [...services.values()]
     .filter((service) => own(value, service.name) !== undefined)
-    .map((service) => validateRollout(check, [...at, service.name], service, own(value, service.name)))
+    .map((service) => validateRollout(check, [...at, service.name], service, own(value, service.name), namespace))
     .filter((r): r is ServiceRollout => r !== undefined);
 }
 
-function validateRollout(check: Checker, at: Segments, service: Service, value: unknown): ServiceRollout | undefined {
+function validateRollout(check: Checker, at: Segments, service: Service, value: unknown, namespace: string | undefined): ServiceRollout | undefined {
   if (value === NOT_DATA) return undefined;
   if (!isPlainMapping(value)) {
     check.report(at, `expected a mapping with either version, or from and to, got ${describeValue(value)}`);
@@ -331,7 +332,16 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
   };
   if (value.version !== undefined || (value.from === undefined && value.to === undefined)) {
     const steady = check.parse(SteadySchema, value, at);
-    return declared('version') && steady ? { service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES } : undefined;
+    if (!declared('version') || !steady) return undefined;
+    if (steady.adopt && steady.retire) {
+      check.report([...at, 'retire'], 'a service cannot be adopted and retired by the same plan (adopt it first, retire it in a later plan)');
+      return undefined;
+    }
+    const adopted = steady.adopt && namespace !== undefined
+      ? adoptedObjects(steady.adopt.objects, service, steady.version, namespace, [...at, 'adopt', 'objects'], (where, message) => check.report(where, message))
+      : [];
+    if (!adopted) return undefined;
+    return { service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES, adopted, retiring: steady.retire };
   }
   const release = check.parse(ReleaseSchema, value, at);
   if (isPlainMapping(value.strategy)) checkAscending(check, value.strategy.steps, [...at, 'strategy', 'steps']);
@@ -341,7 +351,10 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
     return undefined;
   }
   if (!release || !known) return undefined;
-  return { service, from: release.from, to: release.to, canarySteps: release.strategy.type === 'canary' ? release.strategy.steps : [], gates: release.gates };
+  return {
+    service, from: release.from, to: release.to, canarySteps: release.strategy.type === 'canary' ? release.strategy.steps : [], gates: release.gates,
+    adopted: [], retiring: false,
+  };
 }
 
 /**

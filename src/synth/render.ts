@@ -14,6 +14,7 @@ import { EnvironmentBase } from '../constructs/environment-base';
 import { MeshService, TrafficSplit, VersionSubsets } from '../constructs/service-traffic';
 import { VersionWorkload } from '../constructs/version-workload';
 import { KubeObject } from '../manifest';
+import { podLabelsOf } from '../model';
 import { Environment, isExposed, Service } from '../matrix/model';
 import { Phase, ServiceState, WeightedVersion } from '../plan/planner';
 import { ScalarMemo, stringifyObject } from './yaml';
@@ -113,7 +114,11 @@ export class EnvironmentRenderer {
     return files.map((f) => this.file(f.name, f.units)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** Routing first (Service, DestinationRule, VirtualServices), then one workload per live version. */
+  /**
+   * Routing first (Service, DestinationRule, VirtualServices), then one workload per live version; while the
+   * service is adopted, the running objects as they run before them. A DestinationRule without subsets and a
+   * VirtualService without routes are left out (only adoption phases have them).
+   */
   private serviceUnits(phase: Phase, state: ServiceState): UnitRequest[] {
     const { environment } = this;
     const { onTraffic, onVersion, onPhaseVersion } = this.extensions;
@@ -122,19 +127,25 @@ export class EnvironmentRenderer {
     const { service } = state.rollout;
     const props = { service, environment };
     const routes = state.routes.map((r) => `${r.version}=${r.weight}`).join(',');
-    const { versions } = state;
+    const { versions, adopting } = state;
+    const running = (adopting?.subsets ?? []).map((d) => ({ name: d.metadata.name, labels: podLabelsOf(d) }));
     // The construct is built whether or not there is a hook (`hook?.(arg)` would skip building `arg`).
     const traffic = (built: ServiceTraffic) => onTraffic?.(built, props);
+    const subsetsKey = [...running.map((r) => `${r.name}=${JSON.stringify(r.labels)}`), ...versions].join(',');
     return [
+      ...(adopting?.running ?? []).map((object): UnitRequest => ({
+        key: `running/${service.name}/${object.kind}/${object.metadata.name}`,
+        build: (scope) => new ApiObject(scope, `${object.kind}-${object.metadata.name}`, object),
+      })),
       { key: `service/${service.name}`, build: (scope) => traffic({ kind: 'service', construct: new MeshService(scope, 'Service', props) }) },
-      {
-        key: `subsets/${service.name}/${versions.join(',')}`,
-        build: (scope) => traffic({ kind: 'subsets', construct: new VersionSubsets(scope, 'Subsets', { ...props, versions }), versions }),
-      },
-      {
+      ...(versions.length + running.length === 0 ? [] : [{
+        key: `subsets/${service.name}/${subsetsKey}`,
+        build: (scope: Construct) => traffic({ kind: 'subsets', construct: new VersionSubsets(scope, 'Subsets', { ...props, versions, running }), versions }),
+      }]),
+      ...(state.routes.length === 0 ? [] : [{
         key: `split/${service.name}/${routes}`,
-        build: (scope) => traffic({ kind: 'split', construct: new TrafficSplit(scope, 'Split', { ...props, routes: state.routes }), routes: state.routes }),
-      },
+        build: (scope: Construct) => traffic({ kind: 'split', construct: new TrafficSplit(scope, 'Split', { ...props, routes: state.routes }), routes: state.routes }),
+      }]),
       ...state.versions.map((version): UnitRequest => ({
         key: `workload/${service.name}/${version}${phaseKey}`,
         build: (scope) => {

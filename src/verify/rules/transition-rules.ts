@@ -4,8 +4,9 @@
  */
 import { resourceName, selectorMatches } from '../../manifest';
 import { MESSAGES } from '../messages';
-import { workloadKey } from '../../model';
-import { backendsOf, sameTemplate } from '../state';
+import { podTemplateOf, workloadKey } from '../../model';
+import { backendsOf, DeploymentInfo, sameTemplate } from '../state';
+import type { TransitionContext } from '../transition';
 import { RuleFinding, TransitionRule } from '../types';
 
 /** A route in S' to a subset S does not define, or to pods that S's Service or subset does not select. */
@@ -31,14 +32,31 @@ export const subsetDefinedBoth: TransitionRule = {
   }),
 };
 
+/**
+ * Whether a new workload only joins ready endpoints: every destination that reaches it also reaches, in both
+ * phases, pods of a workload that runs unchanged, and each of its containers has a readiness probe. Its pods
+ * then receive traffic only once ready, beside pods that carry it meanwhile, as when a Deployment scales out
+ * (adopting a Deployment whose pods carry only the labels ours carry too has no other way in).
+ */
+function joinsReadyEndpoints(workload: DeploymentInfo, { from, to, destinations }: TransitionContext): boolean {
+  if (!podTemplateOf(workload.object).containers.every((c) => c.readinessProbe !== undefined)) return false;
+  const reaches = (list: readonly DeploymentInfo[] | undefined, key: string) => list?.some((w) => w.key === key) ?? false;
+  const reaching = destinations.filter((d) => [d.serviceBefore, d.serviceAfter].some((service) => [d.subsetBefore, d.subsetAfter]
+    .some((subset) => reaches(backendsOf(d.destination, service, subset, to), workload.key))));
+  return reaching.length > 0 && reaching.every((d) => (backendsOf(d.destination, d.serviceBefore, d.subsetBefore, from) ?? []).some((kept) => {
+    const after = to.deployments.get(kept.key);
+    return after !== undefined && sameTemplate(kept, after) && reaches(backendsOf(d.destination, d.serviceAfter, d.subsetAfter, to), kept.key);
+  }));
+}
+
 /** A workload created in S' that a route can reach before it is ready. */
 export const newDeploymentRouted: TransitionRule = {
   id: 'transition/new-deployment-routed',
   readsGates: false,
-  description: 'a Deployment created in a phase carries no traffic in that phase',
+  description: 'a Deployment created in a phase carries no traffic in that phase, unless it only joins the ready endpoints of a Deployment that keeps running (readiness probes on every container)',
   scope: 'transition',
-  check: ({ carried }) => [...carried.values()]
-    .filter((c) => !c.before && c.after)
+  check: (transition) => [...transition.carried.values()]
+    .filter((c) => !c.before && c.after && !joinsReadyEndpoints(c.after, transition))
     .map((c) => MESSAGES.newWorkloadRouted(c.after!, c.destination)),
 };
 

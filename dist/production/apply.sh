@@ -338,6 +338,12 @@ action_propagation() {
     return 0
   fi
   started=$(date +%s)
+  if [ $# -eq 0 ]; then
+    # Deleted config has no status to wait for (a retired service's routes): the fixed wait.
+    echo "  gate propagation: ${seconds}s, deletions only"
+    scaled_sleep "$seconds"
+    return 0
+  fi
   if [ -z "$METHOD" ]; then
     # A failed check (RBAC denial, API error) is retried, then fails the gate: never taken for "no status".
     for backoff in $STATUS_CHECK_BACKOFF ''; do

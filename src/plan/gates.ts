@@ -101,9 +101,11 @@ function gatesBetween(env: Environment, previous: readonly KubeObject[], current
   const maxOf = (pick: (g: Gates) => number) => (released.length === 0 ? pick(DEFAULT_GATES) : Math.max(...released.map((r) => pick(r.gates))));
   const { newDeployments, replacedDeployments, changedIstio } = changes(previous, current);
   const rolledOut = [...newDeployments, ...replacedDeployments];
+  // A deletion has no status to wait for: when the state only deletes Istio config (a retired service's routes), the gate waits its seconds.
+  const propagates = changedIstio.length > 0 || removals(previous, current).some((ref) => ref.apiVersion.startsWith(ISTIO_NETWORKING));
   return {
     ...(rolledOut.length > 0 ? { rollout: { deployments: rolledOut, timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
-    ...(changedIstio.length > 0 ? { propagation: { objects: changedIstio, seconds: maxOf((g) => g.propagationSeconds) } } : {}),
+    ...(propagates ? { propagation: { objects: changedIstio, seconds: maxOf((g) => g.propagationSeconds) } } : {}),
     ...(context.observe && maxOf((g) => g.observeSeconds) > 0 ? { observe: { seconds: maxOf((g) => g.observeSeconds) } } : {}),
     ...(context.nextRemoves ? { drain: { seconds: maxOf((g) => g.drainSeconds) } } : {}),
   };

@@ -106,12 +106,30 @@ function adoptionPhases(env: Environment): Phase[] {
   return env.rollouts.some(isAdoption) ? [phase('subsets'), phase('routes'), phase('prepare'), phase('switch')] : [];
 }
 
-/** The phases of one environment: its adoption phases, its baseline, and the phases of its releases (none without a release). */
+/** A retiring service once nothing routes to it (its VirtualServices are gone), and once it is deleted. */
+export function retiringState(rollout: ServiceRollout, deleted: boolean): ServiceState {
+  return { rollout, versions: deleted ? [] : [rollout.from], routes: [] };
+}
+
+/**
+ * The phases of one environment: its adoption phases, its baseline, and the phases of its releases (none without
+ * a release). A retiring service is routed in the baseline, no longer routed from the next phase on (prepare, or
+ * switch when nothing is released), and deleted by the cleanup, after the drain of the phase before it.
+ */
 export function planEnvironment(env: Environment): Phase[] {
-  const each = (stateOf: (r: ServiceRollout) => ServiceState) => env.rollouts.map((r) => (isRelease(r) ? stateOf(r) : state(r, [r.from], 0)));
-  const baseline: Phase = { kind: 'baseline', name: 'baseline', services: each((r) => state(r, [r.from], 0)) };
+  const unchanged = (r: ServiceRollout, cleanup: boolean) => (r.retiring ? retiringState(r, cleanup) : state(r, [r.from], 0));
+  const each = (stateOf: (r: ServiceRollout) => ServiceState, cleanup = false) => env.rollouts.map((r) => (isRelease(r) ? stateOf(r) : unchanged(r, cleanup)));
+  const baseline: Phase = { kind: 'baseline', name: 'baseline', services: env.rollouts.map((r) => state(r, [r.from], 0)) };
   const adoption = adoptionPhases(env);
-  if (!env.rollouts.some(isRelease)) return [...adoption, baseline];
+  if (!env.rollouts.some(isRelease)) {
+    if (!env.rollouts.some((r) => r.retiring)) return [...adoption, baseline];
+    return [
+      ...adoption,
+      baseline,
+      { kind: 'switch', name: 'switch', services: env.rollouts.map((r) => unchanged(r, false)) },
+      { kind: 'cleanup', name: 'cleanup', services: env.rollouts.map((r) => unchanged(r, true)) },
+    ];
+  }
 
   const both = (r: ServiceRollout) => [r.from, r.to];
   const canaries: Phase[] = [];
@@ -127,6 +145,6 @@ export function planEnvironment(env: Environment): Phase[] {
     { kind: 'prepare', name: 'prepare', services: each((r) => state(r, both(r), 0)) },
     ...canaries,
     { kind: 'switch', name: 'switch', services: each((r) => state(r, both(r), 100)) },
-    { kind: 'cleanup', name: 'cleanup', services: each((r) => state(r, [r.to], 100)) },
+    { kind: 'cleanup', name: 'cleanup', services: each((r) => state(r, [r.to], 100), true) },
   ];
 }

@@ -116,6 +116,12 @@ function safetyOf(index: number, changes: readonly Change[]): string[] {
   if (changes.some((c) => c.symbol === '-') || has('~', /subsets .*-/)) {
     reasons.push('what is removed received no traffic in the previous phase, which waited for propagation and drain');
   }
+  if (has('-', /^VirtualService /) && !has('+', /^VirtualService /)) {
+    reasons.push('routes are removed: the service leaves the environment (retired); its pods keep running until the next phase, after the drain');
+  }
+  if (has('-', /^Service /)) {
+    reasons.push('a retired service is deleted: nothing routed to it in the previous phase, and no VirtualService of the environment routes to its host');
+  }
   if (has('~', /pod template changed/)) reasons.push('WARNING: a pod template changes in place: Kubernetes rolls pods that may carry traffic');
   return reasons.length > 0 ? reasons : ['nothing that carries traffic changes'];
 }
@@ -125,7 +131,9 @@ function gatesOf(gates: PhaseGates | undefined): string[] {
   const refs = (list: readonly { kind: string; name: string }[]) => list.map(refLabel).join(', ');
   return [
     ...(gates.rollout ? [`rollout ${refs(gates.rollout.deployments)} (timeout ${gates.rollout.timeoutSeconds}s)`] : []),
-    ...(gates.propagation ? [`propagation ${refs(gates.propagation.objects)} (Reconciled, else at least ${gates.propagation.seconds}s)`] : []),
+    ...(gates.propagation ? [gates.propagation.objects.length === 0
+      ? `propagation ${gates.propagation.seconds}s (the phase only deletes Istio config, which has no status to wait for)`
+      : `propagation ${refs(gates.propagation.objects)} (Reconciled, else at least ${gates.propagation.seconds}s)`] : []),
     ...(gates.observe ? [`observe ${gates.observe.seconds}s`] : []),
     ...(gates.drain ? [`drain ${gates.drain.seconds}s`] : []),
   ];

@@ -11,15 +11,15 @@ import { versionLabels } from '../matrix/naming';
 import { Environment, isRelease } from '../matrix/model';
 import { stepsOf } from './gates';
 import type { PlanRollbackStep, RenderedPhase } from './plan-types';
-import { Phase, PhaseKind, ServiceState, versionsInOrder } from './planner';
+import { Phase, PhaseKind, retiringState, ServiceState, versionsInOrder } from './planner';
 
 /** Name of the rollback of an environment from one of its phases, in messages and in the resume record. */
 export function rollbackTitle(environment: string, fromPhase: string): string {
   return `${environment} rollback from ${fromPhase}`;
 }
 
-/** Names of the rollback steps, in the order they occur; restore-running walks back through the adoption phases, last first. */
-export type RollbackStepName = 'reapply' | 'restore-old' | 'revert-traffic' | 'remove-new' | 'restore-running';
+/** Names of the rollback steps, in the order they occur; `restore-<adoption phase>` walks back through the adoption phases, last first. */
+export type RollbackStepName = 'reapply' | 'restore-old' | 'revert-traffic' | 'remove-new' | `restore-${string}`;
 
 /** Each phase's versions and routes as text, once per phase: the forward phases are compared again for every phase rolled back from. */
 const stateKeys = new WeakMap<Phase, string>();
@@ -45,7 +45,7 @@ function rollbackStates(forward: readonly Phase[], from: number): { name: Rollba
   const floor = adoptionFloor(forward);
   const adoption = (before: number) => {
     const lowest = before >= floor ? floor : 0;
-    return forward.slice(lowest, before).map((_, i) => ({ name: 'restore-running' as const, index: lowest + i })).reverse();
+    return forward.slice(lowest, before).map((phase, i): { name: RollbackStepName; index: number } => ({ name: `restore-${phase.name}`, index: lowest + i })).reverse();
   };
   if (from <= baseline) return [{ name: 'reapply', index: from }, ...adoption(from)];
   return [...releaseRollbackStates(forward, from, baseline), ...adoption(baseline)];
@@ -66,9 +66,11 @@ function adoptionFloor(forward: readonly Phase[]): number {
 function releaseRollbackStates(forward: readonly Phase[], from: number, baseline: number): { name: RollbackStepName; index: number }[] {
   const start = forward[from];
   const released = (state: ServiceState, change: (s: ServiceState) => ServiceState) => (isRelease(state.rollout) ? change(state) : state);
+  // A retired service comes back unrouted first (as in the switch phase); the baseline routes to it again.
   const restore: Phase = {
     ...start,
-    services: start.services.map((s) => released(s, () => ({ ...s, versions: versionsInOrder(s.rollout, [...s.versions, s.rollout.from]) }))),
+    services: start.services.map((s) => (s.rollout.retiring ? retiringState(s.rollout, false)
+      : released(s, () => ({ ...s, versions: versionsInOrder(s.rollout, [...s.versions, s.rollout.from]) })))),
   };
   const revert: Phase = {
     ...start,

@@ -108,7 +108,7 @@ export class EnvironmentRenderer {
     const own: UnitRequest[] = environmentObjects ? [{ key: 'environment/objects', build: (scope) => environmentObjects(scope, environment) }] : [];
     const files = [
       { name: '00-environment', units: [base, ...own] },
-      ...phase.services.map((state) => ({ name: state.rollout.service.name, units: this.serviceUnits(phase, state) })),
+      ...phase.services.map((state) => ({ name: state.rollout.service.name, units: this.serviceUnits(phase, state) })).filter((f) => f.units.length > 0),
     ];
     this.renderMissing(files.flatMap((f) => f.units));
     return files.map((f) => this.file(f.name, f.units)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -128,6 +128,8 @@ export class EnvironmentRenderer {
     const props = { service, environment };
     const routes = state.routes.map((r) => `${r.version}=${r.weight}`).join(',');
     const { versions, adopting } = state;
+    // A retired service: none of its objects.
+    if (versions.length === 0 && adopting === undefined) return [];
     const running = (adopting?.subsets ?? []).map((d) => ({ name: d.metadata.name, labels: podLabelsOf(d) }));
     // The construct is built whether or not there is a hook (`hook?.(arg)` would skip building `arg`).
     const traffic = (built: ServiceTraffic) => onTraffic?.(built, props);

@@ -4,13 +4,16 @@
  * The objects that run are our own fixtures (test/bookinfo/fixtures.ts); they stand in for the cluster's live
  * state, prepended to the plan as the state before its first phase: what verify and simulate see when applying.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { KubeObject } from '../../src/manifest';
 import { MatrixError } from '../../src/matrix';
 import { MatrixSpec } from '../../src/matrix/types';
 import { PlanFile } from '../../src/plan/plan-file';
 import { synthesizeEnvironment, synthesizeFiles } from '../../src/synth';
 import { simulateRelease } from '../../src/simulate';
-import { PhaseManifest, verifyPhases } from '../../src/verify';
+import { loadPhases, PhaseManifest, verifyEnvironment, verifyPhases } from '../../src/verify';
 import { runningReviews, unversionedReviews } from '../bookinfo/fixtures';
 import { matrixOf } from '../helpers';
 
@@ -69,11 +72,22 @@ describe.each([
   test('synthesis verifies the plan and its rollbacks, which go back through the adoption phases to what ran', () => {
     const files = synthesizeFiles(matrixOf(matrix(version, live)));
     const plan = JSON.parse(files.get('prod/plan.json')!) as PlanFile;
+    const dir = mkdtempSync(join(tmpdir(), 'adopt-'));
+    try {
+      for (const [path, text] of files) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), text);
+      }
+      const loaded = loadPhases(join(dir, 'prod'));
+      expect(verifyEnvironment(loaded.phases, loaded.rollbacks)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     // Where the running Deployment's subset selects our pods too (app: reviews only), removing ours would take
     // routed endpoints away: the rollback ends with traffic on the running pods, ours beside them.
-    const back = version === 'v3' ? ['restore-running 01-adopt-routes', 'restore-running 00-adopt-subsets'] : [];
+    const back = version === 'v3' ? ['restore-adopt-routes 01-adopt-routes', 'restore-adopt-subsets 00-adopt-subsets'] : [];
     expect(plan.rollbacks!['04-baseline'].map((s) => `${s.name} ${s.path}`))
-      .toEqual(['reapply 04-baseline', 'restore-running 03-adopt-switch', 'restore-running 02-adopt-prepare', ...back]);
+      .toEqual(['reapply 04-baseline', 'restore-adopt-switch 03-adopt-switch', 'restore-adopt-prepare 02-adopt-prepare', ...back]);
   });
 
   test('simulate of the whole plan, adoption phases included, loses no request', () => {

@@ -2,7 +2,7 @@
 import { Rule } from '../types';
 import { duplicateObject, invalidWeights, serviceSelectsNothing, subsetSelectsNothing, subsetUndefined } from './state-rules';
 import {
-  createdWithoutRolloutGate, inPlaceUpdate, newDeploymentRouted, removalWithoutGates, removedWhileRouted, subsetDefinedBoth,
+  createdWithoutRolloutGate, deletedWhileCalled, inPlaceUpdate, newDeploymentRouted, removalWithoutGates, removedWhileRouted, subsetDefinedBoth,
 } from './transition-rules';
 
 /** Every rule the verifier runs by default. */
@@ -16,6 +16,7 @@ export const RULES: readonly Rule[] = [
   newDeploymentRouted,
   inPlaceUpdate,
   removedWhileRouted,
+  deletedWhileCalled,
   removalWithoutGates,
   createdWithoutRolloutGate,
 ];

@@ -6,7 +6,7 @@ import { resourceName, selectorMatches } from '../../manifest';
 import { MESSAGES } from '../messages';
 import { podTemplateOf, workloadKey } from '../../model';
 import { backendsOf, DeploymentInfo, sameTemplate } from '../state';
-import type { TransitionContext } from '../transition';
+import type { ResolvedDestination, TransitionContext } from '../transition';
 import { RuleFinding, TransitionRule } from '../types';
 
 /** A route in S' to a subset S does not define, or to pods that S's Service or subset does not select. */
@@ -56,7 +56,7 @@ export const newDeploymentRouted: TransitionRule = {
   description: 'a Deployment created in a phase carries no traffic in that phase, unless it only joins the ready endpoints of a Deployment that keeps running (readiness probes on every container)',
   scope: 'transition',
   check: (transition) => [...transition.carried.values()]
-    .filter((c) => !c.before && c.after && !joinsReadyEndpoints(c.after, transition))
+    .filter((c) => !c.before && c.after && !hostsComingOrGoing(transition.destinations).has(c.destination.key) && !joinsReadyEndpoints(c.after, transition))
     .map((c) => MESSAGES.newWorkloadRouted(c.after!, c.destination)),
 };
 
@@ -71,6 +71,23 @@ export const inPlaceUpdate: TransitionRule = {
     .map((c) => MESSAGES.inPlaceUpdate(c.after!, c.destination)),
 };
 
+/**
+ * Destinations that are the implicit default route of a Service created or deleted by the transition: a host
+ * that starts or stops existing with its pods (a first install, a retired service). Nothing the phases show
+ * can call it on the side where it is absent; VirtualServices that route to a deleted one are
+ * transition/deleted-while-called.
+ */
+function hostsComingOrGoing(destinations: readonly ResolvedDestination[]): ReadonlySet<string> {
+  return new Set(destinations
+    .filter((d) => d.destination.source.kind === 'Service' && (d.serviceBefore === undefined) !== (d.serviceAfter === undefined))
+    .map((d) => d.destination.key));
+}
+
+/** Whether a VirtualService of S' still routes to the destination, whose Service S' deletes. */
+function calledWhileDeleted(d: ResolvedDestination): boolean {
+  return d.routedAfter && d.serviceBefore !== undefined && d.serviceAfter === undefined && d.destination.source.kind === 'VirtualService';
+}
+
 /** Something traffic depends on disappears, or stops selecting the pods traffic goes to. */
 export const removedWhileRouted: TransitionRule = {
   id: 'transition/removed-while-routed',
@@ -78,11 +95,14 @@ export const removedWhileRouted: TransitionRule = {
   description: 'nothing that carries traffic in either phase is removed or stops selecting routed pods',
   scope: 'transition',
   check: ({ from, to, destinations, carried }) => {
+    const comingOrGoing = hostsComingOrGoing(destinations);
     const findings: RuleFinding[] = [...carried.values()]
-      .filter((c) => c.before && !c.after)
+      .filter((c) => c.before && !c.after && !comingOrGoing.has(c.destination.key))
       .map((c) => MESSAGES.workloadRemovedWhileRouted(c.before!, c.destination));
-    for (const { destination, serviceBefore, serviceAfter, subsetBefore, subsetAfter } of destinations) {
-      if (serviceBefore && !serviceAfter) findings.push(MESSAGES.serviceRemovedWhileRouted(destination, serviceBefore.object));
+    for (const resolved of destinations) {
+      const { destination, serviceBefore, serviceAfter, subsetBefore, subsetAfter } = resolved;
+      if (comingOrGoing.has(destination.key)) continue;
+      if (serviceBefore && !serviceAfter && !calledWhileDeleted(resolved)) findings.push(MESSAGES.serviceRemovedWhileRouted(destination, serviceBefore.object));
       if (subsetBefore && !subsetAfter) findings.push(MESSAGES.subsetRemovedWhileRouted(destination, subsetBefore.destinationRule));
       for (const workload of backendsOf(destination, serviceBefore, subsetBefore, from) ?? []) {
         const after = to.deployments.get(workload.key);
@@ -97,6 +117,16 @@ export const removedWhileRouted: TransitionRule = {
     }
     return findings;
   },
+};
+
+/** A Service deleted while a VirtualService of the next phase (another service's, or an app's) still routes to its host. */
+export const deletedWhileCalled: TransitionRule = {
+  id: 'transition/deleted-while-called',
+  readsGates: false,
+  description: 'a Service is deleted only once no VirtualService of the environment routes to its host',
+  scope: 'transition',
+  check: ({ destinations }) => destinations.filter(calledWhileDeleted)
+    .map((d) => MESSAGES.deletedWhileCalled(d.serviceBefore!.object, d.destination)),
 };
 
 /** The gates a phase needs before the next phase may remove what it routed to. */

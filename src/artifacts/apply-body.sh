@@ -430,7 +430,11 @@ decide_start() { # from the record: start and reason, or exit when there is noth
         echo "$RUN_TITLE: the cluster record (plan $rec_plan) was written by an earlier phased-rollout, which computed plan identities differently, and shows a run that stopped $where: if that run was this plan, continue it with --from ${next:-$first}; otherwise finish or roll back that plan first" >&2
         exit 1
       fi
-      echo "$RUN_TITLE: the cluster record shows another plan ($rec_plan) that stopped $where: finish or roll back that plan first, or pass --from PHASE to start this one anyway" >&2
+      # Synthesis keeps the plan it replaced: name where, and how to roll it back.
+      kept="$HERE/.plans/${rec_plan%%/*}"
+      case "$rec_plan" in */rollback/*) back=${rec_plan##*/rollback/} ;; *) back=${rec_applying:-$rec_completed} ;; esac
+      if [ -f "$kept/plan.json" ]; then kept="; synthesis kept that plan in $kept: roll it back with sh $kept/apply.sh --rollback --from $back"; else kept=''; fi
+      echo "$RUN_TITLE: the cluster record shows another plan ($rec_plan) that stopped $where: finish or roll back that plan first, or pass --from PHASE to start this one anyway$kept" >&2
       exit 1
     fi
     reason="the cluster record is of a previous plan that finished: starting at the first $UNIT"

@@ -182,11 +182,18 @@ describe('the output folder', () => {
     expect(mode(join(out, 'production'))).toBe(mode(join(parent, 'probe')));
   });
 
-  test('an earlier output (argocd/ and environment folders with plan.json) is replaced', () => {
+  test('an earlier output (argocd/ and environment folders with plan.json) is replaced; the plan an environment held is kept beside', () => {
     const out = join(temp(), 'dist');
-    synthesize(validateMatrix(baseMatrix()), out);
-    synthesize(validateMatrix(exampleMatrix), out);
-    expect(readTree(out)).toEqual(synthesizeFiles(validateMatrix(exampleMatrix)));
+    synthesize(validateMatrix(baseMatrix()), out, {}, () => undefined);
+    const warnings: string[] = [];
+    synthesize(validateMatrix(exampleMatrix), out, {}, (message) => warnings.push(message));
+    const tree = readTree(out);
+    const kept = [...tree.keys()].filter((path) => path.includes('/.plans/'));
+    expect(new Map([...tree].filter(([path]) => !kept.includes(path)))).toEqual(synthesizeFiles(validateMatrix(exampleMatrix)));
+    // (src/synth/kept-plans.ts: a release of the replaced plan may be in flight.)
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((path) => path.startsWith('production/.plans/files-sha256-'))).toBe(true);
+    expect(warnings).toHaveLength(1);
   });
 });
 

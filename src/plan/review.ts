@@ -112,6 +112,9 @@ function safetyOf(index: number, changes: readonly Change[]): string[] {
   const reasons: string[] = [];
   if (has('+', /^Deployment /)) reasons.push('new Deployments receive no traffic in this phase; the rollout gate waits until they are ready');
   if (has('~', /^DestinationRule .*subsets .*\+/)) reasons.push('subsets are defined before any route uses them; the propagation gate waits until every proxy knows them');
+  if (has('+', /^VirtualService /) && !has('-', /^VirtualService /)) {
+    reasons.push('new routes send traffic only to subsets that the previous phase already defined, over pods that already carry it');
+  }
   if (has('~', /^VirtualService .* -> /)) reasons.push('traffic moves only between subsets that the previous phase already defined, backed by ready Deployments');
   if (changes.some((c) => c.symbol === '-') || has('~', /subsets .*-/)) {
     reasons.push('what is removed received no traffic in the previous phase, which waited for propagation and drain');
@@ -122,7 +125,10 @@ function safetyOf(index: number, changes: readonly Change[]): string[] {
   if (has('-', /^Service /)) {
     reasons.push('a retired service is deleted: nothing routed to it in the previous phase, and no VirtualService of the environment routes to its host');
   }
-  if (has('~', /pod template changed/)) reasons.push('WARNING: a pod template changes in place: Kubernetes rolls pods that may carry traffic');
+  if (has('~', /pod template changed/)) {
+    reasons.push('WARNING: a pod template changes in place: Kubernetes rolls pods that may carry traffic (safe only while no route reaches them, '
+      + 'as when adoption replaces a running Deployment of our name: verify checks it)');
+  }
   return reasons.length > 0 ? reasons : ['nothing that carries traffic changes'];
 }
 

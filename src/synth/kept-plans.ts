@@ -34,23 +34,28 @@ function phasePaths(planJson: string): string[] | undefined {
   }
 }
 
-/** The identity of the plan in an environment folder on disk (plan.json and its phase files, as apply computes it), or undefined. */
-function identityOnDisk(dir: string): string | undefined {
+/** The files of the plan in an environment folder on disk (plan.json and its phase files, as apply reads them), or undefined. */
+function planOnDisk(dir: string): PlanFileContent[] | undefined {
   const planFile = join(dir, 'plan.json');
   if (!existsSync(planFile)) return undefined;
   const planJson = readFileSync(planFile);
   const paths = phasePaths(planJson.toString('utf8'));
   if (!paths || !paths.every((path) => existsSync(join(dir, path)))) return undefined;
-  const files: PlanFileContent[] = [{ path: 'plan.json', content: planJson },
+  return [{ path: 'plan.json', content: planJson },
     ...paths.flatMap((path) => manifestFiles(join(dir, path)).map((file) => ({ path: relative(dir, file).split(sep).join('/'), content: readFileSync(file) })))];
-  return listingIdentity(fileListing(files));
 }
 
-/** The identity of a synthesized environment's plan: its plan.json and phase files (`<env>/NN-phase/...`). */
-function identityOf(files: ReadonlyMap<string, string>): string {
-  const content = [...files].filter(([path]) => path === 'plan.json' || /^\d+-[^/]+\/.+\.(ya?ml|json)$/.test(path))
+/** The plan files of a synthesized environment: its plan.json and phase files (`NN-phase/...`). */
+function planFilesOf(files: ReadonlyMap<string, string>): PlanFileContent[] {
+  return [...files].filter(([path]) => path === 'plan.json' || /^\d+-[^/]+\/.+\.(ya?ml|json)$/.test(path))
     .map(([path, text]) => ({ path, content: Buffer.from(text) }));
-  return listingIdentity(fileListing(content));
+}
+
+/** Whether two plans have the same files (the common case, re-synthesis of the same matrix, decided without hashing). */
+function samePlanFiles(a: readonly PlanFileContent[], b: readonly PlanFileContent[]): boolean {
+  if (a.length !== b.length) return false;
+  const byPath = new Map(b.map((file) => [file.path, file.content]));
+  return a.every((file) => { const other = byPath.get(file.path); return other !== undefined && Buffer.compare(file.content, other) === 0; });
 }
 
 /** The last phase folder among the paths of a plan (`NN-phase/...`). */
@@ -74,10 +79,12 @@ export function* withKeptPlans(outDir: string, environment: string, files: Reado
   for (const [path, text] of files) yield [`${environment}/${path}`, text];
   const dir = join(outDir, environment);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return;
-  const identity = identityOf(files);
-  const previous = identityOnDisk(dir);
+  const current = planFilesOf(files);
+  const onDisk = planOnDisk(dir);
+  const replaced = onDisk !== undefined && !samePlanFiles(current, onDisk);
+  const previous = replaced ? listingIdentity(fileListing(onDisk)) : undefined;
   const keep = (from: string, to: string) => filesUnder(from).map((path): [string, string] => [`${environment}/${to}/${path}`, readFileSync(join(from, path), 'utf8')]);
-  if (previous !== undefined && previous !== identity) {
+  if (previous !== undefined) {
     const kept = `${KEPT_PLANS_FOLDER}/${previous}`;
     const shown = join(outDir, environment, kept);
     const old = filesUnder(dir).filter((path) => !path.startsWith(`${KEPT_PLANS_FOLDER}/`));
@@ -94,6 +101,7 @@ export function* withKeptPlans(outDir: string, environment: string, files: Reado
   }
   const keptDir = join(dir, KEPT_PLANS_FOLDER);
   if (!existsSync(keptDir)) return;
+  const identity = listingIdentity(fileListing(current));
   for (const entry of readdirSync(keptDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (entry.isDirectory() && entry.name !== identity && entry.name !== previous) yield* keep(join(keptDir, entry.name), `${KEPT_PLANS_FOLDER}/${entry.name}`);
   }

@@ -104,7 +104,11 @@ export function synthesizeFiles(matrix: Matrix, extensions: RenderExtensions = {
  */
 export function synthesize(matrix: Matrix, outDir: string, extensions: RenderExtensions = {}, warn: (message: string) => void = warnOnStderr): number {
   checkOutputFolder(outDir);
-  return writeTreeAtomically(outDir, keepingReplacedPlans(outDir, matrix, synthesizedFiles(matrix, extensions), warn));
+  // Told once the new tree is in place: a synthesis that fails keeps nothing and replaces nothing.
+  const warnings: string[] = [];
+  const written = writeTreeAtomically(outDir, keepingReplacedPlans(outDir, matrix, synthesizedFiles(matrix, extensions), (message) => warnings.push(message)));
+  warnings.forEach((message) => warn(message));
+  return written;
 }
 
 function warnOnStderr(message: string): void {

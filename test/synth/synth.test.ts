@@ -242,8 +242,9 @@ describe('synthesis refuses unsafe plans', () => {
       return (realWrite as (...args: unknown[]) => void)(file, ...rest);
     }) as never);
     let error: unknown;
+    const warnings: string[] = [];
     try {
-      synthesize(matrix, out);
+      synthesize(matrix, out, {}, (message) => warnings.push(message));
     } catch (e) {
       error = e;
     } finally {
@@ -251,6 +252,8 @@ describe('synthesis refuses unsafe plans', () => {
       writes.mockRestore();
     }
     expect(error).toBeInstanceOf(UnsafePlanError);
+    // Nothing replaced, nothing kept: no warning that production's plan was.
+    expect(warnings).toEqual([]);
     // production was written (beside `out`) before staging was found unsafe; staging never was.
     expect(written.some((file) => file.includes('/production/'))).toBe(true);
     expect(written.some((file) => file.includes('/staging/'))).toBe(false);

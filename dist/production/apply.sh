@@ -394,6 +394,12 @@ action_propagation() {
     return 0
   fi
   started=$(date +%s)
+  if [ $# -eq 0 ]; then
+    # Deleted config has no status to wait for (a retired service's routes): the fixed wait.
+    echo "  gate propagation: ${seconds}s, deletions only"
+    scaled_sleep "$seconds"
+    return 0
+  fi
   if [ -z "$METHOD" ]; then
     # A failed check (RBAC denial, API error) is retried, then fails the gate: never taken for "no status".
     for backoff in $STATUS_CHECK_BACKOFF ''; do
@@ -591,7 +597,11 @@ decide_start() { # from the record: start and reason, or exit when there is noth
         echo "$RUN_TITLE: the cluster record (plan $rec_plan) was written by an earlier phased-rollout, which computed plan identities differently, and shows a run that stopped $where: if that run was this plan, continue it with --from ${next:-$first}; otherwise finish or roll back that plan first" >&2
         exit 1
       fi
-      echo "$RUN_TITLE: the cluster record shows another plan ($rec_plan) that stopped $where: finish or roll back that plan first, or pass --from PHASE to start this one anyway" >&2
+      # Synthesis keeps the plan it replaced: name where, and how to roll it back.
+      kept="$HERE/.plans/${rec_plan%%/*}"
+      case "$rec_plan" in */rollback/*) back=${rec_plan##*/rollback/} ;; *) back=${rec_applying:-$rec_completed} ;; esac
+      if [ -f "$kept/plan.json" ]; then kept="; synthesis kept that plan in $kept: roll it back with sh $kept/apply.sh --rollback --from $back"; else kept=''; fi
+      echo "$RUN_TITLE: the cluster record shows another plan ($rec_plan) that stopped $where: finish or roll back that plan first, or pass --from PHASE to start this one anyway$kept" >&2
       exit 1
     fi
     reason="the cluster record is of a previous plan that finished: starting at the first $UNIT"

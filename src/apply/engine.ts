@@ -3,8 +3,10 @@
  * passes its gates (rollout, propagation, observe, drain) and records progress in the cluster so that a
  * rerun resumes. Every cluster call goes through a CommandRunner; every wait through `sleep`.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { refLabel } from '../manifest';
+import { keptPlanPath } from '../plan/kept-plans';
 import { PlanFile } from '../plan/plan-file';
 import { ApplyFailure, PREVIEW_WITHOUT_CLUSTER } from './errors';
 import { KUBECTL, REQUEST_TIMEOUT } from './kubectl';
@@ -66,7 +68,7 @@ export type StartDecision =
  * Where to start without `--from` (pure): after the recorded step of this sequence; a finished
  * sequence is not run again; another sequence's unfinished record stops the run (its phases would clash).
  */
-export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 'title'> | undefined): StartDecision {
+export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 'title'> | undefined, keptAt?: string): StartDecision {
   const { unit } = sequence;
   if (!record) return { start: 0, reason: `no record in the cluster: starting at the first ${unit}` };
   if (record.plan !== sequence.identity) {
@@ -79,8 +81,12 @@ export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 't
       throw new ApplyFailure(`the cluster record (plan ${record.plan}) was written by an earlier phased-rollout, which computed plan identities differently, ` +
         `and shows a run that stopped ${where}: if that run was this plan, continue it with --from ${next}; otherwise finish or roll back that plan first`);
     }
+    // Synthesis keeps the plan it replaced: name where, and how to roll it back.
+    const rollbackFrom = record.plan.includes('/rollback/') ? record.plan.slice(record.plan.indexOf('/rollback/') + '/rollback/'.length)
+      : record.applying || record.completed;
+    const kept = keptAt === undefined ? '' : `; synthesis kept that plan in ${keptAt}: roll it back with phased-rollout rollback ${keptAt} --from ${rollbackFrom}`;
     throw new ApplyFailure(`the cluster record shows another plan (${record.plan}) that stopped ${where}: ` +
-      'finish or roll back that plan first, or pass --from PHASE to start this one anyway');
+      `finish or roll back that plan first, or pass --from PHASE to start this one anyway${kept}`);
   }
   if (record.finished) return { done: `${sequence.title}: every ${unit} is already applied (last: ${record.completed}); nothing to do` };
   const completed = sequence.steps.findIndex((step) => step.label === record.completed);
@@ -111,7 +117,10 @@ export async function applyPlan(options: ApplyOptions, runtime: ApplyRuntime): P
     const decision = from !== undefined
       ? { start: from, reason: `--from ${options.from}` }
       // With --from, apply reads no record: that is what the hint of a dry run suggests.
-      : decideStart(sequence, await readRecord(session, plan, session.dryRun ? PREVIEW_WITHOUT_CLUSTER : ''));
+      : await readRecord(session, plan, session.dryRun ? PREVIEW_WITHOUT_CLUSTER : '').then((record) => {
+        const kept = record === undefined ? undefined : keptPlanPath(planDir.dir, record.plan);
+        return decideStart(sequence, record, kept !== undefined && existsSync(join(kept, 'plan.json')) ? kept : undefined);
+      });
     if (!('done' in decision) && decision.start > end) throw new ApplyFailure(`nothing to apply: ${decision.reason}, which is after --to ${options.to}`);
     await runSequence(sequence, decision, end, { planDir, session, resumeCommand: options.resumeCommand }, runtime);
   });

@@ -125,6 +125,12 @@ export class ClusterSession {
       runtime.print(`# (without istiod config status: istioctl x wait --for=distribution, or sleep ${fixedSeconds})`);
       return;
     }
+    if (objects.length === 0) {
+      // Deleted config has no status to wait for (a retired service's routes): the fixed wait.
+      runtime.print(`  gate propagation: ${fixedSeconds}s, deletions only`);
+      await runtime.sleep(fixedSeconds * (this.options.timeScale ?? 1));
+      return;
+    }
     const started = runtime.now();
     if (this.method === undefined) {
       const conditions = await this.detectStatus(objects[0], fail);

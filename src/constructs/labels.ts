@@ -6,7 +6,4 @@
  */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdk8s-phased-rollout' } as const;
 
-/** Pod labels of one version: what the Service (app) and the DestinationRule subset (version) select. */
-export function versionLabels(service: string, version: string): Record<string, string> {
-  return { app: service, version };
-}
+export { versionLabels } from '../matrix/naming';

@@ -41,13 +41,23 @@ export class MeshService extends Construct {
   }
 }
 
+/** A subset that selects the pods of a Deployment running outside the phase model, while it is adopted. */
+export interface RunningSubset {
+  /** Subset name: the Deployment's name. */
+  readonly name: string;
+  /** The labels of the Deployment's pods. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 /** Properties of {@link VersionSubsets}. */
 export interface VersionSubsetsProps extends ServiceTrafficProps {
   /** Versions with a subset, in declaration order. */
   readonly versions: readonly string[];
+  /** Subsets of running Deployments being adopted, before the versions' subsets. @default none */
+  readonly running?: readonly RunningSubset[];
 }
 
-/** DestinationRule `<service>` with one subset per live version, selected by the `version` label. */
+/** DestinationRule `<service>` with one subset per live version, selected by the `version` label (and, while adopting, one per running Deployment). */
 export class VersionSubsets extends Construct {
   /** The DestinationRule `<service>`. */
   public readonly destinationRule: DestinationRule;
@@ -58,7 +68,10 @@ export class VersionSubsets extends Construct {
       metadata: metadata(props, props.service.name),
       spec: {
         host: props.service.name,
-        subsets: props.versions.map((version) => ({ name: version, labels: { version } })),
+        subsets: [
+          ...(props.running ?? []).map(({ name, labels }) => ({ name, labels: { ...labels } })),
+          ...props.versions.map((version) => ({ name: version, labels: { version } })),
+        ],
       },
     });
   }

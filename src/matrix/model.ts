@@ -1,4 +1,5 @@
 /** The validated matrix with every default applied: what the planner and the constructs read. */
+import type { KubeObject } from '../manifest';
 import { GatesSchema, PROTOCOLS } from './schema';
 import type { EnvVar, HorizontalPodAutoscalerBehavior, MetricSpec, Probe } from '../../imports/k8s-workload';
 import type { MainContainerSpec, OverridesSpec, PodSecurityLevel, PodSpecExtras, Protocol } from './types';
@@ -151,6 +152,10 @@ export interface ServiceRollout {
   readonly overrides: OverridesSpec;
   /** The autoscaler of each of its version Deployments in this environment; absent: the environment's fixed replicas. */
   readonly autoscaling?: Autoscaling;
+  /** Objects running outside the phase model that the plan adopts first (server-set metadata removed, in the environment's namespace); empty when nothing is adopted. */
+  readonly adopted: readonly KubeObject[];
+  /** Whether the service leaves the environment (its version is routed away, drained and deleted). */
+  readonly retiring: boolean;
 }
 
 /** A validated matrix. */

@@ -22,3 +22,8 @@ export function gatewayName(environment: string): string {
 
 /** Folder names under dist/ that are not environments. */
 export const RESERVED_FOLDER_NAMES: readonly string[] = ['argocd'];
+
+/** Pod labels of one version: what the Service (app) and the DestinationRule subset (version) select. */
+export function versionLabels(service: string, version: string): Record<string, string> {
+  return { app: service, version };
+}

@@ -10,8 +10,8 @@ import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 import { describeValue, fieldsOf, invalid, isPlainMapping, messageFor } from './schema-support';
 import { kubernetesField, kubernetesSchema, kubernetesSchemaOwning } from './kubernetes';
 import type {
-  AutoscalingBoundsSpec, AutoscalingSpec, ConfigMapSpec, EnvironmentSpec, GateSpec, MainContainerSpec, OverridesSpec, PodSpecExtras, ReleaseSpec,
-  ResourceSpec, SecretReferenceSpec, ServiceSpec, SteadySpec, StrategySpec, VersionSpec,
+  AdoptSpec, AutoscalingBoundsSpec, AutoscalingSpec, ConfigMapSpec, EnvironmentSpec, GateSpec, MainContainerSpec, OverridesSpec, PodSpecExtras, ReleaseSpec,
+  ResourceSpec, RunningObjectSpec, SecretReferenceSpec, ServiceSpec, SteadySpec, StrategySpec, VersionSpec,
 } from './types';
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -335,10 +335,34 @@ export const GatesSchema = fieldsOf({
 
 const versionReference = (meaning: string) => z.string({ error: invalid('a version name (one of the service\'s versions)') }).describe(meaning);
 
+/** The kinds of running objects a service can be adopted with. */
+export const ADOPTABLE_KINDS = ['Deployment', 'Service', 'VirtualService'] as const;
+
+/** A running object, as `kubectl get -o yaml` shows it. */
+export const RunningObjectSchema = z.object({
+  apiVersion: z.string({ error: invalid('an apiVersion (e.g. apps/v1)') }).describe('The object\'s apiVersion.'),
+  kind: z.enum(ADOPTABLE_KINDS, { error: invalid(`a kind that can be adopted (${ADOPTABLE_KINDS.join(', ')})`) }).describe('The object\'s kind.'),
+  metadata: z.record(z.string(), z.unknown(), { error: invalid('a mapping with at least name') })
+    .describe('Name, namespace (the environment\'s; default: the environment\'s), labels and annotations; other fields are ignored.'),
+  spec: z.record(z.string(), z.unknown(), { error: invalid('the object\'s spec (a mapping)') }).describe('The object\'s spec, as it runs.'),
+  status: z.unknown().optional().describe('Ignored (kubectl shows it).'),
+}, { error: messageFor((iss) => `expected a Kubernetes object (apiVersion, kind, metadata, spec), got ${describeValue(iss.input)}`) })
+  .describe('A Kubernetes object already running in the environment outside the phase model, as `kubectl get -o yaml` shows it.');
+
+/** A service that already runs outside the phase model. */
+export const AdoptSchema = fieldsOf({
+  objects: z.array(RunningObjectSchema, { error: messageFor((iss) => `expected a list of running objects, got ${describeValue(iss.input)}`) })
+    .min(1, { error: 'lists no object (at least the running Deployment is needed)' })
+    .describe('The running objects of the service: its Deployments (at least one), its Service and VirtualService named like it if it has them.'),
+}).describe('A service that already runs outside the phase model, moved into it make-before-break before anything else changes.');
+
 /** A service running one version in an environment. */
 export const SteadySchema = fieldsOf({
   version: versionReference('The version that runs (one of the service\'s versions).'),
   overrides: OverridesSchema.optional(),
+  adopt: AdoptSchema.optional().describe('The service already runs outside the phase model: the plan first moves its pods into it. Default: nothing adopted.'),
+  retire: z.boolean({ error: invalid('true or false') }).default(false)
+    .describe('The service leaves the environment: the plan stops routing to it, drains and deletes its objects.'),
 }).describe('A service running one version, unchanged by this release.');
 
 /** A service moving from one version to another in an environment. */
@@ -384,5 +408,6 @@ const schemaMatchesTypes: [
   Same<Input<typeof VersionSchema>, VersionSpec>, Same<Input<typeof OverridesSchema>, OverridesSpec>,
   Same<Input<typeof MainContainerSchema>, MainContainerSpec>, Same<Input<typeof PodSchema>, PodSpecExtras>,
   Same<Input<typeof AutoscalingSchema>, AutoscalingSpec>, Same<Input<typeof AutoscalingBoundsSchema>, AutoscalingBoundsSpec>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<Input<typeof RunningObjectSchema>, RunningObjectSpec>, Same<Input<typeof AdoptSchema>, AdoptSpec>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void schemaMatchesTypes;

@@ -213,12 +213,39 @@ export interface GateSpec {
   readonly observeSeconds?: number;
 }
 
+/**
+ * A Kubernetes object already running in the environment outside the phase model, as `kubectl get -o yaml`
+ * shows it (its server-set metadata and status are ignored).
+ */
+export interface RunningObjectSpec {
+  /** `apps/v1` for a Deployment, `v1` for a Service, `networking.istio.io/v1` (or another version of that group) for a VirtualService. */
+  readonly apiVersion: string;
+  /** Deployment, Service or VirtualService. */
+  readonly kind: 'Deployment' | 'Service' | 'VirtualService';
+  /** Name, namespace (the environment's; @default the environment's), labels and annotations; other fields are ignored. */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** The object's spec, as it runs. */
+  readonly spec: Readonly<Record<string, unknown>>;
+  /** Ignored (kubectl shows it). @default none */
+  readonly status?: unknown;
+}
+
+/** A service that already runs outside the phase model, moved into it make-before-break before anything else changes. */
+export interface AdoptSpec {
+  /** The running objects of the service: its Deployments (at least one), its Service and VirtualService named like it if it has them. */
+  readonly objects: readonly RunningObjectSpec[];
+}
+
 /** A service running one version in an environment, unchanged by this release. */
 export interface SteadySpec<V extends string = string> {
   /** The version that runs. */
   readonly version: V;
   /** What differs for this service in this environment. @default nothing */
   readonly overrides?: OverridesSpec;
+  /** The service already runs outside the phase model: the plan first moves its pods into it (see AdoptSpec). @default nothing adopted */
+  readonly adopt?: AdoptSpec;
+  /** The service leaves the environment: the plan stops routing to it, drains and deletes its objects. @default false */
+  readonly retire?: boolean;
 }
 
 /** A service moving from one version to another in an environment. */

@@ -15,6 +15,7 @@ import {
 import { allows, podSecurityExceptions } from './pod-security';
 import { checkEnv, checkOverrides, checkProbeForms, checkWorkload } from './workload-checks';
 import type { Probe } from '../../imports/k8s-workload';
+import { adoptedObjects } from './adoption';
 import { printPath } from './field-path';
 import type { OverridesSpec, Protocol } from './types';
 import { describeValue, InputProblem, isPlainMapping, NOT_DATA, parseWith, REQUIRED_MESSAGE, unknownFieldMessage } from './schema-support';
@@ -222,7 +223,7 @@ export function validateMatrix(input: unknown, source?: string): Matrix {
     }
     if (typeof namespace === 'string' && !namespaces.has(namespace)) namespaces.set(namespace, name);
     const env = spec === NOT_DATA ? undefined : check.parse(EnvironmentSchema, spec, at);
-    const rollouts = validateReleases(check, name, own(releases ?? {}, name), declaredServices, byName);
+    const rollouts = validateReleases(check, name, own(releases ?? {}, name), declaredServices, byName, env?.namespace);
     if (!env) continue;
     const scaled = withAutoscaling(check, name, env, isPlainMapping(spec) ? spec : {}, rollouts, byName, declaredServices);
     environments.push({ name, namespace: env.namespace, replicas: env.replicas, ingressHosts: env.ingressHosts ?? [], podSecurity: env.podSecurity, rollouts: scaled });
@@ -496,7 +497,7 @@ function validateVersions(check: Checker, service: string, spec: Json, at: Segme
 
 /** Releases of one environment; those of declared services that failed validation are skipped (already reported). */
 function validateReleases(check: Checker, environment: string, value: unknown, declared: ReadonlySet<string>,
-  services: ReadonlyMap<string, Service>): ServiceRollout[] {
+  services: ReadonlyMap<string, Service>, namespace: string | undefined): ServiceRollout[] {
   const at = ['releases', environment];
   if (value === undefined || value === NOT_DATA) return [];
   if (!isPlainMapping(value)) {
@@ -510,11 +511,11 @@ function validateReleases(check: Checker, environment: string, value: unknown, d
   // Service declaration order, so that output does not depend on the order of the releases mapping.
   return [...services.values()]
     .filter((service) => own(value, service.name) !== undefined)
-    .map((service) => validateRollout(check, [...at, service.name], service, own(value, service.name)))
+    .map((service) => validateRollout(check, [...at, service.name], service, own(value, service.name), namespace))
     .filter((r): r is ServiceRollout => r !== undefined);
 }
 
-function validateRollout(check: Checker, at: Segments, service: Service, value: unknown): ServiceRollout | undefined {
+function validateRollout(check: Checker, at: Segments, service: Service, value: unknown, namespace: string | undefined): ServiceRollout | undefined {
   if (value === NOT_DATA) return undefined;
   if (!isPlainMapping(value)) {
     check.report(at, `expected a mapping with either version, or from and to, got ${describeValue(value)}`);
@@ -530,8 +531,18 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
   if (value.version !== undefined || (value.from === undefined && value.to === undefined)) {
     const steady = check.parse(SteadySchema, value, at);
     checkReleaseOverrides(check, steady?.overrides, at);
-    return declared('version') && steady
-      ? { service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES, overrides: steady.overrides ?? {} } : undefined;
+    if (!declared('version') || !steady) return undefined;
+    if (steady.adopt && steady.retire) {
+      check.report([...at, 'retire'], 'a service cannot be adopted and retired by the same plan (adopt it first, retire it in a later plan)');
+      return undefined;
+    }
+    const adopted = steady.adopt && namespace !== undefined
+      ? adoptedObjects(steady.adopt.objects, service, steady.version, namespace, [...at, 'adopt', 'objects'], (where, message) => check.report(where, message))
+      : [];
+    if (!adopted) return undefined;
+    return {
+      service, from: steady.version, to: steady.version, canarySteps: [], gates: DEFAULT_GATES, overrides: steady.overrides ?? {}, adopted, retiring: steady.retire,
+    };
   }
   const release = check.parse(ReleaseSchema, value, at);
   if (isPlainMapping(value.strategy)) checkAscending(check, value.strategy.steps, [...at, 'strategy', 'steps']);
@@ -545,6 +556,7 @@ function validateRollout(check: Checker, at: Segments, service: Service, value: 
   return {
     service, from: release.from, to: release.to, canarySteps: release.strategy.type === 'canary' ? release.strategy.steps : [], gates: release.gates,
     overrides: release.overrides ?? {},
+    adopted: [], retiring: false,
   };
 }
 

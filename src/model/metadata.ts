@@ -62,3 +62,15 @@ export function labelsOf(object: KubeObject): Labels {
 export function annotationsOf(object: KubeObject): Labels {
   return stringMap(object.metadata.annotations);
 }
+
+/**
+ * Annotation of a running Deployment that an adoption carries over unchanged (on the Deployment, not its pod
+ * template, so that adding it rolls no pod): its pods were serving before the plan and keep serving until the plan
+ * removes them, so state rules about how new pods join traffic (a readiness probe) do not apply to it.
+ */
+export const ADOPTED_ANNOTATION = 'phased-rollout.dev/adopted';
+
+/** Whether a Deployment is one running before its adoption ({@link ADOPTED_ANNOTATION}). */
+export function isAdopted(object: KubeObject): boolean {
+  return stringMap((raw(object.metadata) ?? {}).annotations)[ADOPTED_ANNOTATION] !== undefined;
+}

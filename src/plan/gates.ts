@@ -3,7 +3,7 @@
  * cannot disagree with the files. One derivation for the forward phases and the rollback steps.
  */
 import { byIdentity, identityKey, KubeObject, ObjectRef, refOf } from '../manifest';
-import { autoscalerOf, sameObject } from '../model';
+import { autoscalerOf, sameObject, templateOf } from '../model';
 import { DEFAULT_GATES, Environment, Gates, isRelease } from '../matrix/model';
 import type { PhaseGates } from './plan-types';
 
@@ -13,7 +13,7 @@ const ISTIO_NETWORKING = 'networking.istio.io/';
 interface GateContext {
   /** Whether the state is a canary step (it is observed before moving on). */
   readonly observe: boolean;
-  /** Whether the next state removes something (clients must drain first). */
+  /** Whether the next state removes something, or replaces a Deployment's pods (clients must drain first). */
   readonly nextRemoves: boolean;
 }
 
@@ -32,9 +32,10 @@ export interface Step {
 export function stepsOf(env: Environment, states: readonly (readonly KubeObject[])[], observe: (index: number) => boolean): Step[] {
   const nothing: readonly KubeObject[] = [];
   const removes = states.map((objects, i) => (i === 0 ? [] : removals(states[i - 1], objects)));
+  const removesPods = (i: number) => i < states.length && (removes[i].length > 0 || changes(states[i - 1], states[i]).replacedDeployments.length > 0);
   return states.map((objects, i) => ({
     removes: removes[i],
-    gates: gatesBetween(env, i === 0 ? nothing : states[i - 1], objects, { observe: observe(i), nextRemoves: removes[i + 1]?.length > 0 }),
+    gates: gatesBetween(env, i === 0 ? nothing : states[i - 1], objects, { observe: observe(i), nextRemoves: removesPods(i + 1) }),
   }));
 }
 
@@ -42,9 +43,14 @@ export function stepsOf(env: Environment, states: readonly (readonly KubeObject[
 interface StateDiff {
   /** Objects of the previous state that the next one no longer has. */
   removed?: readonly ObjectRef[];
-  /** Deployments the next state creates, and Istio networking objects it creates or changes. */
+  /**
+   * Deployments the next state creates, those whose pod template it changes (their rolling update replaces the
+   * pods: only adoption replaces a running Deployment in place, while nothing routes to it), Istio networking
+   * objects it creates or changes, and Deployments whose autoscaler it creates or raises the minReplicas of.
+   */
   changes?: {
     readonly newDeployments: readonly ObjectRef[];
+    readonly replacedDeployments: readonly ObjectRef[];
     readonly changedIstio: readonly ObjectRef[];
     /** Deployments whose autoscaler the next state creates or raises the minReplicas of, with that minReplicas. */
     readonly raisedCapacity: readonly { readonly deployment: ObjectRef; readonly replicas: number }[];
@@ -75,8 +81,13 @@ function changes(previous: readonly KubeObject[], current: readonly KubeObject[]
   // Most objects are the very same object in both states: only the others need a lookup by identity.
   const kept = new Set(previous);
   const changed = (o: KubeObject) => !kept.has(o) && !sameObject(o, before.get(identityKey(o)));
+  const replaced = (o: KubeObject) => {
+    const old = before.get(identityKey(o));
+    return old !== undefined && !sameObject(templateOf(o), templateOf(old));
+  };
   return (pair.changes = {
     newDeployments: current.filter((o) => o.kind === 'Deployment' && !kept.has(o) && !before.has(identityKey(o))).map(refOf),
+    replacedDeployments: current.filter((o) => o.kind === 'Deployment' && !kept.has(o) && replaced(o)).map(refOf),
     changedIstio: current.filter((o) => o.apiVersion.startsWith(ISTIO_NETWORKING) && changed(o)).map(refOf),
     raisedCapacity: raisedCapacity(current.filter((o) => o.kind === 'HorizontalPodAutoscaler' && changed(o)), before),
   });
@@ -106,11 +117,14 @@ function raisedCapacity(autoscalers: readonly KubeObject[], before: ReadonlyMap<
 function gatesBetween(env: Environment, previous: readonly KubeObject[], current: readonly KubeObject[], context: GateContext): PhaseGates {
   const released = env.rollouts.filter(isRelease);
   const maxOf = (pick: (g: Gates) => number) => (released.length === 0 ? pick(DEFAULT_GATES) : Math.max(...released.map((r) => pick(r.gates))));
-  const { newDeployments, changedIstio, raisedCapacity: raised } = changes(previous, current);
+  const { newDeployments, replacedDeployments, changedIstio, raisedCapacity: raised } = changes(previous, current);
+  const rolledOut = [...newDeployments, ...replacedDeployments];
+  // A deletion has no status to wait for: when the state only deletes Istio config (a retired service's routes), the gate waits its seconds.
+  const propagates = changedIstio.length > 0 || removals(previous, current).some((ref) => ref.apiVersion.startsWith(ISTIO_NETWORKING));
   return {
-    ...(newDeployments.length > 0 ? { rollout: { deployments: newDeployments, timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
+    ...(rolledOut.length > 0 ? { rollout: { deployments: rolledOut, timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
     ...(raised.length > 0 ? { capacity: { deployments: raised, timeoutSeconds: maxOf((g) => g.rolloutTimeoutSeconds) } } : {}),
-    ...(changedIstio.length > 0 ? { propagation: { objects: changedIstio, seconds: maxOf((g) => g.propagationSeconds) } } : {}),
+    ...(propagates ? { propagation: { objects: changedIstio, seconds: maxOf((g) => g.propagationSeconds) } } : {}),
     ...(context.observe && maxOf((g) => g.observeSeconds) > 0 ? { observe: { seconds: maxOf((g) => g.observeSeconds) } } : {}),
     ...(context.nextRemoves ? { drain: { seconds: maxOf((g) => g.drainSeconds) } } : {}),
   };

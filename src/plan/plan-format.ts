@@ -42,11 +42,8 @@ export const PhaseGatesSchema = fieldsOf({
   }, 'an object').readonly().optional()
     .describe('Deployments whose HorizontalPodAutoscaler this phase creates or raises to maxReplicas must have that many pods available.'),
   propagation: fieldsOf({
-    // A propagation gate waits for the objects it lists: one with none is a plan written wrongly.
-    objects: refs('Istio objects whose config must reach every proxy.')
-      .check((ctx) => {
-        if (ctx.value.length === 0) ctx.issues.push({ code: 'custom', input: ctx.value, message: 'expected at least one object reference' });
-      }),
+    // A propagation gate waits for the objects it lists; with none (the phase only deletes Istio config, which has no status), its seconds.
+    objects: refs('Istio objects whose config must reach every proxy; none when the phase only deletes Istio config (the gate then waits its seconds).'),
     seconds: seconds('Minimum seconds to wait where istiod does not report status.'),
   }, 'an object').readonly().optional()
     .describe('Istio config created or changed by this phase must reach every proxy: the `Reconciled` condition where istiod reports status, otherwise at least `seconds`.'),
@@ -73,7 +70,7 @@ export const PlanPhaseSchema = fieldsOf({
 export const PlanRollbackStepSchema = fieldsOf({
   name: z.string({ error: () => 'expected a step name like revert-traffic' })
     .regex(/^[a-z0-9-]+$/, { error: () => 'expected a step name like revert-traffic' })
-    .describe('Step name: reapply (the phase rolled back from), restore-old, revert-traffic or remove-new.'),
+    .describe('Step name: reapply (the phase rolled back from), restore-old, revert-traffic, remove-new, then restore-<phase> for each adoption phase (last first).'),
   path: z.string({ error: () => 'expected the path of a phase of this plan' }).describe('The forward phase folder to apply (one of `phases[].path`).'),
   removes: refs('Objects of the previous step\'s folder that this step\'s folder does not hold: delete them after applying it.'),
   gates: PhaseGatesSchema.describe('What must hold after this step and before the next.'),

@@ -31,7 +31,7 @@ export interface PhaseGates {
   };
   /** Istio config created or changed by this phase must reach every proxy (the Reconciled condition, else at least `seconds`). */
   readonly propagation?: {
-    /** Istio objects whose config must reach every proxy. */
+    /** Istio objects whose config must reach every proxy; none when the phase only deletes Istio config (the gate then waits `seconds`). */
     readonly objects: readonly ObjectRef[];
     /** Minimum seconds to wait where istiod does not report status. */
     readonly seconds: number;
@@ -64,7 +64,7 @@ export interface PlanPhase {
 
 /** One step of a rollback: a forward phase folder applied again, then its deletions and gates. */
 export interface PlanRollbackStep {
-  /** Step name: reapply (the phase rolled back from), restore-old, revert-traffic or remove-new. */
+  /** Step name: reapply (the phase rolled back from), restore-old, revert-traffic, remove-new, then restore-<phase> for each adoption phase (last first). */
   readonly name: string;
   /** The forward phase folder to apply (one of `phases[].path`). */
   readonly path: string;

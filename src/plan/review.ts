@@ -132,11 +132,23 @@ function safetyOf(index: number, changes: readonly Change[]): string[] {
   const reasons: string[] = [];
   if (has('+', /^Deployment /)) reasons.push('new Deployments receive no traffic in this phase; the rollout gate waits until they are ready');
   if (has('~', /^DestinationRule .*subsets .*\+/)) reasons.push('subsets are defined before any route uses them; the propagation gate waits until every proxy knows them');
+  if (has('+', /^VirtualService /) && !has('-', /^VirtualService /)) {
+    reasons.push('new routes send traffic only to subsets that the previous phase already defined, over pods that already carry it');
+  }
   if (has('~', /^VirtualService .* -> /)) reasons.push('traffic moves only between subsets that the previous phase already defined, backed by ready Deployments');
   if (changes.some((c) => c.symbol === '-') || has('~', /subsets .*-/)) {
     reasons.push('what is removed received no traffic in the previous phase, which waited for propagation and drain');
   }
-  if (has('~', /pod template changed/)) reasons.push('WARNING: a pod template changes in place: Kubernetes rolls pods that may carry traffic');
+  if (has('-', /^VirtualService /) && !has('+', /^VirtualService /)) {
+    reasons.push('routes are removed: the service leaves the environment (retired); its pods keep running until the next phase, after the drain');
+  }
+  if (has('-', /^Service /)) {
+    reasons.push('a retired service is deleted: nothing routed to it in the previous phase, and no VirtualService of the environment routes to its host');
+  }
+  if (has('~', /pod template changed/)) {
+    reasons.push('WARNING: a pod template changes in place: Kubernetes rolls pods that may carry traffic (safe only while no route reaches them, '
+      + 'as when adoption replaces a running Deployment of our name: verify checks it)');
+  }
   if (has('~', /^(ConfigMap|Secret) .*keys .* changed/)) reasons.push('WARNING: configuration changes in place: pods that read it see the change without a rollout');
   return reasons.length > 0 ? reasons : ['nothing that carries traffic changes'];
 }
@@ -147,7 +159,9 @@ function gatesOf(gates: PhaseGates | undefined): string[] {
   return [
     ...(gates.rollout ? [`rollout ${refs(gates.rollout.deployments)} (timeout ${gates.rollout.timeoutSeconds}s)`] : []),
     ...(gates.capacity ? [`capacity ${gates.capacity.deployments.map((d) => `${refLabel(d.deployment)} ${d.replicas} available`).join(', ')} (timeout ${gates.capacity.timeoutSeconds}s)`] : []),
-    ...(gates.propagation ? [`propagation ${refs(gates.propagation.objects)} (Reconciled, else at least ${gates.propagation.seconds}s)`] : []),
+    ...(gates.propagation ? [gates.propagation.objects.length === 0
+      ? `propagation ${gates.propagation.seconds}s (the phase only deletes Istio config, which has no status to wait for)`
+      : `propagation ${refs(gates.propagation.objects)} (Reconciled, else at least ${gates.propagation.seconds}s)`] : []),
     ...(gates.observe ? [`observe ${gates.observe.seconds}s`] : []),
     ...(gates.drain ? [`drain ${gates.drain.seconds}s`] : []),
   ];

@@ -319,9 +319,10 @@ class Simulation {
     const time = proxy.receiveTime(identity, at);
     this.events.at(time, () => {
       proxy.receiveConfig(identity, push.object);
-      if (push.stopsTraffic && this.lastSent) {
+      if (this.lastSent && push.object?.kind === 'VirtualService') {
         // The requests this proxy sent last keep the route they started on (a long request, a stream).
-        this.held.push(...this.lastSent[proxy.kind].values());
+        if (push.stopsTraffic) this.held.push(...this.lastSent[proxy.kind].values());
+        // Any route change ends what was sent before it: a later change can hold only what is sent from now on.
         this.lastSent[proxy.kind].clear();
       }
       this.pushes[push.phase]--;

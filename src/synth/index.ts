@@ -12,6 +12,7 @@ import { rollbackTitle } from '../plan/rollback';
 import { rollbackSequences } from '../verify/rollbacks';
 import type { SafetyFinding } from '../verify/types';
 import { verifyEnvironment } from '../verify/verify';
+import { withKeptPlans } from './kept-plans';
 import { checkOutputFolder, writeTreeAtomically } from './output';
 
 export { Artifact, EnvironmentOutput, phaseFolder, synthesizeEnvironment, synthesizeExtendedEnvironment } from './environment';
@@ -101,7 +102,42 @@ export function synthesizeFiles(matrix: Matrix, extensions: RenderExtensions = {
  * `outDir` as each environment is verified, and replace its previous contents in one swap once every
  * environment is safe; on any error `outDir` stays as it was. `extensions` are what a cdk8s app adds to the objects.
  */
-export function synthesize(matrix: Matrix, outDir: string, extensions: RenderExtensions = {}): number {
+export function synthesize(matrix: Matrix, outDir: string, extensions: RenderExtensions = {}, warn: (message: string) => void = warnOnStderr): number {
   checkOutputFolder(outDir);
-  return writeTreeAtomically(outDir, synthesizedFiles(matrix, extensions));
+  // Told once the new tree is in place: a synthesis that fails keeps nothing and replaces nothing.
+  const warnings: string[] = [];
+  const written = writeTreeAtomically(outDir, keepingReplacedPlans(outDir, matrix, synthesizedFiles(matrix, extensions), (message) => warnings.push(message)));
+  warnings.forEach((message) => warn(message));
+  return written;
+}
+
+function warnOnStderr(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}
+
+/**
+ * The synthesized files, each environment's followed by the plans its folder keeps (./kept-plans): the
+ * files come environment by environment (the Argo CD Applications between them), so one is held at a time.
+ */
+function* keepingReplacedPlans(outDir: string, matrix: Matrix, files: Iterable<[string, string]>, warn: (message: string) => void): Generator<[string, string]> {
+  const environments = new Set(matrix.environments.map((e) => e.name));
+  let current: { name: string; files: Map<string, string> } | undefined;
+  const flush = function* (): Generator<[string, string]> {
+    if (current) yield* withKeptPlans(outDir, current.name, current.files, warn);
+    current = undefined;
+  };
+  for (const [path, text] of files) {
+    const name = path.slice(0, path.indexOf('/'));
+    if (!environments.has(name)) {
+      yield* flush();
+      yield [path, text];
+      continue;
+    }
+    if (current?.name !== name) {
+      yield* flush();
+      current = { name, files: new Map() };
+    }
+    current.files.set(path.slice(name.length + 1), text);
+  }
+  yield* flush();
 }

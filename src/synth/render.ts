@@ -17,6 +17,7 @@ import { VersionWorkload } from '../constructs/version-workload';
 import { VersionAutoscaler } from '../constructs/autoscaling';
 import { phaseMinReplicas } from '../plan/capacity';
 import { KubeObject } from '../manifest';
+import { podLabelsOf } from '../model';
 import { Environment, isExposed, Service } from '../matrix/model';
 import { Phase, ServiceState, WeightedVersion } from '../plan/planner';
 import { ScalarMemo, stringifyObject } from './yaml';
@@ -110,13 +111,17 @@ export class EnvironmentRenderer {
     const own: UnitRequest[] = environmentObjects ? [{ key: 'environment/objects', build: (scope) => environmentObjects(scope, environment) }] : [];
     const files = [
       { name: '00-environment', units: [base, ...own] },
-      ...phase.services.map((state) => ({ name: state.rollout.service.name, units: this.serviceUnits(phase, state) })),
+      ...phase.services.map((state) => ({ name: state.rollout.service.name, units: this.serviceUnits(phase, state) })).filter((f) => f.units.length > 0),
     ];
     this.renderMissing(files.flatMap((f) => f.units));
     return files.map((f) => this.file(f.name, f.units)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** Routing first (Service, DestinationRule, VirtualServices), then one workload per live version. */
+  /**
+   * Routing first (Service, DestinationRule, VirtualServices), then one workload per live version; while the
+   * service is adopted, the running objects as they run before them. A DestinationRule without subsets and a
+   * VirtualService without routes are left out (only adoption phases have them).
+   */
   private serviceUnits(phase: Phase, state: ServiceState): UnitRequest[] {
     const { environment } = this;
     const { onTraffic, onVersion, onPhaseVersion } = this.extensions;
@@ -126,19 +131,27 @@ export class EnvironmentRenderer {
     const props = { service, environment };
     const minReplicas = autoscaling ? phaseMinReplicas(state, autoscaling) : 0;
     const routes = state.routes.map((r) => `${r.version}=${r.weight}`).join(',');
-    const { versions } = state;
+    const { versions, adopting } = state;
+    // A retired service: none of its objects.
+    if (versions.length === 0 && adopting === undefined) return [];
+    const running = (adopting?.subsets ?? []).map((d) => ({ name: d.metadata.name, labels: podLabelsOf(d) }));
     // The construct is built whether or not there is a hook (`hook?.(arg)` would skip building `arg`).
     const traffic = (built: ServiceTraffic) => onTraffic?.(built, props);
+    const subsetsKey = [...running.map((r) => `${r.name}=${JSON.stringify(r.labels)}`), ...versions].join(',');
     return [
+      ...(adopting?.running ?? []).map((object): UnitRequest => ({
+        key: `running/${service.name}/${object.kind}/${object.metadata.name}`,
+        build: (scope) => new ApiObject(scope, `${object.kind}-${object.metadata.name}`, object),
+      })),
       { key: `service/${service.name}`, build: (scope) => traffic({ kind: 'service', construct: new MeshService(scope, 'Service', props) }) },
-      {
-        key: `subsets/${service.name}/${versions.join(',')}`,
-        build: (scope) => traffic({ kind: 'subsets', construct: new VersionSubsets(scope, 'Subsets', { ...props, versions }), versions }),
-      },
-      {
+      ...(versions.length + running.length === 0 ? [] : [{
+        key: `subsets/${service.name}/${subsetsKey}`,
+        build: (scope: Construct) => traffic({ kind: 'subsets', construct: new VersionSubsets(scope, 'Subsets', { ...props, versions, running }), versions }),
+      }]),
+      ...(state.routes.length === 0 ? [] : [{
         key: `split/${service.name}/${routes}`,
-        build: (scope) => traffic({ kind: 'split', construct: new TrafficSplit(scope, 'Split', { ...props, routes: state.routes }), routes: state.routes }),
-      },
+        build: (scope: Construct) => traffic({ kind: 'split', construct: new TrafficSplit(scope, 'Split', { ...props, routes: state.routes }), routes: state.routes }),
+      }]),
       ...state.versions.flatMap((version): UnitRequest[] => [{
         key: `workload/${service.name}/${version}${phaseKey}`,
         build: (scope) => {

@@ -94,6 +94,10 @@ export const MESSAGES = {
     `is removed while ${describe(destination)} sends traffic to it in this phase or the previous one`,
     `stop routing to ${destination.host} first, remove the Service in the next phase`),
 
+  deletedWhileCalled: (service: KubeObject, caller: RouteTarget) => finding(service,
+    `is deleted while ${resourceName(caller.source)} still routes to its host ${caller.host}: its requests fail with 503 once it is gone`,
+    `keep ${resourceName(service)} until ${resourceName(caller.source)} no longer routes to it (change or remove that route first, in an earlier phase)`),
+
   stopsSelecting: (destination: RouteTarget, workload: DeploymentInfo, selectorOwner: KubeObject) => finding(selectorOwner,
     `no longer selects ${workload.key} in this phase, while ${describe(destination)} sends it traffic`,
     `keep the selector matching ${workload.key} until no route sends it traffic; narrow it in a later phase`),

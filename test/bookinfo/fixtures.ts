@@ -102,9 +102,12 @@ const VOLUMES: Readonly<Record<Service, readonly { name: string; mountPath: stri
   productpage: [{ name: 'tmp', mountPath: '/tmp' }],
 };
 
-/** Deployment `<name>-<version>` running the image of `imageVersion`, with a readiness probe when `probed`. */
-function deployment(name: Service, version: string, imageVersion: string, probed: boolean): Manifest {
-  const labels = { app: name, version };
+/**
+ * Deployment `<name>-<version>` running the image of `imageVersion` (`version` undefined: Deployment `<name>`, pods labelled by
+ * app only), with a readiness probe when `probed`.
+ */
+function deployment(name: Service, version: string | undefined, imageVersion: string, probed: boolean): Manifest {
+  const labels = version === undefined ? { app: name } : { app: name, version };
   const volumes = VOLUMES[name];
   const container = {
     name,
@@ -121,7 +124,7 @@ function deployment(name: Service, version: string, imageVersion: string, probed
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: `${name}-${version}`, labels },
+    metadata: { name: version === undefined ? name : `${name}-${version}`, labels },
     spec: {
       replicas: 1,
       selector: { matchLabels: labels },
@@ -243,6 +246,33 @@ export function writeBookinfo(root: string): BookinfoFolders {
     }
   }
   return { safe: join(root, 'safe'), unsafe: join(root, 'unsafe') };
+}
+
+/** `manifest` in `namespace` (the sample's objects carry none: kubectl gives them its --namespace). */
+function inNamespace(manifest: Manifest, namespace: string): Manifest {
+  return { ...manifest, metadata: { ...(manifest.metadata as Manifest), namespace } };
+}
+
+/**
+ * reviews as bookinfo.yaml installs it, in `namespace`: the Service `reviews` selecting `app: reviews` and the
+ * Deployments reviews-v1, reviews-v2 and reviews-v3 (pods labelled app and version, no preStop hook), with no
+ * DestinationRule or VirtualService: what runs before it is adopted.
+ */
+export function runningReviews(namespace: string): Manifest[] {
+  return [service('reviews'), ...['v1', 'v2', 'v3'].map((v) => deployment('reviews', v, v, false))].map((m) => inNamespace(m, namespace));
+}
+
+/**
+ * reviews as an app installed the usual way and updated in place for years, in `namespace`: one Deployment
+ * `reviews` (selector `app: reviews`) running the v1 image, its Service and, with `withVirtualService`, a
+ * VirtualService `reviews` routing every request to the Service's endpoints.
+ */
+export function unversionedReviews(namespace: string, withVirtualService: boolean): Manifest[] {
+  const route: Manifest = {
+    apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews' },
+    spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }] }] },
+  };
+  return [service('reviews'), deployment('reviews', undefined, 'v1', false), ...(withVirtualService ? [route] : [])].map((m) => inNamespace(m, namespace));
 }
 
 if (require.main === module) {

@@ -46,7 +46,6 @@ describe('reading plan.json', () => {
     ['a bad folder name', (p) => { p.phases[0].path = '../etc'; }, 'not a plan file: phases[0].path: "../etc" is not a phase folder name like 01-prepare'],
     ['a reference without name', (p) => { delete p.phases[1].gates.rollout.deployments[0].name; }, 'not a plan file: phases[1].gates.rollout.deployments[0].name: expected a non-empty string'],
     ['an unknown gate', (p) => { p.phases[1].gates.pray = {}; }, 'not a plan file: phases[1].gates.pray: unknown field (valid fields: rollout, capacity, propagation, observe, drain)'],
-    ['a propagation gate without objects', (p) => { p.phases[1].gates.propagation.objects = []; }, 'not a plan file: phases[1].gates.propagation.objects: expected at least one object reference'],
     ['negative seconds', (p) => { p.phases[4].gates.drain.seconds = -1; }, 'not a plan file: phases[4].gates.drain.seconds: expected a number of seconds'],
     ['rollbacks not an object', (p) => { p.rollbacks = []; }, 'not a plan file: rollbacks: expected an object keyed by phase path'],
     ['a rollback from no phase', (p) => { p.rollbacks['07-nowhere'] = p.rollbacks['04-switch']; },

@@ -182,11 +182,18 @@ describe('the output folder', () => {
     expect(mode(join(out, 'production'))).toBe(mode(join(parent, 'probe')));
   });
 
-  test('an earlier output (argocd/ and environment folders with plan.json) is replaced', () => {
+  test('an earlier output (argocd/ and environment folders with plan.json) is replaced; the plan an environment held is kept beside', () => {
     const out = join(temp(), 'dist');
-    synthesize(validateMatrix(baseMatrix()), out);
-    synthesize(validateMatrix(exampleMatrix), out);
-    expect(readTree(out)).toEqual(synthesizeFiles(validateMatrix(exampleMatrix)));
+    synthesize(validateMatrix(baseMatrix()), out, {}, () => undefined);
+    const warnings: string[] = [];
+    synthesize(validateMatrix(exampleMatrix), out, {}, (message) => warnings.push(message));
+    const tree = readTree(out);
+    const kept = [...tree.keys()].filter((path) => path.includes('/.plans/'));
+    expect(new Map([...tree].filter(([path]) => !kept.includes(path)))).toEqual(synthesizeFiles(validateMatrix(exampleMatrix)));
+    // (src/synth/kept-plans.ts: a release of the replaced plan may be in flight.)
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((path) => path.startsWith('production/.plans/files-sha256-'))).toBe(true);
+    expect(warnings).toHaveLength(1);
   });
 });
 
@@ -235,8 +242,9 @@ describe('synthesis refuses unsafe plans', () => {
       return (realWrite as (...args: unknown[]) => void)(file, ...rest);
     }) as never);
     let error: unknown;
+    const warnings: string[] = [];
     try {
-      synthesize(matrix, out);
+      synthesize(matrix, out, {}, (message) => warnings.push(message));
     } catch (e) {
       error = e;
     } finally {
@@ -244,6 +252,8 @@ describe('synthesis refuses unsafe plans', () => {
       writes.mockRestore();
     }
     expect(error).toBeInstanceOf(UnsafePlanError);
+    // Nothing replaced, nothing kept: no warning that production's plan was.
+    expect(warnings).toEqual([]);
     // production was written (beside `out`) before staging was found unsafe; staging never was.
     expect(written.some((file) => file.includes('/production/'))).toBe(true);
     expect(written.some((file) => file.includes('/staging/'))).toBe(false);

@@ -5,7 +5,8 @@ import {
   duplicateObject, invalidWeights, routedWithoutReadiness, serviceSelectsNothing, subsetSelectsNothing, subsetUndefined,
 } from './state-rules';
 import {
-  configurationChangedUnderTraffic, createdWithoutRolloutGate, gatewayRemovedWhileServing, inPlaceUpdate, newDeploymentRouted, removalWithoutGates, removedWhileRouted, subsetDefinedBoth,
+  configurationChangedUnderTraffic, createdWithoutRolloutGate, deletedWhileCalled, gatewayRemovedWhileServing, inPlaceUpdate, newDeploymentRouted,
+  removalWithoutGates, removedWhileRouted, subsetDefinedBoth,
 } from './transition-rules';
 
 /** Every rule the verifier runs by default. */
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   configurationChangedUnderTraffic,
   removedWhileRouted,
   gatewayRemovedWhileServing,
+  deletedWhileCalled,
   removalWithoutGates,
   createdWithoutRolloutGate,
   routedBelowCapacity,

@@ -1,7 +1,7 @@
 /** Rules about one phase on its own: the state must route only to what it defines and backs with pods. */
 import { KubeObject } from '../../manifest';
 import { MESSAGES } from '../messages';
-import { servingContainerOf, targetPortsOf } from '../../model';
+import { isAdopted, servingContainerOf, targetPortsOf } from '../../model';
 import { backendsOf, resolveIn, subsetFor } from '../state';
 import { RuleFinding, StateRule } from '../types';
 
@@ -96,7 +96,7 @@ export const routedWithoutReadiness: StateRule = {
     for (const destination of state.routed) {
       const { service, subset } = resolveIn(state, destination);
       for (const workload of backendsOf(destination, service, subset, state) ?? []) {
-        if (workload.object.kind !== 'Deployment' || checked.has(workload.key)) continue;
+        if (workload.object.kind !== 'Deployment' || checked.has(workload.key) || isAdopted(workload.object)) continue;
         checked.add(workload.key);
         const container = unprobedServingContainer(workload.object, service!.object);
         if (container !== undefined) findings.push(MESSAGES.routedWithoutReadiness(workload, container, destination));

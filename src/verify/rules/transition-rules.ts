@@ -5,9 +5,10 @@
 import { KubeObject, resourceName, selectorMatches } from '../../manifest';
 import { MESSAGES } from '../messages';
 import {
-  boundGateways, changedKeys, ConfigurationReference, gatewayOf, isConfiguration, virtualServiceOf, workloadConfigurationReferences, workloadKey,
+  boundGateways, changedKeys, ConfigurationReference, gatewayOf, isConfiguration, podTemplateOf, virtualServiceOf, workloadConfigurationReferences, workloadKey,
 } from '../../model';
-import { backendsOf, sameTemplate } from '../state';
+import { backendsOf, DeploymentInfo, sameTemplate } from '../state';
+import type { ResolvedDestination, TransitionContext } from '../transition';
 import { RuleFinding, TransitionRule } from '../types';
 
 /** A route in S' to a subset S does not define, or to pods that S's Service or subset does not select. */
@@ -33,14 +34,31 @@ export const subsetDefinedBoth: TransitionRule = {
   }),
 };
 
+/**
+ * Whether a new workload only joins ready endpoints: every destination that reaches it also reaches, in both
+ * phases, pods of a workload that runs unchanged, and each of its containers has a readiness probe. Its pods
+ * then receive traffic only once ready, beside pods that carry it meanwhile, as when a Deployment scales out
+ * (adopting a Deployment whose pods carry only the labels ours carry too has no other way in).
+ */
+function joinsReadyEndpoints(workload: DeploymentInfo, { from, to, destinations }: TransitionContext): boolean {
+  if (!podTemplateOf(workload.object).containers.every((c) => c.readinessProbe !== undefined)) return false;
+  const reaches = (list: readonly DeploymentInfo[] | undefined, key: string) => list?.some((w) => w.key === key) ?? false;
+  const reaching = destinations.filter((d) => [d.serviceBefore, d.serviceAfter].some((service) => [d.subsetBefore, d.subsetAfter]
+    .some((subset) => reaches(backendsOf(d.destination, service, subset, to), workload.key))));
+  return reaching.length > 0 && reaching.every((d) => (backendsOf(d.destination, d.serviceBefore, d.subsetBefore, from) ?? []).some((kept) => {
+    const after = to.deployments.get(kept.key);
+    return after !== undefined && sameTemplate(kept, after) && reaches(backendsOf(d.destination, d.serviceAfter, d.subsetAfter, to), kept.key);
+  }));
+}
+
 /** A workload created in S' that a route can reach before it is ready. */
 export const newDeploymentRouted: TransitionRule = {
   id: 'transition/new-deployment-routed',
   readsGates: false,
-  description: 'a Deployment created in a phase carries no traffic in that phase',
+  description: 'a Deployment created in a phase carries no traffic in that phase, unless it only joins the ready endpoints of a Deployment that keeps running (readiness probes on every container)',
   scope: 'transition',
-  check: ({ carried }) => [...carried.values()]
-    .filter((c) => !c.before && c.after)
+  check: (transition) => [...transition.carried.values()]
+    .filter((c) => !c.before && c.after && !hostsComingOrGoing(transition.destinations).has(c.destination.key) && !joinsReadyEndpoints(c.after, transition))
     .map((c) => MESSAGES.newWorkloadRouted(c.after!, c.destination)),
 };
 
@@ -91,6 +109,23 @@ export const configurationChangedUnderTraffic: TransitionRule = {
   },
 };
 
+/**
+ * Destinations that are the implicit default route of a Service created or deleted by the transition: a host
+ * that starts or stops existing with its pods (a first install, a retired service). Nothing the phases show
+ * can call it on the side where it is absent; VirtualServices that route to a deleted one are
+ * transition/deleted-while-called.
+ */
+function hostsComingOrGoing(destinations: readonly ResolvedDestination[]): ReadonlySet<string> {
+  return new Set(destinations
+    .filter((d) => d.destination.source.kind === 'Service' && (d.serviceBefore === undefined) !== (d.serviceAfter === undefined))
+    .map((d) => d.destination.key));
+}
+
+/** Whether a VirtualService of S' still routes to the destination, whose Service S' deletes. */
+function calledWhileDeleted(d: ResolvedDestination): boolean {
+  return d.routedAfter && d.serviceBefore !== undefined && d.serviceAfter === undefined && d.destination.source.kind === 'VirtualService';
+}
+
 /** Something traffic depends on disappears, or stops selecting the pods traffic goes to. */
 export const removedWhileRouted: TransitionRule = {
   id: 'transition/removed-while-routed',
@@ -98,11 +133,14 @@ export const removedWhileRouted: TransitionRule = {
   description: 'nothing that carries traffic in either phase is removed or stops selecting routed pods',
   scope: 'transition',
   check: ({ from, to, destinations, carried }) => {
+    const comingOrGoing = hostsComingOrGoing(destinations);
     const findings: RuleFinding[] = [...carried.values()]
-      .filter((c) => c.before && !c.after)
+      .filter((c) => c.before && !c.after && !comingOrGoing.has(c.destination.key))
       .map((c) => MESSAGES.workloadRemovedWhileRouted(c.before!, c.destination));
-    for (const { destination, serviceBefore, serviceAfter, subsetBefore, subsetAfter } of destinations) {
-      if (serviceBefore && !serviceAfter) findings.push(MESSAGES.serviceRemovedWhileRouted(destination, serviceBefore.object));
+    for (const resolved of destinations) {
+      const { destination, serviceBefore, serviceAfter, subsetBefore, subsetAfter } = resolved;
+      if (comingOrGoing.has(destination.key)) continue;
+      if (serviceBefore && !serviceAfter && !calledWhileDeleted(resolved)) findings.push(MESSAGES.serviceRemovedWhileRouted(destination, serviceBefore.object));
       if (subsetBefore && !subsetAfter) findings.push(MESSAGES.subsetRemovedWhileRouted(destination, subsetBefore.destinationRule));
       for (const workload of backendsOf(destination, serviceBefore, subsetBefore, from) ?? []) {
         const after = to.deployments.get(workload.key);
@@ -146,6 +184,16 @@ export const gatewayRemovedWhileServing: TransitionRule = {
       return MESSAGES.gatewayRemovedWhileServing(gateway, hosts, virtualServices, from.label);
     });
   },
+};
+
+/** A Service deleted while a VirtualService of the next phase (another service's, or an app's) still routes to its host. */
+export const deletedWhileCalled: TransitionRule = {
+  id: 'transition/deleted-while-called',
+  readsGates: false,
+  description: 'a Service is deleted only once no VirtualService of the environment routes to its host',
+  scope: 'transition',
+  check: ({ destinations }) => destinations.filter(calledWhileDeleted)
+    .map((d) => MESSAGES.deletedWhileCalled(d.serviceBefore!.object, d.destination)),
 };
 
 /** The gates a phase needs before the next phase may remove what it routed to. */

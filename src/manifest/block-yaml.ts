@@ -6,7 +6,7 @@
  * It gives up (undefined) on anything outside that subset, which then goes to the kubectl reader
  * (kubectl-yaml.ts): comments, blank lines, block and multi-line scalars, flow collections, anchors,
  * unusual keys, and every plain scalar whose type it cannot tell with certainty (it resolves only null,
- * `true`/`false`, plain decimal integers, quantities like `250m`, and strings that start with a letter, `_`
+ * `true`/`false`, plain decimal integers, quantities like `250m`, and strings that start with a letter, `_`, `-`+letter
  * or `/`, where YAML 1.1 as kubectl reads it and YAML 1.2 agree: never `on`, `yes` or `010`). A property
  * test compares it with the kubectl reader on generated documents, and a differential test with kubectl.
  */
@@ -17,11 +17,12 @@ class Unsupported extends Error {}
 /** Keys read as written: a letter, `_` or `/` first (not numbers, `<<`, `.inf`, `-0`), or a plain integer. */
 const PLAIN_KEY = /^(?:[A-Za-z_/][A-Za-z0-9_./-]*|0|[1-9][0-9]{0,14})$/;
 /**
- * Strings that start with a letter, `_` or `/`: YAML reads them as strings unless listed in WORDS (the caller
+ * Strings that start with a letter, `_` or `/`, or with `-` or `--` and a letter (command-line flags: no YAML number or
+ * special float starts so): YAML reads them as strings unless listed in WORDS (the caller
  * refuses `: ` and ` #` inside and `:` at the end, which would start a mapping or a comment).
  */
 // eslint-disable-next-line no-control-regex -- a plain string holds no control character
-const PLAIN_STRING = /^[A-Za-z_/][^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*$/;
+const PLAIN_STRING = /^(?:[A-Za-z_/]|--?[A-Za-z])[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*$/;
 /** Characters go-yaml refuses or reads as line breaks (and JSON.parse takes): the kubectl reader refuses them naming the line. */
 const REFUSED_CHARACTER = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 const WORDS: ReadonlyMap<string, unknown> = new Map<string, unknown>([

@@ -131,6 +131,15 @@ describe('block YAML parser', () => {
     if (parsed !== undefined) expect(parsed).toEqual(expected);
   });
 
+  test('reads command-line flags itself (`- --port=8080`, `-Xmx512m`: strings in YAML 1.1 and 1.2 alike), as kubectl reads them', () => {
+    const text = 'args:\n- --from\n- --port=8080\n- -v\nvalue: -Xmx512m\n';
+    const parsed = parseBlockYaml(text, MAX_INDENT);
+    expect(parsed).toEqual({ args: ['--from', '--port=8080', '-v'], value: '-Xmx512m' });
+    expect(parsed).toEqual(readLikeKubectl(text));
+    // Numbers and YAML's special floats that start with `-` stay the kubectl reader's.
+    for (const other of ['a: -.inf\n', 'a: -.5\n', 'a: -1.5\n', 'a: --\n', 'a: ---\n']) expect(parseBlockYaml(other, MAX_INDENT)).toBeUndefined();
+  });
+
   test('reads every document of the committed example output itself (the fast path is the one taken)', () => {
     const dist = resolve(__dirname, '../../dist');
     const documents: string[] = [];

@@ -61,7 +61,9 @@ export function generateMatrix(services: number): MatrixSpec {
       ...(i % 3 === 0 ? { autoscaling: { maxReplicas: 4, ...(i % 6 === 0 ? { metrics: REQUEST_RATE } : {}) } } : {}),
     }])),
     releases: Object.fromEntries(BENCH_ENVIRONMENTS.map((env, e) => [env, Object.fromEntries(names.map((name, i) => {
-      const overrides = env === 'production' && i % 4 === 0 ? { overrides: { replicas: 4, resources: { limits: { memory: '512Mi' } } } } : {};
+      // An autoscaled service's replicas are its HPA's (every third service): production overrides its resources only.
+      const replicas = i % 3 === 0 ? {} : { replicas: 4 };
+      const overrides = env === 'production' && i % 4 === 0 ? { overrides: { ...replicas, resources: { limits: { memory: '512Mi' } } } } : {};
       return [name, (i + e) % 2 === 0
         ? { from: 'v1', to: 'v2', strategy: { type: 'canary' as const, steps: [10, 50] }, ...overrides }
         : { version: 'v1', ...overrides }];

@@ -7,6 +7,7 @@
 import { PhaseReview, reviewPhases, ReviewedPhase, RollbackReview, reviewRollbacks, rollbackStepLine, trafficSeries, TrafficSeries } from '../plan/review';
 import type { EnvironmentOutput } from '../synth/environment';
 import type { Environment } from '../matrix/model';
+import { argoCdSettingsFrom } from '../argocd/application';
 
 function chart(series: TrafficSeries, phases: readonly string[]): string[] {
   const versions = [...series.shares.keys()];
@@ -101,6 +102,8 @@ function planMarkdown(environment: string, applyPath: string, phases: readonly R
 export function planMarkdownArtifact(output: EnvironmentOutput): ReadonlyMap<string, string> {
   const env = output.environment.name;
   const phases = output.phases.map((phase, i) => ({ path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates }));
-  return new Map([[`${env}/PLAN.md`, planMarkdown(env, `dist/${env}`, phases, reviewRollbacks(output.plan.rollbacks),
+  // The commands name the folder as the repository holds it, as the Argo CD Application does (PHASED_ROLLOUT_ARGOCD_DIST_PATH).
+  const folder = `${argoCdSettingsFrom(process.env).distPath}/${env}`;
+  return new Map([[`${env}/PLAN.md`, planMarkdown(env, folder, phases, reviewRollbacks(output.plan.rollbacks),
     podSecuritySection(output.environment))]]);
 }

@@ -12,7 +12,20 @@ import { readTree } from '../tree';
 import { SAMPLE_PODS, SAMPLE_RELEASE_TAG } from './fixtures';
 
 const root = join(__dirname, '../..');
-const files = synthesizeFiles(loadMatrixFile(join(root, 'examples/bookinfo.yaml')));
+/** Where the example's dist/ is in the repository: `npm run synth` names it so (PHASED_ROLLOUT_ARGOCD_DIST_PATH). */
+const DIST = 'examples/bookinfo/dist';
+const files = withDistPath(DIST, () => synthesizeFiles(loadMatrixFile(join(root, 'examples/bookinfo.yaml'))));
+
+function withDistPath<T>(path: string, run: () => T): T {
+  const before = process.env.PHASED_ROLLOUT_ARGOCD_DIST_PATH;
+  process.env.PHASED_ROLLOUT_ARGOCD_DIST_PATH = path;
+  try {
+    return run();
+  } finally {
+    if (before === undefined) delete process.env.PHASED_ROLLOUT_ARGOCD_DIST_PATH;
+    else process.env.PHASED_ROLLOUT_ARGOCD_DIST_PATH = before;
+  }
+}
 
 /** Every Deployment of every phase of every environment, with where it is. */
 const deployments = [...files].filter(([path]) => path.endsWith('.k8s.yaml') && !path.startsWith('argocd/'))
@@ -60,6 +73,12 @@ describe('examples/bookinfo.yaml', () => {
     expect(plan('staging').phases.map((p) => p.name)).toEqual(['baseline', 'prepare', 'canary-10', 'canary-50', 'switch', 'cleanup']);
     expect(plan('production').releases).toEqual([{ service: 'reviews', from: 'v2', to: 'v3', strategy: { type: 'blueGreen' } }]);
     expect(plan('production').phases.map((p) => p.name)).toEqual(['baseline', 'prepare', 'switch', 'cleanup']);
+  });
+
+  test('the Argo CD Application and PLAN.md name the folder where the example is, not dist/', () => {
+    expect(files.get('argocd/production.yaml')).toContain(`path: ${DIST}/production/00-baseline`);
+    expect(files.get('production/PLAN.md')).toContain(`phased-rollout apply ${DIST}/production`);
+    expect(files.get('production/PLAN.md')).not.toMatch(/[^/]dist\/production/);
   });
 
   test('examples/bookinfo/dist is what synthesis writes (npm run synth)', () => {

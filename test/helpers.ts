@@ -2,7 +2,7 @@
 import { KubeObject } from '../src/manifest';
 import { MatrixSpec } from '../src/matrix/types';
 import { Matrix } from '../src/matrix/model';
-import { validateMatrix } from '../src/matrix/validate';
+import { MatrixError, validateMatrix } from '../src/matrix/validate';
 
 /** An object as tests read it back from YAML: its spec is plain data, reached into field by field (see eslint.config.mjs). */
 export type ObjectData = KubeObject & { readonly spec?: any };
@@ -37,4 +37,15 @@ export function without<T extends object, K extends keyof T>(object: T, key: K):
 /** Validates a plain-data matrix (throws on invalid input). */
 export function matrixOf(spec: MatrixSpec | Record<string, unknown>): Matrix {
   return validateMatrix(spec);
+}
+
+/** The problems of a matrix as `path: message` lines, or [] when it is valid. */
+export function matrixProblems(spec: unknown): string[] {
+  try {
+    validateMatrix(spec);
+  } catch (error) {
+    if (error instanceof MatrixError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    throw error;
+  }
+  return [];
 }

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { MatrixError, validateMatrix } from '../../src/matrix';
+import { matrixProblems } from '../helpers';
 import { loadMatrixFile } from '../../src/matrix/load';
 import { runCli, STACK_LINE } from '../robustness/cli';
 import { autoscaledMatrix } from './fixtures';
@@ -15,13 +15,7 @@ import { autoscaledMatrix } from './fixtures';
 function problems(change: (spec: any) => void): string[] {
   const spec = autoscaledMatrix();
   change(spec);
-  try {
-    validateMatrix(spec);
-    return [];
-  } catch (error) {
-    if (!(error instanceof MatrixError)) throw error;
-    return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-  }
+  return matrixProblems(spec);
 }
 
 const AT = 'services.shop.autoscaling';

@@ -1,10 +1,10 @@
 /** Configuration as part of a version: versioned, immutable ConfigMaps; Secret references; their bad input. */
-import { MatrixError, validateMatrix } from '../../src/matrix';
+import { validateMatrix } from '../../src/matrix';
 import { synthesizeEnvironment } from '../../src/synth';
 import { versionedConfigMapReferences } from '../../src/constructs';
 import { simulateRelease } from '../../src/simulate';
 import { verifyPhases } from '../../src/verify';
-import { baseMatrix, matrixOf, ObjectData } from '../helpers';
+import { baseMatrix, matrixOf, matrixProblems, ObjectData } from '../helpers';
 
 /** The base matrix with coffee-shop's configuration: settings (v2 changes one key) and a Secret reference. */
 function configured(): any {
@@ -19,15 +19,7 @@ function configured(): any {
 type Output = ReturnType<typeof synthesizeEnvironment>;
 const phasesOf = (output: Output) => output.phases.map((phase, i) => ({ name: phase.phase.name, path: phase.path, objects: phase.objects, gates: output.plan.phases[i].gates }));
 const production = (matrix: unknown) => synthesizeEnvironment(validateMatrix(matrix).environments[0]);
-const problems = (matrix: unknown): string[] => {
-  try {
-    validateMatrix(matrix);
-  } catch (error) {
-    if (error instanceof MatrixError) return error.issues.map((i) => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-};
+const problems = matrixProblems;
 
 describe('each version has its own immutable ConfigMaps', () => {
   const output = production(configured());

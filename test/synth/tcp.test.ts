@@ -1,10 +1,10 @@
 /** TCP services: Istio's TCP-like port protocols, routed by weighted tcp routes and probed by tcpSocket. */
-import { MatrixError, validateMatrix } from '../../src/matrix';
+import { validateMatrix } from '../../src/matrix';
 import { synthesizeEnvironment } from '../../src/synth';
 import { reviewPhases, trafficSeries } from '../../src/plan/review';
 import { simulateRelease } from '../../src/simulate';
 import { verifyPhases } from '../../src/verify';
-import { baseMatrix, ObjectData } from '../helpers';
+import { baseMatrix, matrixProblems, ObjectData } from '../helpers';
 
 /** The base matrix with barista a TCP-like service (no probe paths) released v1 -> v2 as a canary 10/50. */
 function tcpMatrix(protocol = 'tcp'): any {
@@ -75,15 +75,7 @@ describe('a TCP service', () => {
 });
 
 describe('bad TCP input', () => {
-  const problems = (matrix: unknown): string[] => {
-    try {
-      validateMatrix(matrix);
-    } catch (error) {
-      if (error instanceof MatrixError) return error.issues.map((i) => `${i.path}: ${i.message}`);
-      throw error;
-    }
-    return [];
-  };
+  const problems = matrixProblems;
 
   test('an ingressPath is refused for a TCP-like protocol, with the reason', () => {
     const matrix = tcpMatrix('redis');

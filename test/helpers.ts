@@ -49,3 +49,12 @@ export function matrixProblems(spec: unknown): string[] {
   }
   return [];
 }
+
+/** The messages validation reports for a mutated copy of {@link baseMatrix}; fails when the matrix is accepted. */
+export function messagesFor(mutate: (m: any) => void): string[] {
+  const spec = baseMatrix();
+  mutate(spec);
+  const problems = matrixProblems(spec);
+  if (problems.length === 0) throw new Error('expected the matrix to be rejected');
+  return problems;
+}

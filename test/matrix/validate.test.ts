@@ -3,20 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMatrixFile, MatrixError, parseMatrixText, validateMatrix } from '../../src/matrix';
 import { exampleMatrix } from '../../src/example/matrix';
-import { baseMatrix } from '../helpers';
+import { baseMatrix, messagesFor } from '../helpers';
 
-/** The messages validation reports for a mutated copy of the base matrix. */
-function messagesFor(mutate: (m: any) => void): string[] {
-  const spec = baseMatrix();
-  mutate(spec);
-  try {
-    validateMatrix(spec);
-  } catch (error) {
-    expect(error).toBeInstanceOf(MatrixError);
-    return (error as MatrixError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected the matrix to be rejected');
-}
 
 describe('matrix validation', () => {
   test('accepts the base matrix and applies defaults', () => {

@@ -7,22 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { loadMatrixFile, MatrixError, validateMatrix } from '../../src/matrix';
+import { loadMatrixFile, validateMatrix } from '../../src/matrix';
 import { synthesizeEnvironment, synthesizeFiles } from '../../src/synth';
-import { baseMatrix } from '../helpers';
+import { baseMatrix, messagesFor } from '../helpers';
 
-/** The messages validation reports for a mutated copy of the base matrix. */
-function messagesFor(mutate: (m: any) => void): string[] {
-  const spec = baseMatrix();
-  mutate(spec);
-  try {
-    validateMatrix(spec);
-  } catch (error) {
-    expect(error).toBeInstanceOf(MatrixError);
-    return (error as MatrixError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected the matrix to be rejected');
-}
 
 /** The pod template of a version's Deployment in the first phase of the environment that runs it. */
 function podTemplate(spec: any, deployment: string, environment = 0): any {

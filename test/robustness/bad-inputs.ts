@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { fieldPath, loadMatrixFile, MatrixError, parseMatrixText, validateMatrix } from '../../src/matrix';
 import { synthesize } from '../../src/synth';
 import { baseMatrix } from '../helpers';
@@ -457,3 +457,27 @@ export function crashOf(input: BadInput, dir: string, index: number, out?: strin
   }
   return undefined;
 }
+
+/** Every document of `text` as the YAML parser reads it in `version` (1.1 is how kubectl reads it); throws on an error. */
+export const parsedYaml = (text: string, version: '1.1' | '1.2') => parseAllDocuments(text, { version }).map((doc) => {
+  if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
+  return doc.toJS();
+});
+
+/** A copy with every occurrence of `from` in keys and strings replaced by `to`. */
+export function replaced(node: unknown, from: string, to: string): unknown {
+  if (typeof node === 'string') return node.split(from).join(to);
+  if (Array.isArray(node)) return node.map((child) => replaced(child, from, to));
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(Object.entries(node).map(([key, child]) => [key.split(from).join(to), replaced(child, from, to)]));
+}
+
+/** Paths (list indices as *) of the string leaves that contain `text`. */
+export function placesOf(node: unknown, text: string, path = ''): string[] {
+  if (typeof node === 'string') return node.includes(text) ? [path] : [];
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node).flatMap(([key, child]) => placesOf(child, text, path === '' ? (Array.isArray(node) ? '*' : key) : `${path}.${Array.isArray(node) ? '*' : key}`));
+}
+
+/** The plan's identity is a hash of its content (src/apply/record.ts), which differs whenever a value does. */
+export const withoutPlanHash = (text: string) => text.replace(/sha256-[0-9a-f]{20}/g, 'sha256-<plan>');

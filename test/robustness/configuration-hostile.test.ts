@@ -4,10 +4,10 @@
  * 1.1, as kubectl reads it), never in a shell script. The fields of hostile.test.ts's base, for the new fields.
  */
 import fc from 'fast-check';
-import { parseAllDocuments } from 'yaml';
 import { MatrixError, validateMatrix } from '../../src/matrix';
 import { synthesizeFiles } from '../../src/synth';
 import { baseMatrix } from '../helpers';
+import { parsedYaml, placesOf, replaced, withoutPlanHash } from './bad-inputs';
 
 const FRAGMENTS = ['\n', '\r\n', '---', '...', '{{ .Values.secret }}', ': ', '"', "'", '!!python/object:os.system', '!<tag:yaml.org,2002:js/function>',
   '!!binary', '&anchor', ' *alias', '# comment', '- item', '? key', '|', '>', '%YAML 1.1', '\t', '`id`', '\\', '\napiVersion: v1\nkind: Secret\n',
@@ -45,28 +45,6 @@ function matrixWith(target: Target, value: string): unknown {
   target.place(matrix, value);
   return matrix;
 }
-
-const parsedYaml = (text: string, version: '1.1' | '1.2') => parseAllDocuments(text, { version }).map((doc) => {
-  if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
-  return doc.toJS();
-});
-
-/** A copy with every occurrence of `from` in keys and strings replaced by `to`. */
-function replaced(node: unknown, from: string, to: string): unknown {
-  if (typeof node === 'string') return node.split(from).join(to);
-  if (Array.isArray(node)) return node.map((child) => replaced(child, from, to));
-  if (typeof node !== 'object' || node === null) return node;
-  return Object.fromEntries(Object.entries(node).map(([key, child]) => [key.split(from).join(to), replaced(child, from, to)]));
-}
-
-/** Paths (list indices as *) of the string leaves that contain `text`. */
-function placesOf(node: unknown, text: string, path = ''): string[] {
-  if (typeof node === 'string') return node.includes(text) ? [path] : [];
-  if (typeof node !== 'object' || node === null) return [];
-  return Object.entries(node).flatMap(([key, child]) => placesOf(child, text, path === '' ? (Array.isArray(node) ? '*' : key) : `${path}.${Array.isArray(node) ? '*' : key}`));
-}
-
-const withoutPlanHash = (text: string) => text.replace(/sha256-[0-9a-f]{20}/g, 'sha256-<plan>');
 
 function checkHostile(target: Target, hostile: string): void {
   let files: Map<string, string>;

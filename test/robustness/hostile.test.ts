@@ -6,10 +6,12 @@
  * in a shell script.
  */
 import fc from 'fast-check';
-import { parseAllDocuments } from 'yaml';
 import { MatrixError, validateMatrix } from '../../src/matrix';
 import { synthesizeFiles } from '../../src/synth';
-import { fuzzBase, NAME_MAPS, printPath, Segments, STRING_LEAVES, withValue, WORKLOAD_STRING_LEAVES, workloadBase } from './bad-inputs';
+import {
+  fuzzBase, NAME_MAPS, parsedYaml, placesOf, printPath, replaced, Segments, STRING_LEAVES, withoutPlanHash, withValue, WORKLOAD_STRING_LEAVES,
+  workloadBase,
+} from './bad-inputs';
 
 const FRAGMENTS = ['\n', '\r\n', '---', '...', '{{ .Values.secret }}', '{{', '}}', ': ', ':', '"', "'", '!!python/object:os.system',
   '!<tag:yaml.org,2002:js/function>', '!!binary', '&anchor', ' *alias', '*x', '# comment', '- item', '? key', '|', '>', '%YAML 1.1', '\t',
@@ -53,29 +55,6 @@ function place(target: Target, value: string): unknown {
   };
   return rename(fuzzBase());
 }
-
-/** A copy with every occurrence of `from` in keys and strings replaced by `to`. */
-function replaced(node: unknown, from: string, to: string): unknown {
-  if (typeof node === 'string') return node.split(from).join(to);
-  if (Array.isArray(node)) return node.map((child) => replaced(child, from, to));
-  if (typeof node !== 'object' || node === null) return node;
-  return Object.fromEntries(Object.entries(node).map(([key, child]) => [key.split(from).join(to), replaced(child, from, to)]));
-}
-
-/** Paths (list indices as *) of the string leaves that contain `text`. */
-function placesOf(node: unknown, text: string, path = ''): string[] {
-  if (typeof node === 'string') return node.includes(text) ? [path] : [];
-  if (typeof node !== 'object' || node === null) return [];
-  return Object.entries(node).flatMap(([key, child]) => placesOf(child, text, path === '' ? (Array.isArray(node) ? '*' : key) : `${path}.${Array.isArray(node) ? '*' : key}`));
-}
-
-const parsedYaml = (text: string, version: '1.1' | '1.2') => parseAllDocuments(text, { version }).map((doc) => {
-  if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
-  return doc.toJS();
-});
-
-/** The plan's identity is a hash of its content (src/apply/record.ts), which differs whenever a value does. */
-const withoutPlanHash = (text: string) => text.replace(/sha256-[0-9a-f]{20}/g, 'sha256-<plan>');
 
 /** A shell script may hold names, which are DNS labels: nothing a shell would interpret. */
 const SHELL_SAFE = /^[a-z0-9.-]+$/;

@@ -58,6 +58,12 @@ function definitionSchema(definition: KubernetesDefinition): z.ZodType {
 /** One schema per definition, however many fields refer to it (a constant built on demand, never changed). */
 const SCHEMAS = new Map<KubernetesDefinitionName, z.ZodType<unknown>>();
 
+/** The definitions, loaded on first use rather than imported at the top: 180 KB that most matrices do not use. */
+function definitions(): typeof import('../../imports/k8s-workload').KUBERNETES_DEFINITIONS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../imports/k8s-workload') as typeof import('../../imports/k8s-workload')).KUBERNETES_DEFINITIONS;
+}
+
 /**
  * The schema of a Kubernetes definition by name (`Container`, `PodSpec`, `MetricSpec`): lazy, so that it
  * is built (and the definitions loaded) only when a matrix gives such a field.
@@ -65,12 +71,7 @@ const SCHEMAS = new Map<KubernetesDefinitionName, z.ZodType<unknown>>();
 export function kubernetesSchema<N extends KubernetesDefinitionName>(name: N): z.ZodType<KubernetesTypes[N], KubernetesTypes[N]> {
   let schema = SCHEMAS.get(name) as z.ZodType<KubernetesTypes[N], KubernetesTypes[N]> | undefined;
   if (schema === undefined) {
-    schema = z.lazy(() => {
-      // Loaded here rather than imported at the top: 180 KB of definitions that most matrices do not use.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { KUBERNETES_DEFINITIONS } = require('../../imports/k8s-workload') as typeof import('../../imports/k8s-workload');
-      return definitionSchema(KUBERNETES_DEFINITIONS[name]);
-    }) as unknown as z.ZodType<KubernetesTypes[N], KubernetesTypes[N]>;
+    schema = z.lazy(() => definitionSchema(definitions()[name])) as unknown as z.ZodType<KubernetesTypes[N], KubernetesTypes[N]>;
     deferred(schema);
     SCHEMAS.set(name, schema);
   }
@@ -86,9 +87,7 @@ export function kubernetesSchemaOwning<N extends KubernetesDefinitionName, Owned
   name: N, owned: Readonly<Record<Owned, string>>, optional: readonly Optional[] = [],
 ): z.ZodType<KubernetesWithout<N, Owned, Optional>, KubernetesWithout<N, Owned, Optional>> {
   const schema = z.lazy(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { KUBERNETES_DEFINITIONS } = require('../../imports/k8s-workload') as typeof import('../../imports/k8s-workload');
-    const definition = KUBERNETES_DEFINITIONS[name];
+    const definition = definitions()[name];
     const ownedNames = Object.keys(owned);
     const fields = Object.fromEntries(Object.entries(definition.fields).filter(([field]) => !ownedNames.includes(field)));
     const required = definition.required.filter((field) => !ownedNames.includes(field) && !(optional as readonly string[]).includes(field));
@@ -113,8 +112,3 @@ function deferred<T extends z.ZodType>(schema: T): T {
 /** A Kubernetes type without the fields the product owns, and with some required fields optional. */
 export type KubernetesWithout<N extends KubernetesDefinitionName, Owned extends string, Optional extends string = never> =
   Readonly<Omit<KubernetesTypes[N], Owned | Optional> & Partial<Pick<KubernetesTypes[N], Extract<Optional, keyof KubernetesTypes[N]>>>>;
-
-/** The schema of a Kubernetes definition typed on both sides (what users write is what they get), for the matrix's input types. */
-export function kubernetesField<N extends KubernetesDefinitionName>(name: N): z.ZodType<KubernetesTypes[N], KubernetesTypes[N]> {
-  return kubernetesSchema(name);
-}

@@ -8,7 +8,7 @@
 import { z } from './zod';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../manifest';
 import { describeValue, fieldsOf, invalid, isPlainMapping, messageFor } from './schema-support';
-import { kubernetesField, kubernetesSchema, kubernetesSchemaOwning } from './kubernetes';
+import { kubernetesSchema, kubernetesSchemaOwning } from './kubernetes';
 import type {
   AdoptSpec, AutoscalingBoundsSpec, AutoscalingSpec, ConfigMapSpec, EnvironmentSpec, GateSpec, MainContainerSpec, OverridesSpec, PodSpecExtras, ReleaseSpec,
   ResourceSpec, RunningObjectSpec, SecretReferenceSpec, ServiceSpec, SteadySpec, StrategySpec, VersionSpec,
@@ -201,7 +201,7 @@ export const SecretReferenceSchema = fieldsOf({
   stringData: refusedSecretValues,
 }).describe('A Secret created outside the matrix, read by the main container.');
 
-const k8sList = <N extends Parameters<typeof kubernetesField>[0]>(definition: N) => z.array(kubernetesField(definition), { error: invalid('a list') });
+const k8sList = <N extends Parameters<typeof kubernetesSchema>[0]>(definition: N) => z.array(kubernetesSchema(definition), { error: invalid('a list') });
 const stringMap = () => z.record(z.string(), z.string({ error: invalid('a string') }), { error: invalid('a mapping of strings') });
 
 /** Set by the product: a message saying from what. */
@@ -248,7 +248,7 @@ export const OverridesSchema = fieldsOf({
   env: k8sList('EnvVar').optional().describe('Environment variables of the main container here, over the service\'s and the version\'s (by name).'),
   nodeSelector: stringMap().optional().describe('The pods\' nodeSelector here (replaces the service\'s).'),
   tolerations: k8sList('Toleration').optional().describe('The pods\' tolerations here (replace the service\'s).'),
-  affinity: kubernetesField('Affinity').optional().describe('The pods\' affinity here (replaces the service\'s).'),
+  affinity: kubernetesSchema('Affinity').optional().describe('The pods\' affinity here (replaces the service\'s).'),
   topologySpreadConstraints: k8sList('TopologySpreadConstraint').optional().describe('The pods\' topology spread constraints here (replace the service\'s).'),
   priorityClassName: z.string({ error: invalid('a PriorityClass name') }).optional().describe('The pods\' priorityClassName here.'),
 }).describe('What differs for this service in this environment.');

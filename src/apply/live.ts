@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { counted } from '../format';
-import { identityKey, KubeObject, resourceName } from '../manifest';
+import { identityKey, isMapping, KubeObject, resourceName } from '../manifest';
 import { PhaseGates } from '../plan/plan-file';
 import { sameObject } from '../model';
 import { PhaseManifest, SafetyFinding, verifyPhases } from '../verify';
@@ -40,8 +40,6 @@ export function parseLiveObjects(stdout: string): KubeObject[] {
 }
 
 type Json = unknown;
-
-const isMapping = (value: Json): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * `live` restricted to the fields that at least one of `references` sets: mappings to their keys, lists item

@@ -9,11 +9,11 @@ import { refLabel } from '../manifest';
 import { keptPlanPath } from '../plan/kept-plans';
 import { PlanFile } from '../plan/plan-file';
 import { ApplyFailure, PREVIEW_WITHOUT_CLUSTER } from './errors';
-import { KUBECTL, REQUEST_TIMEOUT } from './kubectl';
+import { KUBECTL } from './kubectl';
 import { checkLive } from './live';
 import { withLock } from './lock';
 import { currentListing, describeChanges, findPhase, PlanDirectory } from './plan-dir';
-import { changedPaths, isEarlierIdentity, parseRecordLine, RECORD_JSONPATH, recordData, recordManifest, recordName, ResumeRecord } from './record';
+import { changedPaths, isEarlierIdentity, parseRecordLine, recordData, recordManifest, recordName, recordReadArgs, ResumeRecord } from './record';
 import { ApplyRuntime, ClusterSession, FailureHandler, seconds, SessionOptions } from './session';
 import { planSteps, RunStep, StepAction } from './steps';
 
@@ -98,7 +98,7 @@ export function decideStart(sequence: RunSequence, record: Omit<ResumeRecord, 't
 
 /** Reads the environment's resume record (also in a dry run); `hint` follows the message when it cannot be read. */
 export async function readRecord(session: ClusterSession, plan: PlanFile, hint = ''): Promise<Omit<ResumeRecord, 'title'> | undefined> {
-  const read = await session.read([REQUEST_TIMEOUT, 'get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
+  const read = await session.read(recordReadArgs(plan));
   if (read.code !== 0) {
     throw new ApplyFailure(`cannot read the resume record (kubectl get configmap ${recordName(plan.environment)} -n ${plan.namespace} exited ${read.code})${hint}: ${read.stderr.trim()}`);
   }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { MANAGED_BY } from '../constructs/labels';
+import { REQUEST_TIMEOUT } from './kubectl';
 
 /** What the cluster remembers about the last run of an environment. */
 export interface ResumeRecord {
@@ -74,6 +75,11 @@ export function recordName(environment: string): string {
  * with `--ignore-not-found`): one line that both the CLI and POSIX sh can split.
  */
 export const RECORD_JSONPATH = 'jsonpath={.data.plan}|{.data.completed}|{.data.applying}|{.data.finished}';
+
+/** kubectl arguments that print an environment's record as {@link RECORD_JSONPATH} says (nothing when there is none). */
+export function recordReadArgs(plan: { readonly environment: string; readonly namespace: string }): string[] {
+  return [REQUEST_TIMEOUT, 'get', 'configmap', recordName(plan.environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH];
+}
 
 /** Parses what {@link RECORD_JSONPATH} printed; undefined when there is no record. */
 export function parseRecordLine(line: string): Omit<ResumeRecord, 'title'> | undefined {

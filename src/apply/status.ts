@@ -10,11 +10,10 @@ import { ApplyFailure } from './errors';
 import { decideStart, forwardSequence, readRecord } from './engine';
 import { formatDifferences, liveDifferences, liveFound, liveReadArgs, liveState, ObjectDifference, parseLiveObjects, readLive, readLiveState, restoreCommand } from './live';
 import { PlanDirectory } from './plan-dir';
-import { parseRecordLine, RECORD_JSONPATH, recordName, ResumeRecord } from './record';
+import { parseRecordLine, recordReadArgs, ResumeRecord } from './record';
 import { rollbackIdentity } from './rollback';
 import { ClusterSession } from './session';
 import { planSteps } from './steps';
-import { REQUEST_TIMEOUT } from './kubectl';
 
 /** The state of an environment, for pipelines: each has its exit code ({@link STATUS_EXIT_CODES}). */
 export type EnvironmentState = 'in-sync' | 'drifted' | 'in-progress' | 'unreachable';
@@ -121,7 +120,7 @@ export async function environmentStatus(session: ClusterSession, planDir: PlanDi
     environment, state: 'unreachable', recorded: 'unknown', differences: [], traffic: [], error: `${what}: ${error}`,
     next: 'check the context and the credentials (kubectl cluster-info), then run status again',
   });
-  const readRecord = await session.read([REQUEST_TIMEOUT, 'get', 'configmap', recordName(environment), '-n', plan.namespace, '--ignore-not-found', '-o', RECORD_JSONPATH]);
+  const readRecord = await session.read(recordReadArgs(plan));
   if (readRecord.code !== 0) return unreachable(`cannot read the resume record (exit ${readRecord.code})`, readRecord.stderr.trim());
   const record = parseRecordLine(readRecord.stdout);
   const where = recordedPhase(planDir, record, commands);
